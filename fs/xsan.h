@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Declarations shared by the parts of the xsanfs client: the mount
+ * context built from options, and the entry points of the messenger.
+ */
+#ifndef _XSAN_H
+#define _XSAN_H
+
+#include <linux/fs_context.h>
+#include <linux/socket.h>
+#include <linux/types.h>
+
+#define XSAN_FS_NAME		"xsanfs"
+#define XSAN_VOLUME_PORT	60766
+#define XSAN_NAME_PORT		60868
+#define XSAN_VOLNAME_MAX	64
+
+/* Default and bounds of timeout=, in seconds. */
+#define XSAN_TIMEOUT_DEFAULT	10
+#define XSAN_TIMEOUT_MAX	3600
+
+/**
+ * struct xsan_fs_context - what the mount options asked for
+ * @mdc: address of the metadata controller's volume port
+ * @have_mdc: @mdc was given
+ * @timeout: seconds to wait for the MDC to connect or answer
+ *
+ * Owned by one fs_context; only the mount syscall that owns it touches it,
+ * so it needs no lock.
+ */
+struct xsan_fs_context {
+	struct sockaddr_storage mdc;
+	bool have_mdc;
+	unsigned int timeout;
+};
+
+extern struct file_system_type xsan_fs_type;
+
+int xsan_parse_mdc_addr(const char *s, struct sockaddr_storage *ss);
+int xsan_check_volume_name(const char *name);
+
+int xsan_con_probe(struct net *net, const struct sockaddr_storage *addr,
+		   unsigned int timeout_secs);
+
+#endif /* _XSAN_H */

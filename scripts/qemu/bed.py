@@ -1,0 +1,424 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""xsanfs QEMU test bed: run one test script in 1 to 3 guests.
+
+Each guest boots Debian's stock kernel (the ABI the module is built against)
+under qemu-system-x86_64 without KVM, from the base initramfs built by
+mkinitramfs.sh plus a per-run archive with the fresh xsanfs.ko, the tools and
+the test. All guests attach the same LUN image files through virtio-scsi
+(share-rw=on, file.locking=off), so every LUN is an sd device under the SCSI
+midlayer. Networking is QEMU user mode with restrict=on: a guest reaches only
+10.0.2.100:60766 and :60868, which guestfwd relays (one socat per connection)
+to 127.0.0.1 on the host. Nothing else is reachable.
+
+A test is a bash script run by every guest; BED_GUEST (a, b, c) tells them
+apart and bed_barrier / bed_put / bed_get (guest-lib.sh) sequence steps
+across guests over a virtio-serial control channel served here.
+
+A header line in the test sets the run:
+    # bed: guests=2 luns=lun0:64M,lun1:64M deadline=120 expect=pass
+expect is pass (default), fail-log (the log scan must catch something) or
+fail-deadline (the deadline must fire); the last two exist to test the bed.
+
+Results: every guest's console log and the bed's own log go to
+RESULTS/TEST/. The run fails if any guest's test exits non-zero, a guest
+dies, the deadline passes, or any console log holds an oops, BUG, WARNING,
+Call Trace, KASAN, UBSAN or lockdep report. QEMU processes are always
+killed and reaped by PID.
+"""
+
+import argparse
+import os
+import re
+import selectors
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+CACHE = os.environ.get("XSAN_CACHE", "/var/cache/xsanfs")
+GUEST_NAMES = "abc"
+GUESTFWD_ADDR = "10.0.2.100"
+PORTS = {"volume": 60766, "name": 60868}
+
+# What in a console log fails a test. Tests must not print these words.
+BAD_LOG = re.compile(
+    r"Oops|\bBUG[: ]|WARNING:|Call Trace|KASAN|UBSAN|lockdep|"
+    r"possible (circular|recursive) locking|Kernel panic|"
+    r"general protection fault|kernel BUG at|blocked for more than")
+
+
+def log(msg):
+    print(f"bed: {msg}", file=sys.stderr, flush=True)
+
+
+def parse_size(s):
+    m = re.fullmatch(r"(\d+)([KMGT]?)", s)
+    if not m:
+        raise ValueError(f"bad size {s!r}")
+    return int(m.group(1)) * 1024 ** " KMGT".index(m.group(2) or " ")
+
+
+def parse_header(path):
+    """The '# bed:' line of a test -> dict of settings."""
+    cfg = {"guests": "1", "luns": "", "deadline": "120", "expect": "pass",
+           "memory": "1024", "smp": "1"}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("# bed:"):
+                for tok in line[len("# bed:"):].split():
+                    k, sep, v = tok.partition("=")
+                    if not sep or k not in cfg:
+                        raise ValueError(f"{path}: bad bed setting {tok!r}")
+                    cfg[k] = v
+    guests = int(cfg["guests"])
+    if not 1 <= guests <= len(GUEST_NAMES):
+        raise ValueError(f"{path}: guests must be 1 to {len(GUEST_NAMES)}")
+    luns = []
+    for spec in filter(None, cfg["luns"].split(",")):
+        name, _, size = spec.partition(":")
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", name):
+            raise ValueError(f"{path}: bad LUN name {name!r}")
+        luns.append((name, parse_size(size or "64M")))
+    if cfg["expect"] not in ("pass", "fail-log", "fail-deadline"):
+        raise ValueError(f"{path}: bad expect={cfg['expect']}")
+    return {"guests": guests, "luns": luns, "deadline": int(cfg["deadline"]),
+            "expect": cfg["expect"], "memory": int(cfg["memory"]),
+            "smp": int(cfg["smp"])}
+
+
+def run_cmd(args, **kw):
+    return subprocess.run(args, check=True, **kw)
+
+
+def make_run_cpio(stage, out, test):
+    """The per-run archive: module, tools, test script."""
+    os.makedirs(f"{stage}/opt/xsanfs", exist_ok=True)
+    os.makedirs(f"{stage}/usr/sbin", exist_ok=True)
+    os.makedirs(f"{stage}/bed", exist_ok=True)
+    ko = os.path.join(TOP, "xsanfs.ko")
+    if not os.path.exists(ko):
+        raise FileNotFoundError(f"{ko} is not built (run make)")
+    shutil.copy(ko, f"{stage}/opt/xsanfs/xsanfs.ko")
+    bindir = os.path.join(TOP, "tools", "bin")
+    if os.path.isdir(bindir):
+        for name in sorted(os.listdir(bindir)):
+            shutil.copy(os.path.join(bindir, name), f"{stage}/usr/sbin/{name}")
+    shutil.copy(test, f"{stage}/bed/test.sh")
+    files = subprocess.run(["find", ".", "-mindepth", "1"], cwd=stage,
+                           check=True, capture_output=True, text=True).stdout
+    with open(out, "wb") as f:
+        subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=stage,
+                       input="\n".join(sorted(files.split())).encode(),
+                       stdout=f, check=True)
+
+
+class Guest:
+    def __init__(self, index, rundir):
+        self.index = index
+        self.name = GUEST_NAMES[index]
+        self.console = os.path.join(rundir, f"{self.name}.console.log")
+        self.qemu_log = os.path.join(rundir, f"{self.name}.qemu.log")
+        self.sock_path = os.path.join(rundir, f"{self.name}.ctl")
+        self.proc = None
+        self.conn = None
+        self.buf = b""
+        self.rc = None          # exit status the test reported
+        self.ended = False      # QEMU process is gone
+        self.barrier = None     # barrier this guest waits at
+        self.getting = []       # keys it waits for
+
+
+class Bed:
+    def __init__(self, test, cfg, results, ports, keep_luns=False):
+        self.test = test
+        self.cfg = cfg
+        self.name = os.path.splitext(os.path.basename(test))[0]
+        self.rundir = os.path.join(results, self.name)
+        self.ports = ports
+        self.keep_luns = keep_luns
+        self.kv = {}
+        self.guests = []
+        self.reasons = []
+        self.sel = selectors.DefaultSelector()
+
+    def prepare(self):
+        shutil.rmtree(self.rundir, ignore_errors=True)
+        os.makedirs(self.rundir)
+        self.tmp = tempfile.mkdtemp(prefix=f"xsanbed-{self.name}-",
+                                    dir=os.environ.get("XSAN_LUN_DIR", CACHE))
+        base = subprocess.run([os.path.join(HERE, "mkinitramfs.sh")],
+                              check=True, capture_output=True,
+                              text=True).stdout.strip()
+        runcpio = os.path.join(self.tmp, "run.cpio")
+        make_run_cpio(os.path.join(self.tmp, "stage"), runcpio, self.test)
+        self.initrd = os.path.join(self.tmp, "initrd.img")
+        with open(self.initrd, "wb") as out:
+            for part in (base, runcpio):
+                with open(part, "rb") as f:
+                    shutil.copyfileobj(f, out, 1 << 20)
+        kdir = subprocess.run([os.path.join(TOP, "scripts", "kdir.sh")],
+                              check=True, capture_output=True,
+                              text=True).stdout.strip()
+        kver = os.environ.get("XSAN_GUEST_KVER",
+                              os.path.basename(kdir).replace("linux-headers-", ""))
+        self.kernel = f"{CACHE}/guest-kernel/{kver}/root/boot/vmlinuz-{kver}"
+        self.luns = []
+        for i, (lname, size) in enumerate(self.cfg["luns"]):
+            path = os.path.join(self.tmp, f"{lname}.img")
+            with open(path, "wb") as f:
+                f.truncate(size)
+            self.luns.append((i, lname, path))
+
+    def qemu_argv(self, g):
+        fwd = ",".join(
+            f"guestfwd=tcp:{GUESTFWD_ADDR}:{gport}-cmd:socat -lf /dev/null STDIO TCP:127.0.0.1:{hport}"
+            for gport, hport in self.ports)
+        append = (f"console=ttyS0 panic=-1 oops=panic rdinit=/init "
+                  f"xsanbed.guest={g.name} xsanbed.index={g.index} "
+                  f"xsanbed.guests={self.cfg['guests']} "
+                  f"xsanbed.luns={len(self.luns)}")
+        argv = ["qemu-system-x86_64", "-nodefaults", "-no-reboot",
+                "-machine", "q35,accel=tcg", "-cpu", "max",
+                "-smp", str(self.cfg["smp"]), "-m", str(self.cfg["memory"]),
+                "-display", "none", "-monitor", "none",
+                "-kernel", self.kernel, "-initrd", self.initrd,
+                "-append", append,
+                "-chardev", f"file,id=con,path={g.console}",
+                "-serial", "chardev:con",
+                "-device", "virtio-serial-pci,id=vser0",
+                "-chardev", f"socket,id=ctl,path={g.sock_path}",
+                "-device", "virtserialport,bus=vser0.0,chardev=ctl,name=xsanbed",
+                "-netdev", f"user,id=n0,restrict=on,ipv6=off,{fwd}",
+                "-device", "virtio-net-pci,netdev=n0"]
+        if self.luns:
+            argv += ["-device", "virtio-scsi-pci,id=scsi0"]
+        for i, lname, path in self.luns:
+            argv += ["-drive", f"file={path},format=raw,if=none,id=lun{i},"
+                               f"file.locking=off,cache=writeback",
+                     "-device", f"scsi-hd,bus=scsi0.0,scsi-id={i},lun=0,"
+                                f"drive=lun{i},serial={lname},"
+                                f"wwn=0x5078616e0000{i:04x},share-rw=on"]
+        return argv
+
+    def start(self):
+        for i in range(self.cfg["guests"]):
+            g = Guest(i, self.rundir)
+            lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            lsock.bind(g.sock_path)
+            lsock.listen(1)
+            argv = self.qemu_argv(g)
+            with open(os.path.join(self.rundir, f"{g.name}.argv"), "w") as f:
+                f.write(" ".join(argv) + "\n")
+            with open(g.qemu_log, "wb") as qlog:
+                g.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                          stdout=qlog, stderr=subprocess.STDOUT)
+            log(f"{self.name}: guest {g.name} started, pid {g.proc.pid}")
+            lsock.settimeout(30)
+            try:
+                g.conn, _ = lsock.accept()
+            except OSError as e:
+                self.reasons.append(f"guest {g.name}: QEMU did not connect "
+                                    f"its control channel ({e}); see {g.qemu_log}")
+                lsock.close()
+                return False
+            lsock.close()
+            g.conn.setblocking(False)
+            self.sel.register(g.conn, selectors.EVENT_READ, g)
+            self.guests.append(g)
+        return True
+
+    def send(self, g, line):
+        try:
+            g.conn.setblocking(True)
+            g.conn.sendall((line + "\n").encode())
+            g.conn.setblocking(False)
+        except OSError:
+            pass
+
+    def settle_barriers(self):
+        waiting = {}
+        for g in self.guests:
+            if g.barrier is not None:
+                waiting.setdefault(g.barrier, []).append(g)
+        for name, gs in waiting.items():
+            if len(gs) == len(self.guests):
+                for g in gs:
+                    g.barrier = None
+                    self.send(g, f"go {name}")
+                continue
+            gone = [g.name for g in self.guests if g.ended or g.rc is not None]
+            if gone:
+                for g in gs:
+                    g.barrier = None
+                    self.send(g, f"abort guest {','.join(gone)} ended before "
+                                 f"barrier {name}")
+
+    def handle(self, g, line):
+        verb, _, rest = line.partition(" ")
+        if verb == "hello":
+            log(f"{self.name}: guest {g.name} is up")
+        elif verb == "barrier":
+            g.barrier = rest
+        elif verb == "put":
+            k, _, v = rest.partition(" ")
+            self.kv[k] = v
+        elif verb == "get":
+            g.getting.append(rest)
+        elif verb == "exit":
+            try:
+                g.rc = int(rest)
+            except ValueError:
+                g.rc = 255
+            log(f"{self.name}: guest {g.name} test exited {g.rc}")
+        for h in self.guests:
+            for k in list(h.getting):
+                if k in self.kv:
+                    h.getting.remove(k)
+                    self.send(h, f"val {k} {self.kv[k]}")
+        self.settle_barriers()
+
+    def reap(self, g, why=None):
+        """Stop one guest's QEMU by its PID and wait for it."""
+        if g.proc.poll() is None:
+            if why:
+                log(f"{self.name}: killing guest {g.name} (pid {g.proc.pid}): {why}")
+            g.proc.kill()
+        try:
+            g.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            log(f"{self.name}: guest {g.name} pid {g.proc.pid} did not die")
+        if not g.ended:
+            g.ended = True
+            try:
+                self.sel.unregister(g.conn)
+            except (KeyError, ValueError):
+                pass
+            g.conn.close()
+
+    def loop(self):
+        deadline = time.monotonic() + self.cfg["deadline"]
+        poweroff_by = {}
+        while not all(g.ended for g in self.guests):
+            now = time.monotonic()
+            if now > deadline:
+                self.reasons.append(f"deadline: {self.cfg['deadline']} s passed "
+                                    f"before every guest finished")
+                for g in self.guests:
+                    if not g.ended:
+                        self.reap(g, "deadline")
+                break
+            for key, _ in self.sel.select(timeout=0.2):
+                g = key.data
+                try:
+                    data = g.conn.recv(4096)
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    data = b""
+                if not data:
+                    self.sel.unregister(g.conn)
+                    continue
+                g.buf += data
+                while b"\n" in g.buf:
+                    line, g.buf = g.buf.split(b"\n", 1)
+                    self.handle(g, line.decode(errors="replace").strip())
+            for g in self.guests:
+                if g.ended:
+                    continue
+                if g.proc.poll() is not None:
+                    self.reap(g)
+                    self.settle_barriers()
+                elif g.rc is not None:
+                    # The test is over; the guest powers off by itself.
+                    poweroff_by.setdefault(g.name, now + 30)
+                    if now > poweroff_by[g.name]:
+                        self.reap(g, "did not power off")
+
+    def check(self):
+        for g in self.guests:
+            if g.rc is None:
+                if not any(r.startswith("deadline") for r in self.reasons):
+                    self.reasons.append(f"guest {g.name}: ended without "
+                                        f"reporting a result (crash or panic?)")
+            elif g.rc != 0:
+                self.reasons.append(f"guest {g.name}: test exited {g.rc}")
+            try:
+                with open(g.console, encoding="utf-8", errors="replace") as f:
+                    lines = f.read().splitlines()
+            except FileNotFoundError:
+                lines = []
+            bad = [ln for ln in lines if BAD_LOG.search(ln)]
+            if bad:
+                self.reasons.append(f"log: guest {g.name} console shows a kernel "
+                                    f"report: {bad[0].strip()[:160]}")
+
+    def cleanup(self):
+        for g in self.guests:
+            if not g.ended:
+                self.reap(g, "cleanup")
+        if self.keep_luns:
+            log(f"{self.name}: LUN images kept in {self.tmp}")
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def run(self):
+        t0 = time.monotonic()
+        try:
+            self.prepare()
+            if self.start():
+                self.loop()
+            self.check()
+        finally:
+            self.cleanup()
+        secs = time.monotonic() - t0
+        with open(os.path.join(self.rundir, "bed.log"), "w") as f:
+            f.write(f"seconds {secs:.1f}\n")
+            for r in self.reasons:
+                f.write(r + "\n")
+        return self.reasons, secs
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("test", help="test script (bash) run inside every guest")
+    ap.add_argument("--results", default=os.path.join(TOP, "results", "qemu"))
+    ap.add_argument("--mdc-port", type=int, default=PORTS["volume"],
+                    help="host port the guests' 10.0.2.100:60766 reaches")
+    ap.add_argument("--ns-port", type=int, default=PORTS["name"],
+                    help="host port the guests' 10.0.2.100:60868 reaches")
+    ap.add_argument("--keep-luns", action="store_true")
+    ap.add_argument("--deadline", type=int, help="override the test's deadline")
+    args = ap.parse_args()
+
+    cfg = parse_header(args.test)
+    if args.deadline:
+        cfg["deadline"] = args.deadline
+    bed = Bed(args.test, cfg, args.results,
+              [(PORTS["volume"], args.mdc_port), (PORTS["name"], args.ns_port)],
+              args.keep_luns)
+    reasons, secs = bed.run()
+    expect = cfg["expect"]
+    if expect == "pass":
+        ok = not reasons
+    elif expect == "fail-log":
+        ok = any(r.startswith("log:") for r in reasons) and \
+            not any(r.startswith("deadline") for r in reasons)
+    else:
+        ok = any(r.startswith("deadline") for r in reasons)
+    for r in reasons:
+        log(f"{bed.name}: {r}")
+    verdict = "PASS" if ok else "FAIL"
+    note = "" if expect == "pass" else f" (expected {expect}, bed reported: " \
+        f"{'; '.join(reasons) or 'nothing'})"
+    print(f"{verdict}: qemu.{bed.name} [{secs:.0f} s, logs in {bed.rundir}]{note}",
+          flush=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Run the QEMU suite: the bed's self-tests first (a bed that cannot catch a
+# failure proves nothing), then every tests/qemu/*.sh. One PASS:/FAIL: line
+# per test; exits non-zero if any failed. Guests run one test at a time:
+# this machine has 2 cores and TCG is CPU-bound.
+# Usage: run-tests.sh [TEST...]
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+if [ $# -gt 0 ]; then
+	tests=("$@")
+else
+	tests=(tests/qemu/selftest/*.sh tests/qemu/*.sh)
+fi
+failed=0
+for t in "${tests[@]}"; do
+	scripts/qemu/bed.py "$t" || failed=1
+done
+exit $failed
