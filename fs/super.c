@@ -77,8 +77,14 @@ int xsan_parse_mdc_addr(const char *s, struct sockaddr_storage *ss)
 		return -EINVAL;
 	}
 
-	if (port_str && (kstrtou16(port_str, 10, &port) || port == 0))
-		return -EINVAL;
+	/* kstrtou16 would also take "+80" and "80\n": want 1-5 digits only */
+	if (port_str) {
+		size_t n = strlen(port_str);
+
+		if (n == 0 || n > 5 || strspn(port_str, "0123456789") != n ||
+		    kstrtou16(port_str, 10, &port) || port == 0)
+			return -EINVAL;
+	}
 
 	if (ss->ss_family == AF_INET)
 		sin->sin_port = htons(port);
@@ -102,10 +108,13 @@ int xsan_check_volume_name(const char *name)
 {
 	size_t i, len = strnlen(name, XSAN_VOLNAME_MAX + 1);
 
-	if (len == 0 || len > XSAN_VOLNAME_MAX || !isalnum(name[0]))
+	/* isalnum() alone would accept Latin-1 letters (0xc0-0xff) */
+	if (len == 0 || len > XSAN_VOLNAME_MAX ||
+	    !isascii(name[0]) || !isalnum(name[0]))
 		return -EINVAL;
 	for (i = 1; i < len; i++)
-		if (!isalnum(name[i]) && !strchr("_-.", name[i]))
+		if (!isascii(name[i]) ||
+		    (!isalnum(name[i]) && !strchr("_-.", name[i])))
 			return -EINVAL;
 	return 0;
 }
@@ -114,6 +123,7 @@ static int xsan_parse_param(struct fs_context *fc, struct fs_parameter *param)
 {
 	struct xsan_fs_context *ctx = fc->fs_private;
 	struct fs_parse_result result;
+	struct sockaddr_storage addr;
 	int opt;
 
 	opt = fs_parse(fc, xsan_param_specs, param, &result);
@@ -122,9 +132,11 @@ static int xsan_parse_param(struct fs_context *fc, struct fs_parameter *param)
 
 	switch (opt) {
 	case XSAN_OPT_MDC:
-		if (xsan_parse_mdc_addr(param->string, &ctx->mdc))
+		/* a rejected value must not clobber an earlier good one */
+		if (xsan_parse_mdc_addr(param->string, &addr))
 			return invalfc(fc, "mdc=%s is not an IP address[:PORT]",
 				       param->string);
+		ctx->mdc = addr;
 		ctx->have_mdc = true;
 		break;
 	case XSAN_OPT_TIMEOUT:
@@ -171,6 +183,12 @@ static int xsan_report_mdc(struct fs_context *fc, int err)
 	case -ETIMEDOUT:
 		errorfc(fc, "volume %s: no answer from metadata controller %pISpc within %u s",
 			fc->source, (struct sockaddr *)&ctx->mdc, ctx->timeout);
+		break;
+	case -EHOSTUNREACH:
+		xsan_mdc_err(fc, "is unreachable: no route to host, or it does not answer ARP");
+		break;
+	case -ENETUNREACH:
+		xsan_mdc_err(fc, "is unreachable: no route to its network from this host");
 		break;
 	case -ERESTARTSYS:
 	case -EINTR:

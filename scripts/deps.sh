@@ -19,7 +19,7 @@ PKGS=(
 	qemu-system-x86 qemu-utils socat cpio busybox-static kmod
 	fio attr util-linux coreutils bash e2fsprogs iproute2
 	# checks
-	valgrind
+	valgrind check
 )
 
 missing=()

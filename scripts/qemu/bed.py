@@ -107,7 +107,10 @@ def make_run_cpio(stage, out, test):
     bindir = os.path.join(TOP, "tools", "bin")
     if os.path.isdir(bindir):
         for name in sorted(os.listdir(bindir)):
-            shutil.copy(os.path.join(bindir, name), f"{stage}/usr/sbin/{name}")
+            src = os.path.join(bindir, name)
+            if os.path.isfile(src) and os.access(src, os.X_OK) \
+                    and not name.startswith("."):
+                shutil.copy(src, f"{stage}/usr/sbin/{name}")
     shutil.copy(test, f"{stage}/bed/test.sh")
     files = subprocess.run(["find", ".", "-mindepth", "1"], cwd=stage,
                            check=True, capture_output=True, text=True).stdout
@@ -395,13 +398,22 @@ def main():
     ap.add_argument("--deadline", type=int, help="override the test's deadline")
     args = ap.parse_args()
 
-    cfg = parse_header(args.test)
+    name = os.path.splitext(os.path.basename(args.test))[0]
+    try:
+        cfg = parse_header(args.test)
+    except (OSError, ValueError) as e:
+        print(f"FAIL: qemu.{name} [bad test: {e}]", flush=True)
+        return 1
     if args.deadline:
         cfg["deadline"] = args.deadline
     bed = Bed(args.test, cfg, args.results,
               [(PORTS["volume"], args.mdc_port), (PORTS["name"], args.ns_port)],
               args.keep_luns)
-    reasons, secs = bed.run()
+    try:
+        reasons, secs = bed.run()
+    except Exception as e:  # the bed itself broke: still one verdict line
+        print(f"FAIL: qemu.{name} [bed error: {e!r}]", flush=True)
+        raise
     expect = cfg["expect"]
     if expect == "pass":
         ok = not reasons

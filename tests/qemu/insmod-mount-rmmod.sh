@@ -37,11 +37,20 @@ mnt_msg() {
 # Nothing listens behind the guestfwd relay: the MDC closes at once.
 mnt_msg 'volume vol1: metadata controller 10\.0\.2\.100:60766 closed the connection' \
 	-o mdc=10.0.2.100 vol1 /mnt/x
-# An address restrict=on never lets through: bounded by timeout=.
-mnt_msg 'no answer from metadata controller 10\.0\.2\.99:60766 within 3 s' \
-	-o mdc=10.0.2.99,timeout=3 vol1 /mnt/x
-# Unreachable network: refused by the guest's own stack.
-mnt_msg 'metadata controller 192\.0\.2\.1:60766 cannot be reached|no answer from metadata controller 192\.0\.2\.1' \
+# A peer that accepts and never answers: the wait is bounded by timeout=.
+silent_mdc() {
+	sleep 900 | nc -l -p "$1" > /dev/null &
+	silent_pid=$!
+	sleep 0.5
+}
+silent_mdc 7001
+mnt_msg 'no answer from metadata controller 127\.0\.0\.1:7001 within 3 s' \
+	-o mdc=127.0.0.1:7001,timeout=3 vol1 /mnt/x
+# An address on the guest's network that nobody owns.
+mnt_msg 'metadata controller 10\.0\.2\.99:60766 (is unreachable|no answer)' \
+	-o mdc=10.0.2.99,timeout=5 vol1 /mnt/x
+# Off the guest's network: restrict=on makes slirp answer with a reset.
+mnt_msg 'metadata controller 192\.0\.2\.1:60766 (refused the connection|cannot be reached)' \
 	-o mdc=192.0.2.1,timeout=3 vol1 /mnt/x
 # Option and name errors.
 mnt_msg 'no metadata controller: use -o mdc=ADDRESS' vol1 /mnt/x
@@ -50,6 +59,21 @@ mnt_msg 'mdc=not-an-address is not an IP address|cannot resolve metadata control
 mnt_msg 'timeout=0 is out of range' -o mdc=10.0.2.100,timeout=0 vol1 /mnt/x
 mnt_msg "is not a volume name" -o mdc=10.0.2.100 'bad/name' /mnt/x
 mnt_msg 'Unknown parameter .bogus.|bogus' -o mdc=10.0.2.100,bogus=1 vol1 /mnt/x
+
+# A signal ends a long wait for the MDC at once (killable, never D state).
+t0=$(date +%s)
+silent_mdc 7002
+# its own process group, as a terminal's Ctrl-C would signal mount and helper
+setsid mount -t xsanfs -o mdc=127.0.0.1:7002,timeout=600 vol1 /mnt/x > /tmp/sig.out 2>&1 &
+pid=$!
+sleep 2
+grep -q '^State:.*D' "/proc/$pid/status" 2>/dev/null && fail "mount sits in D state"
+kill -TERM -- "-$pid" || fail "mount ended before the signal: $(cat /tmp/sig.out)"
+for i in $(seq 50); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.2; done
+kill -0 -- "-$pid" 2>/dev/null && fail "mount or its helper still waiting 10 s after SIGTERM"
+wait "$pid" && fail "interrupted mount succeeded"
+kill "$silent_pid" 2>/dev/null || true
+echo "signalled mount ended after $(( $(date +%s) - t0 )) s: $(cat /tmp/sig.out)"
 
 rmmod xsanfs
 lsmod | grep -q '^xsanfs ' && fail "xsanfs still loaded after rmmod"
