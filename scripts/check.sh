@@ -5,6 +5,8 @@
 # counted as one failure under its own name. Full logs: results/check/.
 # Ends with the one summary line CI reads: "N passed, N failed[, N skipped]".
 set -uo pipefail
+# depmod, ip and friends live in sbin, which a CI PATH may lack
+export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 cd "$(dirname "$0")/.."
 logs=results/check
 rm -rf "$logs"

@@ -4,6 +4,8 @@
 # Idempotent: installs only what is missing, so every make target may call it.
 # Set XSAN_NO_DEPS=1 to skip (for a machine you manage yourself).
 set -euo pipefail
+# depmod, ip and friends live in sbin, which a CI PATH may lack
+export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 
 [ "${XSAN_NO_DEPS:-0}" = 1 ] && exit 0
 

@@ -11,6 +11,8 @@
 # fresh xsanfs.ko, the tools, the test) are appended by bed.py as a second
 # cpio archive, so rebuilding the module never rebuilds this.
 set -euo pipefail
+# depmod, ip and friends live in sbin, which a CI PATH may lack
+export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 cache=${XSAN_CACHE:-/var/cache/xsanfs}

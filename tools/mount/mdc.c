@@ -14,27 +14,13 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mdc.h"
-
-static void xmount_mdc_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void xmount_mdc_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
+#include "options.h"
 
 /**
  * xmount_resolve_host() - the resolver mount.xsanfs uses: getaddrinfo()
@@ -112,7 +98,7 @@ int xmount_mdc_normalise(const char *in, char *out, size_t outlen,
 	int n, rc;
 
 	if (!in || !*in) {
-		xmount_mdc_err(err, errlen,
+		xmount_seterr(err, errlen,
 			       "mdc= is empty: give the metadata controller as mdc=ADDRESS[:PORT]");
 		return -1;
 	}
@@ -122,13 +108,13 @@ int xmount_mdc_normalise(const char *in, char *out, size_t outlen,
 		h = in + 1;
 		hend = strchr(h, ']');
 		if (!hend) {
-			xmount_mdc_err(err, errlen, "mdc=%s: missing ']'", in);
+			xmount_seterr(err, errlen, "mdc=%s: missing ']'", in);
 			return -1;
 		}
 		if (hend[1] == ':') {
 			port_str = hend + 2;
 		} else if (hend[1]) {
-			xmount_mdc_err(err, errlen,
+			xmount_seterr(err, errlen,
 				       "mdc=%s: unexpected '%s' after ']' (use [IPv6]:PORT)",
 				       in, hend + 1);
 			return -1;
@@ -145,11 +131,11 @@ int xmount_mdc_normalise(const char *in, char *out, size_t outlen,
 	}
 
 	if (hend == h) {
-		xmount_mdc_err(err, errlen, "mdc=%s: no address before the port", in);
+		xmount_seterr(err, errlen, "mdc=%s: no address before the port", in);
 		return -1;
 	}
 	if ((size_t)(hend - h) >= sizeof(host)) {
-		xmount_mdc_err(err, errlen, "mdc=%.64s...: the host name is too long", in);
+		xmount_seterr(err, errlen, "mdc=%.64s...: the host name is too long", in);
 		return -1;
 	}
 	memcpy(host, h, (size_t)(hend - h));
@@ -158,14 +144,14 @@ int xmount_mdc_normalise(const char *in, char *out, size_t outlen,
 	if (port_str) {
 		port = xmount_parse_port(port_str);
 		if (!port) {
-			xmount_mdc_err(err, errlen,
+			xmount_seterr(err, errlen,
 				       "mdc=%s: '%s' is not a port number (1-65535)",
 				       in, port_str);
 			return -1;
 		}
 	}
 	if (strchr(host, '%')) {
-		xmount_mdc_err(err, errlen,
+		xmount_seterr(err, errlen,
 			       "mdc=%s: scoped IPv6 addresses (%%INTERFACE) are not supported",
 			       in);
 		return -1;
@@ -174,7 +160,7 @@ int xmount_mdc_normalise(const char *in, char *out, size_t outlen,
 	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
 		ss.ss_family = AF_INET6;
 	} else if (bracketed) {
-		xmount_mdc_err(err, errlen, "mdc=%s: '%s' is not an IPv6 address",
+		xmount_seterr(err, errlen, "mdc=%s: '%s' is not an IPv6 address",
 			       in, host);
 		return -1;
 	} else if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
@@ -182,7 +168,7 @@ int xmount_mdc_normalise(const char *in, char *out, size_t outlen,
 	} else {
 		rc = resolve(host, &ss);
 		if (rc) {
-			xmount_mdc_err(err, errlen,
+			xmount_seterr(err, errlen,
 				       "cannot resolve metadata controller '%s': %s",
 				       host, rc == EAI_SYSTEM ? strerror(errno) :
 				       gai_strerror(rc));
@@ -191,7 +177,7 @@ int xmount_mdc_normalise(const char *in, char *out, size_t outlen,
 	}
 
 	if (ss.ss_family == AF_INET6 && sin6->sin6_scope_id) {
-		xmount_mdc_err(err, errlen,
+		xmount_seterr(err, errlen,
 			       "mdc=%s: '%s' is a link-local address with a scope, which is not supported",
 			       in, host);
 		return -1;
@@ -200,7 +186,7 @@ int xmount_mdc_normalise(const char *in, char *out, size_t outlen,
 	    !inet_ntop(ss.ss_family, ss.ss_family == AF_INET ?
 		       (const void *)&sin->sin_addr : (const void *)&sin6->sin6_addr,
 		       addr, sizeof(addr))) {
-		xmount_mdc_err(err, errlen,
+		xmount_seterr(err, errlen,
 			       "metadata controller '%s' has no IPv4 or IPv6 address", host);
 		return -1;
 	}
@@ -212,7 +198,7 @@ int xmount_mdc_normalise(const char *in, char *out, size_t outlen,
 	else
 		n = snprintf(out, outlen, "[%s]:%u", addr, port);
 	if (n < 0 || (size_t)n >= outlen) {
-		xmount_mdc_err(err, errlen, "mdc=%s: no room for the address", in);
+		xmount_seterr(err, errlen, "mdc=%s: no room for the address", in);
 		return -1;
 	}
 	return 0;

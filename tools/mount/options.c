@@ -140,10 +140,8 @@ enum xmount_opt_class xmount_opt_classify(const char *key)
 	return XMOUNT_OPT_KERNEL;
 }
 
-static void xmount_seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void xmount_seterr(char *err, size_t errlen, const char *fmt, ...)
+/* Write a message into the caller's err buffer, if it gave one. */
+void xmount_seterr(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
