@@ -4,7 +4,8 @@
  * mount options are parsed into, and get_tree, which contacts the metadata
  * controller (MDC). Until the session protocol lands, get_tree reports what
  * the MDC did (refused, timed out, closed, answered) as a sentence that the
- * mount helper prints, and fails: it never hangs longer than timeout=.
+ * mount helper prints, and fails: it never waits longer than timeout=, and
+ * a signal ends the wait.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -210,8 +211,9 @@ static int xsan_get_tree(struct fs_context *fc)
 	if (!fc->source)
 		return invalfc(fc, "no volume given: mount -t xsanfs VOLUME DIR");
 	if (xsan_check_volume_name(fc->source))
-		return invalfc(fc, "'%.*s' is not a volume name (1-%d of A-Z a-z 0-9 _ - .)",
-			       XSAN_VOLNAME_MAX, fc->source, XSAN_VOLNAME_MAX);
+		return invalfc(fc, "'%*pE' is not a volume name (1-%d of A-Z a-z 0-9 _ - .)",
+			       (int)strnlen(fc->source, XSAN_VOLNAME_MAX),
+			       fc->source, XSAN_VOLNAME_MAX);
 	if (!ctx->have_mdc)
 		return invalfc(fc, "volume %s: no metadata controller: use -o mdc=ADDRESS[:PORT]",
 			       fc->source);

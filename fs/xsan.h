@@ -10,9 +10,9 @@
 #include <linux/socket.h>
 #include <linux/types.h>
 
+#include "xsanfs/proto.h"
+
 #define XSAN_FS_NAME		"xsanfs"
-#define XSAN_VOLUME_PORT	60766
-#define XSAN_NAME_PORT		60868
 #define XSAN_VOLNAME_MAX	64
 
 /* Default and bounds of timeout=, in seconds. */

@@ -9,6 +9,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/in.h>
+#include <linux/jiffies.h>
 #include <linux/in6.h>
 #include <linux/net.h>
 #include <linux/uio.h>
@@ -20,19 +21,21 @@
  * xsan_con_probe() - connect to an MDC and wait for its first byte
  * @net: network namespace of the mount
  * @addr: the MDC's volume port (AF_INET or AF_INET6)
- * @timeout_secs: bound on the connect and on the wait for an answer
+ * @timeout_secs: bound on the connect and the wait for an answer together
  *
  * Context: process context, may sleep; a signal interrupts the wait.
  * Return: -EPROTONOSUPPORT if the MDC sent anything (this client cannot
  * speak the session protocol yet), -ECONNRESET if it closed the connection
- * first, -ETIMEDOUT if it did not connect or answer in time, -ERESTARTSYS
- * on a signal, or the socket error (-ECONNREFUSED, -ENETUNREACH, ...).
+ * first, -ETIMEDOUT if it did not connect and answer in time, -EINTR or
+ * -ERESTARTSYS on a signal, or the socket error (-ECONNREFUSED,
+ * -EHOSTUNREACH, -ENETUNREACH, ...).
  */
 int xsan_con_probe(struct net *net, const struct sockaddr_storage *addr,
 		   unsigned int timeout_secs)
 {
 	int addrlen = addr->ss_family == AF_INET6 ?
 		      sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	unsigned long deadline = jiffies + (unsigned long)timeout_secs * HZ;
 	struct msghdr msg = {};
 	struct socket *sock;
 	struct kvec iov;
@@ -44,15 +47,20 @@ int xsan_con_probe(struct net *net, const struct sockaddr_storage *addr,
 	if (err)
 		return err;
 
-	/* A blocking connect and recvmsg wait at most these, interruptibly. */
+	/* A blocking connect waits at most sk_sndtimeo, interruptibly. */
 	sock->sk->sk_sndtimeo = (long)timeout_secs * HZ;
-	sock->sk->sk_rcvtimeo = (long)timeout_secs * HZ;
-
 	err = kernel_connect(sock, (struct sockaddr *)addr, addrlen, 0);
 	if (err == -EINPROGRESS || err == -EAGAIN)
 		err = -ETIMEDOUT;
 	if (err)
 		goto out;
+
+	/* The answer gets what is left of the same budget. */
+	if (time_after_eq(jiffies, deadline)) {
+		err = -ETIMEDOUT;
+		goto out;
+	}
+	sock->sk->sk_rcvtimeo = (long)(deadline - jiffies);
 
 	iov.iov_base = &byte;
 	iov.iov_len = sizeof(byte);

@@ -39,14 +39,15 @@ step() {
 	echo "== $name: $(( $(date +%s) - t0 )) s"
 }
 
-# A build step passes only if the compiler said nothing.
+# A build step passes only if the compiler and modpost said nothing. It
+# builds from clean: kbuild does not repeat warnings of up-to-date objects.
 quiet_build() {
 	local out rc
 	out=$("$@" 2>&1)
 	rc=$?
 	printf '%s\n' "$out"
 	[ $rc -eq 0 ] || return $rc
-	if grep -E 'warning:|error:' <<<"$out"; then
+	if grep -iE 'warning:|error:' <<<"$out"; then
 		return 1
 	fi
 }
@@ -60,6 +61,7 @@ sparse_clean() {
 }
 
 step deps scripts/deps.sh
+make -s clean > /dev/null 2>&1
 step build.module quiet_build make -s module
 step build.tools quiet_build make -s tools
 step sparse sparse_clean

@@ -19,7 +19,8 @@ PKGS=(
 	liblmdb-dev lmdb-utils libxml2-dev libblkid-dev libfdisk-dev libssl-dev
 	# QEMU test bed: emulator, relay for guestfwd, initramfs assembly, guest tools
 	qemu-system-x86 qemu-utils socat cpio busybox-static kmod
-	fio attr util-linux coreutils bash e2fsprogs iproute2
+	fio attr util-linux coreutils bash e2fsprogs iproute2 procps strace xxd
+	bsdextrautils grep sed mawk findutils diffutils
 	# checks
 	valgrind check
 )
@@ -39,6 +40,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 	fi
 	echo "deps: installing ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	# a new machine's unattended-upgrades may hold the dpkg lock for a while
+	apt-get -o DPkg::Lock::Timeout=600 update -qq
+	apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
+		"${missing[@]}" >/dev/null
 fi

@@ -113,6 +113,9 @@ if [ -s "$testlog" ]; then
 	else
 		echo "PASS: kunit.log-clean"
 	fi
+else
+	echo "FAIL: kunit.log-clean (no kernel log at $testlog)"
+	failed=$((failed + 1))
 fi
 
 # A failure no line above names counts once, under kunit.run.

@@ -28,10 +28,12 @@ killed and reaped by PID.
 """
 
 import argparse
+import ctypes
 import os
 import re
 import selectors
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -44,6 +46,11 @@ CACHE = os.environ.get("XSAN_CACHE", "/var/cache/xsanfs")
 GUEST_NAMES = "abc"
 GUESTFWD_ADDR = "10.0.2.100"
 PORTS = {"volume": 60766, "name": 60868}
+# Taint bits a guest may show: O (out-of-tree module), E (unsigned module).
+# Any other bit means the kernel reported something (W for a WARN, D for
+# an oops, ...), whatever reached the console.
+TAINT_OK = (1 << 12) | (1 << 13)
+PR_SET_PDEATHSIG = 1
 
 # What in a console log fails a test. Tests must not print these words.
 BAD_LOG = re.compile(
@@ -91,8 +98,9 @@ def parse_header(path):
             "smp": int(cfg["smp"])}
 
 
-def run_cmd(args, **kw):
-    return subprocess.run(args, check=True, **kw)
+def qemu_child_setup():
+    """In the QEMU child: die with the bed, even if the bed is SIGKILLed."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def make_run_cpio(stage, out, test):
@@ -126,11 +134,13 @@ class Guest:
         self.name = GUEST_NAMES[index]
         self.console = os.path.join(rundir, f"{self.name}.console.log")
         self.qemu_log = os.path.join(rundir, f"{self.name}.qemu.log")
-        self.sock_path = os.path.join(rundir, f"{self.name}.ctl")
+        self.sock_path = None
         self.proc = None
         self.conn = None
         self.buf = b""
         self.rc = None          # exit status the test reported
+        self.hello = False      # /init came up and reached the channel
+        self.taint = None       # /proc/sys/kernel/tainted at the end
         self.ended = False      # QEMU process is gone
         self.barrier = None     # barrier this guest waits at
         self.getting = []       # keys it waits for
@@ -147,15 +157,19 @@ class Bed:
         self.kv = {}
         self.guests = []
         self.reasons = []
+        self.tmp = None
         self.sel = selectors.DefaultSelector()
 
     def prepare(self):
         shutil.rmtree(self.rundir, ignore_errors=True)
         os.makedirs(self.rundir)
-        self.tmp = tempfile.mkdtemp(prefix=f"xsanbed-{self.name}-",
-                                    dir=os.environ.get("XSAN_LUN_DIR", CACHE))
+        lundir = os.environ.get("XSAN_LUN_DIR", CACHE)
+        os.makedirs(lundir, exist_ok=True)
+        self.tmp = tempfile.mkdtemp(prefix=f"xsanbed-{self.name}-", dir=lundir)
+        # unix socket paths are limited to 108 bytes: keep them short
+        self.sockdir = tempfile.mkdtemp(prefix="xsanbed-")
         base = subprocess.run([os.path.join(HERE, "mkinitramfs.sh")],
-                              check=True, capture_output=True,
+                              check=True, stdout=subprocess.PIPE,
                               text=True).stdout.strip()
         runcpio = os.path.join(self.tmp, "run.cpio")
         make_run_cpio(os.path.join(self.tmp, "stage"), runcpio, self.test)
@@ -164,11 +178,9 @@ class Bed:
             for part in (base, runcpio):
                 with open(part, "rb") as f:
                     shutil.copyfileobj(f, out, 1 << 20)
-        kdir = subprocess.run([os.path.join(TOP, "scripts", "kdir.sh")],
-                              check=True, capture_output=True,
-                              text=True).stdout.strip()
-        kver = os.environ.get("XSAN_GUEST_KVER",
-                              os.path.basename(kdir).replace("linux-headers-", ""))
+        kver = os.environ.get("XSAN_GUEST_KVER") or subprocess.run(
+            [os.path.join(TOP, "scripts", "kver.sh")], check=True,
+            stdout=subprocess.PIPE, text=True).stdout.strip()
         self.kernel = f"{CACHE}/guest-kernel/{kver}/root/boot/vmlinuz-{kver}"
         self.luns = []
         for i, (lname, size) in enumerate(self.cfg["luns"]):
@@ -181,7 +193,7 @@ class Bed:
         fwd = ",".join(
             f"guestfwd=tcp:{GUESTFWD_ADDR}:{gport}-cmd:socat -lf /dev/null STDIO TCP:127.0.0.1:{hport}"
             for gport, hport in self.ports)
-        append = (f"console=ttyS0 panic=-1 oops=panic rdinit=/init "
+        append = (f"console=ttyS0 ignore_loglevel panic=-1 oops=panic rdinit=/init "
                   f"xsanbed.guest={g.name} xsanbed.index={g.index} "
                   f"xsanbed.guests={self.cfg['guests']} "
                   f"xsanbed.luns={len(self.luns)}")
@@ -211,37 +223,42 @@ class Bed:
     def start(self):
         for i in range(self.cfg["guests"]):
             g = Guest(i, self.rundir)
+            g.sock_path = os.path.join(self.sockdir, f"{g.name}.ctl")
             lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            lsock.bind(g.sock_path)
-            lsock.listen(1)
-            argv = self.qemu_argv(g)
-            with open(os.path.join(self.rundir, f"{g.name}.argv"), "w") as f:
-                f.write(" ".join(argv) + "\n")
-            with open(g.qemu_log, "wb") as qlog:
-                g.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
-                                          stdout=qlog, stderr=subprocess.STDOUT)
-            log(f"{self.name}: guest {g.name} started, pid {g.proc.pid}")
-            lsock.settimeout(30)
             try:
+                lsock.bind(g.sock_path)
+                lsock.listen(1)
+                argv = self.qemu_argv(g)
+                with open(os.path.join(self.rundir, f"{g.name}.argv"), "w") as f:
+                    f.write(" ".join(argv) + "\n")
+                with open(g.qemu_log, "wb") as qlog:
+                    g.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                              stdout=qlog,
+                                              stderr=subprocess.STDOUT,
+                                              preexec_fn=qemu_child_setup)
+                # From here on cleanup() reaps it, whatever happens next.
+                self.guests.append(g)
+                log(f"{self.name}: guest {g.name} started, pid {g.proc.pid}")
+                lsock.settimeout(30)
                 g.conn, _ = lsock.accept()
             except OSError as e:
-                self.reasons.append(f"guest {g.name}: QEMU did not connect "
-                                    f"its control channel ({e}); see {g.qemu_log}")
-                lsock.close()
+                self.reasons.append(f"guest {g.name}: QEMU did not start or "
+                                    f"connect its control channel ({e}); "
+                                    f"see {g.qemu_log}")
                 return False
-            lsock.close()
-            g.conn.setblocking(False)
+            finally:
+                lsock.close()
+            # Bounded sends: a guest that stops reading cannot stall the bed.
+            g.conn.settimeout(5)
             self.sel.register(g.conn, selectors.EVENT_READ, g)
-            self.guests.append(g)
         return True
 
     def send(self, g, line):
         try:
-            g.conn.setblocking(True)
             g.conn.sendall((line + "\n").encode())
-            g.conn.setblocking(False)
-        except OSError:
-            pass
+        except OSError as e:
+            self.reasons.append(f"guest {g.name}: control channel stuck ({e})")
+            self.reap(g, "control channel stuck")
 
     def settle_barriers(self):
         waiting = {}
@@ -264,7 +281,13 @@ class Bed:
     def handle(self, g, line):
         verb, _, rest = line.partition(" ")
         if verb == "hello":
+            g.hello = True
             log(f"{self.name}: guest {g.name} is up")
+        elif verb == "taint":
+            try:
+                g.taint = int(rest)
+            except ValueError:
+                g.taint = -1
         elif verb == "barrier":
             g.barrier = rest
         elif verb == "put":
@@ -287,6 +310,9 @@ class Bed:
 
     def reap(self, g, why=None):
         """Stop one guest's QEMU by its PID and wait for it."""
+        if g.proc is None:
+            g.ended = True
+            return
         if g.proc.poll() is None:
             if why:
                 log(f"{self.name}: killing guest {g.name} (pid {g.proc.pid}): {why}")
@@ -297,11 +323,12 @@ class Bed:
             log(f"{self.name}: guest {g.name} pid {g.proc.pid} did not die")
         if not g.ended:
             g.ended = True
-            try:
-                self.sel.unregister(g.conn)
-            except (KeyError, ValueError):
-                pass
-            g.conn.close()
+            if g.conn is not None:
+                try:
+                    self.sel.unregister(g.conn)
+                except (KeyError, ValueError):
+                    pass
+                g.conn.close()
 
     def loop(self):
         deadline = time.monotonic() + self.cfg["deadline"]
@@ -319,7 +346,7 @@ class Bed:
                 g = key.data
                 try:
                     data = g.conn.recv(4096)
-                except BlockingIOError:
+                except (BlockingIOError, socket.timeout):
                     continue
                 except OSError:
                     data = b""
@@ -359,11 +386,18 @@ class Bed:
             if bad:
                 self.reasons.append(f"log: guest {g.name} console shows a kernel "
                                     f"report: {bad[0].strip()[:160]}")
+            elif g.taint is not None and g.taint & ~TAINT_OK:
+                self.reasons.append(f"log: guest {g.name} kernel is tainted "
+                                    f"{g.taint:#x} (a WARN or oops happened)")
 
     def cleanup(self):
         for g in self.guests:
             if not g.ended:
                 self.reap(g, "cleanup")
+        if getattr(self, "sockdir", None):
+            shutil.rmtree(self.sockdir, ignore_errors=True)
+        if self.tmp is None:
+            return
         if self.keep_luns:
             log(f"{self.name}: LUN images kept in {self.tmp}")
         else:
@@ -397,6 +431,10 @@ def main():
     ap.add_argument("--keep-luns", action="store_true")
     ap.add_argument("--deadline", type=int, help="override the test's deadline")
     args = ap.parse_args()
+    # A cancelled run (CI timeout, Ctrl-C) still stops its guests: exit
+    # through the finally blocks; PR_SET_PDEATHSIG covers SIGKILL.
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(sig, lambda *_: sys.exit(130))
 
     name = os.path.splitext(os.path.basename(args.test))[0]
     try:
@@ -421,7 +459,9 @@ def main():
         ok = any(r.startswith("log:") for r in reasons) and \
             not any(r.startswith("deadline") for r in reasons)
     else:
-        ok = any(r.startswith("deadline") for r in reasons)
+        # the deadline must be what stopped a run that otherwise worked
+        ok = any(r.startswith("deadline") for r in reasons) and \
+            all(g.hello for g in bed.guests) and len(bed.guests) == cfg["guests"]
     for r in reasons:
         log(f"{bed.name}: {r}")
     verdict = "PASS" if ok else "FAIL"

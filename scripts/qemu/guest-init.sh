@@ -87,5 +87,7 @@ cd /tmp
 bash /bed/test.sh
 rc=$?
 say "test exited with status $rc"
+# taint bits catch a WARN or oops whatever reached the console
+bed_send "taint $(cat /proc/sys/kernel/tainted)"
 bed_send "exit $rc"
 halt_now

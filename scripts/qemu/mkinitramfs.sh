@@ -13,11 +13,12 @@
 set -euo pipefail
 # depmod, ip and friends live in sbin, which a CI PATH may lack
 export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
+die() { echo "mkinitramfs: $*" >&2; exit 1; }
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 cache=${XSAN_CACHE:-/var/cache/xsanfs}
-kdir=$("$top/scripts/kdir.sh")
-kver=${XSAN_GUEST_KVER:-$(basename "$kdir" | sed 's/^linux-headers-//')}
+kver=${XSAN_GUEST_KVER:-$("$top/scripts/kver.sh")}
+[ -n "$kver" ] || die "no kernel headers found (run scripts/deps.sh)"
 
 # Host packages whose programs go into the guest.
 PKGS="bash coreutils util-linux mount kmod e2fsprogs iproute2 attr fio grep sed
@@ -26,7 +27,10 @@ PKGS="bash coreutils util-linux mount kmod e2fsprogs iproute2 attr fio grep sed
 MODS="virtio_pci virtio_console virtio_scsi sd_mod virtio_net ext4 loop
       crc32c_generic crc32c-intel libcrc32c"
 
-die() { echo "mkinitramfs: $*" >&2; exit 1; }
+# One builder at a time (make demo and make check may overlap).
+mkdir -p "$cache"
+exec 8>"$cache/bed.lock"
+flock -w 600 8 || die "another mkinitramfs held $cache/bed.lock for 600 s"
 
 # --- guest kernel: download the matching linux-image .deb once -------------
 gk=$cache/guest-kernel/$kver
@@ -51,7 +55,7 @@ if [ -f "$out" ]; then echo "$out"; exit 0; fi
 
 echo "mkinitramfs: building $out" >&2
 st=$(mktemp -d "$cache/bed-stage.XXXXXX")
-trap 'rm -rf "$st"' EXIT
+trap 'rm -rf "$st" "$st.cpio"' EXIT
 mkdir -p "$cache/bed"
 mkdir -p "$st"/{usr/bin,usr/sbin,usr/lib,usr/lib64,etc,proc,sys,dev,tmp,run,root,mnt,bed,opt/xsanfs,home/xsan}
 for d in bin sbin lib lib64; do ln -s "usr/$d" "$st/$d"; done
@@ -84,7 +88,7 @@ for p in $PKGS; do
 		[ -f "$f" ] || continue
 		put "$f"
 		elfs+=("$(readlink -f "$f")")
-	done < <(dpkg -L "$p" 2>/dev/null)
+	done < <(dpkg -L "$p" 2>/dev/null || die "package $p is not installed (scripts/deps.sh installs it)")
 done
 # alternatives the tests use
 ln -sf mawk "$st/usr/bin/awk"
@@ -135,8 +139,8 @@ echo "xsanbed" > "$st/etc/hostname"
 install -m 0755 "$here/guest-init.sh" "$st/init"
 install -m 0644 "$here/guest-lib.sh" "$st/bed/lib.sh"
 
-(cd "$st" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet) > "$out.tmp"
-mv "$out.tmp" "$out"
+(cd "$st" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet) > "$st.cpio"
+mv "$st.cpio" "$out"
 # keep only the newest few images
 ls -t "$cache"/bed/base-*.cpio 2>/dev/null | tail -n +4 | xargs -r rm -f
 echo "$out"

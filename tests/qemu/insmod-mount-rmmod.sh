@@ -46,6 +46,12 @@ silent_mdc() {
 silent_mdc 7001
 mnt_msg 'no answer from metadata controller 127\.0\.0\.1:7001 within 3 s' \
 	-o mdc=127.0.0.1:7001,timeout=3 vol1 /mnt/x
+# A peer that answers at once: something is there, but this client cannot
+# speak the session protocol yet.
+printf 'x' | nc -l -p 7003 > /dev/null &
+sleep 0.5
+mnt_msg 'metadata controller 127\.0\.0\.1:7003 answered, but this client cannot open volume sessions yet' \
+	-o mdc=127.0.0.1:7003 vol1 /mnt/x
 # An address on the guest's network that nobody owns.
 mnt_msg 'metadata controller 10\.0\.2\.99:60766 (is unreachable|no answer)' \
 	-o mdc=10.0.2.99,timeout=5 vol1 /mnt/x
@@ -58,7 +64,7 @@ mnt_msg 'mdc=not-an-address is not an IP address|cannot resolve metadata control
 	-o mdc=not-an-address vol1 /mnt/x
 mnt_msg 'timeout=0 is out of range' -o mdc=10.0.2.100,timeout=0 vol1 /mnt/x
 mnt_msg "is not a volume name" -o mdc=10.0.2.100 'bad/name' /mnt/x
-mnt_msg 'Unknown parameter .bogus.|bogus' -o mdc=10.0.2.100,bogus=1 vol1 /mnt/x
+mnt_msg "xsanfs: Unknown parameter 'bogus'" -o mdc=10.0.2.100,bogus=1 vol1 /mnt/x
 
 # A signal ends a long wait for the MDC at once (killable, never D state).
 t0=$(date +%s)
@@ -67,7 +73,10 @@ silent_mdc 7002
 setsid mount -t xsanfs -o mdc=127.0.0.1:7002,timeout=600 vol1 /mnt/x > /tmp/sig.out 2>&1 &
 pid=$!
 sleep 2
-grep -q '^State:.*D' "/proc/$pid/status" 2>/dev/null && fail "mount sits in D state"
+# the helper is the process waiting in the kernel: S (interruptible), not D
+helper=$(pgrep -s "$pid" -x mount.xsanfs) || fail "no mount.xsanfs waiting: $(cat /tmp/sig.out)"
+state=$(awk '/^State:/ { print $2 }' "/proc/$helper/status")
+[ "$state" = S ] || fail "mount.xsanfs waits in state $state, not S (interruptible)"
 kill -TERM -- "-$pid" || fail "mount ended before the signal: $(cat /tmp/sig.out)"
 for i in $(seq 50); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.2; done
 kill -0 -- "-$pid" 2>/dev/null && fail "mount or its helper still waiting 10 s after SIGTERM"

@@ -25,5 +25,6 @@ Suite *options_suite(void);
 Suite *mdc_suite(void);
 Suite *args_suite(void);
 Suite *mount_api_suite(void);
+Suite *codec_suite(void);
 
 #endif /* XSAN_UNIT_H */
