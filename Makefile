@@ -9,7 +9,7 @@ KDIR ?= $(shell scripts/kdir.sh)
 DEPS := scripts/deps.sh
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_XSANFS_FS=m W=1
 
-.PHONY: all deps module tools sparse checkpatch unit kunit qemu check demo clean
+.PHONY: all deps module tools sparse checkpatch unit fuzz kunit qemu check demo clean
 
 all: module tools
 
@@ -33,6 +33,10 @@ checkpatch: deps
 unit: tools
 	$(MAKE) -C tests/unit run
 
+# FUZZ_SECONDS=N per target (default 60)
+fuzz: deps
+	$(MAKE) -C tests/fuzz run
+
 kunit: deps
 	scripts/kunit.sh
 
@@ -51,3 +55,4 @@ clean:
 	-$(KMAKE) clean
 	$(MAKE) -C tools clean
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/fuzz clean

@@ -360,8 +360,10 @@ const void *xsan_get_blob(struct xsan_cur *c, u32 max, u32 *len)
  */
 int xsan_cur_end(struct xsan_cur *c)
 {
-	if (!c->err && c->left)
+	if (!c->err && c->left) {
 		c->err = -EBADMSG;
+		c->left = 0;	/* failed cursors are empty, as in xsan_take() */
+	}
 	return c->err;
 }
 

@@ -22,7 +22,7 @@ PKGS=(
 	fio attr util-linux coreutils bash e2fsprogs iproute2 procps strace xxd
 	bsdextrautils grep sed mawk findutils diffutils
 	# checks
-	valgrind check
+	valgrind check libclang-rt-14-dev
 )
 
 missing=()
