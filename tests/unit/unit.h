@@ -26,5 +26,6 @@ Suite *mdc_suite(void);
 Suite *args_suite(void);
 Suite *mount_api_suite(void);
 Suite *codec_suite(void);
+Suite *frameio_suite(void);
 
 #endif /* XSAN_UNIT_H */
