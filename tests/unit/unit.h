@@ -27,5 +27,6 @@ Suite *args_suite(void);
 Suite *mount_api_suite(void);
 Suite *codec_suite(void);
 Suite *frameio_suite(void);
+Suite *config_suite(void);
 
 #endif /* XSAN_UNIT_H */
