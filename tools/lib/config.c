@@ -21,21 +21,11 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
+#include "util.h"
+
 /* ---- shared helpers ---- */
 
 #define PRINTF(a, b) __attribute__((format(printf, a, b)))
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...) PRINTF(3, 4);
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 void xsan_cfg_warnings_free(struct xsan_cfg_warnings *w)
 {
@@ -145,24 +135,24 @@ static char *slurp(const char *path, size_t *lenp, char *err, size_t errlen)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		xsan_seterr(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) < 0) {
-		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		xsan_seterr(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		seterr(err, errlen, "%s: not a regular file", path);
+		xsan_seterr(err, errlen, "%s: not a regular file", path);
 		goto out;
 	}
 	if ((uint64_t)st.st_size > XSAN_CFG_FILE_MAX) {
-		seterr(err, errlen, "%s: larger than %u bytes", path, XSAN_CFG_FILE_MAX);
+		xsan_seterr(err, errlen, "%s: larger than %u bytes", path, XSAN_CFG_FILE_MAX);
 		goto out;
 	}
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf) {
-		seterr(err, errlen, "%s: out of memory", path);
+		xsan_seterr(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
 	while (len < (size_t)st.st_size) {
@@ -171,7 +161,7 @@ static char *slurp(const char *path, size_t *lenp, char *err, size_t errlen)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			seterr(err, errlen, "%s: %s", path, strerror(errno));
+			xsan_seterr(err, errlen, "%s: %s", path, strerror(errno));
 			free(buf);
 			buf = NULL;
 			goto out;
@@ -258,7 +248,7 @@ static int fail(struct cx *c, const xmlNode *n, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	seterr(c->err, c->errlen, "%s:%ld: %s", c->path, lineof(n), msg);
+	xsan_seterr(c->err, c->errlen, "%s:%ld: %s", c->path, lineof(n), msg);
 	return -1;
 }
 
@@ -974,8 +964,8 @@ static int parse_doc(struct cx *c, xmlDoc *doc, const char *buf)
 
 		for (p = buf; dt && p < dt; p++)
 			line += *p == '\n';
-		seterr(c->err, c->errlen, "%s:%d: a DOCTYPE is not allowed in a volume config",
-		       c->path, line);
+		xsan_seterr(c->err, c->errlen, "%s:%d: a DOCTYPE is not allowed in a volume config",
+		            c->path, line);
 		return -1;
 	}
 	if (!root)
@@ -1052,13 +1042,13 @@ int xsan_cfg_load(const char *path, struct xsan_cfg *out, char *err, size_t errl
 		return -1;
 	if (len > INT32_MAX) {	/* cannot happen below XSAN_CFG_FILE_MAX */
 		free(buf);
-		seterr(err, errlen, "%s: too large", path);
+		xsan_seterr(err, errlen, "%s: too large", path);
 		return -1;
 	}
 	ctxt = xmlNewParserCtxt();
 	if (!ctxt) {
 		free(buf);
-		seterr(err, errlen, "%s: out of memory", path);
+		xsan_seterr(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
 	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, path, NULL, opts);
@@ -1070,7 +1060,7 @@ int xsan_cfg_load(const char *path, struct xsan_cfg *out, char *err, size_t errl
 			snprintf(msg, sizeof(msg), "%s", e->message);
 			trim(msg);
 		}
-		seterr(err, errlen, "%s:%d: malformed XML: %s", path, e ? e->line : 0, msg);
+		xsan_seterr(err, errlen, "%s:%d: malformed XML: %s", path, e ? e->line : 0, msg);
 		goto out;
 	}
 	rc = parse_doc(&c, doc, buf);
@@ -1113,8 +1103,8 @@ static int next_line(struct lines *l, char **line, char *err, size_t errlen)
 	}
 	l->lineno++;
 	if (strlen(s) > XSAN_CFG_LINE_MAX) {
-		seterr(err, errlen, "%s:%d: line longer than %d bytes", l->path, l->lineno,
-		       XSAN_CFG_LINE_MAX);
+		xsan_seterr(err, errlen, "%s:%d: line longer than %d bytes", l->path, l->lineno,
+		            XSAN_CFG_LINE_MAX);
 		return -1;
 	}
 	hash = strchr(s, '#');
@@ -1135,7 +1125,7 @@ static int lines_open(struct lines *l, const char *path, char *err, size_t errle
 		return -1;
 	if (memchr(l->buf, '\0', len)) {
 		free(l->buf);
-		seterr(err, errlen, "%s: contains a NUL byte", path);
+		xsan_seterr(err, errlen, "%s: contains a NUL byte", path);
 		return -1;
 	}
 	l->pos = l->buf;
@@ -1219,13 +1209,13 @@ int xsan_cfg_load_nameservers(const char *path, struct xsan_cfg_nameservers *out
 		if (!*line)
 			continue;
 		if (strpbrk(line, " \t")) {
-			seterr(err, errlen, "%s:%d: one host per line, not '%.80s'",
-			       path, l.lineno, line);
+			xsan_seterr(err, errlen, "%s:%d: one host per line, not '%.80s'",
+			            path, l.lineno, line);
 			goto bad;
 		}
 		if (!valid_host(line)) {
-			seterr(err, errlen, "%s:%d: '%.80s' is not a host name or IP address",
-			       path, l.lineno, line);
+			xsan_seterr(err, errlen, "%s:%d: '%.80s' is not a host name or IP address",
+			            path, l.lineno, line);
 			goto bad;
 		}
 		for (i = 0; i < out->n; i++)
@@ -1237,8 +1227,8 @@ int xsan_cfg_load_nameservers(const char *path, struct xsan_cfg_nameservers *out
 			continue;
 		}
 		if (out->n >= XSAN_CFG_MAX_NAMESERVERS) {
-			seterr(err, errlen, "%s:%d: more than %d name servers",
-			       path, l.lineno, XSAN_CFG_MAX_NAMESERVERS);
+			xsan_seterr(err, errlen, "%s:%d: more than %d name servers",
+			            path, l.lineno, XSAN_CFG_MAX_NAMESERVERS);
 			goto bad;
 		}
 		hosts = realloc(out->hosts, (out->n + 1) * sizeof(*hosts));
@@ -1255,7 +1245,7 @@ int xsan_cfg_load_nameservers(const char *path, struct xsan_cfg_nameservers *out
 	free(l.buf);
 	return 0;
 nomem:
-	seterr(err, errlen, "%s:%d: out of memory", path, l.lineno);
+	xsan_seterr(err, errlen, "%s:%d: out of memory", path, l.lineno);
 bad:
 	free(l.buf);
 	xsan_cfg_nameservers_free(out);
@@ -1291,28 +1281,28 @@ int xsan_cfg_load_ports(const char *path, int *min, int *max,
 		} else {
 			if (addwarn(warn, "%s:%d: unknown setting '%.80s' ignored",
 				    path, l.lineno, key)) {
-				seterr(err, errlen, "%s:%d: out of memory", path, l.lineno);
+				xsan_seterr(err, errlen, "%s:%d: out of memory", path, l.lineno);
 				goto bad;
 			}
 			continue;
 		}
 		if (!val) {
-			seterr(err, errlen, "%s:%d: %s needs a port number", path, l.lineno, key);
+			xsan_seterr(err, errlen, "%s:%d: %s needs a port number", path, l.lineno, key);
 			goto bad;
 		}
 		if (extra) {
-			seterr(err, errlen, "%s:%d: unexpected '%.80s' after %s %s",
-			       path, l.lineno, extra, key, val);
+			xsan_seterr(err, errlen, "%s:%d: unexpected '%.80s' after %s %s",
+			            path, l.lineno, extra, key, val);
 			goto bad;
 		}
 		if (parse_u64(val, &v) || v < 1 || v > 65535) {
-			seterr(err, errlen, "%s:%d: %s '%.80s' is not a port number from 1 to 65535",
-			       path, l.lineno, key, val);
+			xsan_seterr(err, errlen, "%s:%d: %s '%.80s' is not a port number from 1 to 65535",
+			            path, l.lineno, key, val);
 			goto bad;
 		}
 		if (*slot_line) {
-			seterr(err, errlen, "%s:%d: duplicate %s (first on line %d)",
-			       path, l.lineno, key, *slot_line);
+			xsan_seterr(err, errlen, "%s:%d: duplicate %s (first on line %d)",
+			            path, l.lineno, key, *slot_line);
 			goto bad;
 		}
 		*slot = (int)v;
@@ -1321,8 +1311,8 @@ int xsan_cfg_load_ports(const char *path, int *min, int *max,
 	if (r < 0)
 		goto bad;
 	if (lo > hi) {
-		seterr(err, errlen, "%s:%d: MinPort %d is greater than MaxPort %d",
-		       path, lo_line > hi_line ? lo_line : hi_line, lo, hi);
+		xsan_seterr(err, errlen, "%s:%d: MinPort %d is greater than MaxPort %d",
+		            path, lo_line > hi_line ? lo_line : hi_line, lo, hi);
 		goto bad;
 	}
 	free(l.buf);

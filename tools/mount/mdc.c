@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "mdc.h"
-#include "options.h"
+#include "util.h"
 
 /**
  * xmount_resolve_host() - the resolver mount.xsanfs uses: getaddrinfo()
@@ -98,8 +98,8 @@ int xmount_mdc_normalise(const char *in, char *out, size_t outlen,
 	int n, rc;
 
 	if (!in || !*in) {
-		xmount_seterr(err, errlen,
-			       "mdc= is empty: give the metadata controller as mdc=ADDRESS[:PORT]");
+		xsan_seterr(err, errlen,
+			     "mdc= is empty: give the metadata controller as mdc=ADDRESS[:PORT]");
 		return -1;
 	}
 
@@ -108,15 +108,15 @@ int xmount_mdc_normalise(const char *in, char *out, size_t outlen,
 		h = in + 1;
 		hend = strchr(h, ']');
 		if (!hend) {
-			xmount_seterr(err, errlen, "mdc=%s: missing ']'", in);
+			xsan_seterr(err, errlen, "mdc=%s: missing ']'", in);
 			return -1;
 		}
 		if (hend[1] == ':') {
 			port_str = hend + 2;
 		} else if (hend[1]) {
-			xmount_seterr(err, errlen,
-				       "mdc=%s: unexpected '%s' after ']' (use [IPv6]:PORT)",
-				       in, hend + 1);
+			xsan_seterr(err, errlen,
+				     "mdc=%s: unexpected '%s' after ']' (use [IPv6]:PORT)",
+				     in, hend + 1);
 			return -1;
 		}
 	} else {
@@ -131,11 +131,11 @@ int xmount_mdc_normalise(const char *in, char *out, size_t outlen,
 	}
 
 	if (hend == h) {
-		xmount_seterr(err, errlen, "mdc=%s: no address before the port", in);
+		xsan_seterr(err, errlen, "mdc=%s: no address before the port", in);
 		return -1;
 	}
 	if ((size_t)(hend - h) >= sizeof(host)) {
-		xmount_seterr(err, errlen, "mdc=%.64s...: the host name is too long", in);
+		xsan_seterr(err, errlen, "mdc=%.64s...: the host name is too long", in);
 		return -1;
 	}
 	memcpy(host, h, (size_t)(hend - h));
@@ -144,50 +144,50 @@ int xmount_mdc_normalise(const char *in, char *out, size_t outlen,
 	if (port_str) {
 		port = xmount_parse_port(port_str);
 		if (!port) {
-			xmount_seterr(err, errlen,
-				       "mdc=%s: '%s' is not a port number (1-65535)",
-				       in, port_str);
+			xsan_seterr(err, errlen,
+				     "mdc=%s: '%s' is not a port number (1-65535)",
+				     in, port_str);
 			return -1;
 		}
 	}
 	if (strchr(host, '%')) {
-		xmount_seterr(err, errlen,
-			       "mdc=%s: scoped IPv6 addresses (%%INTERFACE) are not supported",
-			       in);
+		xsan_seterr(err, errlen,
+			     "mdc=%s: scoped IPv6 addresses (%%INTERFACE) are not supported",
+			     in);
 		return -1;
 	}
 
 	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
 		ss.ss_family = AF_INET6;
 	} else if (bracketed) {
-		xmount_seterr(err, errlen, "mdc=%s: '%s' is not an IPv6 address",
-			       in, host);
+		xsan_seterr(err, errlen, "mdc=%s: '%s' is not an IPv6 address",
+			     in, host);
 		return -1;
 	} else if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
 		ss.ss_family = AF_INET;
 	} else {
 		rc = resolve(host, &ss);
 		if (rc) {
-			xmount_seterr(err, errlen,
-				       "cannot resolve metadata controller '%s': %s",
-				       host, rc == EAI_SYSTEM ? strerror(errno) :
-				       gai_strerror(rc));
+			xsan_seterr(err, errlen,
+				     "cannot resolve metadata controller '%s': %s",
+				     host, rc == EAI_SYSTEM ? strerror(errno) :
+				     gai_strerror(rc));
 			return -1;
 		}
 	}
 
 	if (ss.ss_family == AF_INET6 && sin6->sin6_scope_id) {
-		xmount_seterr(err, errlen,
-			       "mdc=%s: '%s' is a link-local address with a scope, which is not supported",
-			       in, host);
+		xsan_seterr(err, errlen,
+			     "mdc=%s: '%s' is a link-local address with a scope, which is not supported",
+			     in, host);
 		return -1;
 	}
 	if ((ss.ss_family != AF_INET && ss.ss_family != AF_INET6) ||
 	    !inet_ntop(ss.ss_family, ss.ss_family == AF_INET ?
 		       (const void *)&sin->sin_addr : (const void *)&sin6->sin6_addr,
 		       addr, sizeof(addr))) {
-		xmount_seterr(err, errlen,
-			       "metadata controller '%s' has no IPv4 or IPv6 address", host);
+		xsan_seterr(err, errlen,
+			     "metadata controller '%s' has no IPv4 or IPv6 address", host);
 		return -1;
 	}
 
@@ -198,7 +198,7 @@ int xmount_mdc_normalise(const char *in, char *out, size_t outlen,
 	else
 		n = snprintf(out, outlen, "[%s]:%u", addr, port);
 	if (n < 0 || (size_t)n >= outlen) {
-		xmount_seterr(err, errlen, "mdc=%s: no room for the address", in);
+		xsan_seterr(err, errlen, "mdc=%s: no room for the address", in);
 		return -1;
 	}
 	return 0;

@@ -10,13 +10,13 @@
  */
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 
 #include "options.h"
+#include "util.h"
 
 /*
  * A VFS flag: the bits it clears, then the bits it sets. The atime modes
@@ -140,18 +140,6 @@ enum xmount_opt_class xmount_opt_classify(const char *key)
 	return XMOUNT_OPT_KERNEL;
 }
 
-/* Write a message into the caller's err buffer, if it gave one. */
-void xmount_seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static void xmount_kopt_free(struct xmount_kopt *k)
 {
 	free(k->key);
@@ -208,8 +196,8 @@ static int xmount_parse_item(struct xmount_opts *o, size_t *cap,
 	bool recursive;
 
 	if (klen == 0) {
-		xmount_seterr(err, errlen, "option '%.*s' has no name",
-			      (int)len, item);
+		xsan_seterr(err, errlen, "option '%.*s' has no name",
+			    (int)len, item);
 		return -1;
 	}
 	key = strndup(item, klen);
@@ -233,9 +221,9 @@ static int xmount_parse_item(struct xmount_opts *o, size_t *cap,
 	case XMOUNT_OPT_USERSPACE:
 		break;
 	case XMOUNT_OPT_UNSUPPORTED:
-		xmount_seterr(err, errlen,
-			      "option '%s' asks for an operation, not a new mount: mount.xsanfs only makes new mounts",
-			      key);
+		xsan_seterr(err, errlen,
+			    "option '%s' asks for an operation, not a new mount: mount.xsanfs only makes new mounts",
+			    key);
 		free(key);
 		return -1;
 	case XMOUNT_OPT_KERNEL:
@@ -254,7 +242,7 @@ static int xmount_parse_item(struct xmount_opts *o, size_t *cap,
 		}
 		/* xmount_add_kopt() owns key and value from here on. */
 		if (xmount_add_kopt(o, cap, key, value)) {
-			xmount_seterr(err, errlen, "out of memory");
+			xsan_seterr(err, errlen, "out of memory");
 			errno = ENOMEM;
 			return -1;
 		}
@@ -264,13 +252,13 @@ static int xmount_parse_item(struct xmount_opts *o, size_t *cap,
 	return 0;
 
 novalue:
-	xmount_seterr(err, errlen, "option '%s' takes no value, but '%.*s' was given",
-		      key, (int)len, item);
+	xsan_seterr(err, errlen, "option '%s' takes no value, but '%.*s' was given",
+		    key, (int)len, item);
 	free(key);
 	return -1;
 nomem:
 	free(key);
-	xmount_seterr(err, errlen, "out of memory");
+	xsan_seterr(err, errlen, "out of memory");
 	errno = ENOMEM;
 	return -1;
 }
@@ -308,7 +296,7 @@ int xmount_opts_parse(const char *list, struct xmount_opts *o,
 		if (*s && (quoted || *s != ','))
 			continue;
 		if (quoted) {
-			xmount_seterr(err, errlen, "unterminated quote in option '%s'", item);
+			xsan_seterr(err, errlen, "unterminated quote in option '%s'", item);
 			return -1;
 		}
 		if (s > item &&

@@ -62,7 +62,4 @@ struct xmount_kopt *xmount_opts_find(const struct xmount_opts *o,
 				     const char *key);
 int xmount_attr_str(unsigned int attr, char *buf, size_t len);
 
-void xmount_seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 #endif /* XMOUNT_OPTIONS_H */
