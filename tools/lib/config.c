@@ -602,22 +602,33 @@ bad:
 	return -1;
 }
 
-static int parse_disktypes(struct cx *c, const xmlNode *types)
+/*
+ * Parse every <@child> element under @parent with @fn; any other element
+ * there is warned about and skipped.
+ */
+static int parse_children(struct cx *c, const xmlNode *parent, const char *child,
+			  int (*fn)(struct cx *c, const xmlNode *n))
 {
 	const xmlNode *n;
 
-	for (n = types->children; n; n = n->next) {
+	for (n = parent->children; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (!is_elem(n, "diskType")) {
-			if (warn(c, n, "unknown element <%s> in <diskTypes> ignored", ename(n)))
+		if (!is_elem(n, child)) {
+			if (warn(c, n, "unknown element <%s> in <%s> ignored",
+				 ename(n), ename(parent)))
 				return -1;
 			continue;
 		}
-		if (parse_disktype(c, n))
+		if (fn(c, n))
 			return -1;
 	}
 	return 0;
+}
+
+static int parse_disktypes(struct cx *c, const xmlNode *types)
+{
+	return parse_children(c, types, "diskType", parse_disktype);
 }
 
 static int parse_affinities(struct cx *c, const xmlNode *aff, struct xsan_cfg_sg *sg)
@@ -880,20 +891,7 @@ bad:
 
 static int parse_sgs(struct cx *c, const xmlNode *sgs)
 {
-	const xmlNode *n;
-
-	for (n = sgs->children; n; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		if (!is_elem(n, "stripeGroup")) {
-			if (warn(c, n, "unknown element <%s> in <stripeGroups> ignored", ename(n)))
-				return -1;
-			continue;
-		}
-		if (parse_sg(c, n))
-			return -1;
-	}
-	return 0;
+	return parse_children(c, sgs, "stripeGroup", parse_sg);
 }
 
 /* Pick one child section of <config>; a second one is an error. */
