@@ -38,10 +38,23 @@ mnt_msg() {
 mnt_msg 'volume vol1: metadata controller 10\.0\.2\.100:60766 closed the connection' \
 	-o mdc=10.0.2.100 vol1 /mnt/x
 # A peer that accepts and never answers: the wait is bounded by timeout=.
+# wait_listen PORT: until a TCP socket listens on PORT (no fixed sleep: TCG
+# may take longer than any guess to start nc)
+wait_listen() {
+	local port i
+	port=$(printf ':%04X' "$1")
+	for i in $(seq 100); do
+		# local_address is ADDR:PORT in hex; state 0A is LISTEN
+		awk -v p="$port" 'substr($2, length($2) - 4) == p && $4 == "0A" { f = 1 }
+			END { exit !f }' /proc/net/tcp /proc/net/tcp6 && return 0
+		sleep 0.1
+	done
+	fail "nothing listens on port $1 after 10 s"
+}
 silent_mdc() {
 	sleep 900 | nc -l -p "$1" > /dev/null &
 	silent_pid=$!
-	sleep 0.5
+	wait_listen "$1"
 }
 silent_mdc 7001
 mnt_msg 'no answer from metadata controller 127\.0\.0\.1:7001 within 3 s' \
@@ -49,7 +62,7 @@ mnt_msg 'no answer from metadata controller 127\.0\.0\.1:7001 within 3 s' \
 # A peer that answers at once: something is there, but this client cannot
 # speak the session protocol yet.
 printf 'x' | nc -l -p 7003 > /dev/null &
-sleep 0.5
+wait_listen 7003
 mnt_msg 'metadata controller 127\.0\.0\.1:7003 answered, but this client cannot open volume sessions yet' \
 	-o mdc=127.0.0.1:7003 vol1 /mnt/x
 # An address on the guest's network that nobody owns.
