@@ -20,6 +20,9 @@ typedef __u8 u8;
 typedef __u16 u16;
 typedef __u32 u32;
 typedef __u64 u64;
+#ifndef fallthrough
+#define fallthrough __attribute__((__fallthrough__))
+#endif
 #endif
 
 #include "xsanfs/proto.h"

@@ -1,0 +1,433 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xsanfs messages: the payload of every request and reply, as host-order
+ * structs and one encoder/decoder pair (net/msg.c) that the kernel module
+ * and userspace both compile. Documentation/protocol.rst gives each
+ * layout to the byte and must change with this file.
+ *
+ * Decoded pointers (names, blobs, entry lists) point into the received
+ * payload and live as long as it does.
+ */
+#ifndef _XSANFS_MSG_H
+#define _XSANFS_MSG_H
+
+#include "xsanfs/codec.h"
+
+#ifndef __KERNEL__
+typedef __s64 s64;
+#endif
+
+#define XSAN_PROTO_MIN		1	/* oldest version this code speaks */
+#define XSAN_PROTO_MAX		1	/* newest */
+
+#define XSAN_UUID_SIZE		16
+#define XSAN_NONCE_SIZE		32
+#define XSAN_PROOF_SIZE		32	/* HMAC-SHA256 */
+#define XSAN_NGROUPS_MAX	32	/* supplementary groups in a cred */
+#define XSAN_XATTR_NAME_MAX	255	/* as XATTR_NAME_MAX */
+#define XSAN_XATTR_SIZE_MAX	65536	/* as XATTR_SIZE_MAX */
+#define XSAN_XATTR_LIST_MAX	65536	/* as XATTR_LIST_MAX */
+#define XSAN_HOST_MAX		255	/* host names, peer addresses */
+#define XSAN_REP_ATTRS		4	/* attributes a reply can carry */
+
+/* struct xsan_cred.caps: the capabilities the client holds for the op. */
+#define XSAN_CAP_CHOWN		0x01u
+#define XSAN_CAP_DAC_OVERRIDE	0x02u
+#define XSAN_CAP_DAC_READ_SEARCH 0x04u
+#define XSAN_CAP_FOWNER		0x08u
+#define XSAN_CAP_FSETID		0x10u
+#define XSAN_CAP_SYS_ADMIN	0x20u
+#define XSAN_CAP_MKNOD		0x40u
+#define XSAN_CAP_ALL		0x7fu
+
+/* struct xsan_sattr.valid */
+#define XSAN_SA_MODE		0x01u
+#define XSAN_SA_UID		0x02u
+#define XSAN_SA_GID		0x04u
+#define XSAN_SA_SIZE		0x08u
+#define XSAN_SA_ATIME		0x10u	/* set atime to the given value */
+#define XSAN_SA_MTIME		0x20u
+#define XSAN_SA_ATIME_NOW	0x40u	/* set atime to the MDC's clock */
+#define XSAN_SA_MTIME_NOW	0x80u
+#define XSAN_SA_ALL		0xffu
+
+/* RENAME flags: the values of RENAME_NOREPLACE and RENAME_EXCHANGE. */
+#define XSAN_RENAME_NOREPLACE	0x1u
+#define XSAN_RENAME_EXCHANGE	0x2u
+
+/* SETXATTR flags: the values of XATTR_CREATE and XATTR_REPLACE. */
+#define XSAN_XATTR_CREATE	0x1u
+#define XSAN_XATTR_REPLACE	0x2u
+
+/* Directory entry types: the DT_* values. */
+#define XSAN_DT_FIFO		1
+#define XSAN_DT_CHR		2
+#define XSAN_DT_DIR		4
+#define XSAN_DT_BLK		6
+#define XSAN_DT_REG		8
+#define XSAN_DT_LNK		10
+#define XSAN_DT_SOCK		12
+
+/* Opcodes of the administration requests (after AUTH, port 60766). */
+#define XSAN_OP_ADMIN_WHO	112
+#define XSAN_OP_ADMIN_STAT	113
+#define XSAN_OP_ADMIN_SHOW	114
+
+/**
+ * struct xsan_fid - names an inode for all time
+ * @ino: inode number, never 0
+ * @gen: generation: a reused @ino gets a new one, so an old fid is ESTALE
+ */
+struct xsan_fid {
+	u64 ino;
+	u32 gen;
+};
+
+/**
+ * struct xsan_time - a timestamp
+ * @sec: seconds since the epoch, signed
+ * @nsec: 0 to 999,999,999
+ */
+struct xsan_time {
+	s64 sec;
+	u32 nsec;
+};
+
+/**
+ * struct xsan_attr - the attributes of an inode
+ * @ino: inode number
+ * @gen: its generation
+ * @mode: type and permission bits (S_IF* | 07777)
+ * @nlink: link count
+ * @uid: owner
+ * @gid: group
+ * @rdev_major: device number of a character or block device
+ * @rdev_minor: ditto
+ * @size: bytes
+ * @blocks: 512-byte units allocated
+ * @atime: last access
+ * @mtime: last data change
+ * @ctime: last attribute change
+ * @change: incremented by every change of the inode
+ */
+struct xsan_attr {
+	u64 ino;
+	u32 gen;
+	u32 mode;
+	u32 nlink;
+	u32 uid;
+	u32 gid;
+	u32 rdev_major;
+	u32 rdev_minor;
+	u64 size;
+	u64 blocks;
+	struct xsan_time atime;
+	struct xsan_time mtime;
+	struct xsan_time ctime;
+	u64 change;
+};
+
+/**
+ * struct xsan_cred - who asks: the fs uid/gid the client's VFS uses
+ * @uid: fsuid
+ * @gid: fsgid
+ * @caps: XSAN_CAP_* the caller holds (capable_wrt_inode_uidgid())
+ * @ngroups: supplementary groups, at most %XSAN_NGROUPS_MAX
+ * @groups: the groups
+ */
+struct xsan_cred {
+	u32 uid;
+	u32 gid;
+	u32 caps;
+	u32 ngroups;
+	u32 groups[XSAN_NGROUPS_MAX];
+};
+
+/**
+ * struct xsan_sattr - what SETATTR changes
+ * @valid: XSAN_SA_* saying which fields below apply
+ * @mode: new permission bits (07777; the type bits must be 0)
+ * @uid: new owner
+ * @gid: new group
+ * @size: new size
+ * @atime: new atime (XSAN_SA_ATIME)
+ * @mtime: new mtime (XSAN_SA_MTIME)
+ */
+struct xsan_sattr {
+	u32 valid;
+	u32 mode;
+	u32 uid;
+	u32 gid;
+	u64 size;
+	struct xsan_time atime;
+	struct xsan_time mtime;
+};
+
+/**
+ * struct xsan_statfs - STATFS reply
+ * @blocks: total blocks of @bsize in the user data stripe groups
+ * @bfree: free blocks
+ * @bavail: free blocks an unprivileged user may use
+ * @files: inodes the volume can hold
+ * @ffree: inodes still free
+ * @bsize: the volume's block size (fsBlockSize)
+ * @namemax: longest name (255)
+ */
+struct xsan_statfs {
+	u64 blocks;
+	u64 bfree;
+	u64 bavail;
+	u64 files;
+	u64 ffree;
+	u32 bsize;
+	u32 namemax;
+};
+
+/**
+ * struct xsan_dirent - one READDIR entry
+ * @ino: inode number of the entry
+ * @cookie: pass as READDIR's cookie to continue after this entry
+ * @type: XSAN_DT_*
+ * @name: the name (not NUL-terminated)
+ * @namelen: its length
+ */
+struct xsan_dirent {
+	u64 ino;
+	u64 cookie;
+	u8 type;
+	const char *name;
+	u32 namelen;
+};
+
+/**
+ * struct xsan_req - a decoded request; which fields an opcode uses is in
+ * Documentation/protocol.rst ("Requests")
+ * @op: enum xsan_op (or XSAN_OP_ADMIN_*)
+ * @cred: namespace requests: the caller
+ * @fid: the inode, or the (source) parent directory
+ * @fid2: LINK: the new parent; RENAME: the target parent
+ * @name: entry name, or xattr name, or HELLO/NS_LOOKUP volume name
+ * @namelen: its length
+ * @name2: RENAME: the new name; HELLO: the client's host name
+ * @name2len: its length
+ * @data: SYMLINK target; SETXATTR value
+ * @datalen: its length
+ * @mode: CREATE, MKDIR, MKNOD: type and permission bits
+ * @rdev_major: MKNOD: device number
+ * @rdev_minor: ditto
+ * @flags: RENAME: XSAN_RENAME_*; SETXATTR: XSAN_XATTR_*; HELLO: 0
+ * @size: GETXATTR, LISTXATTR: caller's buffer size (0: ask the size);
+ *        READDIR: most payload bytes of entries to return
+ * @cookie: READDIR: 0 to start, else an entry's cookie
+ * @sattr: SETATTR
+ * @ver_min: HELLO: oldest protocol version the client speaks
+ * @ver_max: HELLO: newest
+ * @uuid: HELLO: the client's uuid
+ * @nonce: HELLO: the client's challenge
+ * @proof: AUTH: the client's answer to the MDC's challenge
+ */
+struct xsan_req {
+	u16 op;
+	struct xsan_cred cred;
+	struct xsan_fid fid;
+	struct xsan_fid fid2;
+	const char *name;
+	u32 namelen;
+	const char *name2;
+	u32 name2len;
+	const void *data;
+	u32 datalen;
+	u32 mode;
+	u32 rdev_major;
+	u32 rdev_minor;
+	u32 flags;
+	u32 size;
+	u64 cookie;
+	struct xsan_sattr sattr;
+	u16 ver_min;
+	u16 ver_max;
+	u8 uuid[XSAN_UUID_SIZE];
+	u8 nonce[XSAN_NONCE_SIZE];
+	u8 proof[XSAN_PROOF_SIZE];
+};
+
+/**
+ * struct xsan_rep - a decoded reply with status 0; which fields an opcode
+ * uses is in Documentation/protocol.rst ("Replies")
+ * @op: the request's opcode
+ * @nattr: attributes in @attr (namespace replies)
+ * @attr: in the order the opcode defines
+ * @data: READLINK: target; GETXATTR: value; LISTXATTR: NUL-terminated
+ *        names; READDIR, NS_LIST, ADMIN_*: the encoded entries, checked,
+ *        to walk with the matching xsan_*_next()
+ * @datalen: its length
+ * @size: GETXATTR, LISTXATTR: the full size of the value or list
+ * @count: READDIR, NS_LIST, ADMIN_WHO, ADMIN_SHOW: entries in @data
+ * @eof: READDIR: no entries after these
+ * @st: STATFS
+ * @version: HELLO: the version the MDC chose
+ * @nonce: HELLO: the MDC's challenge
+ * @proof: HELLO: the MDC's answer to the client's challenge
+ * @session: AUTH: the session id
+ * @lease_ms: AUTH, HEARTBEAT: the lease period
+ * @grace_ms: AUTH: the grace period after it
+ * @uuid: AUTH, NS_LOOKUP: the volume's uuid
+ * @port: NS_LOOKUP: the volume's session port
+ * @host: NS_LOOKUP: the host serving it
+ * @hostlen: its length
+ */
+struct xsan_rep {
+	u16 op;
+	u32 nattr;
+	struct xsan_attr attr[XSAN_REP_ATTRS];
+	const void *data;
+	u32 datalen;
+	u32 size;
+	u32 count;
+	u8 eof;
+	struct xsan_statfs st;
+	u16 version;
+	u8 nonce[XSAN_NONCE_SIZE];
+	u8 proof[XSAN_PROOF_SIZE];
+	u64 session;
+	u32 lease_ms;
+	u32 grace_ms;
+	u8 uuid[XSAN_UUID_SIZE];
+	u16 port;
+	const char *host;
+	u32 hostlen;
+};
+
+/**
+ * struct xsan_ns_vol - one NS_LIST entry
+ * @port: the volume's session port
+ * @uuid: the volume's uuid
+ * @name: the volume name (not NUL-terminated)
+ * @namelen: its length
+ */
+struct xsan_ns_vol {
+	u16 port;
+	u8 uuid[XSAN_UUID_SIZE];
+	const char *name;
+	u32 namelen;
+};
+
+/**
+ * struct xsan_who - one ADMIN_WHO entry: a connected client
+ * @session: session id (0 before AUTH)
+ * @lease_age_ms: time since its lease was last renewed
+ * @uuid: the client's uuid
+ * @host: the host name it gave in HELLO
+ * @hostlen: its length
+ * @addr: its address and port as text
+ * @addrlen: its length
+ */
+struct xsan_who {
+	u64 session;
+	u32 lease_age_ms;
+	u8 uuid[XSAN_UUID_SIZE];
+	const char *host;
+	u32 hostlen;
+	const char *addr;
+	u32 addrlen;
+};
+
+/* ADMIN_SHOW: one stripe group, then its LUNs (struct xsan_show_lun). */
+#define XSAN_SG_METADATA	0x01u
+#define XSAN_SG_JOURNAL		0x02u
+#define XSAN_SG_USERDATA	0x04u
+#define XSAN_SG_EXCLUSIVE	0x08u
+#define XSAN_SG_DOWN		0x10u
+
+/**
+ * struct xsan_show_sg - one ADMIN_SHOW entry
+ * @index: stripe group index
+ * @flags: XSAN_SG_*
+ * @breadth: stripeBreadth in bytes
+ * @blocks: blocks of the volume's block size
+ * @bfree: of which free
+ * @nluns: LUN entries that follow this one
+ * @name: stripe group name
+ * @namelen: its length
+ */
+struct xsan_show_sg {
+	u32 index;
+	u32 flags;
+	u64 breadth;
+	u64 blocks;
+	u64 bfree;
+	u32 nluns;
+	const char *name;
+	u32 namelen;
+};
+
+/**
+ * struct xsan_show_lun - a LUN of the stripe group before it
+ * @sectors: sectors
+ * @sector_size: bytes per sector
+ * @label: its label
+ * @labellen: its length
+ */
+struct xsan_show_lun {
+	u64 sectors;
+	u32 sector_size;
+	const char *label;
+	u32 labellen;
+};
+
+/*
+ * ADMIN_STAT reply: data/datalen hold this, decoded by xsan_stat_decode().
+ */
+struct xsan_admin_stat {
+	s64 created;		/* seconds since the epoch */
+	u32 active;		/* connected clients */
+	u32 bsize;
+	u32 nluns;
+	u32 nsgs;
+	u64 blocks;
+	u64 bfree;
+	u64 inodes;		/* inodes in use */
+};
+
+void xsan_put_fid(struct xsan_put *w, const struct xsan_fid *f);
+void xsan_get_fid(struct xsan_cur *c, struct xsan_fid *f);
+void xsan_put_time(struct xsan_put *w, const struct xsan_time *t);
+void xsan_get_time(struct xsan_cur *c, struct xsan_time *t);
+void xsan_put_attr(struct xsan_put *w, const struct xsan_attr *a);
+void xsan_get_attr(struct xsan_cur *c, struct xsan_attr *a);
+void xsan_put_cred(struct xsan_put *w, const struct xsan_cred *cr);
+void xsan_get_cred(struct xsan_cur *c, struct xsan_cred *cr);
+void xsan_put_xname(struct xsan_put *w, const char *name, u32 len);
+const char *xsan_get_xname(struct xsan_cur *c, u32 *len);
+void xsan_put_text(struct xsan_put *w, const char *s, u32 len, u32 max);
+const char *xsan_get_text(struct xsan_cur *c, u32 max, u32 *len);
+
+/* Is @op a request this protocol version defines on port 60766 / 60868? */
+bool xsan_op_known(u16 op);
+bool xsan_op_is_ns(u16 op);	/* takes a cred, needs a session */
+const char *xsan_op_name(u16 op);
+
+int xsan_req_encode(struct xsan_put *w, const struct xsan_req *r);
+int xsan_req_decode(u16 op, const void *buf, u32 len, struct xsan_req *r);
+int xsan_rep_encode(struct xsan_put *w, const struct xsan_rep *r);
+int xsan_rep_decode(u16 op, const void *buf, u32 len, struct xsan_rep *r);
+
+/* List entries for replies; the server appends them to its own buffer. */
+void xsan_put_dirent(struct xsan_put *w, const struct xsan_dirent *d);
+int xsan_dirent_next(struct xsan_cur *c, struct xsan_dirent *d);
+void xsan_put_ns_vol(struct xsan_put *w, const struct xsan_ns_vol *v);
+int xsan_ns_vol_next(struct xsan_cur *c, struct xsan_ns_vol *v);
+void xsan_put_who(struct xsan_put *w, const struct xsan_who *v);
+int xsan_who_next(struct xsan_cur *c, struct xsan_who *v);
+void xsan_put_show_sg(struct xsan_put *w, const struct xsan_show_sg *v);
+int xsan_show_sg_next(struct xsan_cur *c, struct xsan_show_sg *v);
+void xsan_put_show_lun(struct xsan_put *w, const struct xsan_show_lun *v);
+int xsan_show_lun_next(struct xsan_cur *c, struct xsan_show_lun *v);
+void xsan_put_stat(struct xsan_put *w, const struct xsan_admin_stat *s);
+int xsan_stat_decode(const void *buf, u32 len, struct xsan_admin_stat *s);
+
+/* Error replies that carry a payload: EPROTONOSUPPORT -> the range. */
+void xsan_put_vrange(struct xsan_put *w);
+int xsan_get_vrange(const void *buf, u32 len, u16 *min, u16 *max);
+
+#endif /* _XSANFS_MSG_H */

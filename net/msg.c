@@ -1,0 +1,1053 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xsanfs message payloads: one encoder and one decoder per opcode,
+ * compiled unchanged into the kernel module and the userspace tools.
+ * Documentation/protocol.rst ("Requests", "Replies") is the prose twin of
+ * the two switch statements below.
+ *
+ * Decoders read with the bounds-checked cursor of codec.c and check the
+ * cursor once at the end, where leftover bytes also make the message
+ * malformed: every decoder either fills its struct from bytes it had or
+ * returns -EBADMSG.
+ */
+
+#ifdef __KERNEL__
+#include <linux/errno.h>
+#include <linux/string.h>
+#else
+#include <errno.h>
+#include <string.h>
+#endif
+
+#include "xsanfs/msg.h"
+
+/* Type bits of a mode, as S_IFMT and friends (the same on every Linux). */
+#define XSAN_S_IFMT	0170000u
+#define XSAN_S_IFSOCK	0140000u
+#define XSAN_S_IFLNK	0120000u
+#define XSAN_S_IFREG	0100000u
+#define XSAN_S_IFBLK	0060000u
+#define XSAN_S_IFDIR	0040000u
+#define XSAN_S_IFCHR	0020000u
+#define XSAN_S_IFIFO	0010000u
+
+static void xsan_bad(struct xsan_cur *c)
+{
+	c->err = -EBADMSG;
+	c->left = 0;
+}
+
+/* Copy @n fixed bytes out, or zeros if they are not there. */
+static void xsan_get_fixed(struct xsan_cur *c, void *dst, u32 n)
+{
+	const void *p = xsan_get_bytes(c, n);
+
+	if (p)
+		memcpy(dst, p, n);
+	else
+		memset(dst, 0, n);
+}
+
+static void xsan_put_err(struct xsan_put *w, int err)
+{
+	if (!w->err)
+		w->err = err;
+}
+
+void xsan_put_fid(struct xsan_put *w, const struct xsan_fid *f)
+{
+	xsan_put_u64(w, f->ino);
+	xsan_put_u32(w, f->gen);
+}
+
+void xsan_get_fid(struct xsan_cur *c, struct xsan_fid *f)
+{
+	f->ino = xsan_get_u64(c);
+	f->gen = xsan_get_u32(c);
+	if (!f->ino && !c->err)
+		xsan_bad(c);
+}
+
+void xsan_put_time(struct xsan_put *w, const struct xsan_time *t)
+{
+	xsan_put_u64(w, (u64)t->sec);
+	xsan_put_u32(w, t->nsec);
+}
+
+void xsan_get_time(struct xsan_cur *c, struct xsan_time *t)
+{
+	t->sec = (s64)xsan_get_u64(c);
+	t->nsec = xsan_get_u32(c);
+	if (t->nsec > 999999999u && !c->err)
+		xsan_bad(c);
+}
+
+void xsan_put_attr(struct xsan_put *w, const struct xsan_attr *a)
+{
+	xsan_put_u64(w, a->ino);
+	xsan_put_u32(w, a->gen);
+	xsan_put_u32(w, a->mode);
+	xsan_put_u32(w, a->nlink);
+	xsan_put_u32(w, a->uid);
+	xsan_put_u32(w, a->gid);
+	xsan_put_u32(w, a->rdev_major);
+	xsan_put_u32(w, a->rdev_minor);
+	xsan_put_u64(w, a->size);
+	xsan_put_u64(w, a->blocks);
+	xsan_put_time(w, &a->atime);
+	xsan_put_time(w, &a->mtime);
+	xsan_put_time(w, &a->ctime);
+	xsan_put_u64(w, a->change);
+}
+
+void xsan_get_attr(struct xsan_cur *c, struct xsan_attr *a)
+{
+	a->ino = xsan_get_u64(c);
+	a->gen = xsan_get_u32(c);
+	a->mode = xsan_get_u32(c);
+	a->nlink = xsan_get_u32(c);
+	a->uid = xsan_get_u32(c);
+	a->gid = xsan_get_u32(c);
+	a->rdev_major = xsan_get_u32(c);
+	a->rdev_minor = xsan_get_u32(c);
+	a->size = xsan_get_u64(c);
+	a->blocks = xsan_get_u64(c);
+	xsan_get_time(c, &a->atime);
+	xsan_get_time(c, &a->mtime);
+	xsan_get_time(c, &a->ctime);
+	a->change = xsan_get_u64(c);
+	/* An attribute with no inode number or no file type is garbage. */
+	if ((!a->ino || !(a->mode & XSAN_S_IFMT) || a->mode > 0177777u) &&
+	    !c->err)
+		xsan_bad(c);
+}
+
+void xsan_put_cred(struct xsan_put *w, const struct xsan_cred *cr)
+{
+	u32 i, n = cr->ngroups;
+
+	if (n > XSAN_NGROUPS_MAX) {
+		xsan_put_err(w, -EINVAL);
+		return;
+	}
+	xsan_put_u32(w, cr->uid);
+	xsan_put_u32(w, cr->gid);
+	xsan_put_u32(w, cr->caps);
+	xsan_put_u32(w, n);
+	for (i = 0; i < n; i++)
+		xsan_put_u32(w, cr->groups[i]);
+}
+
+void xsan_get_cred(struct xsan_cur *c, struct xsan_cred *cr)
+{
+	u32 i;
+
+	cr->uid = xsan_get_u32(c);
+	cr->gid = xsan_get_u32(c);
+	cr->caps = xsan_get_u32(c);
+	cr->ngroups = xsan_get_u32(c);
+	if (c->err || cr->ngroups > XSAN_NGROUPS_MAX ||
+	    (cr->caps & ~XSAN_CAP_ALL)) {
+		cr->ngroups = 0;
+		xsan_bad(c);
+		return;
+	}
+	for (i = 0; i < cr->ngroups; i++)
+		cr->groups[i] = xsan_get_u32(c);
+}
+
+/* An xattr name: 1-255 bytes without NUL ('/' is allowed, unlike names). */
+static bool xsan_xname_ok(const char *name, u32 len)
+{
+	return len >= 1 && len <= XSAN_XATTR_NAME_MAX &&
+	       !memchr(name, '\0', len);
+}
+
+void xsan_put_xname(struct xsan_put *w, const char *name, u32 len)
+{
+	if (!xsan_xname_ok(name, len)) {
+		xsan_put_err(w, -EINVAL);
+		return;
+	}
+	xsan_put_u16(w, len & 0xffff);
+	xsan_put_bytes(w, name, len);
+}
+
+const char *xsan_get_xname(struct xsan_cur *c, u32 *len)
+{
+	u32 n = xsan_get_u16(c);
+	const char *s = xsan_get_bytes(c, n);
+
+	*len = 0;
+	if (!s || !xsan_xname_ok(s, n)) {
+		xsan_bad(c);
+		return NULL;
+	}
+	*len = n;
+	return s;
+}
+
+/* Text: a u16 length then 0..@max bytes without NUL (hosts, addresses). */
+void xsan_put_text(struct xsan_put *w, const char *s, u32 len, u32 max)
+{
+	if (len > max || (len && memchr(s, '\0', len))) {
+		xsan_put_err(w, -EINVAL);
+		return;
+	}
+	xsan_put_u16(w, len & 0xffff);
+	xsan_put_bytes(w, s, len);
+}
+
+const char *xsan_get_text(struct xsan_cur *c, u32 max, u32 *len)
+{
+	u32 n = xsan_get_u16(c);
+	const char *s;
+
+	*len = 0;
+	if (n > max) {
+		xsan_bad(c);
+		return NULL;
+	}
+	if (c->err)
+		return NULL;
+	if (!n)
+		return "";
+	s = xsan_get_bytes(c, n);
+	if (!s || memchr(s, '\0', n)) {
+		xsan_bad(c);
+		return NULL;
+	}
+	*len = n;
+	return s;
+}
+
+static const char *const xsan_op_names[] = {
+	[XSAN_OP_AUTH] = "AUTH",
+	[XSAN_OP_HELLO] = "HELLO",
+	[XSAN_OP_HEARTBEAT] = "HEARTBEAT",
+	[XSAN_OP_RECONNECT] = "RECONNECT",
+	[XSAN_OP_GOODBYE] = "GOODBYE",
+	[XSAN_OP_LOOKUP] = "LOOKUP",
+	[XSAN_OP_GETATTR] = "GETATTR",
+	[XSAN_OP_SETATTR] = "SETATTR",
+	[XSAN_OP_READDIR] = "READDIR",
+	[XSAN_OP_CREATE] = "CREATE",
+	[XSAN_OP_MKDIR] = "MKDIR",
+	[XSAN_OP_MKNOD] = "MKNOD",
+	[XSAN_OP_SYMLINK] = "SYMLINK",
+	[XSAN_OP_READLINK] = "READLINK",
+	[XSAN_OP_LINK] = "LINK",
+	[XSAN_OP_UNLINK] = "UNLINK",
+	[XSAN_OP_RMDIR] = "RMDIR",
+	[XSAN_OP_RENAME] = "RENAME",
+	[XSAN_OP_STATFS] = "STATFS",
+	[XSAN_OP_GETXATTR] = "GETXATTR",
+	[XSAN_OP_SETXATTR] = "SETXATTR",
+	[XSAN_OP_LISTXATTR] = "LISTXATTR",
+	[XSAN_OP_REMOVEXATTR] = "REMOVEXATTR",
+	[XSAN_OP_OPEN] = "OPEN",
+	[XSAN_OP_CLOSE] = "CLOSE",
+	[XSAN_OP_TOKEN_GET] = "TOKEN_GET",
+	[XSAN_OP_TOKEN_PUT] = "TOKEN_PUT",
+	[XSAN_OP_LAYOUT_GET] = "LAYOUT_GET",
+	[XSAN_OP_LAYOUT_COMMIT] = "LAYOUT_COMMIT",
+	[XSAN_OP_LOCK] = "LOCK",
+	[XSAN_OP_UNLOCK] = "UNLOCK",
+	[XSAN_OP_REVOKE] = "REVOKE",
+	[XSAN_OP_LOCK_WAKE] = "LOCK_WAKE",
+	[XSAN_OP_NS_LIST] = "NS_LIST",
+	[XSAN_OP_NS_LOOKUP] = "NS_LOOKUP",
+	[XSAN_OP_NS_HEARTBEAT] = "NS_HEARTBEAT",
+	[XSAN_OP_ADMIN_WHO] = "ADMIN_WHO",
+	[XSAN_OP_ADMIN_STAT] = "ADMIN_STAT",
+	[XSAN_OP_ADMIN_SHOW] = "ADMIN_SHOW",
+};
+
+/**
+ * xsan_op_name() - printable name of an opcode
+ * @op: the opcode
+ *
+ * Context: any context.
+ * Return: "LOOKUP" etc., or "?" for a number no message has.
+ */
+const char *xsan_op_name(u16 op)
+{
+	if (op < sizeof(xsan_op_names) / sizeof(xsan_op_names[0]) &&
+	    xsan_op_names[op])
+		return xsan_op_names[op];
+	return "?";
+}
+
+/**
+ * xsan_op_is_ns() - is @op a namespace request (carries a cred)?
+ * @op: the opcode
+ *
+ * Context: any context.
+ * Return: true for LOOKUP .. REMOVEXATTR.
+ */
+bool xsan_op_is_ns(u16 op)
+{
+	return op >= XSAN_OP_LOOKUP && op <= XSAN_OP_REMOVEXATTR;
+}
+
+/**
+ * xsan_op_known() - does this version define requests with opcode @op?
+ * @op: the opcode
+ *
+ * The ones whose payloads later versions of this file will define (OPEN,
+ * tokens, layouts, locks) are not known yet: they are answered
+ * EOPNOTSUPP like any other unknown opcode.
+ *
+ * Context: any context.
+ * Return: true if xsan_req_decode() and xsan_rep_encode() handle @op.
+ */
+bool xsan_op_known(u16 op)
+{
+	switch (op) {
+	case XSAN_OP_AUTH:
+	case XSAN_OP_HELLO:
+	case XSAN_OP_HEARTBEAT:
+	case XSAN_OP_GOODBYE:
+	case XSAN_OP_NS_LIST:
+	case XSAN_OP_NS_LOOKUP:
+	case XSAN_OP_NS_HEARTBEAT:
+	case XSAN_OP_ADMIN_WHO:
+	case XSAN_OP_ADMIN_STAT:
+	case XSAN_OP_ADMIN_SHOW:
+		return true;
+	default:
+		return xsan_op_is_ns(op);
+	}
+}
+
+/**
+ * xsan_req_encode() - append the payload of request @r->op to @w
+ * @w: the encoding cursor (payload only; the caller seals the frame)
+ * @r: the request
+ *
+ * Context: any context.
+ * Return: 0, -EINVAL for an invalid field (name, cred, unknown op), or
+ * -EMSGSIZE if it does not fit.
+ */
+int xsan_req_encode(struct xsan_put *w, const struct xsan_req *r)
+{
+	if (xsan_op_is_ns(r->op))
+		xsan_put_cred(w, &r->cred);
+
+	switch (r->op) {
+	case XSAN_OP_HELLO:
+		xsan_put_u16(w, r->ver_min);
+		xsan_put_u16(w, r->ver_max);
+		xsan_put_u32(w, r->flags);
+		xsan_put_bytes(w, r->uuid, XSAN_UUID_SIZE);
+		xsan_put_bytes(w, r->nonce, XSAN_NONCE_SIZE);
+		xsan_put_name(w, r->name, r->namelen);
+		xsan_put_text(w, r->name2, r->name2len, XSAN_HOST_MAX);
+		break;
+	case XSAN_OP_AUTH:
+		xsan_put_bytes(w, r->proof, XSAN_PROOF_SIZE);
+		break;
+	case XSAN_OP_HEARTBEAT:
+	case XSAN_OP_GOODBYE:
+	case XSAN_OP_NS_LIST:
+	case XSAN_OP_NS_HEARTBEAT:
+	case XSAN_OP_ADMIN_WHO:
+	case XSAN_OP_ADMIN_STAT:
+	case XSAN_OP_ADMIN_SHOW:
+		break;
+	case XSAN_OP_NS_LOOKUP:
+		xsan_put_name(w, r->name, r->namelen);
+		break;
+	case XSAN_OP_STATFS:
+		break;
+	case XSAN_OP_GETATTR:
+	case XSAN_OP_READLINK:
+		xsan_put_fid(w, &r->fid);
+		break;
+	case XSAN_OP_LOOKUP:
+	case XSAN_OP_UNLINK:
+	case XSAN_OP_RMDIR:
+		xsan_put_fid(w, &r->fid);
+		xsan_put_name(w, r->name, r->namelen);
+		break;
+	case XSAN_OP_SETATTR:
+		xsan_put_fid(w, &r->fid);
+		xsan_put_u32(w, r->sattr.valid);
+		xsan_put_u32(w, r->sattr.mode);
+		xsan_put_u32(w, r->sattr.uid);
+		xsan_put_u32(w, r->sattr.gid);
+		xsan_put_u64(w, r->sattr.size);
+		xsan_put_time(w, &r->sattr.atime);
+		xsan_put_time(w, &r->sattr.mtime);
+		break;
+	case XSAN_OP_READDIR:
+		xsan_put_fid(w, &r->fid);
+		xsan_put_u64(w, r->cookie);
+		xsan_put_u32(w, r->size);
+		break;
+	case XSAN_OP_CREATE:
+	case XSAN_OP_MKDIR:
+	case XSAN_OP_MKNOD:
+		xsan_put_fid(w, &r->fid);
+		xsan_put_u32(w, r->mode);
+		xsan_put_u32(w, r->rdev_major);
+		xsan_put_u32(w, r->rdev_minor);
+		xsan_put_name(w, r->name, r->namelen);
+		break;
+	case XSAN_OP_SYMLINK:
+		xsan_put_fid(w, &r->fid);
+		xsan_put_name(w, r->name, r->namelen);
+		if (!r->datalen || r->datalen > XSAN_SYMLINK_MAX ||
+		    memchr(r->data, '\0', r->datalen)) {
+			xsan_put_err(w, -EINVAL);
+			break;
+		}
+		xsan_put_blob(w, r->data, r->datalen);
+		break;
+	case XSAN_OP_LINK:
+		xsan_put_fid(w, &r->fid);
+		xsan_put_fid(w, &r->fid2);
+		xsan_put_name(w, r->name, r->namelen);
+		break;
+	case XSAN_OP_RENAME:
+		xsan_put_fid(w, &r->fid);
+		xsan_put_fid(w, &r->fid2);
+		xsan_put_u32(w, r->flags);
+		xsan_put_name(w, r->name, r->namelen);
+		xsan_put_name(w, r->name2, r->name2len);
+		break;
+	case XSAN_OP_GETXATTR:
+		xsan_put_fid(w, &r->fid);
+		xsan_put_u32(w, r->size);
+		xsan_put_xname(w, r->name, r->namelen);
+		break;
+	case XSAN_OP_SETXATTR:
+		xsan_put_fid(w, &r->fid);
+		xsan_put_u32(w, r->flags);
+		xsan_put_xname(w, r->name, r->namelen);
+		if (r->datalen > XSAN_XATTR_SIZE_MAX) {
+			xsan_put_err(w, -EINVAL);
+			break;
+		}
+		xsan_put_blob(w, r->data, r->datalen);
+		break;
+	case XSAN_OP_LISTXATTR:
+		xsan_put_fid(w, &r->fid);
+		xsan_put_u32(w, r->size);
+		break;
+	case XSAN_OP_REMOVEXATTR:
+		xsan_put_fid(w, &r->fid);
+		xsan_put_xname(w, r->name, r->namelen);
+		break;
+	default:
+		xsan_put_err(w, -EINVAL);
+		break;
+	}
+	return w->err;
+}
+
+
+/* Is @mode (type and permission bits) one @op may create? */
+static bool xsan_mode_ok(u16 op, u32 mode)
+{
+	u32 type = mode & XSAN_S_IFMT;
+
+	if (mode & ~(XSAN_S_IFMT | 07777u))
+		return false;
+	switch (op) {
+	case XSAN_OP_CREATE:
+		return type == XSAN_S_IFREG;
+	case XSAN_OP_MKDIR:
+		return type == XSAN_S_IFDIR;
+	default:	/* MKNOD */
+		return type == XSAN_S_IFREG || type == XSAN_S_IFCHR ||
+		       type == XSAN_S_IFBLK || type == XSAN_S_IFIFO ||
+		       type == XSAN_S_IFSOCK;
+	}
+}
+
+/* Two flag bits of which at most one may be set, and nothing else. */
+static bool xsan_flags_ok(u32 flags, u32 a, u32 b)
+{
+	return !(flags & ~(a | b)) && (flags & (a | b)) != (a | b);
+}
+
+/**
+ * xsan_req_decode() - decode the payload of a request
+ * @op: the frame's opcode
+ * @buf: the payload
+ * @len: its length
+ * @r: filled in; pointers point into @buf
+ *
+ * Checks every field's range, not only its length: a name with '/', a
+ * symlink target with NUL, unknown flag bits, a file type the opcode
+ * cannot make, a version range that is upside down.
+ *
+ * Context: any context.
+ * Return: 0, -EOPNOTSUPP for an opcode xsan_op_known() does not know, or
+ * -EBADMSG.
+ */
+int xsan_req_decode(u16 op, const void *buf, u32 len, struct xsan_req *r)
+{
+	struct xsan_cur c;
+
+	memset(r, 0, sizeof(*r));
+	r->op = op;
+	if (!xsan_op_known(op))
+		return -EOPNOTSUPP;
+	xsan_cur_init(&c, buf, len);
+	if (xsan_op_is_ns(op))
+		xsan_get_cred(&c, &r->cred);
+
+	switch (op) {
+	case XSAN_OP_HELLO:
+		r->ver_min = xsan_get_u16(&c);
+		r->ver_max = xsan_get_u16(&c);
+		r->flags = xsan_get_u32(&c);
+		xsan_get_fixed(&c, r->uuid, XSAN_UUID_SIZE);
+		xsan_get_fixed(&c, r->nonce, XSAN_NONCE_SIZE);
+		r->name = xsan_get_name(&c, &r->namelen);
+		r->name2 = xsan_get_text(&c, XSAN_HOST_MAX, &r->name2len);
+		if (!c.err && (!r->ver_min || r->ver_min > r->ver_max ||
+			       r->flags))
+			xsan_bad(&c);
+		break;
+	case XSAN_OP_AUTH:
+		xsan_get_fixed(&c, r->proof, XSAN_PROOF_SIZE);
+		break;
+	case XSAN_OP_NS_LOOKUP:
+		r->name = xsan_get_name(&c, &r->namelen);
+		break;
+	case XSAN_OP_GETATTR:
+	case XSAN_OP_READLINK:
+		xsan_get_fid(&c, &r->fid);
+		break;
+	case XSAN_OP_LOOKUP:
+	case XSAN_OP_UNLINK:
+	case XSAN_OP_RMDIR:
+		xsan_get_fid(&c, &r->fid);
+		r->name = xsan_get_name(&c, &r->namelen);
+		break;
+	case XSAN_OP_SETATTR:
+		xsan_get_fid(&c, &r->fid);
+		r->sattr.valid = xsan_get_u32(&c);
+		r->sattr.mode = xsan_get_u32(&c);
+		r->sattr.uid = xsan_get_u32(&c);
+		r->sattr.gid = xsan_get_u32(&c);
+		r->sattr.size = xsan_get_u64(&c);
+		xsan_get_time(&c, &r->sattr.atime);
+		xsan_get_time(&c, &r->sattr.mtime);
+		if (!c.err && ((r->sattr.valid & ~XSAN_SA_ALL) ||
+			       (r->sattr.mode & ~07777u)))
+			xsan_bad(&c);
+		break;
+	case XSAN_OP_READDIR:
+		xsan_get_fid(&c, &r->fid);
+		r->cookie = xsan_get_u64(&c);
+		r->size = xsan_get_u32(&c);
+		break;
+	case XSAN_OP_CREATE:
+	case XSAN_OP_MKDIR:
+	case XSAN_OP_MKNOD:
+		xsan_get_fid(&c, &r->fid);
+		r->mode = xsan_get_u32(&c);
+		r->rdev_major = xsan_get_u32(&c);
+		r->rdev_minor = xsan_get_u32(&c);
+		r->name = xsan_get_name(&c, &r->namelen);
+		if (!c.err && !xsan_mode_ok(op, r->mode))
+			xsan_bad(&c);
+		break;
+	case XSAN_OP_SYMLINK:
+		xsan_get_fid(&c, &r->fid);
+		r->name = xsan_get_name(&c, &r->namelen);
+		r->data = xsan_get_blob(&c, XSAN_SYMLINK_MAX, &r->datalen);
+		if (!c.err && (!r->datalen || memchr(r->data, '\0', r->datalen)))
+			xsan_bad(&c);
+		break;
+	case XSAN_OP_LINK:
+		xsan_get_fid(&c, &r->fid);
+		xsan_get_fid(&c, &r->fid2);
+		r->name = xsan_get_name(&c, &r->namelen);
+		break;
+	case XSAN_OP_RENAME:
+		xsan_get_fid(&c, &r->fid);
+		xsan_get_fid(&c, &r->fid2);
+		r->flags = xsan_get_u32(&c);
+		r->name = xsan_get_name(&c, &r->namelen);
+		r->name2 = xsan_get_name(&c, &r->name2len);
+		if (!c.err && !xsan_flags_ok(r->flags, XSAN_RENAME_NOREPLACE,
+					     XSAN_RENAME_EXCHANGE))
+			xsan_bad(&c);
+		break;
+	case XSAN_OP_GETXATTR:
+		xsan_get_fid(&c, &r->fid);
+		r->size = xsan_get_u32(&c);
+		r->name = xsan_get_xname(&c, &r->namelen);
+		break;
+	case XSAN_OP_SETXATTR:
+		xsan_get_fid(&c, &r->fid);
+		r->flags = xsan_get_u32(&c);
+		r->name = xsan_get_xname(&c, &r->namelen);
+		r->data = xsan_get_blob(&c, XSAN_XATTR_SIZE_MAX, &r->datalen);
+		if (!c.err && !xsan_flags_ok(r->flags, XSAN_XATTR_CREATE,
+					     XSAN_XATTR_REPLACE))
+			xsan_bad(&c);
+		break;
+	case XSAN_OP_LISTXATTR:
+		xsan_get_fid(&c, &r->fid);
+		r->size = xsan_get_u32(&c);
+		break;
+	case XSAN_OP_REMOVEXATTR:
+		xsan_get_fid(&c, &r->fid);
+		r->name = xsan_get_xname(&c, &r->namelen);
+		break;
+	default:	/* no payload: HEARTBEAT, GOODBYE, STATFS, NS_*, ADMIN_* */
+		break;
+	}
+	return xsan_cur_end(&c);
+}
+
+/* How many attributes the reply to @op carries, or -1 if it varies. */
+static int xsan_rep_nattr(u16 op)
+{
+	switch (op) {
+	case XSAN_OP_LOOKUP:
+	case XSAN_OP_GETATTR:
+	case XSAN_OP_SETATTR:
+	case XSAN_OP_SETXATTR:
+	case XSAN_OP_REMOVEXATTR:
+		return 1;
+	case XSAN_OP_CREATE:
+	case XSAN_OP_MKDIR:
+	case XSAN_OP_MKNOD:
+	case XSAN_OP_SYMLINK:
+	case XSAN_OP_LINK:
+	case XSAN_OP_UNLINK:
+	case XSAN_OP_RMDIR:
+		return 2;
+	case XSAN_OP_RENAME:
+		return -1;	/* 3, or 4 when an inode was replaced */
+	default:
+		return 0;
+	}
+}
+
+/**
+ * xsan_rep_encode() - append the payload of a status-0 reply to @w
+ * @w: the encoding cursor
+ * @r: the reply; @r->op is the request's opcode
+ *
+ * List replies (READDIR, NS_LIST, ADMIN_*) carry entries the caller
+ * already encoded with xsan_put_dirent() and friends into @r->data.
+ *
+ * Context: any context.
+ * Return: 0, -EINVAL, or -EMSGSIZE.
+ */
+int xsan_rep_encode(struct xsan_put *w, const struct xsan_rep *r)
+{
+	int want = xsan_rep_nattr(r->op);
+	u32 i;
+
+	if (want < 0 ? r->nattr < 3 || r->nattr > 4 : r->nattr != (u32)want) {
+		xsan_put_err(w, -EINVAL);
+		return w->err;
+	}
+	if (xsan_op_is_ns(r->op)) {
+		xsan_put_u32(w, r->nattr);
+		for (i = 0; i < r->nattr; i++)
+			xsan_put_attr(w, &r->attr[i]);
+	}
+
+	switch (r->op) {
+	case XSAN_OP_HELLO:
+		xsan_put_u16(w, r->version);
+		xsan_put_bytes(w, r->nonce, XSAN_NONCE_SIZE);
+		xsan_put_bytes(w, r->proof, XSAN_PROOF_SIZE);
+		break;
+	case XSAN_OP_AUTH:
+		xsan_put_u64(w, r->session);
+		xsan_put_u32(w, r->lease_ms);
+		xsan_put_u32(w, r->grace_ms);
+		xsan_put_bytes(w, r->uuid, XSAN_UUID_SIZE);
+		break;
+	case XSAN_OP_HEARTBEAT:
+		xsan_put_u32(w, r->lease_ms);
+		break;
+	case XSAN_OP_NS_LOOKUP:
+		xsan_put_u16(w, r->port);
+		xsan_put_bytes(w, r->uuid, XSAN_UUID_SIZE);
+		xsan_put_text(w, r->host, r->hostlen, XSAN_HOST_MAX);
+		break;
+	case XSAN_OP_NS_HEARTBEAT:
+		xsan_put_u32(w, r->count);
+		break;
+	case XSAN_OP_READLINK:
+		xsan_put_blob(w, r->data, r->datalen);
+		break;
+	case XSAN_OP_GETXATTR:
+	case XSAN_OP_LISTXATTR:
+		xsan_put_u32(w, r->size);
+		xsan_put_blob(w, r->data, r->datalen);
+		break;
+	case XSAN_OP_STATFS:
+		xsan_put_u64(w, r->st.blocks);
+		xsan_put_u64(w, r->st.bfree);
+		xsan_put_u64(w, r->st.bavail);
+		xsan_put_u64(w, r->st.files);
+		xsan_put_u64(w, r->st.ffree);
+		xsan_put_u32(w, r->st.bsize);
+		xsan_put_u32(w, r->st.namemax);
+		break;
+	case XSAN_OP_READDIR:
+		xsan_put_u8(w, r->eof);
+		fallthrough;
+	case XSAN_OP_NS_LIST:
+	case XSAN_OP_ADMIN_WHO:
+	case XSAN_OP_ADMIN_SHOW:
+		xsan_put_u32(w, r->count);
+		xsan_put_bytes(w, r->data, r->datalen);
+		break;
+	case XSAN_OP_ADMIN_STAT:
+		xsan_put_bytes(w, r->data, r->datalen);
+		break;
+	default:
+		break;
+	}
+	return w->err;
+}
+
+/* Walk @count entries of a list reply with @next; all must decode. */
+static void xsan_check_list(struct xsan_cur *c, u16 op, u32 count)
+{
+	union {
+		struct xsan_dirent d;
+		struct xsan_ns_vol v;
+		struct xsan_who w;
+		struct xsan_show_sg sg;
+		struct xsan_show_lun lun;
+	} u;
+	u32 i, luns = 0;
+
+	for (i = 0; i < count && !c->err; i++) {
+		switch (op) {
+		case XSAN_OP_READDIR:
+			xsan_dirent_next(c, &u.d);
+			break;
+		case XSAN_OP_NS_LIST:
+			xsan_ns_vol_next(c, &u.v);
+			break;
+		case XSAN_OP_ADMIN_WHO:
+			xsan_who_next(c, &u.w);
+			break;
+		default:	/* ADMIN_SHOW: groups, each with its LUNs */
+			if (xsan_show_sg_next(c, &u.sg))
+				break;
+			for (luns = u.sg.nluns; luns && !c->err; luns--)
+				xsan_show_lun_next(c, &u.lun);
+			break;
+		}
+	}
+}
+
+/**
+ * xsan_rep_decode() - decode the payload of a status-0 reply
+ * @op: the opcode of the request it answers
+ * @buf: the payload
+ * @len: its length
+ * @r: filled in; pointers point into @buf
+ *
+ * Entry lists are walked completely here, so a caller that iterates
+ * @r->data afterwards with the matching xsan_*_next() meets no error.
+ *
+ * Context: any context.
+ * Return: 0, -EOPNOTSUPP for an opcode without replies, or -EBADMSG.
+ */
+int xsan_rep_decode(u16 op, const void *buf, u32 len, struct xsan_rep *r)
+{
+	int want = xsan_rep_nattr(op);
+	struct xsan_cur c;
+	const u8 *start;
+	u32 i;
+
+	memset(r, 0, sizeof(*r));
+	r->op = op;
+	if (!xsan_op_known(op))
+		return -EOPNOTSUPP;
+	xsan_cur_init(&c, buf, len);
+	if (xsan_op_is_ns(op)) {
+		r->nattr = xsan_get_u32(&c);
+		if (want < 0 ? r->nattr < 3 || r->nattr > 4 :
+			       r->nattr != (u32)want) {
+			r->nattr = 0;
+			xsan_bad(&c);
+		}
+		for (i = 0; i < r->nattr; i++)
+			xsan_get_attr(&c, &r->attr[i]);
+	}
+
+	switch (op) {
+	case XSAN_OP_HELLO:
+		r->version = xsan_get_u16(&c);
+		xsan_get_fixed(&c, r->nonce, XSAN_NONCE_SIZE);
+		xsan_get_fixed(&c, r->proof, XSAN_PROOF_SIZE);
+		break;
+	case XSAN_OP_AUTH:
+		r->session = xsan_get_u64(&c);
+		r->lease_ms = xsan_get_u32(&c);
+		r->grace_ms = xsan_get_u32(&c);
+		xsan_get_fixed(&c, r->uuid, XSAN_UUID_SIZE);
+		if (!c.err && (!r->session || !r->lease_ms))
+			xsan_bad(&c);
+		break;
+	case XSAN_OP_HEARTBEAT:
+		r->lease_ms = xsan_get_u32(&c);
+		break;
+	case XSAN_OP_NS_LOOKUP:
+		r->port = xsan_get_u16(&c);
+		xsan_get_fixed(&c, r->uuid, XSAN_UUID_SIZE);
+		r->host = xsan_get_text(&c, XSAN_HOST_MAX, &r->hostlen);
+		if (!c.err && !r->port)
+			xsan_bad(&c);
+		break;
+	case XSAN_OP_NS_HEARTBEAT:
+		r->count = xsan_get_u32(&c);
+		break;
+	case XSAN_OP_READLINK:
+		r->data = xsan_get_blob(&c, XSAN_SYMLINK_MAX, &r->datalen);
+		if (!c.err && (!r->datalen || memchr(r->data, '\0', r->datalen)))
+			xsan_bad(&c);
+		break;
+	case XSAN_OP_GETXATTR:
+	case XSAN_OP_LISTXATTR:
+		r->size = xsan_get_u32(&c);
+		r->data = xsan_get_blob(&c, XSAN_XATTR_SIZE_MAX, &r->datalen);
+		/* The value is either absent (a size query) or all of it. */
+		if (!c.err && (r->size > XSAN_XATTR_SIZE_MAX ||
+			       (r->datalen && r->datalen != r->size)))
+			xsan_bad(&c);
+		break;
+	case XSAN_OP_STATFS:
+		r->st.blocks = xsan_get_u64(&c);
+		r->st.bfree = xsan_get_u64(&c);
+		r->st.bavail = xsan_get_u64(&c);
+		r->st.files = xsan_get_u64(&c);
+		r->st.ffree = xsan_get_u64(&c);
+		r->st.bsize = xsan_get_u32(&c);
+		r->st.namemax = xsan_get_u32(&c);
+		if (!c.err && (r->st.bfree > r->st.blocks ||
+			       r->st.bavail > r->st.bfree ||
+			       r->st.ffree > r->st.files || !r->st.bsize))
+			xsan_bad(&c);
+		break;
+	case XSAN_OP_READDIR:
+		r->eof = xsan_get_u8(&c);
+		if (r->eof > 1)
+			xsan_bad(&c);
+		fallthrough;
+	case XSAN_OP_NS_LIST:
+	case XSAN_OP_ADMIN_WHO:
+	case XSAN_OP_ADMIN_SHOW:
+		r->count = xsan_get_u32(&c);
+		start = c.p;
+		xsan_check_list(&c, op, r->count);
+		if (!c.err) {
+			r->data = start;
+			r->datalen = (u32)(c.p - start);
+		}
+		break;
+	case XSAN_OP_ADMIN_STAT:
+		r->data = c.p;
+		r->datalen = c.left;
+		c.p += c.left;
+		c.left = 0;
+		break;
+	default:
+		break;
+	}
+	if (c.err || c.left) {
+		memset(r, 0, sizeof(*r));
+		r->op = op;
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/**
+ * xsan_put_dirent() - append one READDIR entry
+ * @w: the cursor
+ * @d: the entry
+ *
+ * Layout: u64 ino, u64 cookie, u8 type, name.
+ *
+ * Context: any context.
+ */
+void xsan_put_dirent(struct xsan_put *w, const struct xsan_dirent *d)
+{
+	xsan_put_u64(w, d->ino);
+	xsan_put_u64(w, d->cookie);
+	xsan_put_u8(w, d->type);
+	xsan_put_name(w, d->name, d->namelen);
+}
+
+static bool xsan_dtype_ok(u8 t)
+{
+	return t == XSAN_DT_FIFO || t == XSAN_DT_CHR || t == XSAN_DT_DIR ||
+	       t == XSAN_DT_BLK || t == XSAN_DT_REG || t == XSAN_DT_LNK ||
+	       t == XSAN_DT_SOCK;
+}
+
+/**
+ * xsan_dirent_next() - decode the next READDIR entry
+ * @c: a cursor over the reply's entries
+ * @d: filled in
+ *
+ * A name "." or "..", inode 0, cookie 0 or an unknown type is malformed.
+ *
+ * Context: any context.
+ * Return: 0 or -EBADMSG.
+ */
+int xsan_dirent_next(struct xsan_cur *c, struct xsan_dirent *d)
+{
+	d->ino = xsan_get_u64(c);
+	d->cookie = xsan_get_u64(c);
+	d->type = xsan_get_u8(c);
+	d->name = xsan_get_name(c, &d->namelen);
+	if (!c->err && (!d->ino || !d->cookie || !xsan_dtype_ok(d->type) ||
+			(d->name[0] == '.' && (d->namelen == 1 ||
+			 (d->namelen == 2 && d->name[1] == '.')))))
+		xsan_bad(c);
+	return c->err;
+}
+
+void xsan_put_ns_vol(struct xsan_put *w, const struct xsan_ns_vol *v)
+{
+	xsan_put_u16(w, v->port);
+	xsan_put_bytes(w, v->uuid, XSAN_UUID_SIZE);
+	xsan_put_name(w, v->name, v->namelen);
+}
+
+int xsan_ns_vol_next(struct xsan_cur *c, struct xsan_ns_vol *v)
+{
+	v->port = xsan_get_u16(c);
+	xsan_get_fixed(c, v->uuid, XSAN_UUID_SIZE);
+	v->name = xsan_get_name(c, &v->namelen);
+	if (!c->err && !v->port)
+		xsan_bad(c);
+	return c->err;
+}
+
+void xsan_put_who(struct xsan_put *w, const struct xsan_who *v)
+{
+	xsan_put_u64(w, v->session);
+	xsan_put_u32(w, v->lease_age_ms);
+	xsan_put_bytes(w, v->uuid, XSAN_UUID_SIZE);
+	xsan_put_text(w, v->host, v->hostlen, XSAN_HOST_MAX);
+	xsan_put_text(w, v->addr, v->addrlen, XSAN_HOST_MAX);
+}
+
+int xsan_who_next(struct xsan_cur *c, struct xsan_who *v)
+{
+	v->session = xsan_get_u64(c);
+	v->lease_age_ms = xsan_get_u32(c);
+	xsan_get_fixed(c, v->uuid, XSAN_UUID_SIZE);
+	v->host = xsan_get_text(c, XSAN_HOST_MAX, &v->hostlen);
+	v->addr = xsan_get_text(c, XSAN_HOST_MAX, &v->addrlen);
+	return c->err;
+}
+
+void xsan_put_show_sg(struct xsan_put *w, const struct xsan_show_sg *v)
+{
+	xsan_put_u32(w, v->index);
+	xsan_put_u32(w, v->flags);
+	xsan_put_u64(w, v->breadth);
+	xsan_put_u64(w, v->blocks);
+	xsan_put_u64(w, v->bfree);
+	xsan_put_u32(w, v->nluns);
+	xsan_put_text(w, v->name, v->namelen, XSAN_HOST_MAX);
+}
+
+int xsan_show_sg_next(struct xsan_cur *c, struct xsan_show_sg *v)
+{
+	v->index = xsan_get_u32(c);
+	v->flags = xsan_get_u32(c);
+	v->breadth = xsan_get_u64(c);
+	v->blocks = xsan_get_u64(c);
+	v->bfree = xsan_get_u64(c);
+	v->nluns = xsan_get_u32(c);
+	v->name = xsan_get_text(c, XSAN_HOST_MAX, &v->namelen);
+	/* Each LUN entry is at least 14 bytes: bound nluns by what is left. */
+	if (!c->err && (v->bfree > v->blocks || v->nluns > c->left / 14))
+		xsan_bad(c);
+	return c->err;
+}
+
+void xsan_put_show_lun(struct xsan_put *w, const struct xsan_show_lun *v)
+{
+	xsan_put_u64(w, v->sectors);
+	xsan_put_u32(w, v->sector_size);
+	xsan_put_text(w, v->label, v->labellen, XSAN_HOST_MAX);
+}
+
+int xsan_show_lun_next(struct xsan_cur *c, struct xsan_show_lun *v)
+{
+	v->sectors = xsan_get_u64(c);
+	v->sector_size = xsan_get_u32(c);
+	v->label = xsan_get_text(c, XSAN_HOST_MAX, &v->labellen);
+	return c->err;
+}
+
+void xsan_put_stat(struct xsan_put *w, const struct xsan_admin_stat *s)
+{
+	xsan_put_u64(w, (u64)s->created);
+	xsan_put_u32(w, s->active);
+	xsan_put_u32(w, s->bsize);
+	xsan_put_u32(w, s->nluns);
+	xsan_put_u32(w, s->nsgs);
+	xsan_put_u64(w, s->blocks);
+	xsan_put_u64(w, s->bfree);
+	xsan_put_u64(w, s->inodes);
+}
+
+int xsan_stat_decode(const void *buf, u32 len, struct xsan_admin_stat *s)
+{
+	struct xsan_cur c;
+
+	xsan_cur_init(&c, buf, len);
+	s->created = (s64)xsan_get_u64(&c);
+	s->active = xsan_get_u32(&c);
+	s->bsize = xsan_get_u32(&c);
+	s->nluns = xsan_get_u32(&c);
+	s->nsgs = xsan_get_u32(&c);
+	s->blocks = xsan_get_u64(&c);
+	s->bfree = xsan_get_u64(&c);
+	s->inodes = xsan_get_u64(&c);
+	if (!c.err && s->bfree > s->blocks)
+		xsan_bad(&c);
+	return xsan_cur_end(&c);
+}
+
+/**
+ * xsan_put_vrange() - payload of an EPROTONOSUPPORT reply
+ * @w: the cursor
+ *
+ * Layout: u16 oldest, u16 newest protocol version this side speaks.
+ *
+ * Context: any context.
+ */
+void xsan_put_vrange(struct xsan_put *w)
+{
+	xsan_put_u16(w, XSAN_PROTO_MIN);
+	xsan_put_u16(w, XSAN_PROTO_MAX);
+}
+
+int xsan_get_vrange(const void *buf, u32 len, u16 *min, u16 *max)
+{
+	struct xsan_cur c;
+
+	xsan_cur_init(&c, buf, len);
+	*min = xsan_get_u16(&c);
+	*max = xsan_get_u16(&c);
+	if (!c.err && (!*min || *min > *max))
+		xsan_bad(&c);
+	return xsan_cur_end(&c);
+}
