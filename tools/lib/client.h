@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The userspace protocol client: what the admin tools, the tests and the
+ * load generator use to talk to xsanmdc. One connection, blocking calls
+ * with a deadline each, and split send/receive for pipelining.
+ *
+ * Errors: functions return 0 or a negative errno. A negative errno that
+ * came from the MDC's reply status is returned as is (-ENOENT ...); a
+ * transport failure is -ECONNRESET, -ETIMEDOUT, -EBADMSG (a malformed
+ * reply) and closes the connection. c->err holds a sentence either way.
+ */
+#ifndef XSAN_CLIENT_H
+#define XSAN_CLIENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "auth.h"
+#include "frameio.h"
+#include "xsanfs/msg.h"
+
+struct xsan_client {
+	int fd;
+	int timeout_ms;
+	uint16_t version;		/* negotiated, or XSAN_PROTO_MAX */
+	uint64_t next_xid;
+	uint64_t session;
+	uint32_t lease_ms;
+	uint32_t grace_ms;
+	uint8_t uuid[XSAN_UUID_SIZE];	/* ours */
+	uint8_t volume_uuid[XSAN_UUID_SIZE];
+	uint16_t vmin, vmax;		/* the MDC's range after EPROTONOSUPPORT */
+	struct xsan_fbuf rx;		/* the last frame received */
+	uint8_t *tx;			/* XSAN_FRAME_MAX bytes */
+	char err[256];
+};
+
+int xsan_client_init(struct xsan_client *c, int timeout_ms);
+void xsan_client_close(struct xsan_client *c);	/* safe to repeat */
+
+int xsan_client_connect(struct xsan_client *c, const char *host, int port);
+/* HELLO + AUTH; on success c->session, lease, volume uuid are set. */
+int xsan_client_login(struct xsan_client *c, const char *volume,
+		      const struct xsan_secret *secret, const char *hostname);
+
+/* Send @r (xid chosen here, returned in *@xid). */
+int xsan_client_send(struct xsan_client *c, const struct xsan_req *r,
+		     uint64_t *xid);
+/*
+ * Receive the next reply (callbacks are skipped): *@xid, *@status (a
+ * positive errno or 0) and, when the status is 0, @rep decoded. @rep's
+ * pointers stay valid until the next receive.
+ */
+int xsan_client_recv(struct xsan_client *c, uint64_t *xid, int *status,
+		     struct xsan_rep *rep);
+/* send + recv: 0, -status, or a transport error. */
+int xsan_client_call(struct xsan_client *c, const struct xsan_req *r,
+		     struct xsan_rep *rep);
+
+/* Tests: put arbitrary bytes on the wire, header included. */
+int xsan_client_send_raw(struct xsan_client *c, const void *buf, size_t len);
+
+#endif /* XSAN_CLIENT_H */

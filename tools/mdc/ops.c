@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Namespace requests and group commit. Requests are queued per volume as
+ * they arrive; after each round of the event loop every volume runs its
+ * whole queue in one LMDB write transaction (each request in a nested
+ * one, so a failed request leaves nothing), commits once, which syncs,
+ * and only then queues the replies. If the commit fails, every request
+ * of the batch is answered EIO: nothing of it became durable.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "mdc.h"
+
+/* Replies built during a batch, sent after the commit. */
+struct mdc_out {
+	struct mdc_conn *conn;
+	struct xsan_hdr hdr;
+	uint32_t status;
+	uint8_t *payload;
+	uint32_t len;
+};
+
+void mdc_queue(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h,
+	       const uint8_t *payload)
+{
+	struct mdc_vol *v = c->vol;
+	struct mdc_req *q = calloc(1, sizeof(*q));
+
+	if (!q || (h->len && !(q->payload = malloc(h->len)))) {
+		free(q);
+		mdc_conn_reply(m, c, h, ENOMEM, NULL, 0);
+		return;
+	}
+	if (h->len)
+		memcpy(q->payload, payload, h->len);
+	q->hdr = *h;
+	q->conn = c;
+	c->refs++;
+	c->queued++;
+	*v->queue_tail = q;
+	v->queue_tail = &q->next;
+	v->queued++;
+}
+
+struct readdir_ctx {
+	struct xsan_put *w;
+	uint32_t limit;		/* bytes of entries the client takes */
+	uint32_t count;
+};
+
+static int readdir_emit(void *arg, const struct xsan_dirent *d)
+{
+	struct readdir_ctx *x = arg;
+	uint32_t need = 8 + 8 + 1 + 2 + d->namelen;
+
+	if (x->w->len + need > x->limit)
+		return 1;
+	xsan_put_dirent(x->w, d);
+	x->count++;
+	return 0;
+}
+
+/**
+ * mdc_exec() - run one decoded namespace request in transaction @t
+ * @m: the daemon (its scratch2 buffer holds list and value data)
+ * @v: the volume
+ * @t: the batch transaction
+ * @r: the request
+ * @rep: the reply to fill on success
+ *
+ * Return: 0 or a negative errno for the reply's status.
+ */
+int mdc_exec(struct mdc *m, struct mdc_vol *v, struct xsan_txn *t,
+	     const struct xsan_req *r, struct xsan_rep *rep)
+{
+	const struct xsan_cred *cr = &r->cred;
+	struct xsan_time now;
+	uint32_t n = 0;
+	int err;
+
+	(void)v;
+	mdc_wallclock(&now);
+	memset(rep, 0, sizeof(*rep));
+	rep->op = r->op;
+
+	switch (r->op) {
+	case XSAN_OP_LOOKUP:
+		rep->nattr = 1;
+		return xsan_ns_lookup(t, cr, &r->fid, r->name, r->namelen,
+				      &rep->attr[0]);
+	case XSAN_OP_GETATTR:
+		rep->nattr = 1;
+		return xsan_ns_getattr(t, &r->fid, &rep->attr[0]);
+	case XSAN_OP_SETATTR:
+		rep->nattr = 1;
+		return xsan_ns_setattr(t, cr, &r->fid, &r->sattr, &now,
+				       &rep->attr[0]);
+	case XSAN_OP_READDIR: {
+		struct xsan_put w;
+		struct readdir_ctx x = { .w = &w };
+		bool eof = false;
+
+		/* The reply's own fields take 5 bytes besides the entries. */
+		x.limit = r->size < XSAN_PAYLOAD_MAX - 64 ? r->size :
+			  XSAN_PAYLOAD_MAX - 64;
+		xsan_put_init(&w, m->scratch2, x.limit);
+		err = xsan_ns_readdir(t, cr, &r->fid, r->cookie, readdir_emit,
+				      &x, &eof);
+		if (err)
+			return err;
+		if (!x.count && !eof)
+			return -EINVAL;	/* not even one entry fits */
+		rep->eof = eof;
+		rep->count = x.count;
+		rep->data = m->scratch2;
+		rep->datalen = w.len;
+		return 0;
+	}
+	case XSAN_OP_CREATE:
+	case XSAN_OP_MKDIR:
+	case XSAN_OP_MKNOD:
+		rep->nattr = 2;
+		return xsan_ns_mknod(t, cr, &r->fid, r->name, r->namelen,
+				     r->mode, r->rdev_major, r->rdev_minor,
+				     &now, &rep->attr[0], &rep->attr[1]);
+	case XSAN_OP_SYMLINK:
+		rep->nattr = 2;
+		return xsan_ns_symlink(t, cr, &r->fid, r->name, r->namelen,
+				       r->data, r->datalen, &now,
+				       &rep->attr[0], &rep->attr[1]);
+	case XSAN_OP_READLINK:
+		err = xsan_ns_readlink(t, cr, &r->fid, (char *)m->scratch2, &n);
+		rep->data = m->scratch2;
+		rep->datalen = n;
+		return err;
+	case XSAN_OP_LINK:
+		rep->nattr = 2;
+		return xsan_ns_link(t, cr, &r->fid, &r->fid2, r->name,
+				    r->namelen, &now, &rep->attr[0],
+				    &rep->attr[1]);
+	case XSAN_OP_UNLINK:
+		rep->nattr = 2;
+		return xsan_ns_unlink(t, cr, &r->fid, r->name, r->namelen,
+				      &now, &rep->attr[0], &rep->attr[1]);
+	case XSAN_OP_RMDIR:
+		rep->nattr = 2;
+		return xsan_ns_rmdir(t, cr, &r->fid, r->name, r->namelen,
+				     &now, &rep->attr[0], &rep->attr[1]);
+	case XSAN_OP_RENAME:
+		err = xsan_ns_rename(t, cr, &r->fid, r->name, r->namelen,
+				     &r->fid2, r->name2, r->name2len, r->flags,
+				     &now, rep->attr, &n);
+		rep->nattr = n;
+		return err;
+	case XSAN_OP_STATFS:
+		return xsan_ns_statfs(t, &rep->st);
+	case XSAN_OP_GETXATTR:
+		err = xsan_ns_getxattr(t, cr, &r->fid, r->name, r->namelen,
+				       m->scratch2, r->size, &n);
+		rep->size = n;
+		if (!err && r->size) {
+			rep->data = m->scratch2;
+			rep->datalen = n;
+		}
+		return err;
+	case XSAN_OP_LISTXATTR:
+		err = xsan_ns_listxattr(t, cr, &r->fid, m->scratch2,
+					r->size < XSAN_XATTR_LIST_MAX ? r->size :
+					XSAN_XATTR_LIST_MAX, &n);
+		rep->size = n;
+		if (!err && r->size) {
+			rep->data = m->scratch2;
+			rep->datalen = n;
+		}
+		return err;
+	case XSAN_OP_SETXATTR:
+		rep->nattr = 1;
+		return xsan_ns_setxattr(t, cr, &r->fid, r->name, r->namelen,
+					r->data, r->datalen, r->flags, &now,
+					&rep->attr[0]);
+	case XSAN_OP_REMOVEXATTR:
+		rep->nattr = 1;
+		return xsan_ns_removexattr(t, cr, &r->fid, r->name, r->namelen,
+					   &now, &rep->attr[0]);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+/* Run one request of the batch; its encoded reply goes to @o. */
+static void mdc_run_one(struct mdc *m, struct mdc_vol *v, struct xsan_txn *t,
+			struct mdc_req *q, struct mdc_out *o)
+{
+	struct xsan_req r;
+	struct xsan_rep rep;
+	struct xsan_put w;
+	int err;
+
+	o->conn = q->conn;
+	o->hdr = q->hdr;
+	err = xsan_req_decode(q->hdr.opcode, q->payload, q->hdr.len, &r);
+	if (!err)
+		err = mdc_exec(m, v, t, &r, &rep);
+	if (err) {
+		o->status = (uint32_t)-err;
+		return;
+	}
+	xsan_put_init(&w, m->scratch, XSAN_PAYLOAD_MAX);
+	if (xsan_rep_encode(&w, &rep)) {
+		mdc_log(LOG_ERR, "volume %s: cannot encode a %s reply: %s",
+			v->name, xsan_op_name(r.op), strerror(-w.err));
+		o->status = EIO;
+		return;
+	}
+	o->payload = w.len ? malloc(w.len) : NULL;
+	if (w.len && !o->payload) {
+		o->status = ENOMEM;
+		return;
+	}
+	memcpy(o->payload, m->scratch, w.len);
+	o->len = w.len;
+}
+
+static void mdc_commit_vol(struct mdc *m, struct mdc_vol *v)
+{
+	struct mdc_req *q = v->queue, *next;
+	unsigned int n = v->queued, i;
+	struct mdc_out *outs;
+	struct xsan_txn *t;
+	int err;
+
+	v->queue = NULL;
+	v->queue_tail = &v->queue;
+	v->queued = 0;
+	outs = calloc(n, sizeof(*outs));
+	err = outs ? xsan_txn_begin(v->store, true, &t) : -ENOMEM;
+	if (err)
+		mdc_log(LOG_ERR, "volume %s: cannot start a transaction: %s",
+			v->name, strerror(-err));
+	for (i = 0; q; q = next, i++) {
+		next = q->next;
+		if (!err)
+			mdc_run_one(m, v, t, q, &outs[i]);
+		else if (outs)
+			outs[i] = (struct mdc_out){ .conn = q->conn, .hdr = q->hdr,
+						    .status = (uint32_t)-err };
+		else
+			mdc_conn_reply(m, q->conn, &q->hdr, ENOMEM, NULL, 0);
+		q->conn->queued--;
+		if (!outs)
+			mdc_conn_put(m, q->conn);
+		free(q->payload);
+		free(q);
+	}
+	if (!outs)
+		return;
+	if (!err) {
+		err = xsan_txn_commit(t);
+		if (err)
+			mdc_log(LOG_ERR, "volume %s: commit of %u requests failed: %s; all answered EIO",
+				v->name, n, strerror(-err));
+	}
+	v->batches++;
+	v->ops += n;
+	for (i = 0; i < n; i++) {
+		struct mdc_out *o = &outs[i];
+
+		if (err)
+			mdc_conn_reply(m, o->conn, &o->hdr, EIO, NULL, 0);
+		else
+			mdc_conn_reply(m, o->conn, &o->hdr, o->status,
+				       o->payload, o->len);
+		free(o->payload);
+	}
+	for (i = 0; i < n; i++) {
+		mdc_conn_resume(m, outs[i].conn);
+		mdc_conn_put(m, outs[i].conn);
+	}
+	free(outs);
+}
+
+/**
+ * mdc_commit_all() - group commit of every volume's queued requests
+ * @m: the daemon
+ */
+void mdc_commit_all(struct mdc *m)
+{
+	struct mdc_vol *v;
+	bool again;
+
+	/*
+	 * Answering a batch can let a connection parse frames it had
+	 * buffered (its queue was full); run those now, not a tick later.
+	 */
+	do {
+		again = false;
+		for (v = m->vols; v; v = v->next) {
+			if (v->queue) {
+				mdc_commit_vol(m, v);
+				again = true;
+			}
+		}
+	} while (again);
+}

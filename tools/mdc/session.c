@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Requests that do not touch the metadata store: the handshake (HELLO,
+ * AUTH), leases (HEARTBEAT, expiry), GOODBYE, the name service and the
+ * admin queries. Namespace requests are passed on to ops.c's queue.
+ *
+ * Sessions outlive their connection: a client whose TCP connection drops
+ * keeps its session (and, with later issues, its tokens) until its lease
+ * and the grace period run out, so it can come back with RECONNECT.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mdc.h"
+
+static void reply_err(struct mdc *m, struct mdc_conn *c,
+		      const struct xsan_hdr *h, int err)
+{
+	mdc_conn_reply(m, c, h, (uint32_t)err, NULL, 0);
+}
+
+/* Encode @rep and queue it; an encoding failure is our bug: EIO. */
+static void reply_rep(struct mdc *m, struct mdc_conn *c,
+		      const struct xsan_hdr *h, const struct xsan_rep *rep)
+{
+	struct xsan_put w;
+
+	xsan_put_init(&w, m->scratch, XSAN_PAYLOAD_MAX);
+	if (xsan_rep_encode(&w, rep)) {
+		mdc_log(LOG_ERR, "%s: cannot encode the %s reply: %s", c->addr,
+			xsan_op_name(h->opcode), strerror(-w.err));
+		reply_err(m, c, h, EIO);
+		return;
+	}
+	mdc_conn_reply(m, c, h, 0, m->scratch, w.len);
+}
+
+/* EPROTONOSUPPORT carries the versions we speak; then the conn ends. */
+static void reply_version(struct mdc *m, struct mdc_conn *c,
+			  const struct xsan_hdr *h)
+{
+	struct xsan_put w;
+	uint8_t buf[4];
+
+	xsan_put_init(&w, buf, sizeof(buf));
+	xsan_put_vrange(&w);
+	mdc_conn_reply(m, c, h, EPROTONOSUPPORT, buf, w.len);
+	c->closing = true;
+}
+
+static void uuid_str(const uint8_t u[XSAN_UUID_SIZE], char out[37])
+{
+	snprintf(out, 37,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
+		 u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+static void do_hello(struct mdc *m, struct mdc_conn *c,
+		     const struct xsan_hdr *h, const struct xsan_req *r)
+{
+	struct xsan_rep rep = { .op = XSAN_OP_HELLO };
+	struct mdc_vol *v;
+	uint16_t hi;
+
+	if (c->state != MDC_CS_NEW) {
+		reply_err(m, c, h, EPROTO);
+		c->closing = true;
+		return;
+	}
+	hi = r->ver_max < XSAN_PROTO_MAX ? r->ver_max : XSAN_PROTO_MAX;
+	if (hi < XSAN_PROTO_MIN || hi < r->ver_min) {
+		mdc_log(LOG_WARNING,
+			"%s: speaks protocol %u to %u, we %d to %d; refused",
+			c->addr, r->ver_min, r->ver_max, XSAN_PROTO_MIN,
+			XSAN_PROTO_MAX);
+		reply_version(m, c, h);
+		return;
+	}
+	v = mdc_volume_find(m, r->name, r->namelen);
+	if (!v) {
+		mdc_log(LOG_NOTICE, "%s: asked for unknown volume '%.*s'",
+			c->addr, (int)r->namelen, r->name);
+		reply_err(m, c, h, ENOENT);
+		c->closing = true;
+		return;
+	}
+	c->vol = v;
+	c->version = hi;
+	memcpy(c->uuid, r->uuid, sizeof(c->uuid));
+	memcpy(c->cnonce, r->nonce, sizeof(c->cnonce));
+	memcpy(c->host, r->name2, r->name2len);
+	c->host[r->name2len] = '\0';
+	if (xsan_random(c->mnonce, sizeof(c->mnonce)) ||
+	    xsan_auth_proof(&v->secret, XSAN_AUTH_MDC_LABEL, v->name,
+			    strlen(v->name), c->uuid, c->cnonce, c->mnonce,
+			    rep.proof)) {
+		reply_err(m, c, h, EIO);
+		c->closing = true;
+		return;
+	}
+	rep.version = hi;
+	memcpy(rep.nonce, c->mnonce, sizeof(rep.nonce));
+	c->state = MDC_CS_HELLO;
+	reply_rep(m, c, h, &rep);
+}
+
+static void do_auth(struct mdc *m, struct mdc_conn *c,
+		    const struct xsan_hdr *h, const struct xsan_req *r)
+{
+	struct xsan_rep rep = { .op = XSAN_OP_AUTH };
+	uint8_t want[XSAN_PROOF_SIZE];
+	struct mdc_vol *v = c->vol;
+	struct mdc_session *s;
+	char us[37];
+
+	if (c->state != MDC_CS_HELLO ||
+	    xsan_auth_proof(&v->secret, XSAN_AUTH_CLIENT_LABEL, v->name,
+			    strlen(v->name), c->uuid, c->mnonce, c->cnonce,
+			    want) ||
+	    !xsan_proof_equal(want, r->proof)) {
+		mdc_log(LOG_WARNING,
+			"%s: host '%s' failed authentication for volume %s",
+			c->addr, c->host, v ? v->name : "?");
+		reply_err(m, c, h, EACCES);
+		c->closing = true;
+		return;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		reply_err(m, c, h, ENOMEM);
+		c->closing = true;
+		return;
+	}
+	do {
+		if (xsan_random(&s->id, sizeof(s->id))) {
+			free(s);
+			reply_err(m, c, h, EIO);
+			c->closing = true;
+			return;
+		}
+	} while (!s->id);
+	memcpy(s->uuid, c->uuid, sizeof(s->uuid));
+	snprintf(s->host, sizeof(s->host), "%s", c->host);
+	snprintf(s->addr, sizeof(s->addr), "%s", c->addr);
+	s->renewed_ms = mdc_now_ms();
+	s->conn = c;
+	s->next = v->sessions;
+	v->sessions = s;
+	c->session = s;
+	c->state = MDC_CS_AUTHED;
+	uuid_str(s->uuid, us);
+	mdc_log(LOG_INFO, "%s: volume %s: session %016llx for host '%s' (client %s)",
+		c->addr, v->name, (unsigned long long)s->id, s->host, us);
+
+	rep.session = s->id;
+	rep.lease_ms = m->o.lease_ms;
+	rep.grace_ms = m->o.grace_ms;
+	memcpy(rep.uuid, v->uuid, sizeof(rep.uuid));
+	reply_rep(m, c, h, &rep);
+}
+
+static void session_free(struct mdc_vol *v, struct mdc_session *s)
+{
+	struct mdc_session **pp;
+
+	for (pp = &v->sessions; *pp; pp = &(*pp)->next)
+		if (*pp == s) {
+			*pp = s->next;
+			break;
+		}
+	if (s->conn)
+		s->conn->session = NULL;
+	free(s);
+}
+
+void mdc_sessions_free(struct mdc_vol *v)
+{
+	while (v->sessions)
+		session_free(v, v->sessions);
+}
+
+/* The connection closed: the session waits for its lease to run out. */
+void mdc_session_detach(struct mdc *m, struct mdc_conn *c)
+{
+	(void)m;
+	if (!c->session)
+		return;
+	mdc_log(LOG_INFO, "%s: volume %s: host '%s' disconnected; session %016llx kept until its lease expires",
+		c->addr, c->vol->name, c->session->host,
+		(unsigned long long)c->session->id);
+	c->session->conn = NULL;
+	c->session = NULL;
+}
+
+/**
+ * mdc_expire() - drop the sessions whose lease and grace ran out
+ * @m: the daemon
+ *
+ * A client that is still connected but stopped heartbeating loses its
+ * connection too: its session is gone, so is its right to talk.
+ */
+void mdc_expire(struct mdc *m)
+{
+	long long now = mdc_now_ms(), limit = (long long)m->o.lease_ms + m->o.grace_ms;
+	struct mdc_session *s, *next;
+	struct mdc_vol *v;
+
+	for (v = m->vols; v; v = v->next) {
+		for (s = v->sessions; s; s = next) {
+			next = s->next;
+			if (now - s->renewed_ms <= limit)
+				continue;
+			mdc_log(LOG_WARNING,
+				"volume %s: host '%s' (%s) session %016llx: lease expired, %lld ms since its last renewal; session dropped",
+				v->name, s->host, s->addr,
+				(unsigned long long)s->id, now - s->renewed_ms);
+			if (s->conn) {
+				struct mdc_conn *c = s->conn;
+
+				c->session = NULL;
+				s->conn = NULL;
+				mdc_conn_close(m, c, "lease expired");
+			}
+			session_free(v, s);
+		}
+	}
+}
+
+static void do_admin(struct mdc *m, struct mdc_conn *c,
+		     const struct xsan_hdr *h)
+{
+	struct xsan_rep rep = { .op = h->opcode };
+	struct mdc_vol *v = c->vol;
+	struct xsan_statfs st = { 0 };
+	struct xsan_txn *t;
+	struct xsan_put w;
+	uint64_t inodes = 0;
+	long long now = mdc_now_ms();
+	size_t i, j;
+	int err;
+
+	xsan_put_init(&w, m->scratch2, XSAN_PAYLOAD_MAX);
+	switch (h->opcode) {
+	case XSAN_OP_ADMIN_WHO:
+		for (struct mdc_session *s = v->sessions; s; s = s->next) {
+			struct xsan_who e = {
+				.session = s->id,
+				.lease_age_ms = (uint32_t)(now - s->renewed_ms),
+				.host = s->host, .hostlen = (uint32_t)strlen(s->host),
+				.addr = s->addr, .addrlen = (uint32_t)strlen(s->addr),
+			};
+
+			memcpy(e.uuid, s->uuid, sizeof(e.uuid));
+			xsan_put_who(&w, &e);
+			rep.count++;
+		}
+		break;
+	case XSAN_OP_ADMIN_SHOW:
+		for (i = 0; i < v->cfg.nsgs; i++) {
+			const struct xsan_cfg_sg *g = &v->cfg.sgs[i];
+			struct xsan_show_sg e = {
+				.index = g->index, .breadth = g->breadth,
+				.nluns = (uint32_t)g->ndisks,
+				.name = g->name, .namelen = (uint32_t)strlen(g->name),
+			};
+
+			e.flags = (g->metadata ? XSAN_SG_METADATA : 0) |
+				  (g->journal ? XSAN_SG_JOURNAL : 0) |
+				  (g->userdata ? XSAN_SG_USERDATA : 0) |
+				  (g->exclusive ? XSAN_SG_EXCLUSIVE : 0) |
+				  (g->down ? XSAN_SG_DOWN : 0);
+			for (j = 0; j < g->ndisks; j++)
+				e.blocks += g->disks[j].sectors *
+					    g->disks[j].sector_size /
+					    v->cfg.fs_block_size;
+			e.bfree = e.blocks;	/* allocation: next issue */
+			xsan_put_show_sg(&w, &e);
+			for (j = 0; j < g->ndisks; j++) {
+				struct xsan_show_lun l = {
+					.sectors = g->disks[j].sectors,
+					.sector_size = g->disks[j].sector_size,
+					.label = g->disks[j].label,
+					.labellen = (uint32_t)strlen(g->disks[j].label),
+				};
+
+				xsan_put_show_lun(&w, &l);
+			}
+			rep.count++;
+		}
+		break;
+	default: {	/* ADMIN_STAT */
+		struct xsan_admin_stat s = { 0 };
+
+		err = xsan_txn_begin(v->store, false, &t);
+		if (!err) {
+			err = xsan_ns_statfs(t, &st);
+			if (!err)
+				err = xsan_store_inodes(t, &inodes);
+			xsan_txn_abort(t);
+		}
+		if (err) {
+			reply_err(m, c, h, (int)-err);
+			return;
+		}
+		s.created = xsan_store_geom(v->store)->created;
+		for (struct mdc_session *se = v->sessions; se; se = se->next)
+			s.active += se->conn != NULL;
+		s.bsize = st.bsize;
+		s.nsgs = (uint32_t)v->cfg.nsgs;
+		for (i = 0; i < v->cfg.nsgs; i++)
+			s.nluns += (uint32_t)v->cfg.sgs[i].ndisks;
+		s.blocks = st.blocks;
+		s.bfree = st.bfree;
+		s.inodes = inodes;
+		xsan_put_stat(&w, &s);
+		break;
+	}
+	}
+	if (w.err) {
+		reply_err(m, c, h, EOVERFLOW);
+		return;
+	}
+	rep.data = m->scratch2;
+	rep.datalen = w.len;
+	reply_rep(m, c, h, &rep);
+}
+
+static void do_ns(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h,
+		  const struct xsan_req *r)
+{
+	struct xsan_rep rep = { .op = h->opcode };
+	struct mdc_vol *v;
+	struct xsan_put w;
+
+	switch (h->opcode) {
+	case XSAN_OP_NS_LIST:
+		xsan_put_init(&w, m->scratch2, XSAN_PAYLOAD_MAX);
+		for (v = m->vols; v; v = v->next) {
+			struct xsan_ns_vol e = {
+				.port = (uint16_t)v->port,
+				.name = v->name, .namelen = (uint32_t)strlen(v->name),
+			};
+
+			memcpy(e.uuid, v->uuid, sizeof(e.uuid));
+			xsan_put_ns_vol(&w, &e);
+			rep.count++;
+		}
+		if (w.err) {
+			reply_err(m, c, h, EOVERFLOW);
+			return;
+		}
+		rep.data = m->scratch2;
+		rep.datalen = w.len;
+		break;
+	case XSAN_OP_NS_LOOKUP:
+		v = mdc_volume_find(m, r->name, r->namelen);
+		if (!v) {
+			reply_err(m, c, h, ENOENT);
+			return;
+		}
+		rep.port = (uint16_t)v->port;
+		memcpy(rep.uuid, v->uuid, sizeof(rep.uuid));
+		/* Empty host: "the address you reached me on". */
+		rep.host = "";
+		rep.hostlen = 0;
+		break;
+	default:	/* NS_HEARTBEAT */
+		for (v = m->vols; v; v = v->next)
+			rep.count++;
+		break;
+	}
+	reply_rep(m, c, h, &rep);
+}
+
+/**
+ * mdc_handle() - act on one well-formed request frame
+ * @m: the daemon
+ * @c: its connection
+ * @h: its header (checked, CRC verified)
+ * @payload: its payload, @h->len bytes
+ */
+void mdc_handle(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h,
+		const uint8_t *payload)
+{
+	struct xsan_req r;
+	char why[96];
+	bool is_ns;
+	int err;
+
+	/* After HELLO every frame carries the negotiated version. */
+	if (c->version && h->version != c->version) {
+		mdc_log(LOG_WARNING, "%s: frame of protocol version %u on a version %u session",
+			c->addr, h->version, c->version);
+		reply_version(m, c, h);
+		return;
+	}
+	if (!c->version && h->opcode != XSAN_OP_HELLO &&
+	    (h->version < XSAN_PROTO_MIN || h->version > XSAN_PROTO_MAX)) {
+		reply_version(m, c, h);
+		return;
+	}
+	is_ns = h->opcode >= XSAN_OP_NS_LIST && h->opcode <= XSAN_OP_NS_HEARTBEAT;
+	err = xsan_req_decode(h->opcode, payload, h->len, &r);
+	/* Each port answers its own opcodes only. */
+	if (err == -EOPNOTSUPP || (!err && (c->kind == MDC_CONN_NS) != is_ns)) {
+		mdc_log(LOG_DEBUG, "%s: opcode %u (%s) not supported here",
+			c->addr, h->opcode, xsan_op_name(h->opcode));
+		reply_err(m, c, h, EOPNOTSUPP);
+		return;
+	}
+	if (err) {
+		snprintf(why, sizeof(why), "malformed %s request",
+			 xsan_op_name(h->opcode));
+		mdc_conn_close(m, c, why);
+		return;
+	}
+	if (c->kind == MDC_CONN_NS) {
+		do_ns(m, c, h, &r);
+		return;
+	}
+
+	switch (h->opcode) {
+	case XSAN_OP_HELLO:
+		do_hello(m, c, h, &r);
+		return;
+	case XSAN_OP_AUTH:
+		do_auth(m, c, h, &r);
+		return;
+	default:
+		break;
+	}
+	if (c->state != MDC_CS_AUTHED || !c->session) {
+		mdc_log(LOG_WARNING, "%s: %s before authentication; refused",
+			c->addr, xsan_op_name(h->opcode));
+		reply_err(m, c, h, EACCES);
+		c->closing = true;
+		return;
+	}
+	switch (h->opcode) {
+	case XSAN_OP_HEARTBEAT: {
+		struct xsan_rep rep = { .op = XSAN_OP_HEARTBEAT };
+
+		c->session->renewed_ms = mdc_now_ms();
+		rep.lease_ms = m->o.lease_ms;
+		reply_rep(m, c, h, &rep);
+		return;
+	}
+	case XSAN_OP_GOODBYE: {
+		struct xsan_rep rep = { .op = XSAN_OP_GOODBYE };
+
+		mdc_log(LOG_INFO, "%s: volume %s: host '%s' said goodbye; session %016llx ended",
+			c->addr, c->vol->name, c->session->host,
+			(unsigned long long)c->session->id);
+		session_free(c->vol, c->session);
+		c->session = NULL;
+		reply_rep(m, c, h, &rep);
+		c->closing = true;
+		return;
+	}
+	case XSAN_OP_ADMIN_WHO:
+	case XSAN_OP_ADMIN_STAT:
+	case XSAN_OP_ADMIN_SHOW:
+		do_admin(m, c, h);
+		return;
+	default:
+		mdc_queue(m, c, h, payload);
+		return;
+	}
+}
