@@ -581,8 +581,11 @@ static int adopt(struct ck *c, uint64_t ino)
 	char name[32];
 	int rc, len;
 
-	if (!c->repair)
+	if (!c->repair) {
+		/* Count it as repair would, so both modes agree on nlinks. */
+		find(c, ino)->links++;
 		return 0;
+	}
 	rc = lost_found(c);
 	if (rc)
 		return rc;
@@ -637,7 +640,7 @@ static int cut_loop(struct ck *c, struct ck_ino *in)
 	int rc;
 
 	if (!c->repair)
-		return 0;
+		goto count;
 	xsan_put_be64(kb, dir);
 	rc = mdb_cursor_open(c->txn, c->st->dirents, &cur);
 	if (rc)
@@ -660,6 +663,7 @@ static int cut_loop(struct ck *c, struct ck_ino *in)
 	rc = flush_del(c, c->st->dirents);
 	if (rc)
 		return rc;
+count:
 	find(c, dir)->subdirs--;
 	in->links--;
 	in->eparent = 0;
