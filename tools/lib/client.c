@@ -195,9 +195,12 @@ int xsan_client_recv(struct xsan_client *c, uint64_t *xid, int *status,
 	}
 	err = xsan_rep_decode(h.opcode, xsan_fbuf_payload(&c->rx), h.len, rep);
 	if (err) {
-		snprintf(c->err, sizeof(c->err),
-			 "malformed %s reply from the MDC", xsan_op_name(h.opcode));
-		return xsan_client_fail(c, -EBADMSG, c->err);
+		char what[64];
+
+		/* Not into c->err: xsan_client_fail() formats into it. */
+		snprintf(what, sizeof(what), "malformed %s reply from the MDC",
+			 xsan_op_name(h.opcode));
+		return xsan_client_fail(c, -EBADMSG, what);
 	}
 	return 0;
 }
