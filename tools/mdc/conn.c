@@ -195,7 +195,12 @@ void mdc_conn_flush(struct mdc *m, struct mdc_conn *c)
 		return;
 	if (c->outoff == c->outlen) {
 		c->outoff = c->outlen = 0;
-		if (c->closing) {
+		/*
+		 * Requests queued before the one that ends the connection
+		 * (GOODBYE, a refusal) are committed with the next batch;
+		 * their replies must go out before the close.
+		 */
+		if (c->closing && !c->queued) {
 			mdc_conn_close(m, c, NULL);
 			return;
 		}
