@@ -2,7 +2,8 @@
 /*
  * xsanmdc's log: one line per event on stderr with a timestamp (what
  * journald and a terminal both want) and, with -s, the same line to
- * syslog. Debug lines (LOG_DEBUG) only with -v.
+ * syslog. Debug lines (LOG_DEBUG) only with -v. Control characters in
+ * a line (from names clients send) are logged as '?'.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,7 +27,7 @@ void mdc_log(int prio, const char *fmt, ...)
 	static const char *const lvl[] = {
 		"emerg", "alert", "crit", "error", "warning", "notice", "info", "debug"
 	};
-	char line[1024], stamp[32];
+	char line[1024], stamp[32], *p;
 	struct timespec ts;
 	struct tm tm;
 	va_list ap;
@@ -36,6 +37,14 @@ void mdc_log(int prio, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	/*
+	 * Host and volume names come from clients and may hold any byte
+	 * but NUL: a newline would forge a line, an escape sequence would
+	 * drive the admin's terminal. One event stays one line.
+	 */
+	for (p = line; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
