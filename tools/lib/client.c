@@ -288,7 +288,7 @@ int xsan_client_login(struct xsan_client *c, const char *volume,
 	if (!xsan_proof_equal(proof, rep.proof)) {
 		xsan_client_fail(c, -EACCES, "auth");
 		snprintf(c->err, sizeof(c->err),
-			 "authentication failed: the MDC does not know the volume secret");
+			 "authentication failed: the MDC's proof does not match our volume secret (the secrets differ)");
 		return -EACCES;
 	}
 

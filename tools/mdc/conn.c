@@ -299,8 +299,18 @@ static void mdc_conn_parse(struct mdc *m, struct mdc_conn *c)
 	}
 }
 
+static const char *auth_hangup(const struct mdc_conn *c, char *buf,
+			       size_t len)
+{
+	snprintf(buf, len,
+		 "host '%s' failed authentication for volume %s: it hung up after HELLO (its volume secret differs from ours?)",
+		 c->host, c->vol ? c->vol->name : "?");
+	return buf;
+}
+
 static void mdc_conn_read(struct mdc *m, struct mdc_conn *c)
 {
+	char why[XSAN_HOST_MAX + XSAN_NAME_MAX + 160];
 	ssize_t n;
 
 	for (;;) {
@@ -337,6 +347,14 @@ static void mdc_conn_read(struct mdc *m, struct mdc_conn *c)
 			return;
 		if (n == 0 && c->inlen)
 			mdc_conn_close(m, c, "peer closed in the middle of a frame");
+		else if (n == 0 && c->state == MDC_CS_HELLO)
+			/*
+			 * A client whose check of our HELLO proof failed
+			 * hangs up without AUTH: the secrets differ, and this
+			 * side's admin needs to hear of it as much as the
+			 * client's.
+			 */
+			mdc_conn_close(m, c, auth_hangup(c, why, sizeof(why)));
 		else if (n == 0)
 			mdc_conn_close(m, c, NULL);
 		else
