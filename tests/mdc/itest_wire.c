@@ -500,6 +500,136 @@ START_TEST(wire_log_injection)
 }
 END_TEST
 
+/* A frame of exactly the largest size is read whole, then judged. */
+START_TEST(wire_max_frame)
+{
+	struct xsan_client bad_c, by;
+	char peer[64];
+	size_t n;
+	struct it t;
+
+	it_begin(&t);
+	it_client(&t, &by, true);
+	it_client(&t, &bad_c, true);
+	it_peer(&bad_c, peer);
+	memset(frame + XSAN_HDR_SIZE, 0, XSAN_PAYLOAD_MAX);
+	n = it_frame(frame, XSAN_OP_GETATTR, 5, frame + XSAN_HDR_SIZE,
+		     XSAN_PAYLOAD_MAX);
+	ck_assert_uint_eq(n, XSAN_FRAME_MAX);
+	ck_assert_int_eq(xsan_client_send_raw(&bad_c, frame, n), 0);
+	closed_with_one_line(&t, &bad_c, peer, "malformed GETATTR request");
+	xsan_client_close(&bad_c);
+	still_served(&by);
+	xsan_client_close(&by);
+	it_end(&t);
+}
+END_TEST
+
+/*
+ * More requests in flight than the MDC queues per connection (1024): it
+ * stops reading that connection until the queue drains, and answers all.
+ */
+START_TEST(wire_pipeline_past_queue_limit)
+{
+	enum { N = 5000 };
+	static unsigned char got[N];
+	struct xsan_req r = { .op = XSAN_OP_GETATTR, .cred = h_root(),
+			      .fid = it_root };
+	struct xsan_rep rep;
+	uint64_t first = 0, xid, rxid;
+	struct it t;
+	int i, st;
+
+	it_begin(&t);
+	for (i = 0; i < N; i++) {
+		ck_assert_int_eq(xsan_client_send(&t.c, &r, &xid), 0);
+		if (!i)
+			first = xid;
+	}
+	for (i = 0; i < N; i++) {
+		ck_assert_msg(!xsan_client_recv(&t.c, &rxid, &st, &rep), "%d: %s",
+			      i, t.c.err);
+		ck_assert_int_eq(st, 0);
+		ck_assert_uint_lt(rxid - first, N);
+		ck_assert(!got[rxid - first]);
+		got[rxid - first] = 1;
+	}
+	still_served(&t.c);
+	it_end(&t);
+}
+END_TEST
+
+/* After HELLO every frame must carry the negotiated version. */
+START_TEST(wire_version_after_hello)
+{
+	struct xsan_req r = { .op = XSAN_OP_GETATTR, .cred = h_root(),
+			      .fid = it_root };
+	struct xsan_client c;
+	struct xsan_rep rep;
+	uint64_t xid;
+	int st;
+	size_t n;
+	struct it t;
+
+	it_begin(&t);
+	it_client(&t, &c, true);
+	n = it_frame_req(frame, &r, 42);
+	{
+		struct xsan_hdr h = { .version = 2, .opcode = XSAN_OP_GETATTR,
+				      .len = (uint32_t)n - XSAN_HDR_SIZE, .xid = 42 };
+
+		xsan_frame_seal(frame, &h);
+	}
+	ck_assert_int_eq(xsan_client_send_raw(&c, frame, n), 0);
+	ck_assert_int_eq(xsan_client_recv(&c, &xid, &st, &rep), 0);
+	ck_assert_uint_eq(xid, 42);
+	ck_assert_int_eq(st, EPROTONOSUPPORT);
+	ck_assert_uint_eq(c.vmin, 1);
+	ck_assert_uint_eq(c.vmax, 1);
+	ck_assert(it_wait_closed(&c, it_ms(5000)));
+	ck_assert_int_eq(it_log_lines(&t.h, "frame of protocol version 2", NULL), 1);
+	xsan_client_close(&c);
+	still_served(&t.c);
+	it_end(&t);
+}
+END_TEST
+
+/*
+ * A client that sends its requests and then shuts down its sending side
+ * (nc -N, a one-shot admin script) still gets every reply.
+ */
+START_TEST(wire_half_close)
+{
+	enum { N = 10 };
+	struct xsan_rep rep;
+	uint64_t rxid;
+	size_t off = 0;
+	char name[32];
+	int i, st;
+	struct it t;
+
+	it_begin(&t);
+	for (i = 0; i < N; i++) {
+		struct xsan_req r = { .op = XSAN_OP_CREATE, .cred = h_root(),
+				      .fid = it_root, .mode = IT_IFREG | 0600 };
+
+		snprintf(name, sizeof(name), "h%d", i);
+		r.name = name;
+		r.namelen = (uint32_t)strlen(name);
+		off += it_frame_req(frame + off, &r, 1 + i);
+	}
+	ck_assert_int_eq(xsan_client_send_raw(&t.c, frame, off), 0);
+	ck_assert_int_eq(shutdown(t.c.fd, SHUT_WR), 0);
+	for (i = 0; i < N; i++) {
+		ck_assert_msg(!xsan_client_recv(&t.c, &rxid, &st, &rep),
+			      "reply %d of %d: %s", i + 1, N, t.c.err);
+		ck_assert_int_eq(st, 0);
+	}
+	ck_assert(it_wait_closed(&t.c, it_ms(5000)));
+	it_end(&t);
+}
+END_TEST
+
 Suite *it_wire_suite(void)
 {
 	Suite *s = suite_create("wire");
@@ -510,6 +640,10 @@ Suite *it_wire_suite(void)
 	IT_ADD(s, wire_pipeline_100);
 	IT_ADD(s, wire_pipeline_then_goodbye);
 	IT_ADD(s, wire_log_injection);
+	IT_ADD(s, wire_max_frame);
+	IT_ADD(s, wire_pipeline_past_queue_limit);
+	IT_ADD(s, wire_version_after_hello);
+	IT_ADD(s, wire_half_close);
 	IT_ADD(s, auth_wrong_secret);
 	IT_ADD(s, auth_bad_proof);
 	IT_ADD(s, auth_wrong_volume);
