@@ -159,10 +159,17 @@ void mdc_close_all(struct mdc *m)
 /* Read interest: off while the output backs up or the queue is full. */
 static void mdc_conn_interest(struct mdc *m, struct mdc_conn *c)
 {
-	uint32_t ev = EPOLLRDHUP;
+	uint32_t ev = 0;
 
 	if (c->dead)
 		return;
+	/*
+	 * A closing connection reads nothing more; not even the hang-up,
+	 * which stays reported (level-triggered) and would spin the loop
+	 * while its last replies wait for the commit or the socket.
+	 */
+	if (!c->closing)
+		ev |= EPOLLRDHUP;
 	if (!c->closing && c->outlen - c->outoff < MDC_OUT_HIGH &&
 	    c->queued < MDC_QUEUE_MAX)
 		ev |= EPOLLIN;
@@ -355,6 +362,9 @@ static void mdc_conn_read(struct mdc *m, struct mdc_conn *c)
 			 * client's.
 			 */
 			mdc_conn_close(m, c, auth_hangup(c, why, sizeof(why)));
+		else if (n == 0 && (c->queued || c->outlen > c->outoff))
+			/* Half-closed: answer what it asked, then close. */
+			c->closing = true;
 		else if (n == 0)
 			mdc_conn_close(m, c, NULL);
 		else
