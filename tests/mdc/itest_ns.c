@@ -599,6 +599,105 @@ START_TEST(xattr_ops)
 }
 END_TEST
 
+START_TEST(rename_dirs)
+{
+	struct xsan_attr p, q, d, e, x;
+	struct xsan_rep rep;
+	struct it t;
+
+	it_begin(&t);
+	ck_assert_int_eq(it_mkdir(&t.c, root(), it_root, "p", 0755, &p), 0);
+	ck_assert_int_eq(it_mkdir(&t.c, root(), it_root, "q", 0755, &q), 0);
+	ck_assert_int_eq(it_mkdir(&t.c, root(), it_fid(&p), "d", 0755, &d), 0);
+	ck_assert_int_eq(it_mkdir(&t.c, root(), it_fid(&q), "e", 0755, &e), 0);
+	/* A directory to another parent: both link counts and its "..". */
+	ck_assert_int_eq(it_rename(&t.c, root(), it_fid(&p), "d", it_root, "d", 0, &rep), 0);
+	ck_assert_uint_eq(rep.attr[0].nlink, 2);	/* p lost d's ".." */
+	ck_assert_uint_eq(rep.attr[1].nlink, 5);	/* root: ., .., p, q, d */
+	ck_assert_int_eq(it_lookup(&t.c, root(), it_fid(&d), "..", &x), 0);
+	ck_assert_uint_eq(x.ino, 1);
+	/* Over an empty directory: that one is gone, counts stay right. */
+	ck_assert_int_eq(it_rename(&t.c, root(), it_root, "d", it_fid(&q), "e", 0, &rep), 0);
+	ck_assert_uint_eq(rep.nattr, 4);
+	ck_assert_uint_eq(rep.attr[3].ino, e.ino);
+	ck_assert_uint_eq(rep.attr[3].nlink, 0);
+	ck_assert_int_eq(it_getattr(&t.c, it_root, &x), 0);
+	ck_assert_uint_eq(x.nlink, 4);
+	ck_assert_int_eq(it_getattr(&t.c, it_fid(&q), &x), 0);
+	ck_assert_uint_eq(x.nlink, 3);
+	ck_assert_int_eq(it_getattr(&t.c, it_fid(&e), NULL), -ESTALE);
+	ck_assert_int_eq(it_lookup(&t.c, root(), it_fid(&d), "..", &x), 0);
+	ck_assert_uint_eq(x.ino, q.ino);
+	/* Two directories exchanged across parents: counts unchanged. */
+	ck_assert_int_eq(it_mkdir(&t.c, root(), it_fid(&p), "f", 0700, NULL), 0);
+	ck_assert_int_eq(it_rename(&t.c, root(), it_fid(&p), "f", it_fid(&q), "e",
+				   XSAN_RENAME_EXCHANGE, &rep), 0);
+	ck_assert_int_eq(it_getattr(&t.c, it_fid(&p), &x), 0);
+	ck_assert_uint_eq(x.nlink, 3);
+	ck_assert_int_eq(it_getattr(&t.c, it_fid(&q), &x), 0);
+	ck_assert_uint_eq(x.nlink, 3);
+	ck_assert_int_eq(it_lookup(&t.c, root(), it_fid(&d), "..", &x), 0);
+	ck_assert_uint_eq(x.ino, p.ino);
+	it_end(&t);
+}
+END_TEST
+
+/* rename(2) between two links of one inode does nothing, as POSIX says. */
+START_TEST(rename_same_inode)
+{
+	struct xsan_attr f, x;
+	struct xsan_rep rep;
+	struct it t;
+
+	it_begin(&t);
+	ck_assert_int_eq(it_create(&t.c, root(), it_root, "a", &f), 0);
+	ck_assert_int_eq(it_link(&t.c, root(), it_fid(&f), it_root, "b", NULL, NULL), 0);
+	ck_assert_int_eq(it_rename(&t.c, root(), it_root, "a", it_root, "b", 0, &rep), 0);
+	ck_assert_int_eq(it_lookup(&t.c, root(), it_root, "a", &x), 0);
+	ck_assert_uint_eq(x.ino, f.ino);
+	ck_assert_uint_eq(x.nlink, 2);
+	ck_assert_int_eq(it_lookup(&t.c, root(), it_root, "b", &x), 0);
+	ck_assert_uint_eq(x.ino, f.ino);
+	it_end(&t);
+}
+END_TEST
+
+START_TEST(setgid_dir_and_truncate)
+{
+	struct xsan_cred u = h_user(1000, 1000);
+	struct xsan_attr d, x, f;
+	struct xsan_sattr sa;
+	struct it t;
+
+	it_begin(&t);
+	/* mkdir(2) ignores S_ISGID in its mode; chmod sets it. */
+	ck_assert_int_eq(it_mkdir(&t.c, root(), it_root, "g", 02777, &d), 0);
+	ck_assert_uint_eq(d.mode, IT_IFDIR | 0777);
+	sa = (struct xsan_sattr){ .valid = XSAN_SA_GID | XSAN_SA_MODE, .gid = 77,
+				  .mode = 02777 };
+	ck_assert_int_eq(it_setattr(&t.c, root(), it_fid(&d), &sa, &d), 0);
+	ck_assert_uint_eq(d.mode, IT_IFDIR | 02777);
+	/* New entries take the directory's group; subdirectories its SGID. */
+	ck_assert_int_eq(it_create(&t.c, &u, it_fid(&d), "f", &f), 0);
+	ck_assert_uint_eq(f.gid, 77);
+	ck_assert_uint_eq(f.uid, 1000);
+	ck_assert_int_eq(it_mkdir(&t.c, &u, it_fid(&d), "s", 0755, &x), 0);
+	ck_assert_uint_eq(x.gid, 77);
+	ck_assert_uint_eq(x.mode, IT_IFDIR | 02755);
+
+	/* Truncate: the size, mtime and ctime move; a directory refuses. */
+	sa = (struct xsan_sattr){ .valid = XSAN_SA_SIZE, .size = 123456789 };
+	ck_assert_int_eq(it_setattr(&t.c, &u, it_fid(&f), &sa, &x), 0);
+	ck_assert_uint_eq(x.size, 123456789);
+	ck_assert(it_tcmp(&x.mtime, &f.mtime) > 0);
+	ck_assert(it_tcmp(&x.ctime, &f.ctime) > 0);
+	ck_assert_int_eq(it_setattr(&t.c, root(), it_fid(&d), &sa, NULL), -EISDIR);
+	ck_assert_int_eq(it_getattr(&t.c, it_fid(&f), &x), 0);
+	ck_assert_uint_eq(x.size, 123456789);
+	it_end(&t);
+}
+END_TEST
+
 Suite *it_ns_suite(void)
 {
 	Suite *s = suite_create("ns");
@@ -612,6 +711,9 @@ Suite *it_ns_suite(void)
 	IT_ADD(s, link_unlink_rmdir);
 	IT_ADD(s, rename_plain_over_noreplace);
 	IT_ADD(s, rename_exchange);
+	IT_ADD(s, rename_dirs);
+	IT_ADD(s, rename_same_inode);
+	IT_ADD(s, setgid_dir_and_truncate);
 	IT_ADD(s, statfs_counts);
 	IT_ADD(s, xattr_ops);
 	return s;
