@@ -332,6 +332,59 @@ START_TEST(err_xattr)
 }
 END_TEST
 
+START_TEST(err_perm_details)
+{
+	struct xsan_cred u = h_user(1000, 1000), v = h_user(1001, 1001);
+	struct xsan_attr pub, pub2, rd, f, x;
+	struct xsan_sattr sa;
+	struct xsan_rep rep;
+	struct it t;
+
+	it_begin(&t);
+	ck_assert_int_eq(it_mkdir(&t.c, root(), it_root, "pub", 0777, &pub), 0);
+	ck_assert_int_eq(it_mkdir(&t.c, root(), it_root, "pub2", 0777, &pub2), 0);
+	ck_assert_int_eq(it_mkdir(&t.c, root(), it_fid(&pub), "rd", 0755, &rd), 0);
+	/*
+	 * Moving a directory to another parent rewrites its "..": that
+	 * needs write permission on the directory itself (EACCES), a
+	 * rename within the parent does not.
+	 */
+	ck_assert_int_eq(it_rename(&t.c, &u, it_fid(&pub), "rd", it_fid(&pub2), "rd", 0,
+				   &rep), -EACCES);
+	ck_assert_int_eq(it_rename(&t.c, &u, it_fid(&pub), "rd", it_fid(&pub), "rd2", 0,
+				   &rep), 0);
+
+	/* chmod g+s by the owner outside the file's group drops S_ISGID. */
+	ck_assert_int_eq(it_create(&t.c, &u, it_fid(&pub), "f", &f), 0);
+	sa = (struct xsan_sattr){ .valid = XSAN_SA_MODE, .mode = 02755 };
+	ck_assert_int_eq(it_setattr(&t.c, &u, it_fid(&f), &sa, &x), 0);
+	ck_assert_uint_eq(x.mode, IT_IFREG | 02755);
+	sa = (struct xsan_sattr){ .valid = XSAN_SA_GID, .gid = 50 };
+	ck_assert_int_eq(it_setattr(&t.c, root(), it_fid(&f), &sa, &x), 0);
+	/* chgrp of a group-executable SGID file drops it too. */
+	ck_assert_uint_eq(x.mode, IT_IFREG | 0755);
+	sa = (struct xsan_sattr){ .valid = XSAN_SA_MODE, .mode = 02755 };
+	ck_assert_int_eq(it_setattr(&t.c, &u, it_fid(&f), &sa, &x), 0);
+	ck_assert_uint_eq(x.mode, IT_IFREG | 0755);
+
+	/* utimes(NULL) needs write permission, utimes(times) ownership. */
+	sa = (struct xsan_sattr){ .valid = XSAN_SA_ATIME_NOW | XSAN_SA_MTIME_NOW };
+	ck_assert_int_eq(it_setattr(&t.c, &v, it_fid(&f), &sa, NULL), -EACCES);
+	sa = (struct xsan_sattr){ .valid = XSAN_SA_MODE, .mode = 0666 };
+	ck_assert_int_eq(it_setattr(&t.c, &u, it_fid(&f), &sa, NULL), 0);
+	sa = (struct xsan_sattr){ .valid = XSAN_SA_ATIME_NOW | XSAN_SA_MTIME_NOW };
+	ck_assert_int_eq(it_setattr(&t.c, &v, it_fid(&f), &sa, NULL), 0);
+	/* Truncate needs write permission. */
+	sa = (struct xsan_sattr){ .valid = XSAN_SA_MODE, .mode = 0644 };
+	ck_assert_int_eq(it_setattr(&t.c, &u, it_fid(&f), &sa, NULL), 0);
+	sa = (struct xsan_sattr){ .valid = XSAN_SA_SIZE, .size = 1 };
+	ck_assert_int_eq(it_setattr(&t.c, &v, it_fid(&f), &sa, NULL), -EACCES);
+	/* An unlink needs write and search on the directory, not the file. */
+	ck_assert_int_eq(it_unlink(&t.c, &v, it_fid(&pub), "f", NULL), 0);
+	it_end(&t);
+}
+END_TEST
+
 Suite *it_err_suite(void)
 {
 	Suite *s = suite_create("err");
@@ -344,5 +397,6 @@ Suite *it_err_suite(void)
 	IT_ADD(s, err_chown_eperm);
 	IT_ADD(s, err_estale_generation);
 	IT_ADD(s, err_xattr);
+	IT_ADD(s, err_perm_details);
 	return s;
 }
