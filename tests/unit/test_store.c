@@ -219,6 +219,11 @@ START_TEST(st_format_root)
 					 sizeof(err)), -ENOENT);
 	ck_assert_ptr_null(st2);
 	store_down();
+	/* an empty directory is no store, and opening it leaves none */
+	snprintf(tdir, sizeof(tdir), "/tmp/xsan-store-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tdir));
+	ck_assert_int_eq(xsan_store_open(tdir, false, &st2, err, sizeof(err)), -ENOENT);
+	ck_assert_int_eq(rmdir(tdir), 0);
 	/* force replaces an old volume */
 	snprintf(tdir, sizeof(tdir), "/tmp/xsan-store-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(tdir));
