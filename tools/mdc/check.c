@@ -322,8 +322,8 @@ static int pass_dirents(struct ck *c)
 		return xsan_mdb_err(rc);
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		const char *name = (const char *)k.mv_data + 8;
-		uint32_t len = (uint32_t)k.mv_size - 8;
+		const char *name;
+		uint32_t len;
 		uint8_t sb[16];
 		MDB_val sk = { 16, sb }, sv;
 		struct xsan_dent d;
@@ -339,6 +339,8 @@ static int pass_dirents(struct ck *c)
 			continue;
 		}
 		dir = xsan_get_be64(k.mv_data);
+		name = (const char *)k.mv_data + 8;
+		len = (uint32_t)k.mv_size - 8;
 		why = entry_fault(c, dir, &d, &ch);
 		if (!why && S_ISDIR(ch->mode) && ch->eparent)
 			why = "is a second parent of directory";
