@@ -290,7 +290,7 @@ int xsan_client_login(struct xsan_client *c, const char *volume,
 	if (!xsan_proof_equal(proof, rep.proof)) {
 		xsan_client_fail(c, -EACCES, "auth");
 		snprintf(c->err, sizeof(c->err),
-			 "authentication failed: the MDC does not know the volume secret");
+			 "authentication failed: this host's secret for the volume and the MDC's differ");
 		return -EACCES;
 	}
 
