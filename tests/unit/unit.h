@@ -29,5 +29,6 @@ Suite *codec_suite(void);
 Suite *frameio_suite(void);
 Suite *config_suite(void);
 Suite *auth_suite(void);
+Suite *msg_suite(void);
 
 #endif /* XSAN_UNIT_H */
