@@ -301,6 +301,8 @@ START_TEST(lun_label_image)
 	ck_assert_int_eq(info.state, XSAN_LUN_EMPTY);
 	ck_assert_uint_eq(info.sectors, 131072);
 	ck_assert_uint_eq(info.sector_size, 512);
+	ck_assert_uint_eq(xsan_lun_part_sectors(&info, 0), 126976);
+	ck_assert_uint_eq(xsan_lun_part_sectors(&info, 65536), 63488);
 
 	ck_assert_msg(!xsan_lun_label(img, "CvfsDisk0", 0, false, &info, err, sizeof(err)),
 		      "%s", err);

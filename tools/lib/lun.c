@@ -463,6 +463,33 @@ fail:
 	return -1;
 }
 
+/**
+ * xsan_lun_part_sectors() - the partition size labelling would give
+ * @info: a probed device
+ * @limit: as for xsan_lun_label()
+ *
+ * The arithmetic of write_gpt() done without libfdisk, so mkfs.xsanfs -n
+ * can check sizes before anything is written: a GPT's backup occupies the
+ * last sector and the 16 KiB entry array before it.
+ *
+ * Return: the partition's sectors, or 0 if the device is too small.
+ */
+uint64_t xsan_lun_part_sectors(const struct xsan_lun_info *info, uint64_t limit)
+{
+	uint64_t grain = XSAN_LUN_DATA_OFFSET / info->sector_size;
+	uint64_t backup = 1 + (16384 + info->sector_size - 1) / info->sector_size;
+	uint64_t last;
+
+	if (info->sectors < grain + backup + 1)
+		return 0;
+	last = info->sectors - 1 - backup;
+	if (limit && limit - 1 < last)
+		last = limit - 1;
+	if (last + 1 < grain || (last + 1 - grain) / grain < 2)
+		return 0;
+	return (last + 1 - grain) / grain * grain;
+}
+
 /* Encode @h and write it where @info's partition starts. */
 static int put_header(const struct xsan_lun_info *info, const struct xsan_lun_hdr *h,
 		      uint64_t part_start, char *err, size_t errlen)

@@ -65,6 +65,9 @@ int xsan_lun_probe(const char *path, struct xsan_lun_info *out, char *err, size_
 int xsan_lun_label(const char *path, const char *label, uint64_t limit, bool force,
 		   struct xsan_lun_info *out, char *err, size_t errlen);
 
+/* The partition sectors xsan_lun_label() would give @info; 0: too small. */
+uint64_t xsan_lun_part_sectors(const struct xsan_lun_info *info, uint64_t limit);
+
 /*
  * Make the labelled LUN at @path member @ordinal of stripe group @sg of
  * the volume @volume_uuid (XSAN_LUN_UUID_SIZE bytes; all zero releases
