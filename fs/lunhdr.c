@@ -116,6 +116,7 @@ bool xsan_lun_uuid_is_zero(const u8 *uuid)
 int xsan_lun_hdr_check(const struct xsan_lun_hdr *h)
 {
 	size_t len = strnlen(h->label, sizeof(h->label));
+	unsigned int shift;
 
 	if (h->version != XSAN_LUN_VERSION)
 		return h->version > XSAN_LUN_VERSION ? -EOPNOTSUPP : -EINVAL;
@@ -126,9 +127,14 @@ int xsan_lun_hdr_check(const struct xsan_lun_hdr *h)
 	if (h->sector_size < XSAN_LUN_SECTOR_MIN || h->sector_size > XSAN_LUN_SECTOR_MAX ||
 	    (h->sector_size & (h->sector_size - 1)))
 		return -EINVAL;
-	/* The partition must hold the header area, and its byte size a u64. */
-	if (h->sectors == 0 || h->sectors > ~(u64)0 / h->sector_size ||
-	    h->sectors * h->sector_size < XSAN_LUN_HDR_AREA)
+	/*
+	 * The partition must hold the header area, and its byte size a u64.
+	 * A shift, not a 64-bit division: 32-bit kernels have no __udivdi3.
+	 */
+	for (shift = 0; (1u << shift) < h->sector_size; shift++)
+		;
+	if (h->sectors == 0 || h->sectors > (~(u64)0 >> shift) ||
+	    h->sectors << shift < XSAN_LUN_HDR_AREA)
 		return -EINVAL;
 	if (xsan_lun_uuid_is_zero(h->lun_uuid))
 		return -EINVAL;
