@@ -29,5 +29,7 @@ Suite *codec_suite(void);
 Suite *frameio_suite(void);
 Suite *config_suite(void);
 Suite *lun_suite(void);
+Suite *store_suite(void);
+Suite *check_suite(void);
 
 #endif /* XSAN_UNIT_H */
