@@ -29,6 +29,8 @@ int main(int argc, char *argv[])
 	srunner_add_suite(sr, config_suite());
 	srunner_add_suite(sr, auth_suite());
 	srunner_add_suite(sr, msg_suite());
+	srunner_add_suite(sr, lun_suite());
+	srunner_add_suite(sr, store_suite());
 	/* Isolation is the point; do not let CK_FORK=no take it away. */
 	srunner_set_fork_status(sr, CK_FORK);
 
