@@ -219,6 +219,11 @@ START_TEST(st_format_root)
 					 sizeof(err)), -ENOENT);
 	ck_assert_ptr_null(st2);
 	store_down();
+	/* an empty directory is no store, and opening it leaves none */
+	snprintf(tdir, sizeof(tdir), "/tmp/xsan-store-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tdir));
+	ck_assert_int_eq(xsan_store_open(tdir, false, &st2, err, sizeof(err)), -ENOENT);
+	ck_assert_int_eq(rmdir(tdir), 0);
 	/* force replaces an old volume */
 	snprintf(tdir, sizeof(tdir), "/tmp/xsan-store-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(tdir));
@@ -678,6 +683,20 @@ START_TEST(st_rename_invalid)
 	ck_assert_int_eq(rn(&rootcr, &a1, "b", &rootfid, ".", XSAN_RENAME_NOREPLACE),
 			 -EEXIST);
 	ck_assert_int_eq(rn(&rootcr, &a1, "", &rootfid, "q", 0), -ENOENT);
+	/* EMLINK when the new parent has no room for another ".." */
+	set_nlink(&c1, XSAN_LINK_MAX);
+	ck_assert_int_eq(rn(&rootcr, &rootfid, "x2", &c1, "y", 0), -ENOENT);
+	mk(&rootfid, "sub", S_IFDIR | 0755);
+	ck_assert_int_eq(rn(&rootcr, &rootfid, "sub", &c1, "sub", 0), -EMLINK);
+	ck_assert_int_eq(rn(&rootcr, &c1, "x", &rootfid, "x", 0), 0);
+	/* search permission on both directories */
+	{
+		struct xsan_cred u = user(1000, 1000);
+
+		ck_assert_int_eq(sa(&rootcr, &b1, XSAN_SA_MODE, 0700, 0, 0), 0);
+		ck_assert_int_eq(rn(&u, &b1, "c", &rootfid, "c", 0), -EACCES);
+		ck_assert_int_eq(rn(&u, &rootfid, "x", &b1, "x", 0), -EACCES);
+	}
 	store_down();
 }
 END_TEST

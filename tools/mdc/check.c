@@ -322,8 +322,8 @@ static int pass_dirents(struct ck *c)
 		return xsan_mdb_err(rc);
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		const char *name = (const char *)k.mv_data + 8;
-		uint32_t len = (uint32_t)k.mv_size - 8;
+		const char *name;
+		uint32_t len;
 		uint8_t sb[16];
 		MDB_val sk = { 16, sb }, sv;
 		struct xsan_dent d;
@@ -339,6 +339,8 @@ static int pass_dirents(struct ck *c)
 			continue;
 		}
 		dir = xsan_get_be64(k.mv_data);
+		name = (const char *)k.mv_data + 8;
+		len = (uint32_t)k.mv_size - 8;
 		why = entry_fault(c, dir, &d, &ch);
 		if (!why && S_ISDIR(ch->mode) && ch->eparent)
 			why = "is a second parent of directory";
@@ -581,8 +583,11 @@ static int adopt(struct ck *c, uint64_t ino)
 	char name[32];
 	int rc, len;
 
-	if (!c->repair)
+	if (!c->repair) {
+		/* Count it as repair would, so both modes agree on nlinks. */
+		find(c, ino)->links++;
 		return 0;
+	}
 	rc = lost_found(c);
 	if (rc)
 		return rc;
@@ -637,7 +642,7 @@ static int cut_loop(struct ck *c, struct ck_ino *in)
 	int rc;
 
 	if (!c->repair)
-		return 0;
+		goto count;
 	xsan_put_be64(kb, dir);
 	rc = mdb_cursor_open(c->txn, c->st->dirents, &cur);
 	if (rc)
@@ -660,6 +665,7 @@ static int cut_loop(struct ck *c, struct ck_ino *in)
 	rc = flush_del(c, c->st->dirents);
 	if (rc)
 		return rc;
+count:
 	find(c, dir)->subdirs--;
 	in->links--;
 	in->eparent = 0;
