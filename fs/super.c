@@ -174,14 +174,17 @@ static int xsan_report_mdc(struct fs_context *fc, int err,
 
 	switch (err) {
 	case 0:
-		errorfc(fc, "volume %s: metadata controller %pISpc answered (protocol version %u), but this client cannot authenticate and open volume sessions yet (not implemented in this version)",
-			fc->source, (struct sockaddr *)&ctx->mdc, res->version);
+		errorfc(fc,
+			"volume %s: metadata controller %pISpc answered (protocol version %u), %s",
+			fc->source, (struct sockaddr *)&ctx->mdc, res->version,
+			"but this client cannot authenticate yet (not implemented in this version)");
 		return -EOPNOTSUPP;
 	case -ENOENT:
 		xsan_mdc_err(fc, "does not serve a volume of that name");
 		break;
 	case -EPROTONOSUPPORT:
-		errorfc(fc, "volume %s: protocol version mismatch: this client speaks %d to %d, metadata controller %pISpc speaks %u to %u",
+		errorfc(fc,
+			"volume %s: protocol version mismatch: we speak %d-%d, MDC %pISpc %u-%u",
 			fc->source, XSAN_PROTO_MIN, XSAN_PROTO_MAX,
 			(struct sockaddr *)&ctx->mdc, res->vmin, res->vmax);
 		break;

@@ -65,8 +65,7 @@ static int xsan_send_all(struct socket *sock, const u8 *buf, size_t len,
 	return 0;
 }
 
-/*
- * Read until @buf holds @len bytes (it holds @have already). While the
+/* Read until @buf holds @len bytes (it holds @have already). While the
  * first four bytes come in they are compared with the magic, so a peer
  * that is not an xsanfs MDC is recognised at its first byte, not at the
  * deadline.
