@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The inside of the metadata store, shared by its parts (store.c: tables,
+ * transactions and the namespace; perm.c: POSIX permission rules;
+ * xattr.c: extended attributes; check.c: the consistency checker) and by
+ * the unit tests that corrupt a store on purpose. Nothing outside
+ * tools/mdc and tests/unit includes this: the MDC uses store.h only.
+ *
+ * Documentation/metadata-format.rst describes every table byte by byte;
+ * the encoders and decoders here are the only code that knows the layout.
+ */
+#ifndef XSAN_MDC_STORE_INT_H
+#define XSAN_MDC_STORE_INT_H
+
+#include <lmdb.h>
+#include <sys/stat.h>
+
+#include "store.h"
+
+/* Linux's EXT4_LINK_MAX: the most links a file or a directory may have. */
+#define XSAN_LINK_MAX		65000u
+/* ext4 without ea_inode: one 4 KiB block minus its 32-byte header. */
+#define XSAN_XATTR_SPACE	4064u
+#define XSAN_XATTR_ENTRY	16u	/* fixed part of an ext4 xattr entry */
+
+/* generic_permission()'s mask bits. */
+#define XSAN_MAY_EXEC		1
+#define XSAN_MAY_WRITE		2
+#define XSAN_MAY_READ		4
+
+/* Size of the fixed part of an inode record; a symlink target follows. */
+#define XSAN_INODE_REC		128u
+#define XSAN_DIRENT_REC		24u
+
+/**
+ * struct xsan_store - one open volume
+ * @env: the LMDB environment
+ * @meta: format version, geometry, next inode number
+ * @inodes: ino (BE) -> inode record
+ * @dirents: dir ino (BE) + name -> entry record
+ * @dirseq: dir ino (BE) + seq (BE) -> name (READDIR order)
+ * @xattrs: ino (BE) + name -> value
+ * @freeino: ino (BE) -> last generation (u32 LE)
+ * @geom: the geometry read at open
+ * @readonly: opened with MDB_RDONLY
+ */
+struct xsan_store {
+	MDB_env *env;
+	MDB_dbi meta, inodes, dirents, dirseq, xattrs, freeino;
+	struct xsan_store_geom geom;
+	bool readonly;
+};
+
+/**
+ * struct xsan_txn - a batch transaction
+ * @st: its store
+ * @txn: the LMDB transaction; operations nest theirs inside it
+ * @write: a write transaction
+ */
+struct xsan_txn {
+	struct xsan_store *st;
+	MDB_txn *txn;
+	bool write;
+};
+
+/**
+ * struct xsan_inode - a decoded inode record
+ * @ino: inode number (the key)
+ * @parent: directories: the directory holding its entry (root: itself)
+ * @seq: directories: the sequence number the next entry gets
+ * @tlen: symlinks: length of @target
+ * @target: symlinks: the target, NUL-terminated for convenience
+ * Other fields as struct xsan_attr.
+ */
+struct xsan_inode {
+	uint64_t ino;
+	uint32_t gen, mode, nlink, uid, gid, rdev_major, rdev_minor;
+	uint64_t size, blocks;
+	struct xsan_time atime, mtime, ctime;
+	uint64_t change, parent, seq;
+	uint32_t tlen;
+	char target[XSAN_SYMLINK_MAX + 1];
+};
+
+/**
+ * struct xsan_dent - a decoded directory entry record
+ * @ino: the child
+ * @gen: the child's generation when the entry was made
+ * @type: XSAN_DT_* of the child
+ * @seq: the entry's READDIR cookie
+ */
+struct xsan_dent {
+	uint64_t ino;
+	uint32_t gen;
+	uint8_t type;
+	uint64_t seq;
+};
+
+/* Byte order helpers: keys are big-endian (so LMDB sorts them), values LE. */
+void xsan_put_be64(uint8_t *p, uint64_t v);
+uint64_t xsan_get_be64(const uint8_t *p);
+void xsan_put_le32(uint8_t *p, uint32_t v);
+uint32_t xsan_get_le32(const uint8_t *p);
+void xsan_put_le64(uint8_t *p, uint64_t v);
+uint64_t xsan_get_le64(const uint8_t *p);
+
+int xsan_mdb_err(int rc);
+uint8_t xsan_dt_of(uint32_t mode);
+
+/* Records. */
+size_t xsan_inode_encode(const struct xsan_inode *in, uint8_t *buf);
+int xsan_inode_decode(uint64_t ino, const MDB_val *v, struct xsan_inode *in);
+void xsan_dent_encode(const struct xsan_dent *d, uint8_t buf[XSAN_DIRENT_REC]);
+int xsan_dent_decode(const MDB_val *v, struct xsan_dent *d);
+void xsan_inode_attr(const struct xsan_inode *in, struct xsan_attr *a);
+
+/* Table access inside an LMDB transaction. */
+int xsan_inode_get(struct xsan_store *st, MDB_txn *txn, uint64_t ino,
+		   struct xsan_inode *in);
+int xsan_inode_put(struct xsan_store *st, MDB_txn *txn,
+		   const struct xsan_inode *in);
+int xsan_dent_get(struct xsan_store *st, MDB_txn *txn, uint64_t dir,
+		  const char *name, uint32_t len, struct xsan_dent *d);
+int xsan_dent_add(struct xsan_store *st, MDB_txn *txn, struct xsan_inode *dir,
+		  const char *name, uint32_t len, const struct xsan_inode *child);
+int xsan_dent_del(struct xsan_store *st, MDB_txn *txn, uint64_t dir,
+		  const char *name, uint32_t len);
+int xsan_meta_get_u64(struct xsan_store *st, MDB_txn *txn, const char *key,
+		      uint64_t *v);
+int xsan_meta_put_u64(struct xsan_store *st, MDB_txn *txn, const char *key,
+		      uint64_t v);
+int xsan_ino_alloc(struct xsan_store *st, MDB_txn *txn, uint64_t *ino,
+		   uint32_t *gen);
+int xsan_ino_free(struct xsan_store *st, MDB_txn *txn,
+		  const struct xsan_inode *in);
+void xsan_touch(struct xsan_inode *in, const struct xsan_time *now,
+		bool mtime);
+
+/* Nested transaction of one operation. */
+int xsan_op_begin(struct xsan_txn *t, MDB_txn **txn);
+int xsan_op_end(MDB_txn *txn, int rc);
+
+/* perm.c */
+bool xsan_in_group(const struct xsan_cred *cr, uint32_t gid);
+bool xsan_has_cap(const struct xsan_cred *cr, uint32_t cap);
+bool xsan_owner_or_capable(const struct xsan_cred *cr,
+			   const struct xsan_inode *in);
+int xsan_permission(const struct xsan_cred *cr, const struct xsan_inode *in,
+		    int mask);
+int xsan_may_create(const struct xsan_cred *cr, const struct xsan_inode *dir);
+int xsan_may_delete(const struct xsan_cred *cr, const struct xsan_inode *dir,
+		    const struct xsan_inode *victim, bool isdir);
+int xsan_setattr_prepare(const struct xsan_cred *cr,
+			 const struct xsan_inode *in,
+			 const struct xsan_sattr *sa, uint32_t *mode);
+
+#endif /* XSAN_MDC_STORE_INT_H */
