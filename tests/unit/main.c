@@ -27,6 +27,8 @@ int main(int argc, char *argv[])
 	srunner_add_suite(sr, codec_suite());
 	srunner_add_suite(sr, frameio_suite());
 	srunner_add_suite(sr, config_suite());
+	srunner_add_suite(sr, store_suite());
+	srunner_add_suite(sr, check_suite());
 	/* Isolation is the point; do not let CK_FORK=no take it away. */
 	srunner_set_fork_status(sr, CK_FORK);
 

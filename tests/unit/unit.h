@@ -28,5 +28,7 @@ Suite *mount_api_suite(void);
 Suite *codec_suite(void);
 Suite *frameio_suite(void);
 Suite *config_suite(void);
+Suite *store_suite(void);
+Suite *check_suite(void);
 
 #endif /* XSAN_UNIT_H */

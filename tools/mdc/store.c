@@ -695,10 +695,22 @@ int xsan_store_open(const char *dir, bool readonly, struct xsan_store **out,
 {
 	struct xsan_store *st;
 	MDB_val fk = { 6, "format" }, gk = { 4, "geom" }, fv, gv;
+	char data[PATH_MAX];
 	MDB_txn *txn;
 	int rc;
 
 	*out = NULL;
+	/* Else a read-write open would leave an empty data.mdb behind. */
+	if (snprintf(data, sizeof(data), "%s/data.mdb", dir) >= (int)sizeof(data)) {
+		xsan_seterr(err, errlen, "%s: path too long", dir);
+		return -ENAMETOOLONG;
+	}
+	if (access(data, F_OK)) {
+		rc = -errno;
+		xsan_seterr(err, errlen, "%s: %s", dir,
+			    rc == -ENOENT ? "No such file or directory" : strerror(-rc));
+		return rc;
+	}
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return -ENOMEM;

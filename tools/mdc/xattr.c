@@ -171,11 +171,13 @@ static int xattr_used(struct xsan_store *st, MDB_txn *txn, uint64_t ino,
 		return xsan_mdb_err(rc);
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		const char *n = (const char *)k.mv_data + 8;
-		uint32_t nlen = (uint32_t)k.mv_size - 8;
+		const char *n;
+		uint32_t nlen;
 
-		if (k.mv_size < 8 || xsan_get_be64(k.mv_data) != ino)
+		if (k.mv_size <= 8 || xsan_get_be64(k.mv_data) != ino)
 			break;
+		n = (const char *)k.mv_data + 8;
+		nlen = (uint32_t)k.mv_size - 8;
 		if (nlen > XSAN_XATTR_NAME_MAX || v.mv_size > XSAN_XATTR_SIZE_MAX) {
 			rc = EIO;
 			break;
@@ -298,11 +300,13 @@ int xsan_ns_listxattr(struct xsan_txn *t, const struct xsan_cred *cr,
 		return xsan_mdb_err(rc);
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		const char *n = (const char *)k.mv_data + 8;
-		uint32_t nlen = (uint32_t)k.mv_size - 8;
+		const char *n;
+		uint32_t nlen;
 
-		if (k.mv_size < 8 || xsan_get_be64(k.mv_data) != fid->ino)
+		if (k.mv_size <= 8 || xsan_get_be64(k.mv_data) != fid->ino)
 			break;
+		n = (const char *)k.mv_data + 8;
+		nlen = (uint32_t)k.mv_size - 8;
 		if (xattr_ns(n, nlen) == XNS_TRUSTED && !admin)
 			continue;
 		/* Copy while it fits; keep counting for the full size. */
