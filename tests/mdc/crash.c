@@ -18,6 +18,13 @@
  * The burst variant pipelines 50 CREATEs per round trip, so the MDC is
  * inside a large group commit most of the time and the kills land there.
  *
+ * What this proves and what not: kill -9 ends the process, not the
+ * machine, so whatever LMDB wrote is still in the page cache. The test
+ * shows that no reply leaves before its transaction has committed, that
+ * LMDB recovers a writer killed mid-commit (stale lock, half-written
+ * pages) and that a restart on the same ports works. That the sync itself
+ * reaches the disk needs a power cut (a VM or dm-flakey), not this.
+ *
  * Usage: crash [PREFIX [kill9|burst]]; prints "PASS: PREFIX.crash_kill9"
  * and "PASS: PREFIX.crash_kill9_burst" (or FAIL, reasons on stderr).
  * Environment: CRASH_ROUNDS (default 20), XSANMDC, XSAN_FSCK,
