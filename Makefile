@@ -9,7 +9,7 @@ KDIR ?= $(shell scripts/kdir.sh)
 DEPS := scripts/deps.sh
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_XSANFS_FS=m W=1
 
-.PHONY: all deps module tools sparse checkpatch unit fuzz kunit qemu check demo clean
+.PHONY: all deps module tools sparse checkpatch unit mdc bench-mdc fuzz kunit qemu check demo clean
 
 all: module tools
 
@@ -33,6 +33,17 @@ checkpatch: deps
 unit: tools
 	$(MAKE) -C tests/unit run
 
+# The integration suite against a live xsanmdc on 127.0.0.1.
+mdc: tools
+	$(MAKE) -C tests/mdc run
+
+# Load generator against a live xsanmdc (figures, not a test; not part of
+# `make check`). BENCH_SECONDS, BENCH_CLIENTS, BENCH_WINDOW: see bench.c.
+bench-mdc: tools
+	$(MAKE) -C tests/mdc build/bench
+	cd tests/mdc && BENCH_COMMIT=$$(git describe --always --dirty 2>/dev/null) \
+		XSANMDC=../../tools/bin/xsanmdc build/bench
+
 # FUZZ_SECONDS=N per target (default 60)
 fuzz: deps
 	$(MAKE) -C tests/fuzz run
@@ -55,4 +66,5 @@ clean:
 	-$(KMAKE) clean
 	$(MAKE) -C tools clean
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/mdc clean
 	$(MAKE) -C tests/fuzz clean

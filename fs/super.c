@@ -22,6 +22,7 @@
 #include <linux/string.h>
 
 #include "fs/xsan.h"
+#include "xsanfs/msg.h"
 
 enum xsan_param {
 	XSAN_OPT_MDC,
@@ -166,15 +167,34 @@ static void xsan_mdc_err(struct fs_context *fc, const char *what)
  * Turn the result of contacting the MDC into the sentence mount prints.
  * Returns the errno the mount fails with.
  */
-static int xsan_report_mdc(struct fs_context *fc, int err)
+static int xsan_report_mdc(struct fs_context *fc, int err,
+			   const struct xsan_probe *res)
 {
 	struct xsan_fs_context *ctx = fc->fs_private;
 
 	switch (err) {
 	case 0:
+		errorfc(fc,
+			"volume %s: metadata controller %pISpc answered (protocol version %u), %s",
+			fc->source, (struct sockaddr *)&ctx->mdc, res->version,
+			"but this client cannot authenticate yet (not implemented in this version)");
+		return -EOPNOTSUPP;
+	case -ENOENT:
+		xsan_mdc_err(fc, "does not serve a volume of that name");
+		break;
 	case -EPROTONOSUPPORT:
-		xsan_mdc_err(fc, "answered, but this client cannot open volume sessions yet (not implemented in this version)");
-		return -EPROTONOSUPPORT;
+		errorfc(fc,
+			"volume %s: protocol version mismatch: we speak %d-%d, MDC %pISpc %u-%u",
+			fc->source, XSAN_PROTO_MIN, XSAN_PROTO_MAX,
+			(struct sockaddr *)&ctx->mdc, res->vmin, res->vmax);
+		break;
+	case -EREMOTEIO:
+		errorfc(fc, "volume %s: metadata controller %pISpc refused the session (error %u)",
+			fc->source, (struct sockaddr *)&ctx->mdc, res->status);
+		break;
+	case -EPROTO:
+		xsan_mdc_err(fc, "answered, but not in the xsanfs protocol (is xsanmdc what listens there?)");
+		break;
 	case -ECONNREFUSED:
 		xsan_mdc_err(fc, "refused the connection (is xsanmdc running there?)");
 		break;
@@ -206,6 +226,7 @@ static int xsan_report_mdc(struct fs_context *fc, int err)
 static int xsan_get_tree(struct fs_context *fc)
 {
 	struct xsan_fs_context *ctx = fc->fs_private;
+	struct xsan_probe res;
 	int err;
 
 	if (!fc->source)
@@ -218,8 +239,9 @@ static int xsan_get_tree(struct fs_context *fc)
 		return invalfc(fc, "volume %s: no metadata controller: use -o mdc=ADDRESS[:PORT]",
 			       fc->source);
 
-	err = xsan_con_probe(fc->net_ns, &ctx->mdc, ctx->timeout);
-	return xsan_report_mdc(fc, err);
+	err = xsan_con_probe(fc->net_ns, &ctx->mdc, ctx->timeout, fc->source,
+			     &res);
+	return xsan_report_mdc(fc, err, &res);
 }
 
 static void xsan_free_fc(struct fs_context *fc)

@@ -39,7 +39,22 @@ extern struct file_system_type xsan_fs_type;
 int xsan_parse_mdc_addr(const char *s, struct sockaddr_storage *ss);
 int xsan_check_volume_name(const char *name);
 
+/**
+ * struct xsan_probe - what the MDC said to HELLO
+ * @version: the protocol version it chose (success)
+ * @vmin: the versions it speaks (-EPROTONOSUPPORT)
+ * @vmax: ditto
+ * @status: the errno it answered with (-EREMOTEIO)
+ */
+struct xsan_probe {
+	u16 version;
+	u16 vmin;
+	u16 vmax;
+	u32 status;
+};
+
 int xsan_con_probe(struct net *net, const struct sockaddr_storage *addr,
-		   unsigned int timeout_secs);
+		   unsigned int timeout_secs, const char *volume,
+		   struct xsan_probe *res);
 
 #endif /* _XSAN_H */

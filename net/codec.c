@@ -50,8 +50,7 @@ static inline void xsan_st64(u8 *p, u64 v)
 	xsan_st32(p + 4, v >> 32);
 }
 
-/* Castagnoli polynomial, reflected. */
-#define XSAN_CRC32C_POLY 0x82f63b78u
+#include "crc32c_table.h"
 
 /**
  * xsan_crc32c() - CRC32C (Castagnoli), as iSCSI and ext4 use it
@@ -59,22 +58,33 @@ static inline void xsan_st64(u8 *p, u64 v)
  * @buf: bytes
  * @len: their number
  *
- * Bitwise and table-free: frames are metadata, at most 1 MiB, and this
- * keeps the module free of a dependency on libcrc32c (a module in Debian).
+ * Slicing by 8 over tables generated into crc32c_table.h, 8 bytes per
+ * step: every frame is checksummed on both sides, and the bitwise loop
+ * this replaces was a third of the MDC's CPU time. The tables are our
+ * own rather than the kernel's crc32c(), to keep the module free of a
+ * dependency on libcrc32c (a module in Debian).
  *
  * Context: any context.
  * Return: the running CRC; the frame CRC is its complement.
  */
 u32 xsan_crc32c(u32 crc, const void *buf, size_t len)
 {
+	const u32 (*t)[256] = xsan_crc32c_table;
 	const u8 *p = buf;
-	int k;
+	u32 lo, hi;
 
-	while (len--) {
-		crc ^= *p++;
-		for (k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (XSAN_CRC32C_POLY & (0u - (crc & 1)));
+	while (len >= 8) {
+		lo = crc ^ xsan_ld32(p);
+		hi = xsan_ld32(p + 4);
+		crc = t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff] ^
+		      t[5][(lo >> 16) & 0xff] ^ t[4][lo >> 24] ^
+		      t[3][hi & 0xff] ^ t[2][(hi >> 8) & 0xff] ^
+		      t[1][(hi >> 16) & 0xff] ^ t[0][hi >> 24];
+		p += 8;
+		len -= 8;
 	}
+	while (len--)
+		crc = (crc >> 8) ^ t[0][(crc ^ *p++) & 0xff];
 	return crc;
 }
 

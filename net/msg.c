@@ -9,14 +9,21 @@
  * cursor once at the end, where leftover bytes also make the message
  * malformed: every decoder either fills its struct from bytes it had or
  * returns -EBADMSG.
+ *
+ * Encoders apply the same validity rules (the xsan_*_ok() predicates are
+ * shared) and fail with -EINVAL instead: a sender's bug then shows up as
+ * an error at the sender, not as the peer closing the connection over a
+ * frame it cannot decode.
  */
 
 #ifdef __KERNEL__
 #include <linux/errno.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 #else
 #include <errno.h>
 #include <string.h>
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
 #include "xsanfs/msg.h"
@@ -56,6 +63,10 @@ static void xsan_put_err(struct xsan_put *w, int err)
 
 void xsan_put_fid(struct xsan_put *w, const struct xsan_fid *f)
 {
+	if (!f->ino) {
+		xsan_put_err(w, -EINVAL);
+		return;
+	}
 	xsan_put_u64(w, f->ino);
 	xsan_put_u32(w, f->gen);
 }
@@ -70,6 +81,10 @@ void xsan_get_fid(struct xsan_cur *c, struct xsan_fid *f)
 
 void xsan_put_time(struct xsan_put *w, const struct xsan_time *t)
 {
+	if (t->nsec > 999999999u) {
+		xsan_put_err(w, -EINVAL);
+		return;
+	}
 	xsan_put_u64(w, (u64)t->sec);
 	xsan_put_u32(w, t->nsec);
 }
@@ -82,8 +97,30 @@ void xsan_get_time(struct xsan_cur *c, struct xsan_time *t)
 		xsan_bad(c);
 }
 
+/* One of the seven file types, as S_IFMT bits. */
+static bool xsan_ftype_ok(u32 type)
+{
+	return type == XSAN_S_IFREG || type == XSAN_S_IFDIR ||
+	       type == XSAN_S_IFLNK || type == XSAN_S_IFCHR ||
+	       type == XSAN_S_IFBLK || type == XSAN_S_IFIFO ||
+	       type == XSAN_S_IFSOCK;
+}
+
+/* An attribute with no inode number or no valid file type is garbage; the
+ * client would build an inode of it.
+ */
+static bool xsan_attr_ok(const struct xsan_attr *a)
+{
+	return a->ino && !(a->mode & ~(XSAN_S_IFMT | 07777u)) &&
+	       xsan_ftype_ok(a->mode & XSAN_S_IFMT);
+}
+
 void xsan_put_attr(struct xsan_put *w, const struct xsan_attr *a)
 {
+	if (!xsan_attr_ok(a)) {
+		xsan_put_err(w, -EINVAL);
+		return;
+	}
 	xsan_put_u64(w, a->ino);
 	xsan_put_u32(w, a->gen);
 	xsan_put_u32(w, a->mode);
@@ -116,9 +153,7 @@ void xsan_get_attr(struct xsan_cur *c, struct xsan_attr *a)
 	xsan_get_time(c, &a->mtime);
 	xsan_get_time(c, &a->ctime);
 	a->change = xsan_get_u64(c);
-	/* An attribute with no inode number or no file type is garbage. */
-	if ((!a->ino || !(a->mode & XSAN_S_IFMT) || a->mode > 0177777u) &&
-	    !c->err)
+	if (!c->err && !xsan_attr_ok(a))
 		xsan_bad(c);
 }
 
@@ -126,7 +161,7 @@ void xsan_put_cred(struct xsan_put *w, const struct xsan_cred *cr)
 {
 	u32 i, n = cr->ngroups;
 
-	if (n > XSAN_NGROUPS_MAX) {
+	if (n > XSAN_NGROUPS_MAX || (cr->caps & ~XSAN_CAP_ALL)) {
 		xsan_put_err(w, -EINVAL);
 		return;
 	}
@@ -272,8 +307,7 @@ static const char *const xsan_op_names[] = {
  */
 const char *xsan_op_name(u16 op)
 {
-	if (op < sizeof(xsan_op_names) / sizeof(xsan_op_names[0]) &&
-	    xsan_op_names[op])
+	if (op < ARRAY_SIZE(xsan_op_names) && xsan_op_names[op])
 		return xsan_op_names[op];
 	return "?";
 }
@@ -320,6 +354,48 @@ bool xsan_op_known(u16 op)
 	}
 }
 
+/* Is @mode (type and permission bits) one @op may create? */
+static bool xsan_mode_ok(u16 op, u32 mode)
+{
+	u32 type = mode & XSAN_S_IFMT;
+
+	if (mode & ~(XSAN_S_IFMT | 07777u))
+		return false;
+	switch (op) {
+	case XSAN_OP_CREATE:
+		return type == XSAN_S_IFREG;
+	case XSAN_OP_MKDIR:
+		return type == XSAN_S_IFDIR;
+	default:	/* MKNOD: symlinks and directories have their own ops */
+		return xsan_ftype_ok(type) && type != XSAN_S_IFDIR &&
+		       type != XSAN_S_IFLNK;
+	}
+}
+
+/* Two flag bits of which at most one may be set, and nothing else. */
+static bool xsan_flags_ok(u32 flags, u32 a, u32 b)
+{
+	return !(flags & ~(a | b)) && (flags & (a | b)) != (a | b);
+}
+
+/* HELLO: a version range that is not upside down, no flags (none defined). */
+static bool xsan_hello_ok(const struct xsan_req *r)
+{
+	return r->ver_min && r->ver_min <= r->ver_max && !r->flags;
+}
+
+/* SETATTR: known bits only; the type of an inode never changes. */
+static bool xsan_sattr_ok(const struct xsan_sattr *sa)
+{
+	return !(sa->valid & ~XSAN_SA_ALL) && !(sa->mode & ~07777u);
+}
+
+/* A symlink target: 1 to 4095 bytes without NUL, as the VFS hands it over. */
+static bool xsan_target_ok(const void *p, u32 len)
+{
+	return len && len <= XSAN_SYMLINK_MAX && !memchr(p, '\0', len);
+}
+
 /**
  * xsan_req_encode() - append the payload of request @r->op to @w
  * @w: the encoding cursor (payload only; the caller seals the frame)
@@ -336,6 +412,10 @@ int xsan_req_encode(struct xsan_put *w, const struct xsan_req *r)
 
 	switch (r->op) {
 	case XSAN_OP_HELLO:
+		if (!xsan_hello_ok(r)) {
+			xsan_put_err(w, -EINVAL);
+			break;
+		}
 		xsan_put_u16(w, r->ver_min);
 		xsan_put_u16(w, r->ver_max);
 		xsan_put_u32(w, r->flags);
@@ -371,6 +451,10 @@ int xsan_req_encode(struct xsan_put *w, const struct xsan_req *r)
 		xsan_put_name(w, r->name, r->namelen);
 		break;
 	case XSAN_OP_SETATTR:
+		if (!xsan_sattr_ok(&r->sattr)) {
+			xsan_put_err(w, -EINVAL);
+			break;
+		}
 		xsan_put_fid(w, &r->fid);
 		xsan_put_u32(w, r->sattr.valid);
 		xsan_put_u32(w, r->sattr.mode);
@@ -388,6 +472,10 @@ int xsan_req_encode(struct xsan_put *w, const struct xsan_req *r)
 	case XSAN_OP_CREATE:
 	case XSAN_OP_MKDIR:
 	case XSAN_OP_MKNOD:
+		if (!xsan_mode_ok(r->op, r->mode)) {
+			xsan_put_err(w, -EINVAL);
+			break;
+		}
 		xsan_put_fid(w, &r->fid);
 		xsan_put_u32(w, r->mode);
 		xsan_put_u32(w, r->rdev_major);
@@ -397,8 +485,7 @@ int xsan_req_encode(struct xsan_put *w, const struct xsan_req *r)
 	case XSAN_OP_SYMLINK:
 		xsan_put_fid(w, &r->fid);
 		xsan_put_name(w, r->name, r->namelen);
-		if (!r->datalen || r->datalen > XSAN_SYMLINK_MAX ||
-		    memchr(r->data, '\0', r->datalen)) {
+		if (!xsan_target_ok(r->data, r->datalen)) {
 			xsan_put_err(w, -EINVAL);
 			break;
 		}
@@ -410,6 +497,11 @@ int xsan_req_encode(struct xsan_put *w, const struct xsan_req *r)
 		xsan_put_name(w, r->name, r->namelen);
 		break;
 	case XSAN_OP_RENAME:
+		if (!xsan_flags_ok(r->flags, XSAN_RENAME_NOREPLACE,
+				   XSAN_RENAME_EXCHANGE)) {
+			xsan_put_err(w, -EINVAL);
+			break;
+		}
 		xsan_put_fid(w, &r->fid);
 		xsan_put_fid(w, &r->fid2);
 		xsan_put_u32(w, r->flags);
@@ -422,6 +514,11 @@ int xsan_req_encode(struct xsan_put *w, const struct xsan_req *r)
 		xsan_put_xname(w, r->name, r->namelen);
 		break;
 	case XSAN_OP_SETXATTR:
+		if (!xsan_flags_ok(r->flags, XSAN_XATTR_CREATE,
+				   XSAN_XATTR_REPLACE)) {
+			xsan_put_err(w, -EINVAL);
+			break;
+		}
 		xsan_put_fid(w, &r->fid);
 		xsan_put_u32(w, r->flags);
 		xsan_put_xname(w, r->name, r->namelen);
@@ -444,32 +541,6 @@ int xsan_req_encode(struct xsan_put *w, const struct xsan_req *r)
 		break;
 	}
 	return w->err;
-}
-
-
-/* Is @mode (type and permission bits) one @op may create? */
-static bool xsan_mode_ok(u16 op, u32 mode)
-{
-	u32 type = mode & XSAN_S_IFMT;
-
-	if (mode & ~(XSAN_S_IFMT | 07777u))
-		return false;
-	switch (op) {
-	case XSAN_OP_CREATE:
-		return type == XSAN_S_IFREG;
-	case XSAN_OP_MKDIR:
-		return type == XSAN_S_IFDIR;
-	default:	/* MKNOD */
-		return type == XSAN_S_IFREG || type == XSAN_S_IFCHR ||
-		       type == XSAN_S_IFBLK || type == XSAN_S_IFIFO ||
-		       type == XSAN_S_IFSOCK;
-	}
-}
-
-/* Two flag bits of which at most one may be set, and nothing else. */
-static bool xsan_flags_ok(u32 flags, u32 a, u32 b)
-{
-	return !(flags & ~(a | b)) && (flags & (a | b)) != (a | b);
 }
 
 /**
@@ -508,8 +579,7 @@ int xsan_req_decode(u16 op, const void *buf, u32 len, struct xsan_req *r)
 		xsan_get_fixed(&c, r->nonce, XSAN_NONCE_SIZE);
 		r->name = xsan_get_name(&c, &r->namelen);
 		r->name2 = xsan_get_text(&c, XSAN_HOST_MAX, &r->name2len);
-		if (!c.err && (!r->ver_min || r->ver_min > r->ver_max ||
-			       r->flags))
+		if (!c.err && !xsan_hello_ok(r))
 			xsan_bad(&c);
 		break;
 	case XSAN_OP_AUTH:
@@ -537,8 +607,7 @@ int xsan_req_decode(u16 op, const void *buf, u32 len, struct xsan_req *r)
 		r->sattr.size = xsan_get_u64(&c);
 		xsan_get_time(&c, &r->sattr.atime);
 		xsan_get_time(&c, &r->sattr.mtime);
-		if (!c.err && ((r->sattr.valid & ~XSAN_SA_ALL) ||
-			       (r->sattr.mode & ~07777u)))
+		if (!c.err && !xsan_sattr_ok(&r->sattr))
 			xsan_bad(&c);
 		break;
 	case XSAN_OP_READDIR:
@@ -561,7 +630,7 @@ int xsan_req_decode(u16 op, const void *buf, u32 len, struct xsan_req *r)
 		xsan_get_fid(&c, &r->fid);
 		r->name = xsan_get_name(&c, &r->namelen);
 		r->data = xsan_get_blob(&c, XSAN_SYMLINK_MAX, &r->datalen);
-		if (!c.err && (!r->datalen || memchr(r->data, '\0', r->datalen)))
+		if (!c.err && !xsan_target_ok(r->data, r->datalen))
 			xsan_bad(&c);
 		break;
 	case XSAN_OP_LINK:
@@ -607,6 +676,53 @@ int xsan_req_decode(u16 op, const void *buf, u32 len, struct xsan_req *r)
 	return xsan_cur_end(&c);
 }
 
+/* GETXATTR, LISTXATTR: the value is either absent (a size query) or all of
+ * it; a list of names ends with the NUL of its last name.
+ */
+static bool xsan_xvalue_ok(u16 op, const struct xsan_rep *r)
+{
+	if (r->size > XSAN_XATTR_SIZE_MAX ||
+	    (r->datalen && r->datalen != r->size))
+		return false;
+	return op != XSAN_OP_LISTXATTR || !r->datalen ||
+	       !((const u8 *)r->data)[r->datalen - 1];
+}
+
+static bool xsan_statfs_ok(const struct xsan_statfs *st)
+{
+	return st->bfree <= st->blocks && st->bavail <= st->bfree &&
+	       st->ffree <= st->files && st->bsize;
+}
+
+/* Rules of the fixed fields of a status-0 reply (lists are checked apart). */
+static bool xsan_rep_ok(u16 op, const struct xsan_rep *r)
+{
+	struct xsan_admin_stat stat;
+
+	switch (op) {
+	case XSAN_OP_HELLO:
+		return r->version;
+	case XSAN_OP_AUTH:
+		return r->session && r->lease_ms;
+	case XSAN_OP_NS_LOOKUP:
+		return r->port;
+	case XSAN_OP_READLINK:
+		return xsan_target_ok(r->data, r->datalen);
+	case XSAN_OP_GETXATTR:
+	case XSAN_OP_LISTXATTR:
+		return xsan_xvalue_ok(op, r);
+	case XSAN_OP_STATFS:
+		return xsan_statfs_ok(&r->st);
+	case XSAN_OP_READDIR:
+		return r->eof <= 1;
+	case XSAN_OP_ADMIN_STAT:
+		/* so that a reply that decodes is valid all through */
+		return !xsan_stat_decode(r->data, r->datalen, &stat);
+	default:
+		return true;
+	}
+}
+
 /* How many attributes the reply to @op carries, or -1 if it varies. */
 static int xsan_rep_nattr(u16 op)
 {
@@ -632,6 +748,39 @@ static int xsan_rep_nattr(u16 op)
 	}
 }
 
+/* Walk @count entries of a list reply with @next; all must decode. */
+static void xsan_check_list(struct xsan_cur *c, u16 op, u32 count)
+{
+	union {
+		struct xsan_dirent d;
+		struct xsan_ns_vol v;
+		struct xsan_who w;
+		struct xsan_show_sg sg;
+		struct xsan_show_lun lun;
+	} u;
+	u32 i, luns = 0;
+
+	for (i = 0; i < count && !c->err; i++) {
+		switch (op) {
+		case XSAN_OP_READDIR:
+			xsan_dirent_next(c, &u.d);
+			break;
+		case XSAN_OP_NS_LIST:
+			xsan_ns_vol_next(c, &u.v);
+			break;
+		case XSAN_OP_ADMIN_WHO:
+			xsan_who_next(c, &u.w);
+			break;
+		default:	/* ADMIN_SHOW: groups, each with its LUNs */
+			if (xsan_show_sg_next(c, &u.sg))
+				break;
+			for (luns = u.sg.nluns; luns && !c->err; luns--)
+				xsan_show_lun_next(c, &u.lun);
+			break;
+		}
+	}
+}
+
 /**
  * xsan_rep_encode() - append the payload of a status-0 reply to @w
  * @w: the encoding cursor
@@ -646,9 +795,11 @@ static int xsan_rep_nattr(u16 op)
 int xsan_rep_encode(struct xsan_put *w, const struct xsan_rep *r)
 {
 	int want = xsan_rep_nattr(r->op);
+	struct xsan_cur c;
 	u32 i;
 
-	if (want < 0 ? r->nattr < 3 || r->nattr > 4 : r->nattr != (u32)want) {
+	if (!xsan_op_known(r->op) || !xsan_rep_ok(r->op, r) ||
+	    (want < 0 ? r->nattr < 3 || r->nattr > 4 : r->nattr != (u32)want)) {
 		xsan_put_err(w, -EINVAL);
 		return w->err;
 	}
@@ -704,49 +855,23 @@ int xsan_rep_encode(struct xsan_put *w, const struct xsan_rep *r)
 	case XSAN_OP_NS_LIST:
 	case XSAN_OP_ADMIN_WHO:
 	case XSAN_OP_ADMIN_SHOW:
+		/* @count must describe @data exactly, as the decoder checks */
+		xsan_cur_init(&c, r->data, r->datalen);
+		xsan_check_list(&c, r->op, r->count);
+		if (xsan_cur_end(&c)) {
+			xsan_put_err(w, -EINVAL);
+			break;
+		}
 		xsan_put_u32(w, r->count);
 		xsan_put_bytes(w, r->data, r->datalen);
 		break;
 	case XSAN_OP_ADMIN_STAT:
 		xsan_put_bytes(w, r->data, r->datalen);
 		break;
-	default:
+	default:	/* GOODBYE, and namespace replies of attributes only */
 		break;
 	}
 	return w->err;
-}
-
-/* Walk @count entries of a list reply with @next; all must decode. */
-static void xsan_check_list(struct xsan_cur *c, u16 op, u32 count)
-{
-	union {
-		struct xsan_dirent d;
-		struct xsan_ns_vol v;
-		struct xsan_who w;
-		struct xsan_show_sg sg;
-		struct xsan_show_lun lun;
-	} u;
-	u32 i, luns = 0;
-
-	for (i = 0; i < count && !c->err; i++) {
-		switch (op) {
-		case XSAN_OP_READDIR:
-			xsan_dirent_next(c, &u.d);
-			break;
-		case XSAN_OP_NS_LIST:
-			xsan_ns_vol_next(c, &u.v);
-			break;
-		case XSAN_OP_ADMIN_WHO:
-			xsan_who_next(c, &u.w);
-			break;
-		default:	/* ADMIN_SHOW: groups, each with its LUNs */
-			if (xsan_show_sg_next(c, &u.sg))
-				break;
-			for (luns = u.sg.nluns; luns && !c->err; luns--)
-				xsan_show_lun_next(c, &u.lun);
-			break;
-		}
-	}
 }
 
 /**
@@ -796,8 +921,6 @@ int xsan_rep_decode(u16 op, const void *buf, u32 len, struct xsan_rep *r)
 		r->lease_ms = xsan_get_u32(&c);
 		r->grace_ms = xsan_get_u32(&c);
 		xsan_get_fixed(&c, r->uuid, XSAN_UUID_SIZE);
-		if (!c.err && (!r->session || !r->lease_ms))
-			xsan_bad(&c);
 		break;
 	case XSAN_OP_HEARTBEAT:
 		r->lease_ms = xsan_get_u32(&c);
@@ -806,25 +929,17 @@ int xsan_rep_decode(u16 op, const void *buf, u32 len, struct xsan_rep *r)
 		r->port = xsan_get_u16(&c);
 		xsan_get_fixed(&c, r->uuid, XSAN_UUID_SIZE);
 		r->host = xsan_get_text(&c, XSAN_HOST_MAX, &r->hostlen);
-		if (!c.err && !r->port)
-			xsan_bad(&c);
 		break;
 	case XSAN_OP_NS_HEARTBEAT:
 		r->count = xsan_get_u32(&c);
 		break;
 	case XSAN_OP_READLINK:
 		r->data = xsan_get_blob(&c, XSAN_SYMLINK_MAX, &r->datalen);
-		if (!c.err && (!r->datalen || memchr(r->data, '\0', r->datalen)))
-			xsan_bad(&c);
 		break;
 	case XSAN_OP_GETXATTR:
 	case XSAN_OP_LISTXATTR:
 		r->size = xsan_get_u32(&c);
 		r->data = xsan_get_blob(&c, XSAN_XATTR_SIZE_MAX, &r->datalen);
-		/* The value is either absent (a size query) or all of it. */
-		if (!c.err && (r->size > XSAN_XATTR_SIZE_MAX ||
-			       (r->datalen && r->datalen != r->size)))
-			xsan_bad(&c);
 		break;
 	case XSAN_OP_STATFS:
 		r->st.blocks = xsan_get_u64(&c);
@@ -834,10 +949,6 @@ int xsan_rep_decode(u16 op, const void *buf, u32 len, struct xsan_rep *r)
 		r->st.ffree = xsan_get_u64(&c);
 		r->st.bsize = xsan_get_u32(&c);
 		r->st.namemax = xsan_get_u32(&c);
-		if (!c.err && (r->st.bfree > r->st.blocks ||
-			       r->st.bavail > r->st.bfree ||
-			       r->st.ffree > r->st.files || !r->st.bsize))
-			xsan_bad(&c);
 		break;
 	case XSAN_OP_READDIR:
 		r->eof = xsan_get_u8(&c);
@@ -864,12 +975,32 @@ int xsan_rep_decode(u16 op, const void *buf, u32 len, struct xsan_rep *r)
 	default:
 		break;
 	}
+	if (!c.err && !xsan_rep_ok(op, r))
+		xsan_bad(&c);
 	if (c.err || c.left) {
 		memset(r, 0, sizeof(*r));
 		r->op = op;
 		return -EBADMSG;
 	}
 	return 0;
+}
+
+static bool xsan_dtype_ok(u8 t)
+{
+	return t == XSAN_DT_FIFO || t == XSAN_DT_CHR || t == XSAN_DT_DIR ||
+	       t == XSAN_DT_BLK || t == XSAN_DT_REG || t == XSAN_DT_LNK ||
+	       t == XSAN_DT_SOCK;
+}
+
+/* The VFS makes "." and ".." itself; an entry of that name from the MDC
+ * would shadow them. Cookie 0 means "from the start", so no entry has it.
+ */
+static bool xsan_dirent_ok(const struct xsan_dirent *d)
+{
+	return d->ino && d->cookie && xsan_dtype_ok(d->type) &&
+	       xsan_name_ok(d->name, d->namelen) &&
+	       !(d->name[0] == '.' && (d->namelen == 1 ||
+				       (d->namelen == 2 && d->name[1] == '.')));
 }
 
 /**
@@ -883,17 +1014,14 @@ int xsan_rep_decode(u16 op, const void *buf, u32 len, struct xsan_rep *r)
  */
 void xsan_put_dirent(struct xsan_put *w, const struct xsan_dirent *d)
 {
+	if (!xsan_dirent_ok(d)) {
+		xsan_put_err(w, -EINVAL);
+		return;
+	}
 	xsan_put_u64(w, d->ino);
 	xsan_put_u64(w, d->cookie);
 	xsan_put_u8(w, d->type);
 	xsan_put_name(w, d->name, d->namelen);
-}
-
-static bool xsan_dtype_ok(u8 t)
-{
-	return t == XSAN_DT_FIFO || t == XSAN_DT_CHR || t == XSAN_DT_DIR ||
-	       t == XSAN_DT_BLK || t == XSAN_DT_REG || t == XSAN_DT_LNK ||
-	       t == XSAN_DT_SOCK;
 }
 
 /**
@@ -912,15 +1040,17 @@ int xsan_dirent_next(struct xsan_cur *c, struct xsan_dirent *d)
 	d->cookie = xsan_get_u64(c);
 	d->type = xsan_get_u8(c);
 	d->name = xsan_get_name(c, &d->namelen);
-	if (!c->err && (!d->ino || !d->cookie || !xsan_dtype_ok(d->type) ||
-			(d->name[0] == '.' && (d->namelen == 1 ||
-			 (d->namelen == 2 && d->name[1] == '.')))))
+	if (!c->err && !xsan_dirent_ok(d))
 		xsan_bad(c);
 	return c->err;
 }
 
 void xsan_put_ns_vol(struct xsan_put *w, const struct xsan_ns_vol *v)
 {
+	if (!v->port) {
+		xsan_put_err(w, -EINVAL);
+		return;
+	}
 	xsan_put_u16(w, v->port);
 	xsan_put_bytes(w, v->uuid, XSAN_UUID_SIZE);
 	xsan_put_name(w, v->name, v->namelen);
@@ -957,6 +1087,10 @@ int xsan_who_next(struct xsan_cur *c, struct xsan_who *v)
 
 void xsan_put_show_sg(struct xsan_put *w, const struct xsan_show_sg *v)
 {
+	if (v->bfree > v->blocks) {
+		xsan_put_err(w, -EINVAL);
+		return;
+	}
 	xsan_put_u32(w, v->index);
 	xsan_put_u32(w, v->flags);
 	xsan_put_u64(w, v->breadth);
@@ -998,6 +1132,10 @@ int xsan_show_lun_next(struct xsan_cur *c, struct xsan_show_lun *v)
 
 void xsan_put_stat(struct xsan_put *w, const struct xsan_admin_stat *s)
 {
+	if (s->bfree > s->blocks) {
+		xsan_put_err(w, -EINVAL);
+		return;
+	}
 	xsan_put_u64(w, (u64)s->created);
 	xsan_put_u32(w, s->active);
 	xsan_put_u32(w, s->bsize);

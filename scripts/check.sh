@@ -66,7 +66,9 @@ step build.module quiet_build make -s module
 step build.tools quiet_build make -s tools
 step sparse sparse_clean
 step checkpatch scripts/checkpatch.sh
+step docs scripts/doccheck.py
 step unit make -s -C tests/unit run
+step mdc make -s -C tests/mdc run
 step fuzz make -s -C tests/fuzz run
 step kunit scripts/kunit.sh
 step qemu scripts/qemu/run-tests.sh

@@ -14,7 +14,7 @@ PKGS=(
 	build-essential make gcc clang llvm pkg-config bc flex bison libelf-dev
 	linux-headers-amd64 sparse
 	# kernel sources: checkpatch.pl, KUnit on UML
-	linux-source-6.1 xz-utils python3
+	linux-source-6.1 xz-utils python3 python3-docutils
 	# userspace libraries (DESIGN.md section 8)
 	liblmdb-dev lmdb-utils libxml2-dev libblkid-dev libfdisk-dev libssl-dev
 	# QEMU test bed: emulator, relay for guestfwd, initramfs assembly, guest tools

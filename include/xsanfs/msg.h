@@ -262,7 +262,8 @@ struct xsan_req {
  *        to walk with the matching xsan_*_next()
  * @datalen: its length
  * @size: GETXATTR, LISTXATTR: the full size of the value or list
- * @count: READDIR, NS_LIST, ADMIN_WHO, ADMIN_SHOW: entries in @data
+ * @count: READDIR, NS_LIST, ADMIN_WHO, ADMIN_SHOW: entries in @data;
+ *         NS_HEARTBEAT: volumes the name server serves
  * @eof: READDIR: no entries after these
  * @st: STATFS
  * @version: HELLO: the version the MDC chose
@@ -376,7 +377,8 @@ struct xsan_show_lun {
 };
 
 /*
- * ADMIN_STAT reply: data/datalen hold this, decoded by xsan_stat_decode().
+ * ADMIN_STAT reply: data/datalen hold this (48 bytes), decoded by
+ * xsan_stat_decode(); xsan_rep_decode() has already checked it.
  */
 struct xsan_admin_stat {
 	s64 created;		/* seconds since the epoch */

@@ -16,9 +16,15 @@ apart and bed_barrier / bed_put / bed_get (guest-lib.sh) sequence steps
 across guests over a virtio-serial control channel served here.
 
 A header line in the test sets the run:
-    # bed: guests=2 luns=lun0:64M,lun1:64M deadline=120 expect=pass
+    # bed: guests=2 luns=lun0:64M,lun1:64M deadline=120 expect=pass mdc=vol1
 expect is pass (default), fail-log (the log scan must catch something) or
 fail-deadline (the deadline must fire); the last two exist to test the bed.
+mdc=VOLUME makes a real volume before the guests boot: the LUN images are
+labelled (label = LUN name) and formatted with mkfs.xsanfs as one stripe
+group, xsanmdc serves it on 127.0.0.1 (ports it picks), the guests'
+10.0.2.100 relays reach it, and each guest finds the volume secret in
+/etc/xsanfs/VOLUME.auth_secret. xsanmdc's log is RESULTS/TEST/mdc.log;
+the run fails if xsanmdc does not stop cleanly (exit 0) after the test.
 
 Results: every guest's console log and the bed's own log go to
 RESULTS/TEST/. The run fails if any guest's test exits non-zero, a guest
@@ -73,7 +79,7 @@ def parse_size(s):
 def parse_header(path):
     """The '# bed:' line of a test -> dict of settings."""
     cfg = {"guests": "1", "luns": "", "deadline": "120", "expect": "pass",
-           "memory": "1024", "smp": "1"}
+           "memory": "1024", "smp": "1", "mdc": ""}
     with open(path, encoding="utf-8") as f:
         for line in f:
             if line.startswith("# bed:"):
@@ -93,9 +99,12 @@ def parse_header(path):
         luns.append((name, parse_size(size or "64M")))
     if cfg["expect"] not in ("pass", "fail-log", "fail-deadline"):
         raise ValueError(f"{path}: bad expect={cfg['expect']}")
+    if cfg["mdc"] and not (re.fullmatch(r"[A-Za-z0-9_-]{1,64}", cfg["mdc"])
+                           and luns):
+        raise ValueError(f"{path}: mdc= needs a volume name and luns=")
     return {"guests": guests, "luns": luns, "deadline": int(cfg["deadline"]),
             "expect": cfg["expect"], "memory": int(cfg["memory"]),
-            "smp": int(cfg["smp"])}
+            "smp": int(cfg["smp"]), "mdc": cfg["mdc"]}
 
 
 def qemu_child_setup():
@@ -103,8 +112,8 @@ def qemu_child_setup():
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def make_run_cpio(stage, out, test):
-    """The per-run archive: module, tools, test script."""
+def make_run_cpio(stage, out, test, extra=()):
+    """The per-run archive: module, tools, test script, @extra (src, dst)."""
     os.makedirs(f"{stage}/opt/xsanfs", exist_ok=True)
     os.makedirs(f"{stage}/usr/sbin", exist_ok=True)
     os.makedirs(f"{stage}/bed", exist_ok=True)
@@ -120,6 +129,9 @@ def make_run_cpio(stage, out, test):
                     and not name.startswith("."):
                 shutil.copy(src, f"{stage}/usr/sbin/{name}")
     shutil.copy(test, f"{stage}/bed/test.sh")
+    for src, dst in extra:
+        os.makedirs(os.path.dirname(f"{stage}{dst}"), exist_ok=True)
+        shutil.copy(src, f"{stage}{dst}")
     files = subprocess.run(["find", ".", "-mindepth", "1"], cwd=stage,
                            check=True, capture_output=True, text=True).stdout
     with open(out, "wb") as f:
@@ -158,7 +170,97 @@ class Bed:
         self.guests = []
         self.reasons = []
         self.tmp = None
+        self.mdc = None         # the xsanmdc Popen, with mdc=
+        self.extra = []         # (host file, guest path) for the archive
         self.sel = selectors.DefaultSelector()
+
+    def setup_mdc(self):
+        """mdc=VOLUME: label and mkfs the LUN images, start xsanmdc."""
+        vol = self.cfg["mdc"]
+        d = os.path.join(self.tmp, "mdc")
+        cfgdir, state = os.path.join(d, "config"), os.path.join(d, "state")
+        os.makedirs(cfgdir)
+        os.makedirs(state)
+        bindir = os.path.join(TOP, "tools", "bin")
+        # The partition leaves the first and last MiB; keep 4 MiB spare.
+        disks = "".join(
+            f'        <disk index="{i}" diskLabel="{lname}" diskType="t{i}"/>\n'
+            for i, lname, _ in self.luns)
+        types = "".join(
+            f'      <diskType typeName="t{i}" sectors="{(size - (4 << 20)) // 512}" sectorSize="512"/>\n'
+            for i, (_, size) in enumerate(self.cfg["luns"]))
+        with open(os.path.join(cfgdir, f"{vol}.cfgx"), "w") as f:
+            f.write(f"""<?xml version="1.0" encoding="UTF-8"?>
+<configDoc xmlns="http://www.quantum.com/snfs" version="1.0">
+  <config configVersion="0" name="{vol}">
+    <globals><fsBlockSize>4096</fsBlockSize></globals>
+    <diskTypes>
+{types}    </diskTypes>
+    <stripeGroups>
+      <stripeGroup index="0" name="Data" stripeBreadth="262144" metadata="true" journal="true" userdata="true">
+{disks}      </stripeGroup>
+    </stripeGroups>
+  </config>
+</configDoc>
+""")
+        secret = os.path.join(cfgdir, f"{vol}.auth_secret")
+        fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.write(fd, os.urandom(24).hex().encode() + b"\n")
+        os.close(fd)
+        self.extra.append((secret, f"/etc/xsanfs/{vol}.auth_secret"))
+        labels = os.path.join(d, "labels")
+        with open(labels, "w") as f:
+            for _, lname, path in self.luns:
+                f.write(f"{lname} {path}\n")
+        argv = [os.path.join(bindir, "mkfs.xsanfs"), "-l", labels, "-S", state]
+        for _, _, path in self.luns:
+            argv += ["-d", path]
+        argv.append(os.path.join(cfgdir, f"{vol}.cfgx"))
+        out = subprocess.run(argv, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, timeout=60)
+        with open(os.path.join(self.rundir, "mkfs.log"), "w") as f:
+            f.write(out.stdout)
+        if out.returncode:
+            raise RuntimeError(f"mkfs.xsanfs failed: {out.stdout.strip()[-300:]}")
+        self.mdc_log = os.path.join(self.rundir, "mdc.log")
+        with open(self.mdc_log, "wb") as logf:
+            self.mdc = subprocess.Popen(
+                [os.path.join(bindir, "xsanmdc"), "-c", cfgdir, "-S", state,
+                 "-b", "127.0.0.1", "-p", "0", "-n", "0", "-v"],
+                stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT,
+                preexec_fn=qemu_child_setup)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with open(self.mdc_log, encoding="utf-8", errors="replace") as f:
+                m = re.search(r"sessions port (\d+), name service port (\d+)",
+                              f.read())
+            if m:
+                self.ports = [(PORTS["volume"], int(m.group(1))),
+                              (PORTS["name"], int(m.group(2)))]
+                log(f"{self.name}: xsanmdc pid {self.mdc.pid} serves {vol} "
+                    f"on 127.0.0.1:{m.group(1)} (name service {m.group(2)})")
+                return
+            if self.mdc.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise RuntimeError(f"xsanmdc did not start; see {self.mdc_log}")
+
+    def stop_mdc(self):
+        """Stop xsanmdc by its PID; it must exit 0."""
+        if self.mdc is None:
+            return
+        if self.mdc.poll() is None:
+            self.mdc.terminate()
+            try:
+                self.mdc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.mdc.kill()
+                self.mdc.wait(timeout=10)
+                self.reasons.append("mdc: xsanmdc did not stop within 10 s of SIGTERM")
+                return
+        if self.mdc.returncode != 0:
+            self.reasons.append(f"mdc: xsanmdc exited {self.mdc.returncode}; "
+                                f"see {self.mdc_log}")
 
     def prepare(self):
         shutil.rmtree(self.rundir, ignore_errors=True)
@@ -171,8 +273,17 @@ class Bed:
         base = subprocess.run([os.path.join(HERE, "mkinitramfs.sh")],
                               check=True, stdout=subprocess.PIPE,
                               text=True).stdout.strip()
+        self.luns = []
+        for i, (lname, size) in enumerate(self.cfg["luns"]):
+            path = os.path.join(self.tmp, f"{lname}.img")
+            with open(path, "wb") as f:
+                f.truncate(size)
+            self.luns.append((i, lname, path))
+        if self.cfg["mdc"]:
+            self.setup_mdc()
         runcpio = os.path.join(self.tmp, "run.cpio")
-        make_run_cpio(os.path.join(self.tmp, "stage"), runcpio, self.test)
+        make_run_cpio(os.path.join(self.tmp, "stage"), runcpio, self.test,
+                      self.extra)
         self.initrd = os.path.join(self.tmp, "initrd.img")
         with open(self.initrd, "wb") as out:
             for part in (base, runcpio):
@@ -182,12 +293,6 @@ class Bed:
             [os.path.join(TOP, "scripts", "kver.sh")], check=True,
             stdout=subprocess.PIPE, text=True).stdout.strip()
         self.kernel = f"{CACHE}/guest-kernel/{kver}/root/boot/vmlinuz-{kver}"
-        self.luns = []
-        for i, (lname, size) in enumerate(self.cfg["luns"]):
-            path = os.path.join(self.tmp, f"{lname}.img")
-            with open(path, "wb") as f:
-                f.truncate(size)
-            self.luns.append((i, lname, path))
 
     def qemu_argv(self, g):
         fwd = ",".join(
@@ -394,6 +499,7 @@ class Bed:
         for g in self.guests:
             if not g.ended:
                 self.reap(g, "cleanup")
+        self.stop_mdc()
         if getattr(self, "sockdir", None):
             shutil.rmtree(self.sockdir, ignore_errors=True)
         if self.tmp is None:

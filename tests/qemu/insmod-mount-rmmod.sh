@@ -63,7 +63,7 @@ mnt_msg 'no answer from metadata controller 127\.0\.0\.1:7001 within 3 s' \
 # speak the session protocol yet.
 printf 'x' | nc -l -p 7003 > /dev/null &
 wait_listen 7003
-mnt_msg 'metadata controller 127\.0\.0\.1:7003 answered, but this client cannot open volume sessions yet' \
+mnt_msg 'metadata controller 127\.0\.0\.1:7003 answered, but not in the xsanfs protocol' \
 	-o mdc=127.0.0.1:7003 vol1 /mnt/x
 # An address on the guest's network that nobody owns.
 mnt_msg 'metadata controller 10\.0\.2\.99:60766 (is unreachable|no answer)' \

@@ -27,6 +27,9 @@ int main(int argc, char *argv[])
 	srunner_add_suite(sr, codec_suite());
 	srunner_add_suite(sr, frameio_suite());
 	srunner_add_suite(sr, config_suite());
+	srunner_add_suite(sr, auth_suite());
+	srunner_add_suite(sr, msg_suite());
+	srunner_add_suite(sr, lun_suite());
 	srunner_add_suite(sr, store_suite());
 	srunner_add_suite(sr, check_suite());
 	/* Isolation is the point; do not let CK_FORK=no take it away. */

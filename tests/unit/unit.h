@@ -28,6 +28,9 @@ Suite *mount_api_suite(void);
 Suite *codec_suite(void);
 Suite *frameio_suite(void);
 Suite *config_suite(void);
+Suite *auth_suite(void);
+Suite *msg_suite(void);
+Suite *lun_suite(void);
 Suite *store_suite(void);
 Suite *check_suite(void);
 

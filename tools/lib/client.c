@@ -45,7 +45,11 @@ void xsan_client_close(struct xsan_client *c)
 /* A transport failure: the connection is unusable from here on. */
 static int xsan_client_fail(struct xsan_client *c, int err, const char *what)
 {
-	snprintf(c->err, sizeof(c->err), "%s: %s", what, strerror(-err));
+	char msg[sizeof(c->err)];
+
+	snprintf(msg, sizeof(msg), "%.*s: %s", (int)sizeof(msg) / 2, what,
+		 strerror(-err));
+	memcpy(c->err, msg, sizeof(c->err));
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
@@ -195,12 +199,10 @@ int xsan_client_recv(struct xsan_client *c, uint64_t *xid, int *status,
 	}
 	err = xsan_rep_decode(h.opcode, xsan_fbuf_payload(&c->rx), h.len, rep);
 	if (err) {
-		char what[64];
-
-		/* Not into c->err: xsan_client_fail() formats into it. */
-		snprintf(what, sizeof(what), "malformed %s reply from the MDC",
-			 xsan_op_name(h.opcode));
-		return xsan_client_fail(c, -EBADMSG, what);
+		xsan_client_fail(c, -EBADMSG, "receive");
+		snprintf(c->err, sizeof(c->err),
+			 "malformed %s reply from the MDC", xsan_op_name(h.opcode));
+		return -EBADMSG;
 	}
 	return 0;
 }
@@ -288,7 +290,7 @@ int xsan_client_login(struct xsan_client *c, const char *volume,
 	if (!xsan_proof_equal(proof, rep.proof)) {
 		xsan_client_fail(c, -EACCES, "auth");
 		snprintf(c->err, sizeof(c->err),
-			 "authentication failed: the MDC's proof does not match our volume secret (the secrets differ)");
+			 "authentication failed: this host's secret for the volume and the MDC's differ");
 		return -EACCES;
 	}
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "mdc.h"
+#include "xsanfs/disk.h"
 
 static void reply_err(struct mdc *m, struct mdc_conn *c,
 		      const struct xsan_hdr *h, int err)
@@ -186,6 +187,9 @@ void mdc_sessions_free(struct mdc_vol *v)
 void mdc_session_detach(struct mdc *m, struct mdc_conn *c)
 {
 	(void)m;
+	if (c->state == MDC_CS_HELLO)
+		mdc_log(LOG_NOTICE, "%s: host '%s' left volume %s after HELLO without authenticating (a different volume secret?)",
+			c->addr, c->host, c->vol->name);
 	if (!c->session)
 		return;
 	mdc_log(LOG_INFO, "%s: volume %s: host '%s' disconnected; session %016llx kept until its lease expires",
@@ -272,10 +276,15 @@ static void do_admin(struct mdc *m, struct mdc_conn *c,
 				  (g->userdata ? XSAN_SG_USERDATA : 0) |
 				  (g->exclusive ? XSAN_SG_EXCLUSIVE : 0) |
 				  (g->down ? XSAN_SG_DOWN : 0);
-			for (j = 0; j < g->ndisks; j++)
-				e.blocks += g->disks[j].sectors *
-					    g->disks[j].sector_size /
-					    v->cfg.fs_block_size;
+			/* As mkfs.xsanfs counts: blocks past each LUN's header. */
+			for (j = 0; j < g->ndisks; j++) {
+				uint64_t bytes = g->disks[j].sectors *
+						 g->disks[j].sector_size;
+
+				if (bytes > XSAN_LUN_DATA_OFFSET)
+					e.blocks += (bytes - XSAN_LUN_DATA_OFFSET) /
+						    v->cfg.fs_block_size;
+			}
 			e.bfree = e.blocks;	/* allocation: next issue */
 			xsan_put_show_sg(&w, &e);
 			for (j = 0; j < g->ndisks; j++) {
