@@ -329,9 +329,15 @@ START_TEST(auth_wrong_secret)
 	ck_assert_int_eq(xsan_client_login(&c, t.h.volume, &bad, "badhost"), -EACCES);
 	ck_assert_msg(strstr(c.err, "authentication failed"), "c.err: %s", c.err);
 	ck_assert_int_eq(c.fd, -1);
-	ck_assert_msg(h_log_wait(&t.h, "failed authentication", it_ms(5000)),
-		      "no 'failed authentication' line:\n%s", h_log(&t.h));
-	ck_assert_int_eq(it_log_lines(&t.h, "failed authentication", "badhost"), 1);
+	/*
+	 * The client checks the MDC's proof first, fails, and hangs up
+	 * before AUTH: the MDC logs that (admin-guide.rst's line for "the
+	 * client noticed"), once, with the host's name.
+	 */
+	ck_assert_msg(h_log_wait(&t.h, "after HELLO without authenticating", it_ms(5000)),
+		      "no line for the client that gave up:\n%s", h_log(&t.h));
+	ck_assert_int_eq(it_log_lines(&t.h, "without authenticating", "'badhost'"), 1);
+	ck_assert_int_eq(it_log_lines(&t.h, "badhost", NULL), 1);
 	/* Neither secret, nor any part of one, reaches the log. */
 	log = h_log(&t.h);
 	ck_assert_ptr_null(strstr(log, H_SECRET));
@@ -365,6 +371,25 @@ START_TEST(auth_bad_proof)
 	ck_assert(it_wait_closed(&c, it_ms(5000)));
 	ck_assert_int_eq(it_log_lines(&t.h, peer, "failed authentication"), 1);
 	ck_assert_int_eq(it_log_lines(&t.h, "forger", "failed authentication"), 1);
+	/* The MDC closed it: no second line blaming the client's secret. */
+	ck_assert_int_eq(it_log_lines(&t.h, "without authenticating", NULL), 0);
+
+	/* A bad frame after HELLO: one line, the frame's. */
+	{
+		struct xsan_req get = { .op = XSAN_OP_GETATTR, .cred = h_root(),
+					.fid = it_root };
+		size_t n;
+
+		xsan_client_close(&c);
+		it_client(&t, &c, false);
+		it_peer(&c, peer);
+		ck_assert_int_eq(it_call(&c, &hello, &rep), 0);
+		n = it_frame_req(frame, &get, 3);
+		frame[0] ^= 0xff;
+		ck_assert_int_eq(xsan_client_send_raw(&c, frame, n), 0);
+		closed_with_one_line(&t, &c, peer, "malformed frame header");
+		ck_assert_int_eq(it_log_lines(&t.h, peer, NULL), 2);	/* + connected */
+	}
 	xsan_client_close(&c);
 	it_end(&t);
 }
@@ -468,8 +493,9 @@ START_TEST(auth_mdc_other_secret)
 	ck_assert_msg(strstr(t.c.err, "authentication failed"), "c.err: %s", t.c.err);
 	ck_assert_int_eq(t.c.fd, -1);
 	/* The MDC sees the client give up and says so. */
-	ck_assert_msg(h_log_wait(&t.h, "failed authentication", it_ms(5000)),
+	ck_assert_msg(h_log_wait(&t.h, "after HELLO without authenticating", it_ms(5000)),
 		      "%s", h_log(&t.h));
+	ck_assert_int_eq(it_log_lines(&t.h, "without authenticating", "'testhost'"), 1);
 	ck_assert_ptr_null(strstr(h_log(&t.h), "entirely-different"));
 	it_end(&t);
 }

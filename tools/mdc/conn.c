@@ -136,6 +136,14 @@ void mdc_conn_close(struct mdc *m, struct mdc_conn *c, const char *why)
 		return;
 	if (why)
 		mdc_log(LOG_WARNING, "%s: %s; connection closed", c->addr, why);
+	else if (c->state == MDC_CS_HELLO && !c->closing && !m->stop)
+		/*
+		 * The peer left on its own between HELLO and AUTH: its check
+		 * of our proof failed. Not when we closed it (a refused AUTH,
+		 * a bad frame), which has its own line, nor at shutdown.
+		 */
+		mdc_log(LOG_NOTICE, "%s: host '%s' left volume %s after HELLO without authenticating (a different volume secret?)",
+			c->addr, c->host, c->vol->name);
 	else
 		mdc_log(LOG_DEBUG, "%s: connection closed", c->addr);
 	mdc_session_detach(m, c);
@@ -306,18 +314,8 @@ static void mdc_conn_parse(struct mdc *m, struct mdc_conn *c)
 	}
 }
 
-static const char *auth_hangup(const struct mdc_conn *c, char *buf,
-			       size_t len)
-{
-	snprintf(buf, len,
-		 "host '%s' failed authentication for volume %s: it hung up after HELLO (its volume secret differs from ours?)",
-		 c->host, c->vol ? c->vol->name : "?");
-	return buf;
-}
-
 static void mdc_conn_read(struct mdc *m, struct mdc_conn *c)
 {
-	char why[XSAN_HOST_MAX + XSAN_NAME_MAX + 160];
 	ssize_t n;
 
 	for (;;) {
@@ -354,14 +352,6 @@ static void mdc_conn_read(struct mdc *m, struct mdc_conn *c)
 			return;
 		if (n == 0 && c->inlen)
 			mdc_conn_close(m, c, "peer closed in the middle of a frame");
-		else if (n == 0 && c->state == MDC_CS_HELLO)
-			/*
-			 * A client whose check of our HELLO proof failed
-			 * hangs up without AUTH: the secrets differ, and this
-			 * side's admin needs to hear of it as much as the
-			 * client's.
-			 */
-			mdc_conn_close(m, c, auth_hangup(c, why, sizeof(why)));
 		else if (n == 0 && (c->queued || c->outlen > c->outoff))
 			/* Half-closed: answer what it asked, then close. */
 			c->closing = true;

@@ -187,9 +187,6 @@ void mdc_sessions_free(struct mdc_vol *v)
 void mdc_session_detach(struct mdc *m, struct mdc_conn *c)
 {
 	(void)m;
-	if (c->state == MDC_CS_HELLO)
-		mdc_log(LOG_NOTICE, "%s: host '%s' left volume %s after HELLO without authenticating (a different volume secret?)",
-			c->addr, c->host, c->vol->name);
 	if (!c->session)
 		return;
 	mdc_log(LOG_INFO, "%s: volume %s: host '%s' disconnected; session %016llx kept until its lease expires",
