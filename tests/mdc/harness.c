@@ -54,7 +54,8 @@ static int write_file(const char *path, const char *text, mode_t mode)
 
 int h_setup(struct mdc_h *h)
 {
-	struct xsan_store_geom g = { .bsize = 4096, .blocks = 2 * 131072 * 512 / 4096,
+	/* As mkfs.xsanfs counts: the 2 data LUNs' blocks past their headers. */
+	struct xsan_store_geom g = { .bsize = 4096, .blocks = 2 * H_LUN_BLOCKS,
 				     .files = 1u << 20 };
 	char path[256], err[256];
 

@@ -13,9 +13,12 @@
 #include <sys/types.h>
 
 #include "client.h"
+#include "xsanfs/disk.h"
 
 #define H_VOLUME	"testvol"
 #define H_SECRET	"0123456789abcdef-test-secret"
+/* Blocks of 4096 bytes on each 64 MiB LUN of the config, past its header. */
+#define H_LUN_BLOCKS	((131072u * 512u - XSAN_LUN_DATA_OFFSET) / 4096u)
 
 struct mdc_h {
 	char dir[64];		/* the private directory */

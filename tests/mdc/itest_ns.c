@@ -501,7 +501,7 @@ START_TEST(statfs_counts)
 	ck_assert_uint_eq(s.bsize, 4096);
 	ck_assert_uint_eq(s.namemax, 255);
 	/* harness.c formats 2 data LUNs of 131072 sectors of 512 bytes. */
-	ck_assert_uint_eq(s.blocks, 2 * 131072 * 512 / 4096);
+	ck_assert_uint_eq(s.blocks, 2 * H_LUN_BLOCKS);
 	ck_assert_uint_le(s.bfree, s.blocks);
 	ck_assert_uint_le(s.bavail, s.bfree);
 	ck_assert_uint_eq(s.files, 1u << 20);

@@ -290,7 +290,7 @@ START_TEST(admin_who_stat_show)
 		ck_assert_uint_eq(s.nsgs, 2);
 		ck_assert_uint_eq(s.active, 2);
 		ck_assert_uint_eq(s.inodes, 2);		/* root and f */
-		ck_assert_uint_eq(s.blocks, 2 * 131072 * 512 / 4096);
+		ck_assert_uint_eq(s.blocks, 2 * H_LUN_BLOCKS);
 		ck_assert_uint_le(s.bfree, s.blocks);
 		ck_assert_int_le(s.created, now);
 		ck_assert_int_gt(s.created, now - 600);
@@ -324,7 +324,7 @@ START_TEST(admin_who_stat_show)
 			ck_assert_uint_eq(sg.flags, want[i].flags);
 			ck_assert_uint_eq(sg.breadth, want[i].breadth);
 			ck_assert_uint_eq(sg.nluns, want[i].nluns);
-			ck_assert_uint_eq(sg.blocks, want[i].nluns * 131072ull * 512 / 4096);
+			ck_assert_uint_eq(sg.blocks, want[i].nluns * H_LUN_BLOCKS);
 			for (uint32_t j = 0; j < sg.nluns; j++) {
 				ck_assert_int_eq(xsan_show_lun_next(&cur, &lun), 0);
 				ck_assert_uint_eq(lun.sectors, 131072);
