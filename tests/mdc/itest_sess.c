@@ -442,6 +442,90 @@ START_TEST(group_commit_8_clients)
 }
 END_TEST
 
+/* A disconnected client's session goes when its lease and grace run out. */
+START_TEST(sess_disconnected_expires)
+{
+	struct xsan_client c;
+	struct xsan_who w[8];
+	long long end;
+	uint64_t id;
+	struct it t;
+
+	it_setup(&t);
+	t.h.lease_s = 1;
+	t.h.grace_s = 1;
+	it_start(&t);
+	ck_assert_msg(!h_login(&t.h, &t.c), "%s", t.c.err);
+	it_client(&t, &c, true);
+	id = c.session;
+	xsan_client_close(&c);
+	ck_assert_ptr_nonnull(who_find(w, who(&t.c, w, 8), id));
+	end = it_now_ms() + it_ms(10000);
+	while (!it_log_lines(&t.h, "lease expired", NULL) && it_now_ms() < end) {
+		ck_assert_int_eq(heartbeat(&t.c, NULL), 0);
+		usleep(250000);
+	}
+	ck_assert_int_eq(it_log_lines(&t.h, "lease expired", "session dropped"), 1);
+	ck_assert_ptr_null(who_find(w, who(&t.c, w, 8), id));
+	it_end(&t);
+}
+END_TEST
+
+/*
+ * SIGTERM while a client has hundreds of requests in flight: the daemon
+ * still exits 0 (no leak of queued requests or buffered replies), and
+ * every create it acknowledged is there after a restart.
+ */
+START_TEST(shutdown_under_load)
+{
+	enum { N = 500 };
+	static unsigned char acked[N];
+	struct xsan_cred cr = h_root();
+	struct xsan_rep rep;
+	uint64_t xid, first = 0, rxid;
+	unsigned int i, nacked = 0;
+	char name[32];
+	int st;
+	struct it t;
+
+	it_begin(&t);
+	for (i = 0; i < N; i++) {
+		struct xsan_req r = { .op = XSAN_OP_CREATE, .cred = cr,
+				      .fid = it_root, .mode = IT_IFREG | 0644 };
+
+		snprintf(name, sizeof(name), "s%u", i);
+		r.name = name;
+		r.namelen = (uint32_t)strlen(name);
+		ck_assert_int_eq(xsan_client_send(&t.c, &r, &xid), 0);
+		if (!i)
+			first = xid;
+	}
+	ck_assert_int_eq(xsan_client_recv(&t.c, &rxid, &st, &rep), 0);
+	ck_assert_int_eq(st, 0);
+	acked[rxid - first] = 1;
+	it_stop_clean(&t.h);
+	/* What was answered before the close was committed first. */
+	while (!xsan_client_recv(&t.c, &rxid, &st, &rep)) {
+		ck_assert_uint_lt(rxid - first, N);
+		if (!st)
+			acked[rxid - first] = 1;
+	}
+	xsan_client_close(&t.c);
+	it_start(&t);
+	ck_assert_msg(!h_login(&t.h, &t.c), "%s", t.c.err);
+	for (i = 0; i < N; i++) {
+		if (!acked[i])
+			continue;
+		nacked++;
+		snprintf(name, sizeof(name), "s%u", i);
+		ck_assert_msg(!it_lookup(&t.c, &cr, it_root, name, NULL),
+			      "%s was acknowledged but is gone", name);
+	}
+	ck_assert_uint_ge(nacked, 1);
+	it_end(&t);
+}
+END_TEST
+
 Suite *it_sess_suite(void)
 {
 	Suite *s = suite_create("sess");
@@ -450,6 +534,8 @@ Suite *it_sess_suite(void)
 	IT_ADD(s, sess_lease_expiry);
 	IT_ADD(s, sess_goodbye);
 	IT_ADD(s, sess_kept_after_disconnect);
+	IT_ADD(s, sess_disconnected_expires);
+	IT_ADD(s, shutdown_under_load);
 	IT_ADD(s, ns_service);
 	IT_ADD(s, admin_who_stat_show);
 	IT_ADD(s, durable_after_sigkill);
