@@ -36,6 +36,28 @@ static int check_name(const char *name, uint32_t len)
 	return 0;
 }
 
+/*
+ * May @cr add the entry @name to @dir? Checks the name, that no entry of
+ * that name exists (EEXIST, "." and ".." included) and the permission.
+ */
+static int new_entry_ok(struct xsan_store *st, MDB_txn *txn,
+			const struct xsan_cred *cr, const struct xsan_inode *dir,
+			const char *name, uint32_t len)
+{
+	struct xsan_dent d;
+	int rc;
+
+	if (dots(name, len))
+		return -EEXIST;
+	rc = check_name(name, len);
+	if (rc)
+		return rc;
+	rc = xsan_dent_get(st, txn, dir->ino, name, len, &d);
+	if (rc != -ENOENT)
+		return rc ? rc : -EEXIST;
+	return xsan_may_create(cr, dir);
+}
+
 /* The inode @fid names, or -ESTALE. */
 static int fid_get(struct xsan_store *st, MDB_txn *txn,
 		   const struct xsan_fid *fid, struct xsan_inode *in)
@@ -318,7 +340,6 @@ static int do_create(struct xsan_txn *t, const struct xsan_cred *cr,
 {
 	struct xsan_store *st = t->st;
 	struct xsan_inode *dir, *in;
-	struct xsan_dent d;
 	uint32_t type = mode & S_IFMT;
 	MDB_txn *txn;
 	int rc;
@@ -333,19 +354,7 @@ static int do_create(struct xsan_txn *t, const struct xsan_cred *cr,
 	rc = dir_get(st, txn, cr, dirfid, dir);
 	if (rc)
 		goto out;
-	if (dots(name, len)) {
-		rc = -EEXIST;
-		goto out;
-	}
-	rc = check_name(name, len);
-	if (rc)
-		goto out;
-	rc = xsan_dent_get(st, txn, dir->ino, name, len, &d);
-	if (rc != -ENOENT) {
-		rc = rc ? rc : -EEXIST;
-		goto out;
-	}
-	rc = xsan_may_create(cr, dir);
+	rc = new_entry_ok(st, txn, cr, dir, name, len);
 	if (rc)
 		goto out;
 	if ((type == S_IFCHR || type == S_IFBLK) &&
@@ -476,7 +485,6 @@ int xsan_ns_link(struct xsan_txn *t, const struct xsan_cred *cr,
 {
 	struct xsan_store *st = t->st;
 	struct xsan_inode *dir, *in;
-	struct xsan_dent d;
 	MDB_txn *txn;
 	int rc;
 
@@ -492,19 +500,7 @@ int xsan_ns_link(struct xsan_txn *t, const struct xsan_cred *cr,
 		rc = dir_get(st, txn, cr, dirfid, dir);
 	if (rc)
 		goto out;
-	if (dots(name, len)) {
-		rc = -EEXIST;
-		goto out;
-	}
-	rc = check_name(name, len);
-	if (rc)
-		goto out;
-	rc = xsan_dent_get(st, txn, dir->ino, name, len, &d);
-	if (rc != -ENOENT) {
-		rc = rc ? rc : -EEXIST;
-		goto out;
-	}
-	rc = xsan_may_create(cr, dir);
+	rc = new_entry_ok(st, txn, cr, dir, name, len);
 	if (rc)
 		goto out;
 	if (S_ISDIR(in->mode)) {
