@@ -1016,6 +1016,25 @@ void xsan_cfg_free(struct xsan_cfg *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
+/* The first error libxml2 reports while parsing (it goes on after one). */
+struct xml_first_error {
+	int set;
+	int line;
+	char msg[256];
+};
+
+static void first_xml_error(void *ctx, xmlErrorPtr e)
+{
+	struct xml_first_error *f = ctx;
+
+	if (f->set || !e)
+		return;
+	f->set = 1;
+	f->line = e->line;
+	snprintf(f->msg, sizeof(f->msg), "%s", e->message ? e->message : "?");
+	trim(f->msg);
+}
+
 int xsan_cfg_load(const char *path, struct xsan_cfg *out, char *err, size_t errlen)
 {
 	/*
@@ -1027,6 +1046,7 @@ int xsan_cfg_load(const char *path, struct xsan_cfg *out, char *err, size_t errl
 	const int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 			 XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES;
 	struct cx c = { .path = path, .err = err, .errlen = errlen, .cfg = out };
+	struct xml_first_error first = { 0 };
 	xmlParserCtxt *ctxt;
 	xmlDoc *doc;
 	size_t len = 0;
@@ -1049,16 +1069,21 @@ int xsan_cfg_load(const char *path, struct xsan_cfg *out, char *err, size_t errl
 		xsan_seterr(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
+	/* Report the first error: later ones are often its echoes. */
+	xmlSetStructuredErrorFunc(&first, first_xml_error);
 	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, path, NULL, opts);
+	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (!doc || !ctxt->wellFormed) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
-		char msg[256] = "not well-formed XML";
 
-		if (e && e->message) {
-			snprintf(msg, sizeof(msg), "%s", e->message);
-			trim(msg);
+		if (!first.set) {
+			first.line = e ? e->line : 0;
+			snprintf(first.msg, sizeof(first.msg), "%s",
+				 e && e->message ? e->message : "not well-formed XML");
+			trim(first.msg);
 		}
-		xsan_seterr(err, errlen, "%s:%d: malformed XML: %s", path, e ? e->line : 0, msg);
+		xsan_seterr(err, errlen, "%s:%d: malformed XML: %s", path, first.line,
+			    first.msg);
 		goto out;
 	}
 	rc = parse_doc(&c, doc, buf);
@@ -1321,3 +1346,4 @@ bad:
 	free(l.buf);
 	return -1;
 }
+

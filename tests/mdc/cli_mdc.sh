@@ -1,0 +1,303 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# xsanmdc and xsanadmin as an administrator runs them: a volume made with
+# xsanlabel and mkfs.xsanfs on image files, the daemon's refusals to start
+# (each naming the file and the reason), fsports listeners, and
+# xsanadmin's commands, one-shot and interactive, and its failures.
+# Prints one line per test, "PASS: PREFIX.NAME" or "FAIL: PREFIX.NAME"
+# (why on stderr); exits 1 if any failed.
+#
+# usage: cli_mdc.sh BINDIR PREFIX
+#
+# Every daemon listens on 127.0.0.1 only, on ports the kernel picks, and is
+# stopped by its PID; every wait is bounded.
+set -uo pipefail
+
+bindir=$(cd "$1" && pwd) || exit 1
+prefix=$2
+mdc=$bindir/xsanmdc
+admin=$bindir/xsanadmin
+failed=0
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+result() {
+	if [ "$2" -eq 0 ]; then
+		echo "PASS: $prefix.$1"
+	else
+		echo "FAIL: $prefix.$1"
+		failed=1
+	fi
+}
+
+# t NAME: run the function NAME in a subshell, in its own directory.
+t() {
+	name=$1
+	mkdir "$tmp/$name"
+	(cd "$tmp/$name" && "$name")
+	result "$name" $?
+}
+
+# has WHAT TEXT NEEDLE: TEXT contains NEEDLE, or say so.
+has() {
+	grep -qF -- "$3" <<<"$2" && return 0
+	printf '  %s: %s lacks %q:\n%s\n' "$prefix.$name" "$1" "$3" "$2" >&2
+	return 1
+}
+
+# The volume every test copies: three LUN images, labelled and made.
+mkvol() {
+	local d=$tmp/vol l
+	mkdir -p "$d/config" "$d/state"
+	for l in meta0 data0 data1; do
+		truncate -s 64M "$d/$l.img"
+		echo "$l $d/$l.img"
+	done > "$d/labels"
+	cat > "$d/config/vol1.cfgx" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<configDoc xmlns="http://www.quantum.com/snfs" version="1.0">
+  <config configVersion="0" name="vol1">
+    <globals><fsBlockSize>4096</fsBlockSize></globals>
+    <diskTypes><diskType typeName="Lun" sectors="122880" sectorSize="512"/></diskTypes>
+    <stripeGroups>
+      <stripeGroup index="0" name="MetaFiles" stripeBreadth="65536" metadata="true" journal="true" userdata="false">
+        <disk index="0" diskLabel="meta0" diskType="Lun"/>
+      </stripeGroup>
+      <stripeGroup index="1" name="DataFiles" stripeBreadth="262144" metadata="false" journal="false" userdata="true">
+        <disk index="0" diskLabel="data0" diskType="Lun"/>
+        <disk index="1" diskLabel="data1" diskType="Lun"/>
+      </stripeGroup>
+    </stripeGroups>
+  </config>
+</configDoc>
+XML
+	echo "cli-mdc-test-secret-0123456789" > "$d/config/vol1.auth_secret"
+	chmod 600 "$d/config/vol1.auth_secret"
+	"$bindir/mkfs.xsanfs" -l "$d/labels" -S "$d/state" -d "$d/meta0.img" \
+		-d "$d/data0.img" -d "$d/data1.img" "$d/config/vol1.cfgx" > "$d/mkfs.out" 2>&1 ||
+		{ cat "$d/mkfs.out" >&2; return 1; }
+}
+
+# A private copy of the volume's config and state in the current directory.
+copyvol() {
+	cp -a "$tmp/vol/config" "$tmp/vol/state" .
+}
+
+# start [ARGS...]: start xsanmdc on ./config and ./state; sets pid, sport,
+# nsport. Fails if it does not listen within 10 s.
+start() {
+	local i
+	"$mdc" -c config -S state -b 127.0.0.1 -p 0 -n 0 "$@" 2> mdc.log &
+	pid=$!
+	echo "$pid" >> "$tmp/pids"
+	for i in $(seq 200); do
+		if grep -q 'name service port' mdc.log; then
+			sport=$(sed -n 's/.*sessions port \([0-9]*\),.*/\1/p' mdc.log)
+			nsport=$(sed -n 's/.*name service port \([0-9]*\).*/\1/p' mdc.log)
+			return 0
+		fi
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "  $prefix.$name: xsanmdc did not start:" >&2
+	cat mdc.log >&2
+	return 1
+}
+
+# stop: SIGTERM; xsanmdc must exit 0 within 10 s.
+stop() {
+	local i
+	kill -TERM "$pid"
+	for i in $(seq 200); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid"
+		echo "  $prefix.$name: xsanmdc ignored SIGTERM for 10 s" >&2
+		return 1
+	fi
+	wait "$pid"
+	local rc=$?
+	[ "$rc" -eq 0 ] || { echo "  $prefix.$name: xsanmdc exited $rc" >&2; return 1; }
+}
+
+# must_fail WANT-RC NEEDLE ARGS...: xsanmdc exits WANT-RC within 10 s and
+# its stderr holds NEEDLE.
+must_fail() {
+	local want=$1 needle=$2 rc
+	shift 2
+	timeout 10 "$mdc" "$@" > /dev/null 2> err.log
+	rc=$?
+	[ "$rc" -eq "$want" ] || { echo "  $prefix.$name: exit $rc, want $want:" >&2; cat err.log >&2; return 1; }
+	has "stderr" "$(cat err.log)" "$needle"
+}
+
+mdc_usage() {
+	must_fail 2 "-c CONFIG_DIR is required" &&
+	must_fail 2 "-p 70000: not a port number (0-65535)" -c . -p 70000 &&
+	must_fail 2 "-l 0: not a number of seconds (1-3600)" -c . -l 0 &&
+	must_fail 2 "unknown option -x" -c . -x &&
+	must_fail 2 "-c needs an argument" -c &&
+	must_fail 2 "unexpected argument 'extra'" -c . extra
+}
+
+mdc_no_volume() {
+	mkdir config
+	must_fail 1 "config: no VOLUME.cfgx file: nothing to serve" -c config -p 0 -n 0 -b 127.0.0.1
+}
+
+mdc_malformed_cfgx() {
+	copyvol
+	printf '<?xml version="1.0"?>\n<configDoc>\n  <config name="vol1">\n</configDoc>\n' \
+		> config/vol1.cfgx
+	must_fail 1 "config/vol1.cfgx:4:" -c config -S state -p 0 -n 0 -b 127.0.0.1
+}
+
+mdc_unknown_key_warns() {
+	copyvol
+	sed -i 's|<globals>|<globals><frobnicate>yes</frobnicate>|' config/vol1.cfgx
+	start && has "log" "$(cat mdc.log)" "config/vol1.cfgx:4: unknown setting 'frobnicate' ignored" &&
+	has "log" "$(cat mdc.log)" "serving volume vol1" && stop
+}
+
+mdc_secret_refused() {
+	copyvol
+	chmod 644 config/vol1.auth_secret
+	must_fail 1 "config/vol1.auth_secret: readable or writable by group or others (mode 0644); chmod 600 it" \
+		-c config -S state -p 0 -n 0 -b 127.0.0.1 &&
+	rm config/vol1.auth_secret &&
+	must_fail 1 "config/vol1.auth_secret: No such file or directory" \
+		-c config -S state -p 0 -n 0 -b 127.0.0.1
+}
+
+mdc_no_metadata() {
+	copyvol
+	rm -rf state/vol1
+	must_fail 1 "volume vol1:" -c config -S state -p 0 -n 0 -b 127.0.0.1 &&
+	has "stderr" "$(cat err.log)" "(made by mkfs.xsanfs?)"
+}
+
+mdc_port_taken() {
+	copyvol
+	start || return 1
+	must_fail 1 "port $sport on 127.0.0.1: Address already in use" \
+		-c config -S state -p "$sport" -n 0 -b 127.0.0.1 &&
+	stop
+}
+
+mdc_fsports() {
+	copyvol
+	local base=$(( 20000 + RANDOM % 20000 )) p
+	printf 'MinPort %d\nMaxPort %d\n' "$base" $((base + 50)) > config/fsports
+	start || return 1
+	p=$(sed -n 's/.*serving volume vol1 .* on port \([0-9]*\),.*/\1/p' mdc.log)
+	if [ -z "$p" ] || [ "$p" -lt "$base" ] || [ "$p" -gt $((base + 50)) ]; then
+		echo "  $prefix.$name: volume port '$p' not in $base-$((base + 50))" >&2
+		cat mdc.log >&2
+		stop
+		return 1
+	fi
+	# The name service reports it, and xsanadmin logs in through it.
+	out=$("$admin" -H 127.0.0.1 -n "$nsport" -c config -e select -e stat 2>&1) || {
+		echo "$out" >&2; stop; return 1; }
+	has "select" "$out" "vol1 located on 127.0.0.1:$p" &&
+	has "stat" "$out" "Disk Devices      :    3" &&
+	has "log" "$(cat mdc.log)" "127.0.0.1" && stop
+}
+
+admin_oneshot() {
+	copyvol
+	start || return 1
+	out=$("$admin" -H 127.0.0.1 -n "$nsport" -c config -e select -e stat -e show -e who 2>&1)
+	rc=$?
+	stop || return 1
+	[ "$rc" -eq 0 ] || { echo "  exit $rc: $out" >&2; return 1; }
+	has "output" "$out" " 1> vol1 located on 127.0.0.1:$sport uuid " &&
+	has "output" "$out" "Select FSM \"vol1\"" &&
+	has "output" "$out" "Fs Block Size     :    4K" &&
+	has "output" "$out" "Stripe Groups     :    2" &&
+	has "output" "$out" "Inodes In Use     :    1" &&
+	has "output" "$out" "Fs Blocks         :    30208 (118.00 MB)" &&
+	has "output" "$out" "Fs Blocks Free    :    30208 (118.00 MB) (100%)" &&
+	has "output" "$out" "Stripe Group 0 [MetaFiles]  Status:Up,MetaData,Journal" &&
+	has "output" "$out" "Stripe Group 1 [DataFiles]  Status:Up,UserData" &&
+	has "output" "$out" "Total Blocks:30208  Free:30208  (100%)  Stripe Breadth:262144 bytes" &&
+	has "output" "$out" "Stripe 1 [data1]  Sectors:122880  SectorSize:512" &&
+	has "output" "$out" "vol1 Clients" &&
+	has "output" "$out" "$(hostname | cut -c1-20)"
+}
+
+admin_interactive() {
+	copyvol
+	start || return 1
+	out=$(printf 'help\nselect vol1\nstat\nbogus\nquit\nstat\n' |
+	      "$admin" -H 127.0.0.1 -n "$nsport" -c config 2>&1)
+	rc=$?
+	stop || return 1
+	# "bogus" fails the run; "quit" ends it before the last stat.
+	[ "$rc" -eq 1 ] || { echo "  exit $rc, want 1: $out" >&2; return 1; }
+	has "output" "$out" "select VOLUME   select a volume" &&
+	has "output" "$out" "Active Connections:    1" &&
+	has "output" "$out" "xsanadmin: unknown command 'bogus'; try 'help'" &&
+	[ "$(grep -c 'Active Connections' <<<"$out")" -eq 1 ]
+}
+
+admin_wrong_secret() {
+	copyvol
+	start || return 1
+	mkdir other
+	echo "a-different-secret-for-this-host" > other/vol1.auth_secret
+	chmod 600 other/vol1.auth_secret
+	out=$("$admin" -H 127.0.0.1 -n "$nsport" -c other -e stat 2>&1)
+	rc=$?
+	sleep 0.3
+	stop || return 1
+	[ "$rc" -eq 1 ] || { echo "  exit $rc, want 1" >&2; return 1; }
+	has "output" "$out" "authentication failed" &&
+	has "log" "$(cat mdc.log)" "after HELLO without authenticating" &&
+	! grep -q "a-different-secret\|cli-mdc-test-secret" mdc.log
+}
+
+admin_failures() {
+	copyvol
+	start || return 1
+	out=$("$admin" -H 127.0.0.1 -n "$nsport" -c config -F nosuch -e stat 2>&1)
+	rc1=$?
+	out2=$("$admin" -H 127.0.0.1 -n "$nsport" -c config -e bogus 2>&1)
+	rc2=$?
+	out3=$("$admin" -H 127.0.0.1 -n "$nsport" -c config -e 'select bad/name' 2>&1)
+	rc3=$?
+	stop || return 1
+	# Nothing listens there any more.
+	out4=$("$admin" -H 127.0.0.1 -n "$nsport" -c config -e select 2>&1)
+	rc4=$?
+	out5=$("$admin" -n 0 2>&1)
+	rc5=$?
+	[ "$rc1$rc2$rc3$rc4$rc5" = 11112 ] || { echo "  exits $rc1$rc2$rc3$rc4$rc5, want 11112" >&2; return 1; }
+	has "unknown volume" "$out" "xsanadmin: no volume 'nosuch' at 127.0.0.1 port $nsport" &&
+	has "bad command" "$out2" "xsanadmin: unknown command 'bogus'; try 'help'" &&
+	has "bad name" "$out3" "xsanadmin: 'bad/name' is not a volume name" &&
+	has "no MDC" "$out4" "xsanadmin: name service at 127.0.0.1 port $nsport: 127.0.0.1 port $nsport: Connection refused" &&
+	has "usage" "$out5" "-n 0: not a port number (1-65535)"
+}
+
+if ! mkvol; then
+	echo "FAIL: $prefix.cli_mkvol"
+	exit 1
+fi
+: > "$tmp/pids"
+for test in mdc_usage mdc_no_volume mdc_malformed_cfgx mdc_unknown_key_warns \
+	    mdc_secret_refused mdc_no_metadata mdc_port_taken mdc_fsports \
+	    admin_oneshot admin_interactive admin_wrong_secret admin_failures; do
+	t "$test"
+done
+# Any daemon a failed test left behind is stopped by its PID.
+while read -r p; do pids+=("$p"); done < "$tmp/pids"
+exit $failed
