@@ -175,10 +175,25 @@ static int xsan_report_mdc(struct fs_context *fc, int err,
 	switch (err) {
 	case 0:
 		errorfc(fc,
-			"volume %s: metadata controller %pISpc answered (protocol version %u), %s",
-			fc->source, (struct sockaddr *)&ctx->mdc, res->version,
-			"but this client cannot authenticate yet (not implemented in this version)");
+			"volume %s: authenticated to metadata controller %pISpc (session %016llx), %s",
+			fc->source, (struct sockaddr *)&ctx->mdc, res->session,
+			"but this client cannot mount volumes yet (not implemented in this version)");
 		return -EOPNOTSUPP;
+	case -ENOKEY:
+		errorfc(fc,
+			"volume %s: no secret for it in the keyring: put it in /etc/xsanfs/%s.auth_secret (mode 0600) for mount.xsanfs to load",
+			fc->source, fc->source);
+		return -ENOKEY;
+	case -EMSGSIZE:
+		errorfc(fc, "volume %s: the secret in the keyring is not %d to %d bytes",
+			fc->source, XSAN_SECRET_MIN, XSAN_SECRET_MAX);
+		return -EINVAL;
+	case -EKEYREJECTED:
+		errorfc(fc, "volume %s: authentication failed: metadata controller %pISpc %s",
+			fc->source, (struct sockaddr *)&ctx->mdc,
+			res->mdc_proof_bad ? "does not know this host's secret for the volume" :
+					     "refused this host's secret for the volume");
+		return -EACCES;
 	case -ENOENT:
 		xsan_mdc_err(fc, "does not serve a volume of that name");
 		break;

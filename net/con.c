@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Connection to the metadata controller. For now this is the probe that
- * mount runs: connect, send HELLO, and read what the MDC answers, all
- * within one deadline, so that mount can say "unknown volume", "protocol
- * version mismatch" or "not an xsanfs MDC" in a sentence. The full
- * messenger (authentication, xid-matched requests, heartbeats, reconnect,
- * callbacks on a workqueue) replaces it with the session protocol.
+ * mount runs: connect, HELLO, check the MDC's proof of the volume secret,
+ * AUTH with ours, GOODBYE, all within one deadline, so that mount can say
+ * "unknown volume", "protocol version mismatch", "not an xsanfs MDC" or
+ * "authentication failed" in a sentence. The full messenger (xid-matched
+ * requests, heartbeats, reconnect, callbacks on a workqueue) replaces it
+ * with the session protocol.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <crypto/algapi.h>
 #include <linux/in.h>
 #include <linux/jiffies.h>
 #include <linux/in6.h>
@@ -24,13 +26,18 @@
 #include "fs/xsan.h"
 #include "xsanfs/msg.h"
 
-/* A HELLO reply is 2 + 32 + 32 bytes; anything much bigger is not one. */
+/* HELLO and AUTH replies are 66 and 32 bytes; much bigger is not one. */
 #define XSAN_PROBE_PAYLOAD_MAX	256u
 
 /* What the probe sends and receives; too big for the stack together. */
 struct xsan_probe_buf {
 	struct xsan_req req;
 	struct xsan_rep rep;
+	struct xsan_secret secret;
+	u8 uuid[XSAN_UUID_SIZE];
+	u8 cnonce[XSAN_NONCE_SIZE];
+	u8 mnonce[XSAN_NONCE_SIZE];
+	u8 proof[XSAN_PROOF_SIZE];
 	u8 out[XSAN_HDR_SIZE + 512];
 	u8 in[XSAN_HDR_SIZE + XSAN_PROBE_PAYLOAD_MAX];
 };
@@ -100,27 +107,17 @@ static int xsan_recv_all(struct socket *sock, u8 *buf, size_t have,
 	return 0;
 }
 
-/* Encode and seal HELLO for @volume into @b->out; returns the length. */
-static int xsan_probe_hello(struct xsan_probe_buf *b, const char *volume)
+/* Encode @b->req as request @xid and seal it into @b->out; the length. */
+static int xsan_probe_seal(struct xsan_probe_buf *b, u64 xid)
 {
-	struct xsan_req *r = &b->req;
 	struct xsan_hdr h = { .version = XSAN_PROTO_MAX,
-			      .opcode = XSAN_OP_HELLO, .xid = 1 };
+			      .opcode = b->req.op, .xid = xid };
 	struct xsan_put w;
 	int err;
 
-	r->op = XSAN_OP_HELLO;
-	r->ver_min = XSAN_PROTO_MIN;
-	r->ver_max = XSAN_PROTO_MAX;
-	get_random_bytes(r->uuid, sizeof(r->uuid));
-	get_random_bytes(r->nonce, sizeof(r->nonce));
-	r->name = volume;
-	r->namelen = strlen(volume);
-	r->name2 = utsname()->nodename;
-	r->name2len = strnlen(r->name2, __NEW_UTS_LEN);
 	xsan_put_init(&w, b->out + XSAN_HDR_SIZE,
 		      sizeof(b->out) - XSAN_HDR_SIZE);
-	err = xsan_req_encode(&w, r);
+	err = xsan_req_encode(&w, &b->req);
 	if (err)
 		return err;
 	h.len = w.len;
@@ -128,9 +125,30 @@ static int xsan_probe_hello(struct xsan_probe_buf *b, const char *volume)
 	return XSAN_HDR_SIZE + w.len;
 }
 
-/* Read the HELLO reply and turn it into the probe's result. */
+/* HELLO for @volume, with a fresh client uuid and nonce kept in @b. */
+static int xsan_probe_hello(struct xsan_probe_buf *b, const char *volume)
+{
+	struct xsan_req *r = &b->req;
+
+	get_random_bytes(b->uuid, sizeof(b->uuid));
+	get_random_bytes(b->cnonce, sizeof(b->cnonce));
+	memset(r, 0, sizeof(*r));
+	r->op = XSAN_OP_HELLO;
+	r->ver_min = XSAN_PROTO_MIN;
+	r->ver_max = XSAN_PROTO_MAX;
+	memcpy(r->uuid, b->uuid, sizeof(r->uuid));
+	memcpy(r->nonce, b->cnonce, sizeof(r->nonce));
+	r->name = volume;
+	r->namelen = strlen(volume);
+	r->name2 = utsname()->nodename;
+	r->name2len = strnlen(r->name2, __NEW_UTS_LEN);
+	return xsan_probe_seal(b, 1);
+}
+
+/* Read the reply to request @op @xid and turn it into a result. */
 static int xsan_probe_reply(struct socket *sock, struct xsan_probe_buf *b,
-			    unsigned long deadline, struct xsan_probe *res)
+			    u16 op, u64 xid, unsigned long deadline,
+			    struct xsan_probe *res)
 {
 	struct xsan_hdr h;
 	int err;
@@ -140,7 +158,7 @@ static int xsan_probe_reply(struct socket *sock, struct xsan_probe_buf *b,
 		return err;
 	if (xsan_hdr_decode(b->in, XSAN_HDR_SIZE, &h) ||
 	    h.len > XSAN_PROBE_PAYLOAD_MAX || h.flags != XSAN_F_REPLY ||
-	    h.opcode != XSAN_OP_HELLO || h.xid != 1)
+	    h.opcode != op || h.xid != xid)
 		return -EPROTO;
 	err = xsan_recv_all(sock, b->in, XSAN_HDR_SIZE, XSAN_HDR_SIZE + h.len,
 			    deadline);
@@ -151,13 +169,13 @@ static int xsan_probe_reply(struct socket *sock, struct xsan_probe_buf *b,
 
 	switch (h.status) {
 	case 0:
-		if (xsan_rep_decode(XSAN_OP_HELLO, b->in + XSAN_HDR_SIZE, h.len,
-				    &b->rep))
+		if (xsan_rep_decode(op, b->in + XSAN_HDR_SIZE, h.len, &b->rep))
 			return -EPROTO;
-		res->version = b->rep.version;
 		return 0;
 	case ENOENT:
-		return -ENOENT;
+		return op == XSAN_OP_HELLO ? -ENOENT : -EREMOTEIO;
+	case EACCES:
+		return op == XSAN_OP_AUTH ? -EKEYREJECTED : -EREMOTEIO;
 	case EPROTONOSUPPORT:
 		if (xsan_get_vrange(b->in + XSAN_HDR_SIZE, h.len, &res->vmin,
 				    &res->vmax))
@@ -169,6 +187,62 @@ static int xsan_probe_reply(struct socket *sock, struct xsan_probe_buf *b,
 	}
 }
 
+/* One request of the probe: send @b->req as @xid, read its reply. */
+static int xsan_probe_call(struct socket *sock, struct xsan_probe_buf *b,
+			   u64 xid, unsigned long deadline,
+			   struct xsan_probe *res)
+{
+	int len = xsan_probe_seal(b, xid);
+	int err;
+
+	if (len < 0)
+		return len;
+	err = xsan_send_all(sock, b->out, len, deadline);
+	if (err)
+		return err == -EPIPE ? -ECONNRESET : err;
+	return xsan_probe_reply(sock, b, b->req.op, xid, deadline, res);
+}
+
+/* After HELLO: check the MDC's proof, send ours, and end the session
+ * again with GOODBYE (the mount goes no further in this version).
+ */
+static int xsan_probe_auth(struct socket *sock, struct xsan_probe_buf *b,
+			   const char *volume, unsigned long deadline,
+			   struct xsan_probe *res)
+{
+	int err;
+
+	memcpy(b->mnonce, b->rep.nonce, sizeof(b->mnonce));
+	err = xsan_secret_get(volume, &b->secret);
+	if (err)
+		return err;
+	err = xsan_auth_proof(&b->secret, XSAN_AUTH_MDC_LABEL, volume, b->uuid,
+			      b->cnonce, b->mnonce, b->proof);
+	if (err)
+		return err;
+	if (crypto_memneq(b->proof, b->rep.proof, XSAN_PROOF_SIZE)) {
+		res->mdc_proof_bad = true;
+		return -EKEYREJECTED;
+	}
+	memset(&b->req, 0, sizeof(b->req));
+	b->req.op = XSAN_OP_AUTH;
+	err = xsan_auth_proof(&b->secret, XSAN_AUTH_CLIENT_LABEL, volume,
+			      b->uuid, b->mnonce, b->cnonce, b->req.proof);
+	if (err)
+		return err;
+	err = xsan_probe_call(sock, b, 2, deadline, res);
+	if (err)
+		return err;
+	res->session = b->rep.session;
+	res->lease_ms = b->rep.lease_ms;
+
+	/* Leave cleanly; if the goodbye fails, the lease ends the session. */
+	memset(&b->req, 0, sizeof(b->req));
+	b->req.op = XSAN_OP_GOODBYE;
+	xsan_probe_call(sock, b, 3, deadline, res);
+	return 0;
+}
+
 /**
  * xsan_con_probe() - connect to an MDC, say HELLO, read its answer
  * @net: network namespace of the mount
@@ -178,9 +252,11 @@ static int xsan_probe_reply(struct socket *sock, struct xsan_probe_buf *b,
  * @res: details of the answer
  *
  * Context: process context, may sleep; a signal interrupts the wait.
- * Return: 0 if the MDC accepted HELLO (@res->version; authentication is
- * not implemented in this client yet), -ENOENT if it serves no such
- * volume, -EPROTONOSUPPORT if it shares no protocol version with us
+ * Return: 0 if the MDC accepted HELLO (@res->version) and, both proofs
+ * right, AUTH (@res->session, @res->lease_ms; the session is ended again
+ * at once), -ENOENT if it serves no such volume, -ENOKEY if the caller's
+ * keyrings hold no secret for @volume, -EKEYREJECTED if a proof was wrong
+ * (@res->mdc_proof_bad says whose), -EPROTONOSUPPORT if it shares no protocol version with us
  * (@res->vmin, @res->vmax), -EREMOTEIO for another refusal
  * (@res->status), -EPROTO if what it sent is not the xsanfs protocol,
  * -ECONNRESET if it closed the connection first, -ETIMEDOUT if all this
@@ -223,9 +299,14 @@ int xsan_con_probe(struct net *net, const struct sockaddr_storage *addr,
 	if (err == -EPIPE)
 		err = -ECONNRESET;
 	if (!err)
-		err = xsan_probe_reply(sock, b, deadline, res);
+		err = xsan_probe_reply(sock, b, XSAN_OP_HELLO, 1, deadline, res);
+	if (!err) {
+		res->version = b->rep.version;
+		err = xsan_probe_auth(sock, b, volume, deadline, res);
+	}
 	sock_release(sock);
 out_free:
+	memzero_explicit(&b->secret, sizeof(b->secret));
 	kfree(b);
 	return err;
 }

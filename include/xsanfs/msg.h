@@ -30,6 +30,12 @@ typedef __s64 s64;
 #define XSAN_HOST_MAX		255	/* host names, peer addresses */
 #define XSAN_REP_ATTRS		4	/* attributes a reply can carry */
 
+/* The volume secret and the labels of the two HMAC proofs. */
+#define XSAN_SECRET_MIN		16	/* bytes; shorter is refused */
+#define XSAN_SECRET_MAX		1024
+#define XSAN_AUTH_MDC_LABEL	"xsanfs-mdc-v1"
+#define XSAN_AUTH_CLIENT_LABEL	"xsanfs-client-v1"
+
 /* struct xsan_cred.caps: the capabilities the client holds for the op. */
 #define XSAN_CAP_CHOWN		0x01u
 #define XSAN_CAP_DAC_OVERRIDE	0x02u

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Against the real xsanmdc on the host (the bed made volume vol1 on the
 # shared LUN images with xsanlabel/mkfs.xsanfs): both guests see the labels
-# mkfs wrote, and the kernel's HELLO, encoded by the same net/msg.c the MDC
-# decodes, gets the answers the mount sentences name. The volume secret is
-# in the guest for the day the client authenticates.
+# mkfs wrote; the kernel's HELLO and AUTH, encoded by the same net/msg.c
+# the MDC decodes, with the secret mount.xsanfs put in the keyring, open a
+# session; a wrong, unsafe or missing secret, and an unknown volume, get
+# the sentences mount prints.
 set -euo pipefail
 . /bed/lib.sh
 
@@ -36,12 +37,35 @@ mnt_msg() {
 	grep -Eq "$want" <<<"$out" || fail "mount $* printed '$out', expected /$want/"
 }
 
-# The MDC serves vol1 and answers HELLO; this client stops before AUTH.
-mnt_msg 'volume vol1: metadata controller 10\.0\.2\.100:60766 answered \(protocol version 1\), but this client cannot authenticate' \
+# The secret the bed put in /etc/xsanfs: both proofs check out, the MDC
+# opens a session (and this client, which cannot mount yet, ends it).
+mnt_msg 'volume vol1: authenticated to metadata controller 10\.0\.2\.100:60766 \(session [0-9a-f]{16}\), but this client cannot mount volumes yet' \
 	-o mdc=10.0.2.100 vol1 /mnt/x
+# The key lived in mount.xsanfs's process keyring only.
+grep -q 'xsanfs:' /proc/keys && fail "an xsanfs key outlived the mount: $(grep xsanfs: /proc/keys)"
+secret=$(cat /etc/xsanfs/vol1.auth_secret)
+if [ "$BED_GUEST" = a ]; then
+	# A different secret: the MDC's proof does not match ours.
+	mv /etc/xsanfs/vol1.auth_secret /tmp/vol1.auth_secret
+	echo "not-the-volume-secret-at-all" > /etc/xsanfs/vol1.auth_secret
+	chmod 600 /etc/xsanfs/vol1.auth_secret
+	mnt_msg 'volume vol1: authentication failed: metadata controller 10\.0\.2\.100:60766 does not know this host.s secret for the volume' \
+		-o mdc=10.0.2.100 vol1 /mnt/x
+	# Readable by others: refused before anything is sent.
+	chmod 644 /etc/xsanfs/vol1.auth_secret
+	mnt_msg 'vol1\.auth_secret: readable or writable by group or others \(mode 0644\); chmod 600 it' \
+		-o mdc=10.0.2.100 vol1 /mnt/x
+	# No secret at all: the kernel says where it belongs.
+	rm /etc/xsanfs/vol1.auth_secret
+	mnt_msg 'volume vol1: no secret for it in the keyring: put it in /etc/xsanfs/vol1\.auth_secret' \
+		-o mdc=10.0.2.100 vol1 /mnt/x
+	mv /tmp/vol1.auth_secret /etc/xsanfs/vol1.auth_secret
+fi
 # A volume the MDC does not serve.
 mnt_msg 'volume other: metadata controller 10\.0\.2\.100:60766 does not serve a volume of that name' \
 	-o mdc=10.0.2.100 other /mnt/x
+# The secret never reaches the kernel log.
+dmesg | grep -qF "$secret" && fail "the volume secret is in the kernel log"
 bed_barrier mounted
 rmmod xsanfs
 echo "mount-mdc: ok"

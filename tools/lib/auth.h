@@ -13,12 +13,6 @@
 
 #include "xsanfs/msg.h"
 
-#define XSAN_SECRET_MIN		16	/* bytes; shorter is refused */
-#define XSAN_SECRET_MAX		1024
-
-#define XSAN_AUTH_MDC_LABEL	"xsanfs-mdc-v1"
-#define XSAN_AUTH_CLIENT_LABEL	"xsanfs-client-v1"
-
 struct xsan_secret {
 	uint8_t key[XSAN_SECRET_MAX];
 	size_t len;

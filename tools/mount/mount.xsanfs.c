@@ -25,6 +25,7 @@
 #include "args.h"
 #include "mdc.h"
 #include "mount_api.h"
+#include "secret.h"
 #include "options.h"
 
 /* mount(8)'s exit codes. */
@@ -162,6 +163,11 @@ int main(int argc, char *argv[])
 		goto out;
 	if (args.ns && !args.fake && xmount_enter_ns(args.ns))
 		goto out;
+	if (!args.fake && xmount_load_secret(XMOUNT_SECRET_DIR, args.spec, err,
+					     sizeof(err))) {
+		fprintf(stderr, XMOUNT_PROG ": %s\n", err);
+		goto out;
+	}
 
 	req = (struct xmount_req) {
 		.spec = args.spec,
