@@ -92,9 +92,10 @@ for g in a b; do
 done
 cat <<'TXT'
 
-What is not there yet (see `issues`): the kernel client authenticates and
-opens no session yet, so the mount stops after the MDC's answer to HELLO, as
-the sentence above says. Allocation, tokens and the data path follow. When
+What is not there yet (see `issues`): the kernel client authenticates (the
+secret went from /etc/xsanfs into the keyring, HMAC proofs both ways) and
+opens a session, then stops, as the sentence above says: the namespace in
+the kernel comes next. Allocation, tokens and the data path follow. When
 they land, this demo mounts the volume on both guests and writes a file on
 one that the other reads.
 TXT
