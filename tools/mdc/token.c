@@ -26,6 +26,10 @@
 #include "token.h"
 
 #define MDC_TOK_HASH	1024u
+/* Parked TOKEN_GETs of one session on one inode: a kernel client has one
+ * or two; more is a flood that would otherwise grow without bound.
+ */
+#define MDC_TOK_PARKED_MAX	64u
 
 struct mdc_hold {
 	struct mdc_session *s;
@@ -294,7 +298,9 @@ static bool grantable(struct mdc_tokens *t, struct mdc_tnode *n,
 	return ok;
 }
 
-/* Grant and answer; false if the reply could not be made (nothing held). */
+/* Grant @wanted to @s and answer; if the inode is gone, answer the error
+ * and grant nothing.
+ */
 static void grant(struct mdc_tokens *t, struct mdc_tnode *n,
 		  struct mdc_session *s, struct mdc_conn *c,
 		  const struct xsan_hdr *hdr, uint32_t wanted)
@@ -367,6 +373,7 @@ static void do_token_get(struct mdc_tokens *t, struct mdc_conn *c,
 	struct xsan_attr a;
 	struct mdc_tnode *n;
 	struct mdc_twait *w, **pp;
+	unsigned int parked;
 	uint32_t need;
 	int err;
 
@@ -392,12 +399,16 @@ static void do_token_get(struct mdc_tokens *t, struct mdc_conn *c,
 		node_put(t, n);
 		return;
 	}
-	w = calloc(1, sizeof(*w));
+	parked = 0;
+	for (w = n->waits; w; w = w->next)
+		parked += w->s == s;
+	w = parked < MDC_TOK_PARKED_MAX ? calloc(1, sizeof(*w)) : NULL;
 	if (!w) {
 		reply_err(t->m, c, h, ENOMEM);
 		node_put(t, n);
 		return;
 	}
+	/* Parked, not queued: c->queued counts the LMDB batch only. */
 	w->conn = c;
 	c->refs++;
 	w->s = s;
