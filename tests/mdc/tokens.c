@@ -301,6 +301,37 @@ START_TEST(tok_dio_vs_cached)
 }
 END_TEST
 
+START_TEST(tok_upgrade_fifo)
+{
+	struct xsan_rep rep;
+	struct xsan_cb b, c;
+	struct tk t;
+	uint64_t xa, xc;
+
+	tk_begin(&t, 3, 20, 10);
+	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DATA_RD, 0, NULL), 0);
+	ck_assert_int_eq(tget(&t.c[1], &t.f, XSAN_TOK_DATA_RD, 0, NULL), 0);
+	/* A upgrades: only B is asked; A keeps its DATA_RD meanwhile. */
+	xa = tget_send(&t.c[0], &t.f, XSAN_TOK_DATA_WR);
+	b = want_cb(&t.c[1], XSAN_OP_REVOKE, 5000);
+	ck_assert_uint_eq(b.r.tok.types, XSAN_TOK_DATA_RD);
+	/* C's read queues behind A's write, though only A's write would
+	 * stop it: first come, first served.
+	 */
+	xc = tget_send(&t.c[2], &t.f, XSAN_TOK_DATA_RD);
+	ck_assert(!readable(&t.c[2], 300));
+	ck_assert_int_eq(tput(&t.c[1], &t.f, XSAN_TOK_DATA_RD, b.r.tok.revoke), 0);
+	ck_assert_int_eq(reply_of(&t.c[0], xa, &rep), 0);
+	ck_assert_uint_eq(rep.tok.granted, XSAN_TOK_DATA_WR);
+	/* At once A is asked for its write token (not its read one) for C. */
+	c = want_cb(&t.c[0], XSAN_OP_REVOKE, 5000);
+	ck_assert_uint_eq(c.r.tok.types, XSAN_TOK_DATA_WR);
+	ck_assert_int_eq(tput(&t.c[0], &t.f, 0, c.r.tok.revoke), 0);
+	ck_assert_int_eq(reply_of(&t.c[2], xc, &rep), 0);
+	tk_end(&t);
+}
+END_TEST
+
 /*
  * Heartbeat every client every 250 ms (as a kernel client's lease timer
  * does) until @wc has the reply to @xid. A client whose connection the
@@ -622,6 +653,7 @@ int main(int argc, char *argv[])
 	ADD(s, tok_shared_coexist);
 	ADD(s, tok_revoke_ack_grant);
 	ADD(s, tok_dio_vs_cached);
+	ADD(s, tok_upgrade_fifo);
 	ADD(s, tok_evict_silent_holder);
 	ADD(s, tok_session_end_releases);
 	ADD(s, tok_stale_fid);
