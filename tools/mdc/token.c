@@ -725,6 +725,8 @@ void mdc_tok_tick(struct mdc *m)
 		for (i = 0; i < MDC_TOK_HASH; i++) {
 			for (n = t->hash[i]; n; n = next) {
 				next = n->next;
+				if (!n->waits)
+					continue;
 				for (wp = &n->waits; (w = *wp);) {
 					if (w->conn->dead) {
 						*wp = w->next;
