@@ -38,11 +38,14 @@ mdc: tools
 	$(MAKE) -C tests/mdc run
 
 # Load generator against a live xsanmdc (figures, not a test; not part of
-# `make check`). BENCH_SECONDS, BENCH_CLIENTS, BENCH_WINDOW: see bench.c.
+# `make check`). BENCH_SECONDS, BENCH_CLIENTS, BENCH_WINDOW: see bench.c;
+# BENCH_TOKEN_CLIENTS: see bench_tokens.c (revoke round trips).
 bench-mdc: tools
-	$(MAKE) -C tests/mdc build/bench
+	$(MAKE) -C tests/mdc build/bench build/bench_tokens
 	cd tests/mdc && BENCH_COMMIT=$$(git describe --always --dirty 2>/dev/null) \
 		XSANMDC=../../tools/bin/xsanmdc build/bench
+	cd tests/mdc && BENCH_COMMIT=$$(git describe --always --dirty 2>/dev/null) \
+		XSANMDC=../../tools/bin/xsanmdc build/bench_tokens
 
 # FUZZ_SECONDS=N per target (default 60)
 fuzz: deps

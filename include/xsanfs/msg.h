@@ -205,6 +205,93 @@ struct xsan_dirent {
 	u32 namelen;
 };
 
+/*
+ * ---- Tokens and cluster-wide locks (net/msg_token.c) ----
+ * Documentation/tokens.rst has the conflict matrix and the sequences,
+ * Documentation/protocol.rst the layouts.
+ */
+
+/* Token types, a bit each: struct xsan_token_args.types. */
+#define XSAN_TOK_ATTR_RD	0x01u	/* cache attributes (shared) */
+#define XSAN_TOK_ATTR_WR	0x02u	/* change attributes locally (excl.) */
+#define XSAN_TOK_DIR		0x04u	/* cache directory contents (shared) */
+#define XSAN_TOK_DATA_RD	0x08u	/* cache file data for reading (shared) */
+#define XSAN_TOK_DATA_WR	0x10u	/* cache dirty data (exclusive) */
+#define XSAN_TOK_DIO		0x20u	/* direct I/O (shared among DIO only) */
+#define XSAN_TOK_ALL		0x3fu
+
+/* TOKEN_GET flags */
+#define XSAN_TOKF_TRY		0x01u	/* EAGAIN instead of waiting */
+#define XSAN_TOKF_ALL		0x01u
+
+/* LOCK types (struct xsan_token_args.type); 0 in a GETLK reply: none. */
+#define XSAN_LOCK_RD		1u
+#define XSAN_LOCK_WR		2u
+
+/* LOCK and UNLOCK flags */
+#define XSAN_LOCKF_FLOCK	0x01u	/* whole-file flock(2), own namespace */
+#define XSAN_LOCKF_WAIT		0x02u	/* register a waiter: LOCK_WAKE later */
+#define XSAN_LOCKF_GETLK	0x04u	/* test only: report the conflict */
+#define XSAN_LOCKF_ALL		0x07u
+
+/**
+ * struct xsan_token_args - the token and lock fields of a request or of an
+ * MDC callback (struct xsan_req.tok)
+ * @types: TOKEN_GET: wanted XSAN_TOK_*; TOKEN_PUT: released; REVOKE: to
+ *         give up
+ * @flags: TOKEN_GET: XSAN_TOKF_*; LOCK, UNLOCK: XSAN_LOCKF_*
+ * @revoke: TOKEN_PUT: the REVOKE it acknowledges, or 0; REVOKE: its id
+ * @owner: LOCK, UNLOCK, LOCK_WAKE: the lock owner, chosen by the client
+ * @start: LOCK, UNLOCK: first byte
+ * @length: LOCK, UNLOCK: bytes, 0 = to the end of file
+ * @type: LOCK: XSAN_LOCK_RD or XSAN_LOCK_WR
+ */
+struct xsan_token_args {
+	u32 types;
+	u32 flags;
+	u64 revoke;
+	u64 owner;
+	u64 start;
+	u64 length;
+	u32 type;
+};
+
+/**
+ * struct xsan_token_rep - the token and lock fields of a reply
+ * (struct xsan_rep.tok; TOKEN_GET also uses nattr/attr[0])
+ * @granted: TOKEN_GET: the XSAN_TOK_* the client now holds of those asked
+ * @type: LOCK: the conflicting lock's XSAN_LOCK_*, 0 if none (GETLK only)
+ * @owner: LOCK: its owner
+ * @start: LOCK: its first byte
+ * @length: LOCK: its length, 0 = to the end of file
+ * @session: LOCK: the session holding it
+ */
+struct xsan_token_rep {
+	u32 granted;
+	u32 type;
+	u64 owner;
+	u64 start;
+	u64 length;
+	u64 session;
+};
+
+struct xsan_req;
+struct xsan_rep;
+
+/* TOKEN_GET, TOKEN_PUT, LOCK, UNLOCK: requests net/msg_token.c codes. */
+bool xsan_op_is_token(u16 op);
+int xsan_token_req_encode(struct xsan_put *w, const struct xsan_req *r);
+int xsan_token_req_decode(struct xsan_cur *c, struct xsan_req *r);
+int xsan_token_rep_encode(struct xsan_put *w, const struct xsan_rep *r);
+int xsan_token_rep_decode(struct xsan_cur *c, struct xsan_rep *r);
+/* REVOKE, LOCK_WAKE: MDC -> client callbacks (flag XSAN_F_CALLBACK). */
+bool xsan_op_is_callback(u16 op);
+int xsan_cb_encode(struct xsan_put *w, const struct xsan_req *r);
+int xsan_cb_decode(u16 op, const void *buf, u32 len, struct xsan_req *r);
+/* A byte range's last byte; false if @start + @length overflows. */
+bool xsan_lock_range_ok(u64 start, u64 length);
+/* ---- end of tokens and locks ---- */
+
 /**
  * struct xsan_req - a decoded request; which fields an opcode uses is in
  * Documentation/protocol.rst ("Requests")
@@ -231,6 +318,7 @@ struct xsan_dirent {
  * @uuid: HELLO: the client's uuid
  * @nonce: HELLO: the client's challenge
  * @proof: AUTH: the client's answer to the MDC's challenge
+ * @tok: TOKEN_*, LOCK, UNLOCK and the REVOKE, LOCK_WAKE callbacks
  */
 struct xsan_req {
 	u16 op;
@@ -255,6 +343,7 @@ struct xsan_req {
 	u8 uuid[XSAN_UUID_SIZE];
 	u8 nonce[XSAN_NONCE_SIZE];
 	u8 proof[XSAN_PROOF_SIZE];
+	struct xsan_token_args tok;
 };
 
 /**
@@ -282,6 +371,7 @@ struct xsan_req {
  * @port: NS_LOOKUP: the volume's session port
  * @host: NS_LOOKUP: the host serving it
  * @hostlen: its length
+ * @tok: TOKEN_GET, LOCK
  */
 struct xsan_rep {
 	u16 op;
@@ -303,6 +393,7 @@ struct xsan_rep {
 	u16 port;
 	const char *host;
 	u32 hostlen;
+	struct xsan_token_rep tok;
 };
 
 /**

@@ -33,5 +33,8 @@ Suite *msg_suite(void);
 Suite *lun_suite(void);
 Suite *store_suite(void);
 Suite *check_suite(void);
+Suite *msg_token_suite(void);
+Suite *token_suite(void);
+Suite *lock_suite(void);
 
 #endif /* XSAN_UNIT_H */

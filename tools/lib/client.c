@@ -164,6 +164,78 @@ int xsan_client_send(struct xsan_client *c, const struct xsan_req *r,
 	return xsan_client_write(c, r->op, 0, w.len, *xid);
 }
 
+/* Decode the callback in c->rx and queue it (the oldest goes if full). */
+static int cb_push(struct xsan_client *c, const struct xsan_hdr *h)
+{
+	struct xsan_cb *cb;
+
+	if (h->flags != XSAN_F_CALLBACK || h->status)
+		return xsan_client_fail(c, -EBADMSG, "malformed callback frame");
+	if (c->cb_count == XSAN_CLIENT_CBQ) {
+		c->cb_head = (c->cb_head + 1) % XSAN_CLIENT_CBQ;
+		c->cb_count--;
+		c->cb_lost++;
+	}
+	cb = &c->cbq[(c->cb_head + c->cb_count) % XSAN_CLIENT_CBQ];
+	if (xsan_cb_decode(h->opcode, xsan_fbuf_payload(&c->rx), h->len,
+			   &cb->r)) {
+		xsan_client_fail(c, -EBADMSG, "receive");
+		snprintf(c->err, sizeof(c->err), "malformed %s callback from the MDC",
+			 xsan_op_name(h->opcode));
+		return -EBADMSG;
+	}
+	cb->xid = h->xid;
+	c->cb_count++;
+	return 0;
+}
+
+int xsan_client_cb_pop(struct xsan_client *c, struct xsan_cb *cb)
+{
+	if (!c->cb_count)
+		return 0;
+	*cb = c->cbq[c->cb_head];
+	c->cb_head = (c->cb_head + 1) % XSAN_CLIENT_CBQ;
+	c->cb_count--;
+	return 1;
+}
+
+int xsan_client_cb_wait(struct xsan_client *c, struct xsan_cb *cb,
+			int timeout_ms)
+{
+	struct pollfd p;
+	struct xsan_hdr h;
+	int n, err;
+
+	if (xsan_client_cb_pop(c, cb))
+		return 1;
+	if (c->fd < 0) {
+		snprintf(c->err, sizeof(c->err), "not connected");
+		return -ENOTCONN;
+	}
+	p.fd = c->fd;
+	p.events = POLLIN;
+	do {
+		n = poll(&p, 1, timeout_ms);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return xsan_client_fail(c, -errno, "poll");
+	if (!n)
+		return 0;
+	err = xsan_frame_read(c->fd, &c->rx, &h, c->timeout_ms);
+	if (err == 1)
+		return xsan_client_fail(c, -ECONNRESET,
+					"the MDC closed the connection");
+	if (err)
+		return xsan_client_fail(c, err, "receive");
+	if (!(h.flags & XSAN_F_CALLBACK))
+		return xsan_client_fail(c, -EBADMSG,
+					"a reply while waiting for a callback");
+	err = cb_push(c, &h);
+	if (err)
+		return err;
+	return xsan_client_cb_pop(c, cb);
+}
+
 int xsan_client_recv(struct xsan_client *c, uint64_t *xid, int *status,
 		     struct xsan_rep *rep)
 {
@@ -182,8 +254,12 @@ int xsan_client_recv(struct xsan_client *c, uint64_t *xid, int *status,
 						"the MDC closed the connection");
 		if (err)
 			return xsan_client_fail(c, err, "receive");
-		if (h.flags & XSAN_F_CALLBACK)
-			continue;	/* no callbacks before tokens exist */
+		if (h.flags & XSAN_F_CALLBACK) {
+			err = cb_push(c, &h);
+			if (err)
+				return err;
+			continue;
+		}
 		if (!(h.flags & XSAN_F_REPLY))
 			return xsan_client_fail(c, -EBADMSG,
 						"the MDC sent a request");

@@ -19,6 +19,17 @@
 #include "frameio.h"
 #include "xsanfs/msg.h"
 
+/*
+ * A callback the MDC sent (REVOKE, LOCK_WAKE), decoded: op, fid, and in
+ * tok the types and revoke id (REVOKE) or the owner (LOCK_WAKE).
+ */
+struct xsan_cb {
+	uint64_t xid;
+	struct xsan_req r;
+};
+
+#define XSAN_CLIENT_CBQ	64	/* callbacks kept until taken */
+
 struct xsan_client {
 	int fd;
 	int timeout_ms;
@@ -31,6 +42,9 @@ struct xsan_client {
 	uint8_t volume_uuid[XSAN_UUID_SIZE];
 	uint16_t vmin, vmax;		/* the MDC's range after EPROTONOSUPPORT */
 	struct xsan_fbuf rx;		/* the last frame received */
+	struct xsan_cb cbq[XSAN_CLIENT_CBQ];	/* ring of callbacks received */
+	unsigned int cb_head, cb_count;
+	uint64_t cb_lost;		/* dropped because the ring was full */
 	uint8_t *tx;			/* XSAN_FRAME_MAX bytes */
 	char err[256];
 };
@@ -47,7 +61,8 @@ int xsan_client_login(struct xsan_client *c, const char *volume,
 int xsan_client_send(struct xsan_client *c, const struct xsan_req *r,
 		     uint64_t *xid);
 /*
- * Receive the next reply (callbacks are skipped): *@xid, *@status (a
+ * Receive the next reply (callbacks received meanwhile are queued, see
+ * xsan_client_cb_wait()): *@xid, *@status (a
  * positive errno or 0) and, when the status is 0, @rep decoded. @rep's
  * pointers stay valid until the next receive.
  */
@@ -56,6 +71,17 @@ int xsan_client_recv(struct xsan_client *c, uint64_t *xid, int *status,
 /* send + recv: 0, -status, or a transport error. */
 int xsan_client_call(struct xsan_client *c, const struct xsan_req *r,
 		     struct xsan_rep *rep);
+
+/*
+ * Take the oldest queued callback; if none is queued, wait up to
+ * @timeout_ms for one (only when no reply is outstanding: a reply frame
+ * arriving here is a protocol error, -EBADMSG). 1 with *@cb filled, 0 if
+ * none came in time, or a transport error.
+ */
+int xsan_client_cb_wait(struct xsan_client *c, struct xsan_cb *cb,
+			int timeout_ms);
+/* Take the oldest queued callback without reading: 1 or 0. */
+int xsan_client_cb_pop(struct xsan_client *c, struct xsan_cb *cb);
 
 /* Tests: put arbitrary bytes on the wire, header included. */
 int xsan_client_send_raw(struct xsan_client *c, const void *buf, size_t len);

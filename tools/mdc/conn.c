@@ -24,6 +24,8 @@
 #define MDC_READ_CHUNK	65536u
 
 static void mdc_conn_event(struct mdc *m, struct mdc_io *io, uint32_t events);
+static void conn_frame(struct mdc *m, struct mdc_conn *c, struct xsan_hdr *hp,
+		       const void *payload);
 
 static void peer_name(const struct sockaddr_storage *ss, char *buf, size_t len)
 {
@@ -146,6 +148,7 @@ void mdc_conn_close(struct mdc *m, struct mdc_conn *c, const char *why)
 			c->addr, c->host, c->vol->name);
 	else
 		mdc_log(LOG_DEBUG, "%s: connection closed", c->addr);
+	mdc_tok_conn_gone(m, c);
 	mdc_session_detach(m, c);
 	mdc_io_del(m, &c->io);
 	close(c->io.fd);
@@ -244,6 +247,48 @@ void mdc_conn_reply(struct mdc *m, struct mdc_conn *c,
 		.xid = req->xid,
 		.status = status,
 	};
+
+	conn_frame(m, c, &h, payload);
+}
+
+/**
+ * mdc_conn_callback() - queue an MDC -> client callback frame
+ * @m: the daemon
+ * @c: the connection (nothing happens if it is closed)
+ * @op: XSAN_OP_REVOKE or XSAN_OP_LOCK_WAKE
+ * @xid: the MDC's own id for it (clients never answer with a reply frame)
+ * @payload: the payload
+ * @len: its length
+ *
+ * Only queued, with the write interest raised: never flushed here, since
+ * a flush may close @c under the caller (token.c walks lists).
+ */
+void mdc_conn_callback(struct mdc *m, struct mdc_conn *c, uint16_t op,
+		       uint64_t xid, const void *payload, uint32_t len)
+{
+	struct xsan_hdr h = {
+		.version = c->version ? c->version : XSAN_PROTO_MAX,
+		.opcode = op,
+		.flags = XSAN_F_CALLBACK,
+		.len = len,
+		.xid = xid,
+	};
+
+	conn_frame(m, c, &h, payload);
+	mdc_conn_kick(m, c);
+}
+
+void mdc_conn_kick(struct mdc *m, struct mdc_conn *c)
+{
+	mdc_conn_interest(m, c);
+}
+
+/* Append one frame with header @h and @h->len bytes of @payload. */
+static void conn_frame(struct mdc *m, struct mdc_conn *c, struct xsan_hdr *hp,
+		       const void *payload)
+{
+	struct xsan_hdr h = *hp;
+	uint32_t len = h.len;
 	size_t need = XSAN_HDR_SIZE + (size_t)len;
 
 	if (c->dead)

@@ -138,6 +138,7 @@ int mdc_run(struct mdc *m)
 		mdc_commit_all(m);
 		if (mdc_now_ms() >= next_tick) {
 			mdc_expire(m);
+			mdc_tok_tick(m);
 			next_tick = mdc_now_ms() + MDC_TICK_MS;
 		}
 		mdc_reap(m);

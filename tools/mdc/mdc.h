@@ -22,6 +22,7 @@
 #include "auth.h"
 #include "config.h"
 #include "store.h"
+#include "token.h"
 #include "xsanfs/msg.h"
 
 #define MDC_LEASE_MS		20000u	/* default lease period */
@@ -70,6 +71,7 @@ struct mdc_vol {
 	struct mdc_req *queue, **queue_tail;
 	unsigned int queued;
 	uint64_t batches, ops;		/* counters for the log and tests */
+	struct mdc_tokens *tokens;	/* token.c; NULL until first used */
 	struct mdc_vol *next;
 };
 
@@ -158,6 +160,11 @@ void mdc_conn_flush(struct mdc *m, struct mdc_conn *c);
 void mdc_close_all(struct mdc *m);
 void mdc_reap(struct mdc *m);
 void mdc_conn_resume(struct mdc *m, struct mdc_conn *c);
+/* An MDC -> client callback frame (REVOKE, LOCK_WAKE), queued; kicks. */
+void mdc_conn_callback(struct mdc *m, struct mdc_conn *c, uint16_t op,
+		       uint64_t xid, const void *payload, uint32_t len);
+/* Raise write interest for output queued outside the conn's own event. */
+void mdc_conn_kick(struct mdc *m, struct mdc_conn *c);
 
 /* session.c */
 void mdc_handle(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h,
@@ -165,6 +172,9 @@ void mdc_handle(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h,
 void mdc_expire(struct mdc *m);
 void mdc_session_detach(struct mdc *m, struct mdc_conn *c);
 void mdc_sessions_free(struct mdc_vol *v);
+/* End @s now (eviction): close its connection, drop its state. */
+void mdc_session_drop(struct mdc *m, struct mdc_vol *v, struct mdc_session *s,
+		      const char *why);
 
 /* ops.c */
 void mdc_queue(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h,

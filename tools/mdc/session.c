@@ -174,6 +174,7 @@ static void session_free(struct mdc_vol *v, struct mdc_session *s)
 		}
 	if (s->conn)
 		s->conn->session = NULL;
+	mdc_tok_session_end(v, s);
 	free(s);
 }
 
@@ -218,16 +219,22 @@ void mdc_expire(struct mdc *m)
 				"volume %s: host '%s' (%s) session %016llx: lease expired, %lld ms since its last renewal; session dropped",
 				v->name, s->host, s->addr,
 				(unsigned long long)s->id, now - s->renewed_ms);
-			if (s->conn) {
-				struct mdc_conn *c = s->conn;
-
-				c->session = NULL;
-				s->conn = NULL;
-				mdc_conn_close(m, c, "lease expired");
-			}
-			session_free(v, s);
+			mdc_session_drop(m, v, s, "lease expired");
 		}
 	}
+}
+
+void mdc_session_drop(struct mdc *m, struct mdc_vol *v, struct mdc_session *s,
+		      const char *why)
+{
+	if (s->conn) {
+		struct mdc_conn *c = s->conn;
+
+		c->session = NULL;
+		s->conn = NULL;
+		mdc_conn_close(m, c, why);
+	}
+	session_free(v, s);
 }
 
 static void do_admin(struct mdc *m, struct mdc_conn *c,
@@ -470,6 +477,12 @@ void mdc_handle(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h,
 	case XSAN_OP_ADMIN_STAT:
 	case XSAN_OP_ADMIN_SHOW:
 		do_admin(m, c, h);
+		return;
+	case XSAN_OP_TOKEN_GET:
+	case XSAN_OP_TOKEN_PUT:
+	case XSAN_OP_LOCK:
+	case XSAN_OP_UNLOCK:
+		mdc_tok_handle(m, c, h, &r);
 		return;
 	default:
 		mdc_queue(m, c, h, payload);

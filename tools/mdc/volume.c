@@ -46,6 +46,7 @@ static void volume_free(struct mdc_vol *v)
 		free(q);
 	}
 	mdc_sessions_free(v);
+	mdc_tok_free(v);
 	if (v->store)
 		xsan_store_close(v->store);
 	xsan_cfg_free(&v->cfg);

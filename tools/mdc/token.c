@@ -1,0 +1,785 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tokens and locks in the daemon: TOKEN_GET/TOKEN_PUT, LOCK/UNLOCK, the
+ * REVOKE and LOCK_WAKE callbacks, parking, and eviction of a holder that
+ * does not give a token back (Documentation/tokens.rst).
+ *
+ * State is per volume, in memory, in a hash of inodes (struct mdc_tnode):
+ * who holds which tokens (struct mdc_hold, one per session), the
+ * TOKEN_GETs parked until conflicting holders have answered their REVOKE
+ * (struct mdc_twait, FIFO), and the lock set of lock.c. A node is freed
+ * as soon as nothing hangs off it. Tokens are not written to LMDB: after
+ * an MDC restart clients reclaim them (RECONNECT, a later issue).
+ *
+ * Parked requests hold a reference on their connection. Replies and
+ * callbacks to other connections are only queued and the connection's
+ * write interest raised (mdc_conn_kick), never flushed from here: a
+ * flush can close a connection, and closing one must not change the
+ * lists this file is walking.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mdc.h"
+#include "token.h"
+
+#define MDC_TOK_HASH	1024u
+/* Parked TOKEN_GETs of one session on one inode: a kernel client has one
+ * or two; more is a flood that would otherwise grow without bound.
+ */
+#define MDC_TOK_PARKED_MAX	64u
+
+struct mdc_hold {
+	struct mdc_session *s;
+	uint32_t types;		/* granted */
+	uint32_t revoking;	/* asked back, not yet given */
+	uint64_t revoke_id;	/* of the last REVOKE sent */
+	long long revoke_ms;	/* when the oldest pending one was sent */
+	struct mdc_hold *next;
+};
+
+struct mdc_twait {
+	struct mdc_conn *conn;	/* holds a reference */
+	struct mdc_session *s;
+	struct xsan_hdr hdr;
+	uint32_t wanted;
+	struct mdc_twait *next;
+};
+
+struct mdc_tnode {
+	struct xsan_fid fid;
+	struct mdc_hold *holds;
+	struct mdc_twait *waits;
+	struct mdc_lockset locks;
+	struct mdc_tnode *next;
+};
+
+struct mdc_tokens {
+	struct mdc *m;
+	struct mdc_vol *v;
+	struct mdc_tnode *hash[MDC_TOK_HASH];
+	uint64_t next_id;	/* revoke ids and callback xids */
+	int running;		/* inside this file: see mdc_tok_conn_gone() */
+};
+
+/*
+ * The conflict matrix: row = what one session holds or wants, bits = the
+ * types no other session may hold at the same time. Symmetric.
+ */
+uint32_t mdc_tok_conflicts(uint32_t types)
+{
+	uint32_t c = 0;
+
+	if (types & XSAN_TOK_ATTR_RD)
+		c |= XSAN_TOK_ATTR_WR;
+	if (types & XSAN_TOK_ATTR_WR)
+		c |= XSAN_TOK_ATTR_RD | XSAN_TOK_ATTR_WR;
+	if (types & XSAN_TOK_DATA_RD)
+		c |= XSAN_TOK_DATA_WR | XSAN_TOK_DIO;
+	if (types & XSAN_TOK_DATA_WR)
+		c |= XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR | XSAN_TOK_DIO;
+	if (types & XSAN_TOK_DIO)
+		c |= XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR;
+	/* DIR is only taken back by the MDC when the directory changes. */
+	return c;
+}
+
+const char *mdc_tok_names(uint32_t types, char *buf, size_t len)
+{
+	static const char *const names[] = {
+		"ATTR_RD", "ATTR_WR", "DIR", "DATA_RD", "DATA_WR", "DIO",
+	};
+	size_t i, off = 0;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(types & (1u << i)))
+			continue;
+		off += (size_t)snprintf(buf + off, off < len ? len - off : 0,
+					"%s%s", off ? "|" : "", names[i]);
+		if (off >= len)
+			break;
+	}
+	if (!off)
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+static struct mdc_tokens *tok_table(struct mdc *m, struct mdc_vol *v)
+{
+	if (!v->tokens) {
+		v->tokens = calloc(1, sizeof(*v->tokens));
+		if (!v->tokens)
+			return NULL;
+		v->tokens->m = m;
+		v->tokens->v = v;
+	}
+	return v->tokens;
+}
+
+static unsigned int tok_hash(const struct xsan_fid *fid)
+{
+	return (unsigned int)((fid->ino * 0x9e3779b97f4a7c15ull) >> 54) &
+	       (MDC_TOK_HASH - 1);
+}
+
+static struct mdc_tnode *node_find(struct mdc_tokens *t,
+				   const struct xsan_fid *fid, bool create)
+{
+	struct mdc_tnode **head = &t->hash[tok_hash(fid)], *n;
+
+	for (n = *head; n; n = n->next)
+		if (n->fid.ino == fid->ino && n->fid.gen == fid->gen)
+			return n;
+	if (!create)
+		return NULL;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->fid = *fid;
+	n->next = *head;
+	*head = n;
+	return n;
+}
+
+static bool node_empty(const struct mdc_tnode *n)
+{
+	return !n->holds && !n->waits && mdc_lock_empty(&n->locks);
+}
+
+/* Free @n if nothing hangs off it any more. */
+static void node_put(struct mdc_tokens *t, struct mdc_tnode *n)
+{
+	struct mdc_tnode **pp;
+
+	if (!n || !node_empty(n))
+		return;
+	for (pp = &t->hash[tok_hash(&n->fid)]; *pp; pp = &(*pp)->next)
+		if (*pp == n) {
+			*pp = n->next;
+			free(n);
+			return;
+		}
+}
+
+static struct mdc_hold *hold_find(struct mdc_tnode *n,
+				  const struct mdc_session *s)
+{
+	struct mdc_hold *h;
+
+	for (h = n->holds; h; h = h->next)
+		if (h->s == s)
+			return h;
+	return NULL;
+}
+
+static void hold_remove(struct mdc_tnode *n, struct mdc_hold *h)
+{
+	struct mdc_hold **pp;
+
+	for (pp = &n->holds; *pp; pp = &(*pp)->next)
+		if (*pp == h) {
+			*pp = h->next;
+			free(h);
+			return;
+		}
+}
+
+static void wait_free(struct mdc_tokens *t, struct mdc_twait *w)
+{
+	mdc_conn_put(t->m, w->conn);
+	free(w);
+}
+
+/* Queue a callback frame on @s's connection, if it has one. */
+static void send_cb(struct mdc_tokens *t, struct mdc_session *s,
+		    const struct xsan_req *cb)
+{
+	uint8_t buf[64];
+	struct xsan_put w;
+
+	if (!s->conn || s->conn->dead)
+		return;	/* the lease or the revoke timeout settles it */
+	xsan_put_init(&w, buf, sizeof(buf));
+	if (xsan_cb_encode(&w, cb)) {
+		mdc_log(LOG_ERR, "cannot encode a %s callback", xsan_op_name(cb->op));
+		return;
+	}
+	mdc_conn_callback(t->m, s->conn, cb->op, ++t->next_id, buf, w.len);
+}
+
+static void reply_err(struct mdc *m, struct mdc_conn *c,
+		      const struct xsan_hdr *h, int err)
+{
+	mdc_conn_reply(m, c, h, (uint32_t)err, NULL, 0);
+	mdc_conn_kick(m, c);
+}
+
+static void reply_rep(struct mdc *m, struct mdc_conn *c,
+		      const struct xsan_hdr *h, const struct xsan_rep *rep)
+{
+	uint8_t buf[256];
+	struct xsan_put w;
+
+	xsan_put_init(&w, buf, sizeof(buf));
+	if (xsan_rep_encode(&w, rep)) {
+		mdc_log(LOG_ERR, "%s: cannot encode the %s reply", c->addr,
+			xsan_op_name(h->opcode));
+		reply_err(m, c, h, EIO);
+		return;
+	}
+	mdc_conn_reply(m, c, h, 0, buf, w.len);
+	mdc_conn_kick(m, c);
+}
+
+/* The inode's attributes, which also proves the fid is current. */
+static int fid_attr(struct mdc_vol *v, const struct xsan_fid *fid,
+		    struct xsan_attr *a)
+{
+	struct xsan_txn *tx;
+	int err;
+
+	err = xsan_txn_begin(v->store, false, &tx);
+	if (err)
+		return err;
+	err = xsan_ns_getattr(tx, fid, a);
+	xsan_txn_abort(tx);
+	return err;
+}
+
+/* Ask @h back for @types (those not asked for already). */
+static void revoke(struct mdc_tokens *t, struct mdc_tnode *n,
+		   struct mdc_hold *h, uint32_t types)
+{
+	struct xsan_req cb = { .op = XSAN_OP_REVOKE, .fid = n->fid };
+	uint32_t fresh = types & ~h->revoking;
+
+	if (!fresh)
+		return;
+	h->revoking |= fresh;
+	h->revoke_id = ++t->next_id;
+	if (!h->revoke_ms)
+		h->revoke_ms = mdc_now_ms();
+	/* One REVOKE names everything still owed; its id supersedes. */
+	cb.tok.types = h->revoking;
+	cb.tok.revoke = h->revoke_id;
+	send_cb(t, h->s, &cb);
+}
+
+/*
+ * Can @s have @need now? Not while another session holds a conflicting
+ * type, nor while an earlier parked request of another session wants one
+ * (first come, first served: a stream of readers cannot starve a writer).
+ * With @do_revoke, the conflicting holders are asked to give them back.
+ */
+static bool grantable(struct mdc_tokens *t, struct mdc_tnode *n,
+		      const struct mdc_session *s, uint32_t need,
+		      const struct mdc_twait *self, bool do_revoke)
+{
+	uint32_t conf = mdc_tok_conflicts(need);
+	const struct mdc_twait *w;
+	struct mdc_hold *h;
+	bool ok = true;
+
+	for (h = n->holds; h; h = h->next) {
+		if (h->s == s || !(h->types & conf))
+			continue;
+		ok = false;
+		if (do_revoke)
+			revoke(t, n, h, h->types & conf);
+	}
+	for (w = n->waits; w && w != self; w = w->next)
+		if (w->s != s && (mdc_tok_conflicts(w->wanted) & need))
+			ok = false;
+	return ok;
+}
+
+/* Grant @wanted to @s and answer; if the inode is gone, answer the error
+ * and grant nothing.
+ */
+static void grant(struct mdc_tokens *t, struct mdc_tnode *n,
+		  struct mdc_session *s, struct mdc_conn *c,
+		  const struct xsan_hdr *hdr, uint32_t wanted)
+{
+	struct xsan_rep rep = { .op = XSAN_OP_TOKEN_GET };
+	struct mdc_hold *h = hold_find(n, s);
+	int err;
+
+	err = fid_attr(t->v, &n->fid, &rep.attr[0]);
+	if (err) {
+		reply_err(t->m, c, hdr, -err);
+		return;
+	}
+	rep.nattr = 1;
+	if (!h) {
+		h = calloc(1, sizeof(*h));
+		if (!h) {
+			reply_err(t->m, c, hdr, ENOMEM);
+			return;
+		}
+		h->s = s;
+		h->next = n->holds;
+		n->holds = h;
+	}
+	h->types |= wanted;
+	h->revoking &= ~wanted;
+	if (!h->revoking) {
+		h->revoke_id = 0;
+		h->revoke_ms = 0;
+	}
+	rep.tok.granted = wanted;
+	reply_rep(t->m, c, hdr, &rep);
+}
+
+/* What of @wanted @s does not hold already (asked-back types count out). */
+static uint32_t tok_need(struct mdc_tnode *n, const struct mdc_session *s,
+			 uint32_t wanted)
+{
+	const struct mdc_hold *h = hold_find(n, s);
+
+	return h ? wanted & ~(h->types & ~h->revoking) : wanted;
+}
+
+/* Answer the parked requests that can go now, in order. */
+static void node_run(struct mdc_tokens *t, struct mdc_tnode *n)
+{
+	struct mdc_twait **pp = &n->waits, *w;
+
+	while ((w = *pp)) {
+		if (w->conn->dead) {
+			*pp = w->next;
+			wait_free(t, w);
+			continue;
+		}
+		if (!grantable(t, n, w->s, tok_need(n, w->s, w->wanted), w,
+			       true)) {
+			pp = &w->next;
+			continue;
+		}
+		*pp = w->next;
+		grant(t, n, w->s, w->conn, &w->hdr, w->wanted);
+		wait_free(t, w);
+	}
+}
+
+static void do_token_get(struct mdc_tokens *t, struct mdc_conn *c,
+			 const struct xsan_hdr *h, const struct xsan_req *r)
+{
+	struct mdc_session *s = c->session;
+	struct xsan_attr a;
+	struct mdc_tnode *n;
+	struct mdc_twait *w, **pp;
+	unsigned int parked;
+	uint32_t need;
+	int err;
+
+	err = fid_attr(t->v, &r->fid, &a);
+	if (err) {
+		reply_err(t->m, c, h, -err);
+		return;
+	}
+	n = node_find(t, &r->fid, true);
+	if (!n) {
+		reply_err(t->m, c, h, ENOMEM);
+		return;
+	}
+	need = tok_need(n, s, r->tok.types);
+	if (!need || grantable(t, n, s, need, NULL,
+			       !(r->tok.flags & XSAN_TOKF_TRY))) {
+		grant(t, n, s, c, h, r->tok.types);
+		node_put(t, n);
+		return;
+	}
+	if (r->tok.flags & XSAN_TOKF_TRY) {
+		reply_err(t->m, c, h, EAGAIN);
+		node_put(t, n);
+		return;
+	}
+	parked = 0;
+	for (w = n->waits; w; w = w->next)
+		parked += w->s == s;
+	w = parked < MDC_TOK_PARKED_MAX ? calloc(1, sizeof(*w)) : NULL;
+	if (!w) {
+		reply_err(t->m, c, h, ENOMEM);
+		node_put(t, n);
+		return;
+	}
+	/* Parked, not queued: c->queued counts the LMDB batch only. */
+	w->conn = c;
+	c->refs++;
+	w->s = s;
+	w->hdr = *h;
+	w->wanted = r->tok.types;
+	for (pp = &n->waits; *pp; pp = &(*pp)->next)
+		;
+	*pp = w;
+}
+
+static void do_token_put(struct mdc_tokens *t, struct mdc_conn *c,
+			 const struct xsan_hdr *h, const struct xsan_req *r)
+{
+	struct xsan_rep rep = { .op = XSAN_OP_TOKEN_PUT };
+	struct mdc_tnode *n = node_find(t, &r->fid, false);
+	struct mdc_hold *hd = n ? hold_find(n, c->session) : NULL;
+
+	/*
+	 * Releasing what one does not hold is not an error: an idle release
+	 * and a REVOKE cross on the wire, and the ack of the REVOKE then
+	 * names tokens the client already gave back.
+	 */
+	if (hd) {
+		hd->types &= ~r->tok.types;
+		if (r->tok.revoke && r->tok.revoke == hd->revoke_id)
+			hd->types &= ~hd->revoking;
+		hd->revoking &= hd->types;
+		if (!hd->revoking) {
+			hd->revoke_id = 0;
+			hd->revoke_ms = 0;
+		}
+		if (!hd->types)
+			hold_remove(n, hd);
+	}
+	reply_rep(t->m, c, h, &rep);
+	if (n) {
+		node_run(t, n);
+		node_put(t, n);
+	}
+}
+
+struct wake_ctx {
+	struct mdc_tokens *t;
+	struct mdc_tnode *n;
+};
+
+static void wake_one(void *arg, const struct mdc_lockreq *w)
+{
+	struct wake_ctx *x = arg;
+	struct xsan_req cb = { .op = XSAN_OP_LOCK_WAKE, .fid = x->n->fid };
+	struct mdc_session *s;
+
+	cb.tok.owner = w->owner;
+	for (s = x->t->v->sessions; s; s = s->next)
+		if (s->id == w->session) {
+			send_cb(x->t, s, &cb);
+			return;
+		}
+}
+
+static void lock_wake(struct mdc_tokens *t, struct mdc_tnode *n)
+{
+	struct wake_ctx x = { t, n };
+
+	mdc_lock_wake(&n->locks, wake_one, &x);
+}
+
+static void lock_req(const struct mdc_session *s, const struct xsan_req *r,
+		     struct mdc_lockreq *rq)
+{
+	memset(rq, 0, sizeof(*rq));
+	rq->session = s->id;
+	rq->owner = r->tok.owner;
+	rq->flock = r->tok.flags & XSAN_LOCKF_FLOCK;
+	rq->start = r->tok.start;
+	rq->end = r->tok.length ? r->tok.start + r->tok.length - 1 : MDC_LOCK_EOF;
+	rq->type = r->tok.type;
+}
+
+static void do_lock(struct mdc_tokens *t, struct mdc_conn *c,
+		    const struct xsan_hdr *h, const struct xsan_req *r)
+{
+	struct xsan_rep rep = { .op = XSAN_OP_LOCK };
+	const struct mdc_lock *l;
+	struct mdc_lockreq rq;
+	struct mdc_tnode *n;
+	struct xsan_attr a;
+	int err;
+
+	err = fid_attr(t->v, &r->fid, &a);
+	if (err) {
+		reply_err(t->m, c, h, -err);
+		return;
+	}
+	n = node_find(t, &r->fid, true);
+	if (!n) {
+		reply_err(t->m, c, h, ENOLCK);
+		return;
+	}
+	lock_req(c->session, r, &rq);
+	if (r->tok.flags & XSAN_LOCKF_GETLK) {
+		l = mdc_lock_test(&n->locks, &rq);
+		if (l) {
+			rep.tok.type = l->l.type;
+			rep.tok.owner = l->l.owner;
+			rep.tok.start = l->l.start;
+			rep.tok.length = l->l.end == MDC_LOCK_EOF ? 0 :
+					 l->l.end - l->l.start + 1;
+			rep.tok.session = l->l.session;
+		}
+		reply_rep(t->m, c, h, &rep);
+	} else {
+		err = mdc_lock_set(&n->locks, &rq);
+		if (err == -EAGAIN && (r->tok.flags & XSAN_LOCKF_WAIT) &&
+		    mdc_lock_wait(&n->locks, &rq))
+			err = -ENOLCK;
+		if (err == -ENOMEM)
+			err = -ENOLCK;
+		if (err) {
+			reply_err(t->m, c, h, -err);
+		} else {
+			reply_rep(t->m, c, h, &rep);
+			lock_wake(t, n);	/* a downgrade may let readers in */
+		}
+	}
+	node_put(t, n);
+}
+
+static void do_unlock(struct mdc_tokens *t, struct mdc_conn *c,
+		      const struct xsan_hdr *h, const struct xsan_req *r)
+{
+	struct xsan_rep rep = { .op = XSAN_OP_UNLOCK };
+	struct mdc_tnode *n = node_find(t, &r->fid, false);
+	struct mdc_lockreq rq;
+
+	if (n) {
+		lock_req(c->session, r, &rq);
+		if (mdc_lock_clear(&n->locks, &rq)) {
+			reply_err(t->m, c, h, ENOLCK);
+			return;
+		}
+	}
+	reply_rep(t->m, c, h, &rep);
+	if (n) {
+		lock_wake(t, n);
+		node_put(t, n);
+	}
+}
+
+/**
+ * mdc_tok_handle() - TOKEN_GET, TOKEN_PUT, LOCK or UNLOCK
+ * @m: the daemon
+ * @c: an authenticated connection with a session
+ * @h: the request's header
+ * @r: the decoded request
+ *
+ * Answered at once, or (TOKEN_GET that conflicts) parked until the
+ * holders have answered their REVOKE or been evicted.
+ */
+void mdc_tok_handle(struct mdc *m, struct mdc_conn *c,
+		    const struct xsan_hdr *h, const struct xsan_req *r)
+{
+	struct mdc_tokens *t = tok_table(m, c->vol);
+
+	if (!t) {
+		reply_err(m, c, h, ENOMEM);
+		return;
+	}
+	t->running++;
+	switch (h->opcode) {
+	case XSAN_OP_TOKEN_GET:
+		do_token_get(t, c, h, r);
+		break;
+	case XSAN_OP_TOKEN_PUT:
+		do_token_put(t, c, h, r);
+		break;
+	case XSAN_OP_LOCK:
+		do_lock(t, c, h, r);
+		break;
+	default:
+		do_unlock(t, c, h, r);
+		break;
+	}
+	t->running--;
+}
+
+/**
+ * mdc_tok_session_end() - a session is going away
+ * @v: its volume
+ * @s: the session, still allocated
+ *
+ * Its tokens, locks, lock waiters and parked requests are dropped; the
+ * requests and lock waiters of others that were waiting for them are
+ * answered or woken.
+ */
+void mdc_tok_session_end(struct mdc_vol *v, struct mdc_session *s)
+{
+	struct mdc_tokens *t = v->tokens;
+	struct mdc_tnode **pp, *n;
+	struct mdc_twait **wp, *w;
+	struct mdc_hold *h;
+	unsigned int i;
+
+	if (!t)
+		return;
+	t->running++;
+	for (i = 0; i < MDC_TOK_HASH; i++) {
+		for (pp = &t->hash[i]; (n = *pp);) {
+			h = hold_find(n, s);
+			if (h)
+				hold_remove(n, h);
+			for (wp = &n->waits; (w = *wp);) {
+				if (w->s == s) {
+					*wp = w->next;
+					wait_free(t, w);
+					continue;
+				}
+				wp = &w->next;
+			}
+			mdc_lock_drop_session(&n->locks, s->id);
+			lock_wake(t, n);
+			node_run(t, n);
+			if (node_empty(n)) {
+				*pp = n->next;
+				free(n);
+				continue;
+			}
+			pp = &n->next;
+		}
+	}
+	t->running--;
+}
+
+/**
+ * mdc_tok_conn_gone() - a connection is closing
+ * @m: the daemon
+ * @c: the connection
+ *
+ * Its parked requests go now, so their references do not keep it. From
+ * inside this file (a close while callbacks are queued) the lists are
+ * being walked: then node_run() and the tick drop them instead.
+ */
+void mdc_tok_conn_gone(struct mdc *m, struct mdc_conn *c)
+{
+	struct mdc_tokens *t = c->vol ? c->vol->tokens : NULL;
+	struct mdc_twait **wp, *w;
+	struct mdc_tnode *n, *next;
+	unsigned int i;
+
+	(void)m;
+	if (!t || t->running)
+		return;
+	for (i = 0; i < MDC_TOK_HASH; i++) {
+		for (n = t->hash[i]; n; n = next) {
+			next = n->next;
+			for (wp = &n->waits; (w = *wp);) {
+				if (w->conn == c) {
+					*wp = w->next;
+					wait_free(t, w);
+					continue;
+				}
+				wp = &w->next;
+			}
+			node_put(t, n);
+		}
+	}
+}
+
+/* The first holder on @t that sat on a REVOKE past lease + grace. */
+static bool overdue(struct mdc_tokens *t, long long now, long long limit,
+		    struct mdc_tnode **np, struct mdc_hold **hp)
+{
+	struct mdc_tnode *n;
+	struct mdc_hold *h;
+	unsigned int i;
+
+	for (i = 0; i < MDC_TOK_HASH; i++)
+		for (n = t->hash[i]; n; n = n->next)
+			for (h = n->holds; h; h = h->next)
+				if (h->revoke_ms && now - h->revoke_ms > limit) {
+					*np = n;
+					*hp = h;
+					return true;
+				}
+	return false;
+}
+
+/**
+ * mdc_tok_tick() - evict holders that did not answer a REVOKE in time
+ * @m: the daemon
+ *
+ * A holder gets lease + grace to give a token back, the time after which
+ * a client that lost the MDC has stopped its I/O (DESIGN.md section 7).
+ * One that still has not is evicted: its session ends with all its
+ * tokens and locks, and the requests waiting for them go on.
+ */
+void mdc_tok_tick(struct mdc *m)
+{
+	long long limit = (long long)m->o.lease_ms + m->o.grace_ms;
+	struct mdc_tnode *n, *next;
+	struct mdc_twait **wp, *w;
+	struct mdc_tokens *t;
+	struct mdc_hold *h;
+	struct mdc_vol *v;
+	unsigned int i;
+	char names[64];
+
+	for (v = m->vols; v; v = v->next) {
+		t = v->tokens;
+		if (!t)
+			continue;
+		t->running++;
+		/* Parked requests of connections closed while we were busy. */
+		for (i = 0; i < MDC_TOK_HASH; i++) {
+			for (n = t->hash[i]; n; n = next) {
+				next = n->next;
+				if (!n->waits)
+					continue;
+				for (wp = &n->waits; (w = *wp);) {
+					if (w->conn->dead) {
+						*wp = w->next;
+						wait_free(t, w);
+						continue;
+					}
+					wp = &w->next;
+				}
+				node_run(t, n);
+				node_put(t, n);
+			}
+		}
+		while (overdue(t, mdc_now_ms(), limit, &n, &h)) {
+			struct mdc_session *s = h->s;
+
+			mdc_log(LOG_WARNING,
+				"volume %s: evicted host '%s' (%s) session %016llx: did not answer a revoke of %s on inode %llu within %lld ms",
+				v->name, s->host, s->addr,
+				(unsigned long long)s->id,
+				mdc_tok_names(h->revoking, names, sizeof(names)),
+				(unsigned long long)n->fid.ino, limit);
+			/* Ends the session: mdc_tok_session_end() runs. */
+			mdc_session_drop(m, v, s, "evicted: did not answer a revoke");
+		}
+		t->running--;
+	}
+}
+
+void mdc_tok_free(struct mdc_vol *v)
+{
+	struct mdc_tokens *t = v->tokens;
+	struct mdc_tnode *n;
+	struct mdc_twait *w;
+	struct mdc_hold *h;
+	unsigned int i;
+
+	if (!t)
+		return;
+	for (i = 0; i < MDC_TOK_HASH; i++) {
+		while ((n = t->hash[i])) {
+			t->hash[i] = n->next;
+			while ((h = n->holds)) {
+				n->holds = h->next;
+				free(h);
+			}
+			while ((w = n->waits)) {
+				n->waits = w->next;
+				wait_free(t, w);
+			}
+			mdc_lock_free(&n->locks);
+			free(n);
+		}
+	}
+	free(t);
+	v->tokens = NULL;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Tokens and cluster-wide byte-range locks in xsanmdc (token.c, lock.c).
+ * Documentation/tokens.rst is the prose: the conflict matrix, the revoke
+ * and eviction rules, the lock semantics.
+ *
+ * Both live in memory only, per volume, in a table keyed by inode (fid);
+ * a session's tokens and locks die with it (GOODBYE, lease expiry,
+ * eviction). Nothing here touches the LMDB batch of ops.c: a TOKEN_GET
+ * that must wait is parked on its inode, not queued in a transaction.
+ *
+ * lock.c is a pure data structure (no sockets, no daemon state) so the
+ * unit tests can drive it directly; token.c is the daemon's glue.
+ */
+#ifndef XSAN_MDC_TOKEN_H
+#define XSAN_MDC_TOKEN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "xsanfs/msg.h"
+
+struct mdc;
+struct mdc_vol;
+struct mdc_conn;
+struct mdc_session;
+
+/* ---- the token conflict matrix (token.c) ---- */
+
+/* The types another session may not hold while one holds @types. */
+uint32_t mdc_tok_conflicts(uint32_t types);
+/* "ATTR_RD|DATA_WR" into @buf; returns @buf. */
+const char *mdc_tok_names(uint32_t types, char *buf, size_t len);
+
+/* ---- byte-range and flock locks (lock.c) ---- */
+
+#define MDC_LOCK_EOF	UINT64_MAX
+#define MDC_LOCK_WAITERS_MAX	1024u	/* per inode, against a flood */
+
+/* A lock or a request for one. @end is inclusive; flock: 0..EOF. */
+struct mdc_lockreq {
+	uint64_t session;	/* the holder's session id */
+	uint64_t owner;		/* the client's lock owner */
+	uint64_t start, end;
+	uint32_t type;		/* XSAN_LOCK_RD or XSAN_LOCK_WR */
+	bool flock;		/* flock namespace, not POSIX */
+};
+
+struct mdc_lock {
+	struct mdc_lockreq l;
+	struct mdc_lock *next;
+};
+
+/* The locks and the registered waiters (F_SETLKW) of one inode. */
+struct mdc_lockset {
+	struct mdc_lock *locks;
+	struct mdc_lock *waiters;
+	unsigned int nwaiters;
+};
+
+/* The first lock that conflicts with @rq, or NULL. */
+const struct mdc_lock *mdc_lock_test(const struct mdc_lockset *ls,
+				     const struct mdc_lockreq *rq);
+/* Take @rq (POSIX: replace, split and merge the owner's locks). 0,
+ * -EAGAIN on a conflict (nothing changed), -ENOMEM.
+ */
+int mdc_lock_set(struct mdc_lockset *ls, const struct mdc_lockreq *rq);
+/* Release @rq's range of its owner's locks (type ignored); 0 or -ENOMEM.
+ * Also forgets the owner's waiters that overlap the range.
+ */
+int mdc_lock_clear(struct mdc_lockset *ls, const struct mdc_lockreq *rq);
+/* Register @rq as a waiter (once); 0, -ENOLCK when there are too many. */
+int mdc_lock_wait(struct mdc_lockset *ls, const struct mdc_lockreq *rq);
+/* Remove the waiters that could now succeed, calling @fn for each. */
+unsigned int mdc_lock_wake(struct mdc_lockset *ls,
+			   void (*fn)(void *arg, const struct mdc_lockreq *w),
+			   void *arg);
+/* Drop every lock and waiter of @session. */
+void mdc_lock_drop_session(struct mdc_lockset *ls, uint64_t session);
+void mdc_lock_free(struct mdc_lockset *ls);
+bool mdc_lock_empty(const struct mdc_lockset *ls);
+unsigned int mdc_lock_count(const struct mdc_lockset *ls);
+
+/* ---- the daemon's side (token.c) ---- */
+
+/* TOKEN_GET, TOKEN_PUT, LOCK, UNLOCK from an authenticated session. */
+void mdc_tok_handle(struct mdc *m, struct mdc_conn *c,
+		    const struct xsan_hdr *h, const struct xsan_req *r);
+/* A session ends: its tokens, locks, waiters go; others may proceed. */
+void mdc_tok_session_end(struct mdc_vol *v, struct mdc_session *s);
+/* A connection closed: its parked requests can never be answered. */
+void mdc_tok_conn_gone(struct mdc *m, struct mdc_conn *c);
+/* Every tick: evict the holders that did not answer a revoke in time. */
+void mdc_tok_tick(struct mdc *m);
+void mdc_tok_free(struct mdc_vol *v);
+
+#endif /* XSAN_MDC_TOKEN_H */
