@@ -30,6 +30,7 @@ Suite *frameio_suite(void);
 Suite *config_suite(void);
 Suite *auth_suite(void);
 Suite *msg_suite(void);
+Suite *msg_layout_suite(void);
 Suite *lun_suite(void);
 Suite *store_suite(void);
 Suite *check_suite(void);
