@@ -70,6 +70,7 @@ struct mdc_vol {
 	struct mdc_req *queue, **queue_tail;
 	unsigned int queued;
 	uint64_t batches, ops;		/* counters for the log and tests */
+	uint64_t cur_client;		/* session id of the request mdc_exec runs */
 	struct mdc_vol *next;
 };
 

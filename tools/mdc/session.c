@@ -174,6 +174,9 @@ static void session_free(struct mdc_vol *v, struct mdc_session *s)
 		}
 	if (s->conn)
 		s->conn->session = NULL;
+	/* its open files, allocation sessions and grants end with it */
+	if (v->store)
+		xsan_client_forget(v->store, s->id);
 	free(s);
 }
 
