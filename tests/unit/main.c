@@ -32,6 +32,7 @@ int main(int argc, char *argv[])
 	srunner_add_suite(sr, msg_layout_suite());
 	srunner_add_suite(sr, lun_suite());
 	srunner_add_suite(sr, store_suite());
+	srunner_add_suite(sr, space_suite());
 	srunner_add_suite(sr, check_suite());
 	/* Isolation is the point; do not let CK_FORK=no take it away. */
 	srunner_set_fork_status(sr, CK_FORK);

@@ -33,6 +33,7 @@ Suite *msg_suite(void);
 Suite *msg_layout_suite(void);
 Suite *lun_suite(void);
 Suite *store_suite(void);
+Suite *space_suite(void);
 Suite *check_suite(void);
 
 #endif /* XSAN_UNIT_H */

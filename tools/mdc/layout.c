@@ -266,7 +266,7 @@ static int run_at(struct alloc_ctx *c, uint32_t sg, uint64_t goal,
 	end = fs + fl;
 	if (end - goal > want)
 		end = goal + want;
-	while ((r = resv_hit(c->st, c->as, sg, goal, end)))
+	while (end > goal && (r = resv_hit(c->st, c->as, sg, goal, end)))
 		end = r->start > goal ? r->start : goal;
 	*got = end - goal;
 	return 0;

@@ -19,12 +19,18 @@
 
 #include "store_int.h"
 
-static void free_key(uint8_t *kb, uint32_t sg, uint64_t start)
+/* The 4-byte big-endian group prefix of every space key. */
+static void sg_key(uint8_t *kb, uint32_t sg)
 {
 	kb[0] = (uint8_t)(sg >> 24);
 	kb[1] = (uint8_t)(sg >> 16);
 	kb[2] = (uint8_t)(sg >> 8);
 	kb[3] = (uint8_t)sg;
+}
+
+static void free_key(uint8_t *kb, uint32_t sg, uint64_t start)
+{
+	sg_key(kb, sg);
 	xsan_put_be64(kb + 4, start);
 }
 
@@ -58,8 +64,7 @@ int xsan_sgfree_get(struct xsan_store *st, MDB_txn *txn, uint32_t sg,
 	MDB_val k = { 4, kb }, v;
 	int rc;
 
-	free_key(kb, sg, 0);
-	k.mv_size = 4;
+	sg_key(kb, sg);
 	rc = mdb_get(txn, st->sgfree, &k, &v);
 	if (rc == MDB_NOTFOUND || (!rc && v.mv_size != 8)) {
 		fprintf(stderr, "xsan store: free counter of stripe group %u missing\n", sg);
@@ -82,7 +87,7 @@ static int sgfree_add(struct xsan_store *st, MDB_txn *txn, uint32_t sg,
 	rc = xsan_sgfree_get(st, txn, sg, &cur);
 	if (rc)
 		return rc;
-	free_key(kb, sg, 0);
+	sg_key(kb, sg);
 	xsan_put_le64(vb, cur + (uint64_t)delta);
 	return xsan_mdb_err(mdb_put(txn, st->sgfree, &k, &v, 0));
 }
@@ -278,7 +283,7 @@ int xsan_space_format(struct xsan_store *st, MDB_txn *txn)
 
 		if (!(g->flags & XSAN_SG_USERDATA))
 			continue;
-		free_key(kb, g->index, 0);
+		sg_key(kb, g->index);
 		xsan_put_le64(vb, g->blocks);
 		rc = xsan_mdb_err(mdb_put(txn, st->sgfree, &k, &v, 0));
 		if (!rc && g->blocks)
@@ -429,4 +434,71 @@ int xsan_sg_space(struct xsan_txn *t, uint32_t i, uint64_t *blocks,
 	if (!(g->flags & XSAN_SG_USERDATA))
 		return 0;
 	return xsan_sgfree_get(t->st, t->txn, g->index, bfree);
+}
+
+/* Delete every key of @dbi that starts with the 4-byte group @sg. */
+static int del_sg(MDB_txn *txn, MDB_dbi dbi, uint32_t sg)
+{
+	uint8_t kb[4];
+	MDB_val k, v;
+	MDB_cursor *cur;
+	int rc;
+
+	sg_key(kb, sg);
+	rc = mdb_cursor_open(txn, dbi, &cur);
+	if (rc)
+		return xsan_mdb_err(rc);
+	for (;;) {
+		k = (MDB_val){ 4, kb };
+		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+		if (rc || k.mv_size < 4 || memcmp(k.mv_data, kb, 4)) {
+			rc = rc == MDB_NOTFOUND || !rc ? 0 : rc;
+			break;
+		}
+		rc = mdb_cursor_del(cur, 0);
+		if (rc)
+			break;
+	}
+	mdb_cursor_close(cur);
+	return xsan_mdb_err(rc);
+}
+
+/**
+ * xsan_space_rebuild() - make the free map of @sg the complement of @used
+ * @used: [start, end) block ranges in use, sorted by start (may overlap)
+ *
+ * fsck's repair: what no file holds is free, exactly once.
+ */
+int xsan_space_rebuild(struct xsan_store *st, MDB_txn *txn, uint32_t sg,
+		       const uint64_t (*used)[2], size_t n)
+{
+	const struct xsan_store_sg *g = xsan_sg_find(st, sg);
+	uint8_t kb[4], vb[8];
+	MDB_val k = { 4, kb }, v = { 8, vb };
+	uint64_t pos = 0, nfree = 0;
+	int rc;
+
+	if (!g)
+		return -EINVAL;
+	rc = del_sg(txn, st->free, sg);
+	if (!rc)
+		rc = del_sg(txn, st->freelen, sg);
+	for (size_t i = 0; i <= n && !rc; i++) {
+		uint64_t s = i < n ? used[i][0] : g->blocks;
+		uint64_t e = i < n ? used[i][1] : g->blocks;
+
+		if (s > g->blocks)
+			s = g->blocks;
+		if (s > pos) {
+			rc = free_put(st, txn, sg, pos, s - pos);
+			nfree += s - pos;
+		}
+		if (e > pos)
+			pos = e;
+	}
+	sg_key(kb, sg);
+	xsan_put_le64(vb, nfree);
+	if (!rc)
+		rc = xsan_mdb_err(mdb_put(txn, st->sgfree, &k, &v, 0));
+	return rc;
 }

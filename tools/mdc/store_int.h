@@ -191,6 +191,8 @@ int xsan_ext_decode(const MDB_val *k, const MDB_val *v, uint64_t *ino,
 /* Free every block of @in from file block @from on (truncate, unlink). */
 int xsan_ext_free_from(struct xsan_store *st, MDB_txn *txn,
 		       struct xsan_inode *in, uint64_t from);
+int xsan_space_rebuild(struct xsan_store *st, MDB_txn *txn, uint32_t sg,
+		       const uint64_t (*used)[2], size_t n);
 int xsan_affinity_inherit(struct xsan_store *st, MDB_txn *txn, uint64_t dir,
 			  uint64_t ino);
 /* An inode is gone or truncated: drop reservations of it. */
