@@ -126,7 +126,7 @@ int xsan_layout_req_encode(struct xsan_put *w, const struct xsan_req *r)
 	u32 i;
 
 	if (!xsan_op_is_layout(r->op) || !xsan_largs_ok(r->op, a) ||
-	    (a->nranges && !a->ranges)) {
+	    (a->nranges && !a->ranges && !a->raw)) {
 		xsan_lput_err(w, -EINVAL);
 		return w->err;
 	}
@@ -150,13 +150,19 @@ int xsan_layout_req_encode(struct xsan_put *w, const struct xsan_req *r)
 		xsan_put_time(w, &a->mtime);
 		xsan_put_u32(w, a->nranges);
 		for (i = 0; i < a->nranges; i++) {
-			if (!xsan_next_ok(a->ranges[i].offset,
-					  a->ranges[i].length, &end)) {
+			struct xsan_range rg;
+
+			/* a decoded request re-encodes from its raw list */
+			if (a->ranges)
+				rg = a->ranges[i];
+			else
+				xsan_range_at(a->raw, i, &rg);
+			if (!xsan_next_ok(rg.offset, rg.length, &end)) {
 				xsan_lput_err(w, -EINVAL);
 				break;
 			}
-			xsan_put_u64(w, a->ranges[i].offset);
-			xsan_put_u64(w, a->ranges[i].length);
+			xsan_put_u64(w, rg.offset);
+			xsan_put_u64(w, rg.length);
 		}
 		break;
 	default:	/* FALLOCATE */
@@ -242,7 +248,8 @@ int xsan_layout_rep_encode(struct xsan_put *w, const struct xsan_rep *r)
 	if (!xsan_op_is_layout(r->op) || r->nattr != 1 ||
 	    (r->op == XSAN_OP_OPEN && !l->handle) ||
 	    (r->op == XSAN_OP_LAYOUT_GET &&
-	     (l->count > XSAN_LAYOUT_EXT_MAX || (l->count && !l->ext)))) {
+	     (l->count > XSAN_LAYOUT_EXT_MAX ||
+	      (l->count && !l->ext && !l->raw)))) {
 		xsan_lput_err(w, -EINVAL);
 		return w->err;
 	}
@@ -253,8 +260,13 @@ int xsan_layout_rep_encode(struct xsan_put *w, const struct xsan_rep *r)
 	} else if (r->op == XSAN_OP_LAYOUT_GET) {
 		xsan_put_u32(w, l->count);
 		for (i = 0; i < l->count; i++) {
-			const struct xsan_extent *e = &l->ext[i];
+			struct xsan_extent tmp;
+			const struct xsan_extent *e = &tmp;
 
+			if (l->ext)
+				e = &l->ext[i];
+			else
+				xsan_extent_at(l->raw, i, &tmp);
 			if (!xsan_extent_ok(e, &end)) {
 				xsan_lput_err(w, -EINVAL);
 				break;

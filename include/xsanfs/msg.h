@@ -273,7 +273,7 @@ struct xsan_range {
  * @size: LAYOUT_COMMIT with XSAN_LC_SIZE: the new size
  * @mtime: LAYOUT_COMMIT with XSAN_LC_MTIME: the new mtime
  * @nranges: LAYOUT_COMMIT: ranges now written, ascending, disjoint
- * @ranges: encoding: the @nranges ranges
+ * @ranges: encoding: the @nranges ranges (NULL: encode from @raw)
  * @raw: decoded: the ranges as they are on the wire (xsan_range_at())
  */
 struct xsan_layout_args {
@@ -292,7 +292,7 @@ struct xsan_layout_args {
  * struct xsan_layout_res - reply fields of OPEN and LAYOUT_GET
  * @handle: OPEN: the open handle, not 0
  * @count: LAYOUT_GET: extents, ascending by offset, disjoint; gaps are holes
- * @ext: encoding: the @count extents
+ * @ext: encoding: the @count extents (NULL: encode from @raw)
  * @raw: decoded: the extents on the wire (xsan_extent_at())
  */
 struct xsan_layout_res {

@@ -133,6 +133,16 @@ START_TEST(msg_layout_round_trip)
 		xsan_range_at(d.layout.raw, i, &got);
 		ck_assert(got.offset == rg[i].offset && got.length == rg[i].length);
 	}
+	/* a decoded request encodes again to the same bytes */
+	{
+		static u8 again[sizeof(buf)];
+		struct xsan_put w;
+
+		xsan_put_init(&w, again, sizeof(again));
+		ck_assert_int_eq(xsan_req_encode(&w, &d), 0);
+		ck_assert_uint_eq(w.len, len);
+		ck_assert(!memcmp(again, buf, len));
+	}
 	ck_cuts(XSAN_OP_LAYOUT_COMMIT, len, false);
 
 	base_req(&r, XSAN_OP_FALLOCATE);
@@ -172,6 +182,15 @@ START_TEST(msg_layout_rep_round_trip)
 	xsan_extent_at(d.layout.raw, 1, &e);
 	ck_assert(e.offset == ext[1].offset && e.length == ext[1].length &&
 		  e.sg == 2 && e.block == 77 && e.flags == XSAN_EXT_UNWRITTEN);
+	{
+		static u8 again[sizeof(buf)];
+		struct xsan_put w2;
+
+		xsan_put_init(&w2, again, sizeof(again));
+		ck_assert_int_eq(xsan_rep_encode(&w2, &d), 0);
+		ck_assert_uint_eq(w2.len, w.len);
+		ck_assert(!memcmp(again, buf, w.len));
+	}
 	ck_cuts(XSAN_OP_LAYOUT_GET, w.len, true);
 
 	memset(&r, 0, sizeof(r));
