@@ -872,7 +872,11 @@ static int lg_emit(void *arg, const struct xsan_ext *e, uint64_t s,
 	o->sg = e->sg;
 	o->block = e->block + (s - e->fblock);
 	o->flags = e->flags;
-	if (x->write && x->as && (e->flags & XSAN_EXT_UNWRITTEN)) {
+	/*
+	 * Written extents are granted too: a commit that covers an overwrite
+	 * as well as new blocks converts nothing there, but must not fail.
+	 */
+	if (x->write && x->as) {
 		int rc = grant_add(x->as, s, end - s);
 
 		if (rc)
