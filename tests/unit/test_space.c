@@ -228,6 +228,13 @@ START_TEST(sp_alloc_commit)
 	ck_assert_int_eq(lget(&f, C1, 0, 17 * BS, 0, &n), 0);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_uint_eq(ext[0].flags, 0);
+	/* an overwrite plus an append: one commit over both is fine */
+	ck_assert_int_eq(lget(&f, C1, 0, 20 * BS, XSAN_LG_WRITE, &n), 0);
+	ck_assert_int_eq(commit(&f, C1, 0, 20 * BS, 20 * BS), 0);
+	ck_assert_int_eq(lget(&f, C1, 0, 20 * BS, 0, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(ext[0].length, 20 * BS);
+	ck_assert_uint_eq(ext[0].flags, 0);
 	check_clean();
 	/* committed data survives a close; a commit after close is refused */
 	ck_assert_int_eq(xsan_close(t, &f, C1, 1, &a), 0);
