@@ -288,6 +288,7 @@ static const char *const xsan_op_names[] = {
 	[XSAN_OP_LAYOUT_COMMIT] = "LAYOUT_COMMIT",
 	[XSAN_OP_LOCK] = "LOCK",
 	[XSAN_OP_UNLOCK] = "UNLOCK",
+	[XSAN_OP_FALLOCATE] = "FALLOCATE",
 	[XSAN_OP_REVOKE] = "REVOKE",
 	[XSAN_OP_LOCK_WAKE] = "LOCK_WAKE",
 	[XSAN_OP_NS_LIST] = "NS_LIST",
@@ -328,10 +329,9 @@ bool xsan_op_is_ns(u16 op)
  * xsan_op_known() - does this version define requests with opcode @op?
  * @op: the opcode
  *
- * The ones whose payloads later versions of this file will define (OPEN,
- * layouts) are not known yet: they are answered EOPNOTSUPP like any other
- * unknown opcode. Tokens and locks are coded in net/msg_token.c; the
- * REVOKE and LOCK_WAKE callbacks are no requests (xsan_cb_decode()).
+ * OPEN, CLOSE, LAYOUT_* and FALLOCATE are coded in msg_layout.c, tokens
+ * and locks in msg_token.c; the REVOKE and LOCK_WAKE callbacks are no
+ * requests (xsan_cb_decode()).
  *
  * Context: any context.
  * Return: true if xsan_req_decode() and xsan_rep_encode() handle @op.
@@ -351,7 +351,8 @@ bool xsan_op_known(u16 op)
 	case XSAN_OP_ADMIN_SHOW:
 		return true;
 	default:
-		return xsan_op_is_ns(op) || xsan_op_is_token(op);
+		return xsan_op_is_ns(op) || xsan_op_is_token(op) ||
+		       xsan_op_is_layout(op);
 	}
 }
 
@@ -410,6 +411,8 @@ int xsan_req_encode(struct xsan_put *w, const struct xsan_req *r)
 {
 	if (xsan_op_is_token(r->op))
 		return xsan_token_req_encode(w, r);
+	if (xsan_op_is_layout(r->op))
+		return xsan_layout_req_encode(w, r);
 	if (xsan_op_is_ns(r->op))
 		xsan_put_cred(w, &r->cred);
 
@@ -572,6 +575,10 @@ int xsan_req_decode(u16 op, const void *buf, u32 len, struct xsan_req *r)
 	xsan_cur_init(&c, buf, len);
 	if (xsan_op_is_token(op)) {
 		xsan_token_req_decode(&c, r);
+		return xsan_cur_end(&c);
+	}
+	if (xsan_op_is_layout(op)) {
+		xsan_layout_req_decode(&c, r);
 		return xsan_cur_end(&c);
 	}
 	if (xsan_op_is_ns(op))
@@ -807,6 +814,8 @@ int xsan_rep_encode(struct xsan_put *w, const struct xsan_rep *r)
 
 	if (xsan_op_is_token(r->op))
 		return xsan_token_rep_encode(w, r);
+	if (xsan_op_is_layout(r->op))
+		return xsan_layout_rep_encode(w, r);
 	if (!xsan_op_known(r->op) || !xsan_rep_ok(r->op, r) ||
 	    (want < 0 ? r->nattr < 3 || r->nattr > 4 : r->nattr != (u32)want)) {
 		xsan_put_err(w, -EINVAL);
@@ -910,7 +919,9 @@ int xsan_rep_decode(u16 op, const void *buf, u32 len, struct xsan_rep *r)
 	xsan_cur_init(&c, buf, len);
 	if (xsan_op_is_token(op))
 		return xsan_token_rep_decode(&c, r);
-	if (xsan_op_is_ns(op)) {
+	if (xsan_op_is_layout(op)) {
+		xsan_layout_rep_decode(&c, r);
+	} else if (xsan_op_is_ns(op)) {
 		r->nattr = xsan_get_u32(&c);
 		if (want < 0 ? r->nattr < 3 || r->nattr > 4 :
 			       r->nattr != (u32)want) {

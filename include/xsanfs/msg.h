@@ -275,6 +275,109 @@ struct xsan_token_rep {
 	u64 session;
 };
 
+/* ---- Open files, layouts and allocation: net/msg_layout.c ---------------
+ * OPEN, CLOSE, LAYOUT_GET, LAYOUT_COMMIT and FALLOCATE carry a cred like
+ * the namespace requests and answer one attribute; their own fields live
+ * in struct xsan_layout_args / struct xsan_layout_res.
+ */
+
+/* OPEN flags: the O_ACCMODE values and O_TRUNC, as Linux defines them. */
+#define XSAN_OPEN_RDONLY	0x0u
+#define XSAN_OPEN_WRONLY	0x1u
+#define XSAN_OPEN_RDWR		0x2u
+#define XSAN_OPEN_ACCMODE	0x3u
+#define XSAN_OPEN_TRUNC		0x200u
+
+/* LAYOUT_GET flags */
+#define XSAN_LG_WRITE		0x1u	/* allocate the holes of the range */
+
+/* struct xsan_extent.flags */
+#define XSAN_EXT_UNWRITTEN	0x1u	/* allocated, reads as zeros */
+
+/* LAYOUT_COMMIT flags */
+#define XSAN_LC_SIZE		0x1u	/* set the size to @size (if larger) */
+#define XSAN_LC_MTIME		0x2u	/* set mtime to @mtime */
+
+/* FALLOCATE modes: the FALLOC_FL_* values. */
+#define XSAN_FALLOC_KEEP_SIZE	0x01u
+#define XSAN_FALLOC_PUNCH_HOLE	0x02u
+#define XSAN_FALLOC_ZERO_RANGE	0x10u
+
+/*
+ * Bounds that keep a reply inside one frame (1024 x 32 bytes) and stop a
+ * peer from making the other side walk long lists.
+ */
+#define XSAN_LAYOUT_EXT_MAX	1024u
+#define XSAN_COMMIT_RANGE_MAX	1024u
+#define XSAN_EXTENT_REC		32u	/* bytes of one extent on the wire */
+#define XSAN_RANGE_REC		16u	/* bytes of one committed range */
+#define XSAN_FILE_MAX		0x7fffffffffffffffull	/* largest offset+length */
+
+/**
+ * struct xsan_extent - one mapped range of a file (LAYOUT_GET reply)
+ * @offset: file offset, bytes
+ * @length: bytes, not 0
+ * @sg: stripe group index
+ * @block: first block of the range in that stripe group
+ * @flags: XSAN_EXT_*
+ */
+struct xsan_extent {
+	u64 offset;
+	u64 length;
+	u32 sg;
+	u64 block;
+	u32 flags;
+};
+
+/**
+ * struct xsan_range - a byte range now written (LAYOUT_COMMIT)
+ * @offset: file offset
+ * @length: bytes, not 0
+ */
+struct xsan_range {
+	u64 offset;
+	u64 length;
+};
+
+/**
+ * struct xsan_layout_args - request fields of OPEN .. FALLOCATE
+ * @flags: OPEN: XSAN_OPEN_*; LAYOUT_GET: XSAN_LG_*; LAYOUT_COMMIT:
+ *         XSAN_LC_*; FALLOCATE: XSAN_FALLOC_* mode
+ * @handle: CLOSE: the handle OPEN returned
+ * @offset: LAYOUT_GET, FALLOCATE: start of the range
+ * @length: its length, not 0
+ * @size: LAYOUT_COMMIT with XSAN_LC_SIZE: the new size
+ * @mtime: LAYOUT_COMMIT with XSAN_LC_MTIME: the new mtime
+ * @nranges: LAYOUT_COMMIT: ranges now written, ascending, disjoint
+ * @ranges: encoding: the @nranges ranges (NULL: encode from @raw)
+ * @raw: decoded: the ranges as they are on the wire (xsan_range_at())
+ */
+struct xsan_layout_args {
+	u32 flags;
+	u64 handle;
+	u64 offset;
+	u64 length;
+	u64 size;
+	struct xsan_time mtime;
+	u32 nranges;
+	const struct xsan_range *ranges;
+	const void *raw;
+};
+
+/**
+ * struct xsan_layout_res - reply fields of OPEN and LAYOUT_GET
+ * @handle: OPEN: the open handle, not 0
+ * @count: LAYOUT_GET: extents, ascending by offset, disjoint; gaps are holes
+ * @ext: encoding: the @count extents (NULL: encode from @raw)
+ * @raw: decoded: the extents on the wire (xsan_extent_at())
+ */
+struct xsan_layout_res {
+	u64 handle;
+	u32 count;
+	const struct xsan_extent *ext;
+	const void *raw;
+};
+
 struct xsan_req;
 struct xsan_rep;
 
@@ -291,6 +394,15 @@ int xsan_cb_decode(u16 op, const void *buf, u32 len, struct xsan_req *r);
 /* A byte range's last byte; false if @start + @length overflows. */
 bool xsan_lock_range_ok(u64 start, u64 length);
 /* ---- end of tokens and locks ---- */
+bool xsan_op_is_layout(u16 op);
+int xsan_layout_req_encode(struct xsan_put *w, const struct xsan_req *r);
+void xsan_layout_req_decode(struct xsan_cur *c, struct xsan_req *r);
+int xsan_layout_rep_encode(struct xsan_put *w, const struct xsan_rep *r);
+void xsan_layout_rep_decode(struct xsan_cur *c, struct xsan_rep *r);
+/* Entry @i of a decoded (hence already checked) list. */
+void xsan_extent_at(const void *raw, u32 i, struct xsan_extent *e);
+void xsan_range_at(const void *raw, u32 i, struct xsan_range *r);
+/* ---- end of layouts ---- */
 
 /**
  * struct xsan_req - a decoded request; which fields an opcode uses is in
@@ -319,6 +431,7 @@ bool xsan_lock_range_ok(u64 start, u64 length);
  * @nonce: HELLO: the client's challenge
  * @proof: AUTH: the client's answer to the MDC's challenge
  * @tok: TOKEN_*, LOCK, UNLOCK and the REVOKE, LOCK_WAKE callbacks
+ * @layout: OPEN, CLOSE, LAYOUT_GET, LAYOUT_COMMIT, FALLOCATE
  */
 struct xsan_req {
 	u16 op;
@@ -344,6 +457,7 @@ struct xsan_req {
 	u8 nonce[XSAN_NONCE_SIZE];
 	u8 proof[XSAN_PROOF_SIZE];
 	struct xsan_token_args tok;
+	struct xsan_layout_args layout;
 };
 
 /**
@@ -372,6 +486,7 @@ struct xsan_req {
  * @host: NS_LOOKUP: the host serving it
  * @hostlen: its length
  * @tok: TOKEN_GET, LOCK
+ * @layout: OPEN, LAYOUT_GET
  */
 struct xsan_rep {
 	u16 op;
@@ -394,6 +509,7 @@ struct xsan_rep {
 	const char *host;
 	u32 hostlen;
 	struct xsan_token_rep tok;
+	struct xsan_layout_res layout;
 };
 
 /**

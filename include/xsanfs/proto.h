@@ -88,6 +88,8 @@ enum xsan_op {
 	XSAN_OP_LAYOUT_COMMIT	= 51,
 	XSAN_OP_LOCK		= 52,
 	XSAN_OP_UNLOCK		= 53,
+	/* preallocate, punch or zero a range (FALLOC_FL_* modes) */
+	XSAN_OP_FALLOCATE	= 54,
 	/* MDC -> client callbacks */
 	XSAN_OP_REVOKE		= 64,
 	XSAN_OP_LOCK_WAKE	= 65,

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Load generator for xsanmdc (`make bench-mdc`): creates/s and getattr/s
- * at 1, 16 and 64 client processes, each with its own connection and a
+ * Load generator for xsanmdc (`make bench-mdc`): creates/s, getattr/s and
+ * layout pairs/s (LAYOUT_GET allocating one block, then LAYOUT_COMMIT of
+ * it, counted once per completed pair) at 1, 16 and 64 client processes, each with its own connection and a
  * window of 32 requests in flight, against a live MDC the harness starts
  * with its state under /tmp. Prints a table with ops/s, p50/p99 latency
  * and the MDC's group-commit batch size; figures, not pass/fail: the
@@ -38,7 +39,9 @@
 #define MAX_FILES	(1u << 20)	/* per client */
 #define NBUCKETS	(64 + 40 * 32)
 
-enum { PH_IDLE, PH_CREATE, PH_GETATTR, PH_EXIT };
+enum { PH_IDLE, PH_CREATE, PH_GETATTR, PH_LAYOUT, PH_EXIT };
+
+#define BENCH_BLOCKS	(1ull << 32)	/* data blocks: never ENOSPC */
 
 /* Latency histogram in microseconds: exact below 64, then 32 per octave. */
 struct hist {
@@ -218,6 +221,113 @@ done:
 		*nfids = ridx;
 }
 
+/*
+ * Keep @window pairs in flight: a LAYOUT_GET(WRITE) of one new block,
+ * and when it is answered the LAYOUT_COMMIT of that block. Offsets step
+ * by two blocks so each pair allocates, none merges with the last.
+ */
+static void pipeline_layout(struct xsan_client *c, struct xsan_fid f, int idx)
+{
+	static long long sent_at[RING];
+	static uint64_t off_of[RING];
+	static uint8_t is_get[RING];
+	struct cres *res = &sh->c[idx];
+	long long end, t, first;
+	uint64_t next = 0, xid;
+	int out = 0, status, err;
+
+	memset(res, 0, sizeof(*res));
+	while (__atomic_load_n(&sh->go_us, __ATOMIC_ACQUIRE) > now_us())
+		usleep(200);
+	end = __atomic_load_n(&sh->end_us, __ATOMIC_ACQUIRE);
+	first = now_us();
+	for (;;) {
+		struct xsan_rep rep;
+
+		t = now_us();
+		while (out < window && t < end) {
+			struct xsan_req r = { .op = XSAN_OP_LAYOUT_GET, .cred = h_root(),
+					      .fid = f };
+
+			r.layout.offset = next * 8192;
+			r.layout.length = 4096;
+			r.layout.flags = XSAN_LG_WRITE;
+			err = xsan_client_send(c, &r, &xid);
+			if (err) {
+				res->err = -err;
+				goto done;
+			}
+			sent_at[xid % RING] = t;
+			off_of[xid % RING] = next++ * 8192;
+			is_get[xid % RING] = 1;
+			out++;
+		}
+		if (!out)
+			break;
+		err = xsan_client_recv(c, &xid, &status, &rep);
+		if (err) {
+			res->err = -err;
+			break;
+		}
+		out--;
+		if (status) {
+			if (!res->err)
+				res->err = status;
+			continue;
+		}
+		if (is_get[xid % RING]) {
+			struct xsan_req r = { .op = XSAN_OP_LAYOUT_COMMIT,
+					      .cred = h_root(), .fid = f };
+			struct xsan_range rg = { off_of[xid % RING], 4096 };
+			long long t0 = sent_at[xid % RING];
+
+			r.layout.nranges = 1;
+			r.layout.ranges = &rg;
+			err = xsan_client_send(c, &r, &xid);
+			if (err) {
+				res->err = -err;
+				break;
+			}
+			sent_at[xid % RING] = t0;	/* latency of the pair */
+			is_get[xid % RING] = 0;
+			out++;
+			continue;
+		}
+		t = now_us();
+		res->h.b[bucket_of((uint64_t)(t - sent_at[xid % RING]))]++;
+		res->ops++;
+	}
+done:
+	res->elapsed_us = now_us() - first;
+}
+
+/* The file a client's layout phase writes: created and opened. */
+static int layout_file(struct xsan_client *c, int idx, int nclients,
+		       struct xsan_fid *f)
+{
+	struct xsan_req r = { .op = XSAN_OP_CREATE, .cred = h_root(),
+			      .fid = { .ino = XSAN_ROOT_INO, .gen = 1 },
+			      .mode = S_IFREG | 0644 };
+	struct xsan_rep rep;
+	char name[32];
+	int err;
+
+	snprintf(name, sizeof(name), "l%d-c%d", nclients, idx);
+	r.name = name;
+	r.namelen = (uint32_t)strlen(name);
+	err = xsan_client_call(c, &r, &rep);
+	if (err)
+		return err;
+	f->ino = rep.attr[0].ino;
+	f->gen = rep.attr[0].gen;
+	memset(&r, 0, sizeof(r));
+	r.op = XSAN_OP_OPEN;
+	r.cred = h_root();
+	r.fid = *f;
+	r.layout.flags = XSAN_OPEN_RDWR;
+	return xsan_client_call(c, &r, &rep);
+}
+
 static void client_main(struct mdc_h *h, int idx, int nclients)
 {
 	struct xsan_client c;
@@ -255,12 +365,16 @@ static void client_main(struct mdc_h *h, int idx, int nclients)
 			dir.ino = rep.attr[0].ino;
 			dir.gen = rep.attr[0].gen;
 		}
+		if (!err && phase == PH_LAYOUT)
+			err = layout_file(&c, idx, nclients, &dir);
 		if (err) {
 			fprintf(stderr, "bench client %d: %s\n", idx, c.err);
 			sh->c[idx].err = -err;
 		}
 		__atomic_fetch_add(&sh->ready, 1, __ATOMIC_ACQ_REL);
-		if (!err)
+		if (!err && phase == PH_LAYOUT)
+			pipeline_layout(&c, dir, idx);
+		else if (!err)
 			pipeline(&c, phase == PH_CREATE, dir, fids, &nfids, idx);
 		xsan_client_close(&c);
 		__atomic_fetch_add(&sh->done, 1, __ATOMIC_ACQ_REL);
@@ -374,7 +488,8 @@ static int run_phase(struct mdc_h *h, int nclients, int phase, int seconds)
 			all.b[b] += r->h.b[b];
 	}
 	printf("%7d  %-8s %10.0f  %8llu  %8llu  %9llu  %8.1f%s\n", nclients,
-	       phase == PH_CREATE ? "create" : "getattr",
+	       phase == PH_CREATE ? "create" : phase == PH_GETATTR ? "getattr" :
+	       "layout",
 	       elapsed ? ops * 1e6 / (double)elapsed : 0.0,
 	       (unsigned long long)percentile(&all, 0.50),
 	       (unsigned long long)percentile(&all, 0.99), commits,
@@ -409,6 +524,8 @@ static int run_clients(struct mdc_h *h, int nclients, int seconds)
 		rc = run_phase(h, nclients, PH_CREATE, seconds);
 	if (!rc)
 		rc = run_phase(h, nclients, PH_GETATTR, seconds);
+	if (!rc)
+		rc = run_phase(h, nclients, PH_LAYOUT, seconds);
 	next_phase(PH_EXIT);
 	if (h->pid)
 		h_stop(h, SIGKILL);
@@ -440,6 +557,25 @@ static void describe_fs(const char *path, char *out, size_t len)
 	snprintf(out, len, "%s (%s, mounted on %s)", bestfs, bestdev, bestdir);
 }
 
+/* Reformat with 2^32 data blocks, so the layout phase never runs out. */
+static int big_volume(struct mdc_h *h)
+{
+	static struct xsan_store_geom g;
+	char path[256], err[256];
+
+	memset(&g, 0, sizeof(g));
+	g.bsize = 4096;
+	g.blocks = BENCH_BLOCKS;
+	g.files = 1u << 26;
+	g.created = time(NULL);
+	snprintf(path, sizeof(path), "%s/%s", h->statedir, h->volume);
+	if (xsan_store_format(path, &g, true, err, sizeof(err))) {
+		fprintf(stderr, "bench: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 int main(void)
 {
 	const char *env;
@@ -462,7 +598,7 @@ int main(void)
 		perror("mmap");
 		return 1;
 	}
-	if (h_setup(&h)) {
+	if (h_setup(&h) || big_volume(&h)) {
 		fprintf(stderr, "bench: cannot set up the volume\n");
 		return 1;
 	}
@@ -474,7 +610,7 @@ int main(void)
 	       h.statedir, fs);
 	printf("%d s per phase, window %d requests per client, clients on the same machine\n",
 	       seconds, window);
-	printf("goals: 20000 creates/s, 200000 getattr/s\n\n");
+	printf("goals: 20000 creates/s, 200000 getattr/s; layout = LAYOUT_GET+LAYOUT_COMMIT pairs/s\n\n");
 	printf("clients  op            ops/s  p50 (us)  p99 (us)    commits  ops/commit\n");
 	for (tok = strtok_r(clist, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		int n = atoi(tok);

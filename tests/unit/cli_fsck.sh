@@ -147,6 +147,17 @@ fsck_corrupt() {
 	expect "exit status after -y" 0 "$rc"
 }
 
+fsck_space_corrupt() {
+	vol v6 space || return 1
+	run "$bin" -S "$tmp/state" v6
+	expect "exit status" 4 "$rc" &&
+	expect "problem line" 1 "$(grep -c -e '^Free space map of stripe group 0 is wrong; rebuilding it from the files.* extents\.$' <<<"$out")" || return 1
+	run "$bin" -y -S "$tmp/state" v6
+	expect "exit status -y" 1 "$rc" || return 1
+	run "$bin" -S "$tmp/state" v6
+	expect "exit status after -y" 0 "$rc"
+}
+
 # valgrind: no error, no leak, and the same exit status as without it.
 vg=(valgrind -q --error-exitcode=99 --leak-check=full
     --errors-for-leak-kinds=definite,indirect,possible)
@@ -182,6 +193,7 @@ t fsck_missing_volume
 t fsck_clean
 t fsck_clean_metadir
 t fsck_corrupt
+t fsck_space_corrupt
 if [ "$with_valgrind" = valgrind ]; then
 	t fsck_valgrind_usage
 	t fsck_valgrind_clean

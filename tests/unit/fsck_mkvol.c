@@ -3,9 +3,11 @@
  * Test-only helper for cli_fsck.sh: formats a small volume's metadata in
  * DIR through the store API and, with "corrupt", damages it with raw
  * writes (a wrong link count and an entry to a missing inode), so the
- * fsck.xsanfs binary can be tested from the command line.
+ * fsck.xsanfs binary can be tested from the command line. "space" gives
+ * the file 10 blocks and then drops the free extent after them from the
+ * free map (990 blocks neither free nor used).
  *
- * usage: fsck_mkvol DIR [corrupt]
+ * usage: fsck_mkvol DIR [corrupt|space]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +36,9 @@ int main(int argc, char *argv[])
 	char err[256];
 	int rc;
 
-	if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "corrupt"))) {
-		fprintf(stderr, "usage: fsck_mkvol DIR [corrupt]\n");
+	if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "corrupt") &&
+				     strcmp(argv[2], "space"))) {
+		fprintf(stderr, "usage: fsck_mkvol DIR [corrupt|space]\n");
 		return 2;
 	}
 	rc = xsan_store_format(argv[1], &g, false, err, sizeof(err));
@@ -55,7 +58,18 @@ int main(int argc, char *argv[])
 		rc = xsan_ns_symlink(t, &cr, &root, "l", 1, "d/f", 3, &now, &a, &d);
 	if (rc)
 		return fail("populate", rc);
-	if (argc == 3) {
+	if (argc == 3 && !strcmp(argv[2], "space")) {
+		uint8_t kb[12] = { 0 };
+		MDB_val k = { sizeof(kb), kb };
+
+		rc = xsan_fallocate(t, &cr, &(struct xsan_fid){ f.ino, f.gen }, 1, 0,
+				    0, 10 * 4096, &now, &a);
+		xsan_put_be64(kb + 4, 10);
+		if (!rc)
+			rc = mdb_del(t->txn, st->free, &k, NULL);
+		if (rc)
+			return fail("space", rc);
+	} else if (argc == 3) {
 		in = calloc(2, sizeof(*in));
 		if (!in)
 			return fail("calloc", -1);

@@ -29,8 +29,10 @@ int main(int argc, char *argv[])
 	srunner_add_suite(sr, config_suite());
 	srunner_add_suite(sr, auth_suite());
 	srunner_add_suite(sr, msg_suite());
+	srunner_add_suite(sr, msg_layout_suite());
 	srunner_add_suite(sr, lun_suite());
 	srunner_add_suite(sr, store_suite());
+	srunner_add_suite(sr, space_suite());
 	srunner_add_suite(sr, check_suite());
 	srunner_add_suite(sr, msg_token_suite());
 	srunner_add_suite(sr, token_suite());

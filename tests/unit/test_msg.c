@@ -24,7 +24,7 @@
 #define GUARD 0xa5
 #define GUARD_LEN 16
 #define BUF_MAX (XSAN_XATTR_SIZE_MAX + 4096)
-#define NSAMPLES 40
+#define NSAMPLES 48
 
 static u8 wire[BUF_MAX + GUARD_LEN];	/* encoder output */
 
@@ -298,6 +298,20 @@ static size_t req_samples(struct xsan_req *s)
 	r->fid = fid_a; r->size = 4096;
 	NEXT(XSAN_OP_REMOVEXATTR);
 	r->fid = fid_a; r->name = "user.e"; r->namelen = 6;
+	/* layouts: the detailed tests are in test_msg_layout.c */
+	NEXT(XSAN_OP_OPEN);
+	r->cred = cred2; r->fid = fid_a; r->layout.flags = XSAN_OPEN_RDWR;
+	NEXT(XSAN_OP_CLOSE);
+	r->cred = cred2; r->fid = fid_a; r->layout.handle = 7;
+	NEXT(XSAN_OP_LAYOUT_GET);
+	r->cred = cred2; r->fid = fid_a; r->layout.offset = 4096;
+	r->layout.length = 1 << 20; r->layout.flags = XSAN_LG_WRITE;
+	NEXT(XSAN_OP_LAYOUT_COMMIT);
+	r->cred = cred2; r->fid = fid_a; r->layout.flags = XSAN_LC_SIZE;
+	r->layout.size = 100;
+	NEXT(XSAN_OP_FALLOCATE);
+	r->cred = cred2; r->fid = fid_a; r->layout.offset = 0;
+	r->layout.length = 4096; r->layout.flags = XSAN_FALLOC_KEEP_SIZE;
 	NEXT(XSAN_OP_NS_LIST);
 	NEXT(XSAN_OP_NS_LOOKUP);
 	r->name = "vol0"; r->namelen = 4;
@@ -442,6 +456,16 @@ static size_t rep_samples(struct xsan_rep *s)
 	NEXT(XSAN_OP_LISTXATTR);
 	r->size = sizeof(names) - 1; r->data = names; r->datalen = sizeof(names) - 1;
 	NEXT(XSAN_OP_REMOVEXATTR);
+	r->nattr = 1; r->attr[0] = attr_file;
+	NEXT(XSAN_OP_OPEN);
+	r->nattr = 1; r->attr[0] = attr_file; r->layout.handle = 9;
+	NEXT(XSAN_OP_CLOSE);
+	r->nattr = 1; r->attr[0] = attr_file;
+	NEXT(XSAN_OP_LAYOUT_GET);
+	r->nattr = 1; r->attr[0] = attr_file;
+	NEXT(XSAN_OP_LAYOUT_COMMIT);
+	r->nattr = 1; r->attr[0] = attr_file;
+	NEXT(XSAN_OP_FALLOCATE);
 	r->nattr = 1; r->attr[0] = attr_file;
 	NEXT(XSAN_OP_NS_LIST);
 	r->count = 2; r->data = list_vols; r->datalen = len_vols;
@@ -612,8 +636,7 @@ END_TEST
 START_TEST(msg_unknown_opcodes)
 {
 	static const u16 unknown[] = {
-		XSAN_OP_NONE, XSAN_OP_RECONNECT, 6, 15, XSAN_OP_OPEN, XSAN_OP_CLOSE,
-		XSAN_OP_LAYOUT_GET, XSAN_OP_LAYOUT_COMMIT,
+		XSAN_OP_NONE, XSAN_OP_RECONNECT, 6, 15, 36, 47,
 		XSAN_OP_REVOKE, XSAN_OP_LOCK_WAKE, 99, 111, 115, 0xffff,
 	};
 	struct xsan_req q;

@@ -9,7 +9,8 @@
  * Passes: 1 inodes, 2 next inode number and free list, 3 directory
  * entries (dangling, wrong type, second parents, READDIR index), 4 the
  * READDIR index against the entries, 5 parent pointers, 6 reachability
- * from the root (orphans, loops), 7 link counts.
+ * from the root (orphans, loops), 7 link counts, 8 space: every block of
+ * a user data stripe group is free or in exactly one file's extent.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -28,6 +29,8 @@ struct ck_ino {
 	uint64_t subdirs;	/* directories: good entries of subdirectories */
 	uint32_t gen, mode, nlink;
 	uint32_t walk;		/* pass 6: id of the last walk that visited it */
+	uint64_t blocks;	/* 512-byte units the inode records */
+	uint64_t ublocks;	/* pass 8: 512-byte units its extents hold */
 	bool reached;
 };
 
@@ -122,6 +125,7 @@ static int add(struct ck *c, const struct xsan_inode *in)
 	c->v[i] = (struct ck_ino){
 		.ino = in->ino, .parent = in->parent, .seq = in->seq,
 		.gen = in->gen, .mode = in->mode, .nlink = in->nlink,
+		.blocks = in->blocks,
 	};
 	return 0;
 }
@@ -756,6 +760,255 @@ static int pass_nlink(struct ck *c)
 	return 0;
 }
 
+/* Pass 8: one file extent as the checker sees it. */
+struct ck_ext {
+	uint32_t sg;
+	uint64_t start, len, ino;
+};
+
+static int ext_cmp(const void *a, const void *b)
+{
+	const struct ck_ext *x = a, *y = b;
+
+	if (x->sg != y->sg)
+		return x->sg < y->sg ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Pass 8a: the extents of live inodes (others are deleted on repair). */
+static int space_extents(struct ck *c, struct ck_ext **out, size_t *nout)
+{
+	uint64_t per = c->st->geom.bsize / 512;
+	struct ck_ext *v = NULL;
+	size_t n = 0, cap = 0;
+	MDB_cursor *cur;
+	MDB_val k, val;
+	int rc;
+
+	rc = mdb_cursor_open(c->txn, c->st->extents, &cur);
+	if (rc)
+		return xsan_mdb_err(rc);
+	for (rc = mdb_cursor_get(cur, &k, &val, MDB_FIRST); !rc;
+	     rc = mdb_cursor_get(cur, &k, &val, MDB_NEXT)) {
+		const struct xsan_store_sg *g;
+		struct ck_ino *in;
+		struct xsan_ext e;
+		uint64_t ino;
+
+		if (xsan_ext_decode(&k, &val, &ino, &e)) {
+			problem(c, "Damaged extent record; deleting it");
+			goto drop;
+		}
+		in = find(c, ino);
+		if (!in || !S_ISREG(in->mode)) {
+			problem(c, "Extent at file block %llu of %s inode %llu; freeing it",
+				(unsigned long long)e.fblock, in ? "non-file" : "missing",
+				(unsigned long long)ino);
+			goto drop;
+		}
+		g = xsan_sg_find(c->st, e.sg);
+		if (!g || !(g->flags & XSAN_SG_USERDATA) || e.block >= g->blocks ||
+		    e.len > g->blocks - e.block || e.fblock + e.len < e.fblock) {
+			problem(c, "Extent of inode %llu at file block %llu lies outside stripe group %u; deleting it",
+				(unsigned long long)ino, (unsigned long long)e.fblock, e.sg);
+			goto drop;
+		}
+		if (n == cap) {
+			size_t ncap = cap ? 2 * cap : 1024;
+			struct ck_ext *nv = realloc(v, ncap * sizeof(*v));
+
+			if (!nv) {
+				rc = -ENOMEM;
+				break;
+			}
+			v = nv;
+			cap = ncap;
+		}
+		v[n++] = (struct ck_ext){ e.sg, e.block, e.len, ino };
+		in->ublocks += e.len * per;
+		continue;
+drop:
+		if (c->repair && (rc = mdb_cursor_del(cur, 0)))
+			break;
+	}
+	mdb_cursor_close(cur);
+	if (rc && rc != MDB_NOTFOUND) {
+		free(v);
+		return rc < 0 ? rc : xsan_mdb_err(rc);
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), ext_cmp);
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+/*
+ * Pass 8b: the free map of group @g against the used extents @u (sorted,
+ * of this group). Any disagreement: with repair the map is rebuilt as the
+ * complement of what files hold, so no block is both, none is lost.
+ */
+static int space_group(struct ck *c, const struct xsan_store_sg *g,
+		       const struct ck_ext *u, size_t nu)
+{
+	uint8_t kb[XSAN_FREE_KEY], lb[XSAN_FREELEN_KEY];
+	uint64_t nfree = 0, nused = 0, prev_end = 0, counter = 0;
+	uint64_t (*used)[2] = NULL;
+	size_t i = 0, nfe = 0, nle = 0;
+	bool bad = false, have_prev = false;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc;
+
+	/* used against used: a block in two files cannot be repaired here */
+	for (size_t j = 1; j < nu; j++)
+		if (u[j].start < u[j - 1].start + u[j - 1].len)
+			unfixable(c, "Blocks %llu.. of stripe group %u are in inodes %llu and %llu",
+				  (unsigned long long)u[j].start, g->index,
+				  (unsigned long long)u[j - 1].ino,
+				  (unsigned long long)u[j].ino);
+	for (size_t j = 0; j < nu; j++)
+		nused += u[j].len;
+
+	kb[0] = (uint8_t)(g->index >> 24);
+	kb[1] = (uint8_t)(g->index >> 16);
+	kb[2] = (uint8_t)(g->index >> 8);
+	kb[3] = (uint8_t)g->index;
+	xsan_put_be64(kb + 4, 0);
+	rc = mdb_cursor_open(c->txn, c->st->free, &cur);
+	if (rc)
+		return xsan_mdb_err(rc);
+	k = (MDB_val){ sizeof(kb), kb };
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	     !rc && k.mv_size >= 4 && !memcmp(k.mv_data, kb, 4);
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		uint64_t s, len;
+		MDB_val lk = { sizeof(lb), lb }, lv;
+
+		nfe++;
+		if (k.mv_size != XSAN_FREE_KEY || v.mv_size != 8) {
+			bad = true;
+			continue;
+		}
+		s = xsan_get_be64((const uint8_t *)k.mv_data + 4);
+		len = xsan_get_le64(v.mv_data);
+		if (!len || s >= g->blocks || len > g->blocks - s ||
+		    (have_prev && s <= prev_end)) {
+			bad = true;
+			continue;
+		}
+		have_prev = true;
+		prev_end = s + len;
+		nfree += len;
+		/* free against used: both cursors move forward */
+		while (i < nu && u[i].start + u[i].len <= s)
+			i++;
+		if (i < nu && u[i].start < s + len) {
+			if (c->out)
+				fprintf(c->out, "Blocks %llu.. of stripe group %u are free and used by inode %llu\n",
+					(unsigned long long)(u[i].start > s ? u[i].start : s),
+					g->index, (unsigned long long)u[i].ino);
+			bad = true;
+		}
+		memcpy(lb, kb, 4);
+		xsan_put_be64(lb + 4, len);
+		xsan_put_be64(lb + 12, s);
+		if (mdb_get(c->txn, c->st->freelen, &lk, &lv))
+			bad = true;
+	}
+	mdb_cursor_close(cur);
+	if (rc && rc != MDB_NOTFOUND)
+		return xsan_mdb_err(rc);
+	/* the size index holds exactly the free extents */
+	rc = mdb_cursor_open(c->txn, c->st->freelen, &cur);
+	if (rc)
+		return xsan_mdb_err(rc);
+	k = (MDB_val){ 4, kb };
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	     !rc && k.mv_size >= 4 && !memcmp(k.mv_data, kb, 4);
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+		nle++;
+	mdb_cursor_close(cur);
+	if (rc && rc != MDB_NOTFOUND)
+		return xsan_mdb_err(rc);
+	rc = 0;
+	if (nle != nfe)
+		bad = true;
+	if (!bad && nfree + nused != g->blocks) {
+		if (c->out)
+			fprintf(c->out, "Stripe group %u: %llu free + %llu used != %llu blocks\n",
+				g->index, (unsigned long long)nfree,
+				(unsigned long long)nused,
+				(unsigned long long)g->blocks);
+		bad = true;
+	}
+	if (xsan_sgfree_get(c->st, c->txn, g->index, &counter) || counter != nfree)
+		bad = true;
+	if (!bad)
+		return 0;
+	problem(c, "Free space map of stripe group %u is wrong; rebuilding it from the files' extents",
+		g->index);
+	if (!c->repair)
+		return 0;
+	used = malloc((nu ? nu : 1) * sizeof(*used));
+	if (!used)
+		return -ENOMEM;
+	for (size_t j = 0; j < nu; j++) {
+		used[j][0] = u[j].start;
+		used[j][1] = u[j].start + u[j].len;
+	}
+	rc = xsan_space_rebuild(c->st, c->txn, g->index,
+				(const uint64_t (*)[2])used, nu);
+	free(used);
+	return rc;
+}
+
+/* Pass 8: space maps, extents, and each inode's block count. */
+static int pass_space(struct ck *c)
+{
+	const struct xsan_store_geom *geo = &c->st->geom;
+	struct ck_ext *u = NULL;
+	size_t n = 0, i = 0;
+	int rc;
+
+	rc = space_extents(c, &u, &n);
+	for (uint32_t j = 0; j < geo->nsgs && !rc; j++) {
+		const struct xsan_store_sg *g = &geo->sgs[j];
+		size_t s;
+
+		if (!(g->flags & XSAN_SG_USERDATA))
+			continue;
+		for (i = 0; i < n && u[i].sg != g->index; i++)
+			;
+		for (s = i; i < n && u[i].sg == g->index; i++)
+			;
+		rc = space_group(c, g, u + s, i - s);
+	}
+	free(u);
+	for (size_t j = 0; j < c->n && !rc; j++) {
+		struct ck_ino *in = &c->v[j];
+		struct xsan_inode *rec;
+
+		if (!S_ISREG(in->mode) || in->blocks == in->ublocks)
+			continue;
+		problem(c, "Inode %llu records %llu blocks, its extents hold %llu",
+			(unsigned long long)in->ino, (unsigned long long)in->blocks,
+			(unsigned long long)in->ublocks);
+		if (!c->repair)
+			continue;
+		rec = malloc(sizeof(*rec));
+		if (!rec)
+			return -ENOMEM;
+		rc = xsan_inode_get(c->st, c->txn, in->ino, rec);
+		if (!rc) {
+			rec->blocks = in->ublocks;
+			rc = xsan_inode_put(c->st, c->txn, rec);
+		}
+		free(rec);
+	}
+	return rc;
+}
+
 /**
  * xsan_check() - check (and with @repair fix) a store
  * See check.h.
@@ -794,6 +1047,8 @@ int xsan_check(struct xsan_store *st, bool repair, FILE *out,
 		rc = pass_reach(&c);
 	if (!rc)
 		rc = pass_nlink(&c);
+	if (!rc)
+		rc = pass_space(&c);
 	if (!rc) {
 		stats->inodes = c.n;
 		for (size_t i = 0; i < c.n; i++)

@@ -72,6 +72,7 @@ struct mdc_vol {
 	unsigned int queued;
 	uint64_t batches, ops;		/* counters for the log and tests */
 	struct mdc_tokens *tokens;	/* token.c; NULL until first used */
+	uint64_t cur_client;		/* session id of the request mdc_exec runs */
 	struct mdc_vol *next;
 };
 

@@ -242,7 +242,17 @@ int xsan_ns_setattr(struct xsan_txn *t, const struct xsan_cred *cr,
 	if (sa->valid & XSAN_SA_GID)
 		in->gid = sa->gid;
 	if (sa->valid & XSAN_SA_SIZE) {
+		uint64_t bs = t->st->geom.bsize;
+
 		/* truncate(2) always sets mtime and ctime. */
+		if (S_ISREG(in->mode) && sa->size < in->size) {
+			/* blocks past the new end go back to the free map */
+			xsan_asess_release(t->st, in->ino);
+			rc = xsan_ext_free_from(t->st, txn, in,
+						sa->size / bs + (sa->size % bs != 0));
+			if (rc)
+				goto out;
+		}
 		in->size = sa->size;
 		in->mtime = *now;
 	}
@@ -401,6 +411,8 @@ static int do_create(struct xsan_txn *t, const struct xsan_cred *cr,
 		in->size = tlen;
 	}
 	rc = xsan_dent_add(st, txn, dir, name, len, in);
+	if (!rc)
+		rc = xsan_affinity_inherit(st, txn, dir->ino, in->ino);
 	if (rc)
 		goto out;
 	if (type == S_IFDIR)

@@ -63,6 +63,56 @@ static int readdir_emit(void *arg, const struct xsan_dirent *d)
 	return 0;
 }
 
+/*
+ * OPEN .. FALLOCATE, for the session v->cur_client. Extents of a
+ * LAYOUT_GET reply and the decoded ranges of a LAYOUT_COMMIT go to
+ * scratch2 (32 KiB at most, far below its XSAN_PAYLOAD_MAX).
+ */
+static int mdc_exec_layout(struct mdc *m, struct mdc_vol *v,
+			   struct xsan_txn *t, const struct xsan_req *r,
+			   struct xsan_rep *rep, const struct xsan_time *now)
+{
+	const struct xsan_layout_args *a = &r->layout;
+	uint64_t client = v->cur_client;
+
+	rep->nattr = 1;
+	switch (r->op) {
+	case XSAN_OP_OPEN: {
+		uint64_t h = 0;
+		int err = xsan_open(t, &r->cred, &r->fid, a->flags, client, now,
+				    &h, &rep->attr[0]);
+
+		rep->layout.handle = h;
+		return err;
+	}
+	case XSAN_OP_CLOSE:
+		return xsan_close(t, &r->fid, client, a->handle, &rep->attr[0]);
+	case XSAN_OP_LAYOUT_GET: {
+		struct xsan_extent *ext = (struct xsan_extent *)m->scratch2;
+		int err;
+
+		err = xsan_layout_get(t, &r->cred, &r->fid, client, a->offset,
+				      a->length, a->flags, now, ext,
+				      XSAN_LAYOUT_EXT_MAX, &rep->layout.count,
+				      &rep->attr[0]);
+		rep->layout.ext = ext;
+		return err;
+	}
+	case XSAN_OP_LAYOUT_COMMIT: {
+		struct xsan_range *rg = (struct xsan_range *)m->scratch2;
+
+		for (uint32_t i = 0; i < a->nranges; i++)
+			xsan_range_at(a->raw, i, &rg[i]);
+		return xsan_layout_commit(t, &r->fid, client, a->flags, a->size,
+					  &a->mtime, rg, a->nranges, now,
+					  &rep->attr[0]);
+	}
+	default:
+		return xsan_fallocate(t, &r->cred, &r->fid, client, a->flags,
+				      a->offset, a->length, now, &rep->attr[0]);
+	}
+}
+
 /**
  * mdc_exec() - run one decoded namespace request in transaction @t
  * @m: the daemon (its scratch2 buffer holds list and value data)
@@ -185,6 +235,12 @@ int mdc_exec(struct mdc *m, struct mdc_vol *v, struct xsan_txn *t,
 		rep->nattr = 1;
 		return xsan_ns_removexattr(t, cr, &r->fid, r->name, r->namelen,
 					   &now, &rep->attr[0]);
+	case XSAN_OP_OPEN:
+	case XSAN_OP_CLOSE:
+	case XSAN_OP_LAYOUT_GET:
+	case XSAN_OP_LAYOUT_COMMIT:
+	case XSAN_OP_FALLOCATE:
+		return mdc_exec_layout(m, v, t, r, rep, &now);
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -202,6 +258,8 @@ static void mdc_run_one(struct mdc *m, struct mdc_vol *v, struct xsan_txn *t,
 	o->conn = q->conn;
 	o->hdr = q->hdr;
 	err = xsan_req_decode(q->hdr.opcode, q->payload, q->hdr.len, &r);
+	/* layouts and opens belong to the client's session */
+	v->cur_client = q->conn->session ? q->conn->session->id : 0;
 	if (!err)
 		err = mdc_exec(m, v, t, &r, &rep);
 	if (err) {

@@ -175,6 +175,9 @@ static void session_free(struct mdc_vol *v, struct mdc_session *s)
 	if (s->conn)
 		s->conn->session = NULL;
 	mdc_tok_session_end(v, s);
+	/* its open files, allocation sessions and grants end with it */
+	if (v->store)
+		xsan_client_forget(v->store, s->id);
 	free(s);
 }
 
@@ -289,7 +292,22 @@ static void do_admin(struct mdc *m, struct mdc_conn *c,
 					e.blocks += (bytes - XSAN_LUN_DATA_OFFSET) /
 						    v->cfg.fs_block_size;
 			}
-			e.bfree = e.blocks;	/* allocation: next issue */
+			e.bfree = e.blocks;
+			/* the allocator's figures where the store has the group */
+			if (g->userdata && !xsan_txn_begin(v->store, false, &t)) {
+				const struct xsan_store_geom *sg = xsan_store_geom(v->store);
+
+				for (uint32_t k = 0; k < sg->nsgs; k++) {
+					uint64_t b, f;
+
+					if (sg->sgs[k].index == g->index &&
+					    !xsan_sg_space(t, k, &b, &f)) {
+						e.blocks = b;
+						e.bfree = f;
+					}
+				}
+				xsan_txn_abort(t);
+			}
 			xsan_put_show_sg(&w, &e);
 			for (j = 0; j < g->ndisks; j++) {
 				struct xsan_show_lun l = {

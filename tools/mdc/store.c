@@ -21,6 +21,7 @@
 /* Sparse: a map this large costs nothing until pages are written. */
 #define XSAN_MAP_SIZE		(8ull << 30)
 #define GEOM_REC		48u
+#define SG_REC			96u	/* one stripe group in meta "sgs" */
 
 /* --- byte order --- */
 
@@ -491,6 +492,17 @@ int xsan_ino_free(struct xsan_store *st, MDB_txn *txn,
 	MDB_val k = { 8, kb }, v = { 4, vb };
 	int rc;
 
+	struct xsan_inode *copy = malloc(sizeof(*copy));
+
+	if (!copy)
+		return -ENOMEM;
+	/* the last link: every block goes back to the free map */
+	*copy = *in;
+	rc = xsan_ext_free_from(st, txn, copy, 0);
+	free(copy);
+	if (rc)
+		return rc;
+	xsan_asess_release(st, in->ino);
 	xsan_put_be64(kb, in->ino);
 	rc = mdb_del(txn, st->inodes, &k, NULL);
 	if (rc)
@@ -544,7 +556,7 @@ static int open_env(struct xsan_store *st, const char *dir, bool readonly,
 	rc = mdb_env_create(&st->env);
 	if (rc)
 		goto fail;
-	rc = mdb_env_set_maxdbs(st->env, 8);
+	rc = mdb_env_set_maxdbs(st->env, 16);
 	if (!rc && !readonly)
 		rc = mdb_env_set_mapsize(st->env, XSAN_MAP_SIZE);
 	if (!rc)
@@ -559,7 +571,11 @@ static int open_env(struct xsan_store *st, const char *dir, bool readonly,
 	    !(rc = mdb_dbi_open(txn, "dirents", dflags, &st->dirents)) &&
 	    !(rc = mdb_dbi_open(txn, "dirseq", dflags, &st->dirseq)) &&
 	    !(rc = mdb_dbi_open(txn, "xattrs", dflags, &st->xattrs)) &&
-	    !(rc = mdb_dbi_open(txn, "freeino", dflags, &st->freeino)))
+	    !(rc = mdb_dbi_open(txn, "freeino", dflags, &st->freeino)) &&
+	    !(rc = mdb_dbi_open(txn, "free", dflags, &st->free)) &&
+	    !(rc = mdb_dbi_open(txn, "freelen", dflags, &st->freelen)) &&
+	    !(rc = mdb_dbi_open(txn, "extents", dflags, &st->extents)) &&
+	    !(rc = mdb_dbi_open(txn, "sgfree", dflags, &st->sgfree)))
 		rc = mdb_txn_commit(txn);
 	else
 		mdb_txn_abort(txn);
@@ -593,6 +609,101 @@ static void geom_decode(const uint8_t *b, struct xsan_store_geom *g)
 	g->blocks = xsan_get_le64(b + 24);
 	g->files = xsan_get_le64(b + 32);
 	g->created = (int64_t)xsan_get_le64(b + 40);
+}
+
+/* The stripe group table: u32 count, then SG_REC bytes per group. */
+static int sgs_put(struct xsan_store *st, MDB_txn *txn,
+		   const struct xsan_store_geom *g)
+{
+	size_t n = 4 + (size_t)g->nsgs * SG_REC;
+	uint8_t *b = calloc(1, n);
+	MDB_val k = { 3, "sgs" }, v = { n, b };
+	int rc;
+
+	if (!b)
+		return -ENOMEM;
+	xsan_put_le32(b, g->nsgs);
+	for (uint32_t i = 0; i < g->nsgs; i++) {
+		const struct xsan_store_sg *sg = &g->sgs[i];
+		uint8_t *p = b + 4 + (size_t)i * SG_REC;
+
+		xsan_put_le32(p, sg->index);
+		xsan_put_le32(p + 4, sg->flags);
+		xsan_put_le32(p + 8, sg->nluns);
+		xsan_put_le32(p + 12, sg->breadth);
+		xsan_put_le64(p + 16, sg->lun_blocks);
+		xsan_put_le64(p + 24, sg->blocks);
+		memcpy(p + 32, sg->affinity, strnlen(sg->affinity, XSAN_STORE_AFF_MAX));
+	}
+	rc = xsan_mdb_err(mdb_put(txn, st->meta, &k, &v, 0));
+	free(b);
+	return rc;
+}
+
+static int sgs_get(struct xsan_store *st, MDB_txn *txn,
+		   struct xsan_store_geom *g)
+{
+	MDB_val k = { 3, "sgs" }, v;
+	const uint8_t *b;
+	uint32_t n;
+
+	if (mdb_get(txn, st->meta, &k, &v) || v.mv_size < 4)
+		return -EIO;
+	b = v.mv_data;
+	n = xsan_get_le32(b);
+	if (n > XSAN_STORE_MAX_SG || v.mv_size != 4 + (size_t)n * SG_REC)
+		return -EIO;
+	g->nsgs = n;
+	for (uint32_t i = 0; i < n; i++) {
+		struct xsan_store_sg *sg = &g->sgs[i];
+		const uint8_t *p = b + 4 + (size_t)i * SG_REC;
+
+		sg->index = xsan_get_le32(p);
+		sg->flags = xsan_get_le32(p + 4);
+		sg->nluns = xsan_get_le32(p + 8);
+		sg->breadth = xsan_get_le32(p + 12);
+		sg->lun_blocks = xsan_get_le64(p + 16);
+		sg->blocks = xsan_get_le64(p + 24);
+		memcpy(sg->affinity, p + 32, XSAN_STORE_AFF_MAX);
+		sg->affinity[XSAN_STORE_AFF_MAX] = '\0';
+		if (!sg->breadth)
+			return -EIO;
+	}
+	return 0;
+}
+
+/*
+ * The stripe group table a new volume records: blocks of each group are
+ * its LUNs' blocks rounded down to whole stripes; no table means one user
+ * data group of @blocks (tests).
+ */
+static int geom_prepare(struct xsan_store_geom *g)
+{
+	if (g->nsgs > XSAN_STORE_MAX_SG)
+		return -EINVAL;
+	if (!g->nsgs) {
+		memset(&g->sgs[0], 0, sizeof(g->sgs[0]));
+		g->nsgs = 1;
+		g->sgs[0].flags = XSAN_SG_USERDATA;
+		g->sgs[0].nluns = 1;
+		g->sgs[0].breadth = 1;
+		g->sgs[0].lun_blocks = g->blocks;
+	}
+	g->blocks = 0;
+	for (uint32_t i = 0; i < g->nsgs; i++) {
+		struct xsan_store_sg *sg = &g->sgs[i];
+
+		for (uint32_t j = 0; j < i; j++)
+			if (g->sgs[j].index == sg->index)
+				return -EINVAL;
+		if (!sg->breadth)
+			sg->breadth = 1;
+		sg->blocks = (sg->lun_blocks - sg->lun_blocks % sg->breadth) *
+			     sg->nluns;
+		if (sg->flags & XSAN_SG_USERDATA)
+			g->blocks += sg->blocks;
+	}
+	return 0;
 }
 
 /* Write the meta table and the root directory of a new volume. */
@@ -631,6 +742,12 @@ static int format_tables(struct xsan_store *st, const struct xsan_store_geom *g)
 	if (!rc)
 		rc = xsan_meta_put_u64(st, txn, "next_ino", XSAN_ROOT_INO + 1);
 	if (!rc)
+		rc = sgs_put(st, txn, g);
+	if (!rc) {
+		st->geom = *g;
+		rc = xsan_space_format(st, txn);
+	}
+	if (!rc)
 		rc = xsan_inode_put(st, txn, root);
 	free(root);
 	if (rc) {
@@ -640,28 +757,59 @@ static int format_tables(struct xsan_store *st, const struct xsan_store_geom *g)
 	return xsan_mdb_err(mdb_txn_commit(txn));
 }
 
+static int format_dir(const char *dir, const struct xsan_store_geom *geom,
+		      struct xsan_store *stp, bool force, char *data,
+		      char *lock, char *err, size_t errlen);
+
 /**
  * xsan_store_format() - create the metadata of a new volume
  * See store.h.
  */
-int xsan_store_format(const char *dir, const struct xsan_store_geom *geom,
+int xsan_store_format(const char *dir, const struct xsan_store_geom *geom_in,
 		      bool force, char *err, size_t errlen)
 {
-	struct xsan_store st = { 0 };
+	struct xsan_store *stp;
+	struct xsan_store_geom *geom;
 	char data[PATH_MAX], lock[PATH_MAX];
 	int rc;
 
-	if (!geom->bsize || !geom->files) {
-		xsan_seterr(err, errlen, "%s: block size and inode limit must not be 0", dir);
+	if (!geom_in->bsize || !geom_in->files || geom_in->bsize % 512) {
+		xsan_seterr(err, errlen, "%s: block size (a multiple of 512) and inode limit must not be 0", dir);
 		return -EINVAL;
 	}
+	stp = calloc(1, sizeof(*stp));
+	geom = malloc(sizeof(*geom));
+	if (!stp || !geom) {
+		free(stp);
+		free(geom);
+		return -ENOMEM;
+	}
+	*geom = *geom_in;
+	rc = geom_prepare(geom);
+	if (rc) {
+		xsan_seterr(err, errlen, "%s: bad stripe group table", dir);
+		goto done;
+	}
+	rc = format_dir(dir, geom, stp, force, data, lock, err, errlen);
+done:
+	free(stp);
+	free(geom);
+	return rc;
+}
+
+static int format_dir(const char *dir, const struct xsan_store_geom *geom,
+		      struct xsan_store *stp, bool force, char *data,
+		      char *lock, char *err, size_t errlen)
+{
+	int rc;
+
 	rc = mkdir_p(dir);
 	if (rc) {
 		xsan_seterr(err, errlen, "%s: %s", dir, strerror(-rc));
 		return rc;
 	}
-	if (snprintf(data, sizeof(data), "%s/data.mdb", dir) >= (int)sizeof(data) ||
-	    snprintf(lock, sizeof(lock), "%s/lock.mdb", dir) >= (int)sizeof(lock)) {
+	if (snprintf(data, PATH_MAX, "%s/data.mdb", dir) >= PATH_MAX ||
+	    snprintf(lock, PATH_MAX, "%s/lock.mdb", dir) >= PATH_MAX) {
 		xsan_seterr(err, errlen, "%s: path too long", dir);
 		return -ENAMETOOLONG;
 	}
@@ -676,13 +824,13 @@ int xsan_store_format(const char *dir, const struct xsan_store_geom *geom,
 			return rc;
 		}
 	}
-	rc = open_env(&st, dir, false, true, err, errlen);
+	rc = open_env(stp, dir, false, true, err, errlen);
 	if (rc)
 		return rc;
-	rc = format_tables(&st, geom);
+	rc = format_tables(stp, geom);
 	if (rc)
 		xsan_seterr(err, errlen, "%s: %s", dir, strerror(-rc));
-	mdb_env_close(st.env);
+	mdb_env_close(stp->env);
 	return rc;
 }
 
@@ -738,6 +886,10 @@ int xsan_store_open(const char *dir, bool readonly, struct xsan_store **out,
 		rc = -EPROTONOSUPPORT;
 	} else {
 		geom_decode(gv.mv_data, &st->geom);
+		if (sgs_get(st, txn, &st->geom)) {
+			xsan_seterr(err, errlen, "%s: stripe group table damaged", dir);
+			rc = -EIO;
+		}
 	}
 	mdb_txn_abort(txn);
 	if (rc)
@@ -755,6 +907,7 @@ void xsan_store_close(struct xsan_store *st)
 {
 	if (!st)
 		return;
+	xsan_asess_free_all(st);
 	mdb_env_close(st->env);
 	free(st);
 }
@@ -841,12 +994,17 @@ int xsan_ns_statfs(struct xsan_txn *t, struct xsan_statfs *out)
 		return rc;
 	memset(out, 0, sizeof(*out));
 	out->blocks = g->blocks;
-	/*
-	 * No allocator yet (it arrives with layouts in the next issue):
-	 * every data block is free.
-	 */
-	out->bfree = g->blocks;
-	out->bavail = g->blocks;
+	for (uint32_t i = 0; i < g->nsgs; i++) {
+		uint64_t b, f;
+
+		rc = xsan_sg_space(t, i, &b, &f);
+		if (rc)
+			return rc;
+		out->bfree += (g->sgs[i].flags & XSAN_SG_USERDATA) ? f : 0;
+	}
+	if (out->bfree > out->blocks)
+		out->bfree = out->blocks;
+	out->bavail = out->bfree;
 	out->files = g->files;
 	out->ffree = g->files > used ? g->files - used : 0;
 	out->bsize = g->bsize;

@@ -25,18 +25,47 @@
 #include "xsanfs/msg.h"
 
 #define XSAN_ROOT_INO		1
-#define XSAN_STORE_FORMAT	1	/* schema version in the meta table */
+#define XSAN_STORE_FORMAT	2	/* schema version in the meta table */
+#define XSAN_STORE_MAX_SG	256	/* stripe groups of a volume */
+#define XSAN_STORE_AFF_MAX	64	/* bytes of an affinity name */
+/* The xattr that names a file's affinity; new entries inherit it. */
+#define XSAN_AFFINITY_XATTR	"trusted.xsan.affinity"
 
 struct xsan_store;
 struct xsan_txn;
 
 /**
+ * struct xsan_store_sg - one stripe group as mkfs records it
+ * @index: the stripe group's index in the .cfgx
+ * @flags: XSAN_SG_* (msg.h): METADATA, JOURNAL, USERDATA, EXCLUSIVE
+ * @nluns: LUNs in the group
+ * @breadth: stripeBreadth in blocks (at least 1)
+ * @lun_blocks: blocks of each LUN past XSAN_LUN_DATA_OFFSET (the smallest)
+ * @blocks: set by xsan_store_format(): @nluns x @lun_blocks rounded down
+ *          to @breadth, the group's block space 0 .. @blocks - 1
+ * @affinity: the group's affinity name ("" for none)
+ */
+struct xsan_store_sg {
+	uint32_t index;
+	uint32_t flags;
+	uint32_t nluns;
+	uint32_t breadth;
+	uint64_t lun_blocks;
+	uint64_t blocks;
+	char affinity[XSAN_STORE_AFF_MAX + 1];
+};
+
+/**
  * struct xsan_store_geom - what mkfs records about the volume
  * @uuid: volume uuid
  * @bsize: fsBlockSize
- * @blocks: user data blocks of @bsize (sum over user data stripe groups)
+ * @blocks: user data blocks of @bsize (sum over user data stripe groups;
+ *          recomputed from @sgs by xsan_store_format() when @nsgs > 0)
  * @files: inode limit STATFS reports
  * @created: seconds since the epoch
+ * @nsgs: stripe groups in @sgs; 0 makes one user data group 0 of @blocks
+ *        blocks, one LUN, breadth 1 (tests)
+ * @sgs: the stripe group table
  */
 struct xsan_store_geom {
 	uint8_t uuid[XSAN_UUID_SIZE];
@@ -44,6 +73,8 @@ struct xsan_store_geom {
 	uint64_t blocks;
 	uint64_t files;
 	int64_t created;
+	uint32_t nsgs;
+	struct xsan_store_sg sgs[XSAN_STORE_MAX_SG];
 };
 
 /*
@@ -145,6 +176,44 @@ int xsan_ns_removexattr(struct xsan_txn *t, const struct xsan_cred *cr,
 			const struct xsan_fid *fid, const char *name,
 			uint32_t len, const struct xsan_time *now,
 			struct xsan_attr *out);
+
+/* ---- Space, open files and layouts (space.c, layout.c) ----
+ * Block numbers are per stripe group; file offsets in the messages are
+ * bytes. @client names the caller's session (0: none); the MDC keeps per
+ * (client, inode) state in memory: the allocation session (a reservation
+ * of allocSessionReservationSize ahead of a streaming writer) and the
+ * ranges it granted, which LAYOUT_COMMIT may convert. That state is a hint
+ * and a permission, never the truth: the LMDB tables are.
+ */
+/* allocSessionReservationSize in bytes (0: off); idle sessions drop after @idle_ms. */
+void xsan_store_set_alloc(struct xsan_store *st, uint64_t resv_bytes,
+			  uint32_t idle_ms);
+int xsan_open(struct xsan_txn *t, const struct xsan_cred *cr,
+	      const struct xsan_fid *fid, uint32_t flags, uint64_t client,
+	      const struct xsan_time *now, uint64_t *handle,
+	      struct xsan_attr *out);
+int xsan_close(struct xsan_txn *t, const struct xsan_fid *fid,
+	       uint64_t client, uint64_t handle, struct xsan_attr *out);
+/* Fills up to @max extents of [@off, @off + @len) into @ext. */
+int xsan_layout_get(struct xsan_txn *t, const struct xsan_cred *cr,
+		    const struct xsan_fid *fid, uint64_t client, uint64_t off,
+		    uint64_t len, uint32_t flags, const struct xsan_time *now,
+		    struct xsan_extent *ext, uint32_t max, uint32_t *count,
+		    struct xsan_attr *out);
+int xsan_layout_commit(struct xsan_txn *t, const struct xsan_fid *fid,
+		       uint64_t client, uint32_t flags, uint64_t size,
+		       const struct xsan_time *mtime,
+		       const struct xsan_range *ranges, uint32_t n,
+		       const struct xsan_time *now, struct xsan_attr *out);
+int xsan_fallocate(struct xsan_txn *t, const struct xsan_cred *cr,
+		   const struct xsan_fid *fid, uint64_t client, uint32_t mode,
+		   uint64_t off, uint64_t len, const struct xsan_time *now,
+		   struct xsan_attr *out);
+/* A client session ended: drop its open files, reservations and grants. */
+void xsan_client_forget(struct xsan_store *st, uint64_t client);
+/* Blocks and free blocks of stripe group number @i of the table. */
+int xsan_sg_space(struct xsan_txn *t, uint32_t i, uint64_t *blocks,
+		  uint64_t *bfree);
 
 /* For xsanadmin stat: inodes in use. */
 int xsan_store_inodes(struct xsan_txn *t, uint64_t *inodes);

@@ -41,15 +41,54 @@
  * @dirseq: dir ino (BE) + seq (BE) -> name (READDIR order)
  * @xattrs: ino (BE) + name -> value
  * @freeino: ino (BE) -> last generation (u32 LE)
+ * @free: sg (BE32) + start block (BE) -> length in blocks (LE)
+ * @freelen: sg (BE32) + length (BE) + start (BE) -> empty: finds a free
+ *	extent of at least a length with one MDB_SET_RANGE
+ * @extents: ino (BE) + file block (BE) -> struct xsan_ext record
+ * @sgfree: sg (BE32) -> free blocks (LE), for STATFS without a scan
  * @geom: the geometry read at open
  * @readonly: opened with MDB_RDONLY
+ * @asess: in memory: per (client, inode) allocation sessions and grants
+ * @opens: in memory: open handles
+ * @next_handle: the next open handle
+ * @rr: round-robin position over stripe groups
+ * @resv_blocks: allocSessionReservationSize in blocks
+ * @idle_ms: an allocation session unused this long loses its reservation
  */
 struct xsan_store {
 	MDB_env *env;
 	MDB_dbi meta, inodes, dirents, dirseq, xattrs, freeino;
+	MDB_dbi free, freelen, extents, sgfree;
 	struct xsan_store_geom geom;
 	bool readonly;
+	struct xsan_asess *asess;
+	struct xsan_open *opens;
+	uint64_t next_handle;
+	uint32_t rr;
+	uint64_t resv_blocks;
+	uint32_t idle_ms;
 };
+
+/**
+ * struct xsan_ext - a decoded file extent record
+ * @fblock: first file block (the key, with the inode)
+ * @sg: stripe group index
+ * @flags: XSAN_EXT_UNWRITTEN
+ * @block: first block in the stripe group
+ * @len: blocks, not 0
+ */
+struct xsan_ext {
+	uint64_t fblock;
+	uint32_t sg;
+	uint32_t flags;
+	uint64_t block;
+	uint64_t len;
+};
+
+#define XSAN_EXT_KEY		16u
+#define XSAN_EXT_VAL		24u
+#define XSAN_FREE_KEY		12u
+#define XSAN_FREELEN_KEY	20u
 
 /**
  * struct xsan_txn - a batch transaction
@@ -135,6 +174,30 @@ int xsan_ino_free(struct xsan_store *st, MDB_txn *txn,
 		  const struct xsan_inode *in);
 void xsan_touch(struct xsan_inode *in, const struct xsan_time *now,
 		bool mtime);
+
+/* space.c: free maps and file extents inside an LMDB transaction. */
+int xsan_space_format(struct xsan_store *st, MDB_txn *txn);
+const struct xsan_store_sg *xsan_sg_find(const struct xsan_store *st,
+					 uint32_t index);
+int xsan_free_insert(struct xsan_store *st, MDB_txn *txn, uint32_t sg,
+		     uint64_t start, uint64_t len);
+int xsan_free_take(struct xsan_store *st, MDB_txn *txn, uint32_t sg,
+		   uint64_t start, uint64_t len);
+int xsan_sgfree_get(struct xsan_store *st, MDB_txn *txn, uint32_t sg,
+		    uint64_t *bfree);
+void xsan_ext_encode(const struct xsan_ext *e, uint8_t *val);
+int xsan_ext_decode(const MDB_val *k, const MDB_val *v, uint64_t *ino,
+		    struct xsan_ext *e);
+/* Free every block of @in from file block @from on (truncate, unlink). */
+int xsan_ext_free_from(struct xsan_store *st, MDB_txn *txn,
+		       struct xsan_inode *in, uint64_t from);
+int xsan_space_rebuild(struct xsan_store *st, MDB_txn *txn, uint32_t sg,
+		       const uint64_t (*used)[2], size_t n);
+int xsan_affinity_inherit(struct xsan_store *st, MDB_txn *txn, uint64_t dir,
+			  uint64_t ino);
+/* An inode is gone or truncated: drop reservations of it. */
+void xsan_asess_release(struct xsan_store *st, uint64_t ino);
+void xsan_asess_free_all(struct xsan_store *st);
 
 /* Nested transaction of one operation. */
 int xsan_op_begin(struct xsan_txn *t, MDB_txn **txn);

@@ -93,6 +93,9 @@ static int volume_load(struct mdc *m, const char *file, struct mdc_vol **out,
 		goto fail;
 	}
 	memcpy(v->uuid, xsan_store_geom(v->store)->uuid, sizeof(v->uuid));
+	/* an allocation session unused for 30 s gives its reservation back */
+	xsan_store_set_alloc(v->store, v->cfg.alloc_session_reservation_size,
+			     30000);
 	*out = v;
 	return 0;
 fail:

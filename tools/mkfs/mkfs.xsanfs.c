@@ -299,6 +299,46 @@ static uint64_t data_blocks(const struct xsan_cfg *cfg)
 	return blocks;
 }
 
+/*
+ * The stripe group table the MDC allocates from: each group's LUNs count
+ * as the smallest of them (a stripe runs across all), in blocks past
+ * XSAN_LUN_DATA_OFFSET; xsan_store_format() rounds to whole stripes.
+ */
+static void sg_table(const struct xsan_cfg *cfg, struct xsan_store_geom *g)
+{
+	size_t i, j;
+
+	g->nsgs = 0;
+	for (i = 0; i < cfg->nsgs && i < XSAN_STORE_MAX_SG; i++) {
+		const struct xsan_cfg_sg *sg = &cfg->sgs[i];
+		struct xsan_store_sg *o = &g->sgs[g->nsgs++];
+		uint64_t min = UINT64_MAX;
+
+		memset(o, 0, sizeof(*o));
+		o->index = sg->index;
+		o->flags = (sg->metadata ? XSAN_SG_METADATA : 0) |
+			   (sg->journal ? XSAN_SG_JOURNAL : 0) |
+			   (sg->userdata ? XSAN_SG_USERDATA : 0) |
+			   (sg->exclusive ? XSAN_SG_EXCLUSIVE : 0);
+		o->nluns = (uint32_t)sg->ndisks;
+		o->breadth = (uint32_t)(sg->breadth / cfg->fs_block_size);
+		if (!o->breadth)
+			o->breadth = 1;
+		for (j = 0; j < sg->ndisks; j++) {
+			uint64_t bytes = sg->disks[j].sectors * sg->disks[j].sector_size;
+			uint64_t b = bytes > XSAN_LUN_DATA_OFFSET ?
+				     (bytes - XSAN_LUN_DATA_OFFSET) / cfg->fs_block_size : 0;
+
+			if (b < min)
+				min = b;
+		}
+		o->lun_blocks = sg->ndisks ? min : 0;
+		/* one affinity per group is what the allocator matches */
+		if (sg->naffinities)
+			snprintf(o->affinity, sizeof(o->affinity), "%s", sg->affinities[0]);
+	}
+}
+
 static void sg_roles(const struct xsan_cfg_sg *sg, char *out, size_t len)
 {
 	snprintf(out, len, "%s%s%s", sg->metadata ? " metadata" : "",
@@ -332,6 +372,7 @@ static int run(struct mkfs *m)
 	xsan_uuid_generate(geom.uuid);
 	geom.bsize = m->cfg.fs_block_size;
 	geom.blocks = data_blocks(&m->cfg);
+	sg_table(&m->cfg, &geom);
 	geom.files = MKFS_FILES;
 	geom.created = (int64_t)time(NULL);
 	xsan_uuid_format(geom.uuid, uuid);

@@ -1,0 +1,1126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * OPEN, CLOSE, LAYOUT_GET, LAYOUT_COMMIT and FALLOCATE on the store, and
+ * the allocator behind them.
+ *
+ * Allocation: a hole is filled first right behind the file's previous
+ * extent (so a file written in order stays one extent), then from the
+ * caller's allocation session, then from a free extent of at least
+ * allocSessionReservationSize found through the freelen index, in the
+ * next eligible stripe group round robin. The session remembers that
+ * range as reserved: other writers skip it while it lasts, so eight
+ * concurrent streams do not interleave block by block. Reservations live
+ * only in memory (the tables do not change until blocks are allocated),
+ * so a crash loses nothing but the hint.
+ *
+ * Grants: every range LAYOUT_GET handed out with XSAN_LG_WRITE is kept
+ * per (client, inode) until CLOSE; LAYOUT_COMMIT converts only ranges that
+ * are granted *and* allocated in the tables, so a client cannot mark
+ * blocks written that it was never told to write (stale data exposure).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store_int.h"
+
+#define GRANTS_MAX	65536u	/* per (client, inode): bounds memory */
+#define SEARCH_TRIES	64	/* free extents looked at per search */
+
+/* One open handle. */
+struct xsan_open {
+	uint64_t handle, client, ino;
+	struct xsan_open *next;
+};
+
+/* Allocation session and grants of one client on one inode. */
+struct xsan_asess {
+	uint64_t client, ino;
+	bool resv;			/* [start, end) of sg is reserved */
+	uint32_t sg;
+	uint64_t start, end;
+	long long used_ms;
+	struct xsan_range *grants;	/* file blocks, sorted, disjoint */
+	uint32_t ngrants, cap;
+	struct xsan_asess *next;
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/** xsan_store_set_alloc() - see store.h. */
+void xsan_store_set_alloc(struct xsan_store *st, uint64_t resv_bytes,
+			  uint32_t idle_ms)
+{
+	st->resv_blocks = st->geom.bsize ? resv_bytes / st->geom.bsize : 0;
+	st->idle_ms = idle_ms;
+}
+
+static struct xsan_asess *asess_find(struct xsan_store *st, uint64_t client,
+				     uint64_t ino, bool create)
+{
+	struct xsan_asess *a;
+	long long now = now_ms();
+
+	for (a = st->asess; a; a = a->next) {
+		/* idle sessions give their reservation back */
+		if (a->resv && st->idle_ms && now - a->used_ms > st->idle_ms)
+			a->resv = false;
+		if (a->client == client && a->ino == ino)
+			break;
+	}
+	if (!a && create) {
+		a = calloc(1, sizeof(*a));
+		if (!a)
+			return NULL;
+		a->client = client;
+		a->ino = ino;
+		a->next = st->asess;
+		st->asess = a;
+	}
+	if (a)
+		a->used_ms = now;
+	return a;
+}
+
+static void asess_unlink(struct xsan_asess **pp)
+{
+	struct xsan_asess *a = *pp;
+
+	*pp = a->next;
+	free(a->grants);
+	free(a);
+}
+
+/** xsan_asess_release() - @ino was truncated or freed: no reservations. */
+void xsan_asess_release(struct xsan_store *st, uint64_t ino)
+{
+	for (struct xsan_asess *a = st->asess; a; a = a->next)
+		if (a->ino == ino)
+			a->resv = false;
+}
+
+/** xsan_asess_free_all() - at close of the store. */
+void xsan_asess_free_all(struct xsan_store *st)
+{
+	struct xsan_open *o;
+
+	while (st->asess)
+		asess_unlink(&st->asess);
+	while ((o = st->opens)) {
+		st->opens = o->next;
+		free(o);
+	}
+}
+
+/** xsan_client_forget() - see store.h. */
+void xsan_client_forget(struct xsan_store *st, uint64_t client)
+{
+	struct xsan_asess **pp = &st->asess;
+	struct xsan_open **op = &st->opens, *o;
+
+	while (*pp) {
+		if ((*pp)->client == client)
+			asess_unlink(pp);
+		else
+			pp = &(*pp)->next;
+	}
+	while ((o = *op)) {
+		if (o->client == client) {
+			*op = o->next;
+			free(o);
+		} else {
+			op = &o->next;
+		}
+	}
+}
+
+/* Add file blocks [s, s + n) to the grants, merging neighbours. */
+static int grant_add(struct xsan_asess *a, uint64_t s, uint64_t n)
+{
+	uint64_t e = s + n;
+	uint32_t i, j;
+
+	for (i = 0; i < a->ngrants && a->grants[i].offset + a->grants[i].length < s; i++)
+		;
+	/* grants i .. j - 1 touch or overlap [s, e) */
+	for (j = i; j < a->ngrants && a->grants[j].offset <= e; j++) {
+		if (a->grants[j].offset < s)
+			s = a->grants[j].offset;
+		if (a->grants[j].offset + a->grants[j].length > e)
+			e = a->grants[j].offset + a->grants[j].length;
+	}
+	if (j == i) {
+		if (a->ngrants >= GRANTS_MAX)
+			return -ENOSPC;
+		if (a->ngrants == a->cap) {
+			uint32_t cap = a->cap ? 2 * a->cap : 8;
+			void *p = realloc(a->grants, cap * sizeof(*a->grants));
+
+			if (!p)
+				return -ENOMEM;
+			a->grants = p;
+			a->cap = cap;
+		}
+		memmove(&a->grants[i + 1], &a->grants[i],
+			(a->ngrants - i) * sizeof(*a->grants));
+		a->ngrants++;
+		j = i + 1;
+	} else if (j > i + 1) {
+		memmove(&a->grants[i + 1], &a->grants[j],
+			(a->ngrants - j) * sizeof(*a->grants));
+		a->ngrants -= j - i - 1;
+	}
+	a->grants[i].offset = s;
+	a->grants[i].length = e - s;
+	return 0;
+}
+
+static bool granted(const struct xsan_asess *a, uint64_t s, uint64_t e)
+{
+	for (uint32_t i = 0; a && i < a->ngrants; i++)
+		if (a->grants[i].offset <= s &&
+		    a->grants[i].offset + a->grants[i].length >= e)
+			return true;
+	return false;
+}
+
+/* Others' reservations: the first one in @sg overlapping [s, e), or NULL. */
+static const struct xsan_asess *resv_hit(const struct xsan_store *st,
+					 const struct xsan_asess *self,
+					 uint32_t sg, uint64_t s, uint64_t e)
+{
+	for (const struct xsan_asess *a = st->asess; a; a = a->next)
+		if (a != self && a->resv && a->sg == sg && a->start < e &&
+		    a->end > s)
+			return a;
+	return NULL;
+}
+
+/* --- the allocator --- */
+
+struct alloc_ctx {
+	struct xsan_store *st;
+	MDB_txn *txn;
+	struct xsan_inode *in;
+	struct xsan_asess *as;		/* may be NULL (no client) */
+	char affinity[XSAN_STORE_AFF_MAX + 1];
+};
+
+static bool sg_eligible(const struct alloc_ctx *c, const struct xsan_store_sg *g)
+{
+	if (!(g->flags & XSAN_SG_USERDATA) || !g->blocks)
+		return false;
+	if (c->affinity[0])
+		return !strcmp(g->affinity, c->affinity);
+	return !(g->flags & XSAN_SG_EXCLUSIVE);
+}
+
+/*
+ * Free blocks at @goal of @sg not reserved by others: how many, up to
+ * @want (0 if @goal is not free).
+ */
+static int run_at(struct alloc_ctx *c, uint32_t sg, uint64_t goal,
+		  uint64_t want, uint64_t *got)
+{
+	uint8_t kb[XSAN_FREE_KEY];
+	MDB_val k = { sizeof(kb), kb }, v;
+	MDB_cursor *cur;
+	uint64_t fs = 0, fl = 0, end;
+	const struct xsan_asess *r;
+	int rc;
+
+	*got = 0;
+	kb[0] = (uint8_t)(sg >> 24);
+	kb[1] = (uint8_t)(sg >> 16);
+	kb[2] = (uint8_t)(sg >> 8);
+	kb[3] = (uint8_t)sg;
+	xsan_put_be64(kb + 4, goal);
+	rc = mdb_cursor_open(c->txn, c->st->free, &cur);
+	if (rc)
+		return xsan_mdb_err(rc);
+	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	if (!rc && !memcmp(k.mv_data, kb, XSAN_FREE_KEY)) {
+		fs = goal;
+		fl = xsan_get_le64(v.mv_data);
+	} else {
+		rc = rc == MDB_NOTFOUND ? mdb_cursor_get(cur, &k, &v, MDB_LAST) :
+		     rc ? rc : mdb_cursor_get(cur, &k, &v, MDB_PREV);
+		if (!rc && k.mv_size == XSAN_FREE_KEY && v.mv_size == 8 &&
+		    !memcmp(k.mv_data, kb, 4)) {
+			fs = xsan_get_be64((const uint8_t *)k.mv_data + 4);
+			fl = xsan_get_le64(v.mv_data);
+		}
+	}
+	mdb_cursor_close(cur);
+	if (rc && rc != MDB_NOTFOUND)
+		return xsan_mdb_err(rc);
+	if (!fl || fs > goal || fs + fl <= goal)
+		return 0;
+	end = fs + fl;
+	if (end - goal > want)
+		end = goal + want;
+	while (end > goal && (r = resv_hit(c->st, c->as, sg, goal, end)))
+		end = r->start > goal ? r->start : goal;
+	*got = end - goal;
+	return 0;
+}
+
+static uint64_t round_up(uint64_t v, uint64_t a)
+{
+	return a > 1 ? (v + a - 1) / a * a : v;
+}
+
+/*
+ * A place in @sg for @want blocks (ideally @span, the reservation): the
+ * smallest free extent of at least @span, skipping others' reservations;
+ * failing that the largest free run. *@got 0: the group is full.
+ */
+static int search(struct alloc_ctx *c, const struct xsan_store_sg *g,
+		  uint64_t want, uint64_t span, uint64_t *start, uint64_t *got,
+		  bool ignore_resv)
+{
+	uint8_t kb[XSAN_FREELEN_KEY];
+	MDB_val k = { sizeof(kb), kb }, v;
+	MDB_cursor *cur;
+	uint64_t fs, fl, pos, best = 0, bests = 0;
+	const struct xsan_asess *r;
+	int rc, tries = 0;
+	bool fwd = true;
+
+	*got = 0;
+	kb[0] = (uint8_t)(g->index >> 24);
+	kb[1] = (uint8_t)(g->index >> 16);
+	kb[2] = (uint8_t)(g->index >> 8);
+	kb[3] = (uint8_t)g->index;
+	xsan_put_be64(kb + 4, span);
+	xsan_put_be64(kb + 12, 0);
+	rc = mdb_cursor_open(c->txn, c->st->freelen, &cur);
+	if (rc)
+		return xsan_mdb_err(rc);
+	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	for (; tries < SEARCH_TRIES; tries++) {
+		if (rc == MDB_NOTFOUND || (!rc && memcmp(k.mv_data, kb, 4))) {
+			/* nothing of @span: walk down from the largest */
+			if (!fwd)
+				break;
+			fwd = false;
+			if (rc == MDB_NOTFOUND)
+				rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+			else
+				rc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
+			if (rc || memcmp(k.mv_data, kb, 4))
+				break;
+		} else if (rc) {
+			break;
+		}
+		if (k.mv_size != XSAN_FREELEN_KEY)
+			break;
+		fl = xsan_get_be64((const uint8_t *)k.mv_data + 4);
+		fs = xsan_get_be64((const uint8_t *)k.mv_data + 12);
+		/* first aligned position of the extent not reserved by others */
+		pos = round_up(fs, g->breadth);
+		if (pos >= fs + fl)
+			pos = fs;
+		while (!ignore_resv && pos < fs + fl &&
+		       (r = resv_hit(c->st, c->as, g->index, pos,
+				     pos + (fwd ? span : 1)))) {
+			pos = round_up(r->end, g->breadth);
+			if (pos >= fs + fl)
+				pos = r->end;
+		}
+		if (pos < fs + fl) {
+			uint64_t run = fs + fl - pos;
+
+			if (!ignore_resv) {
+				for (uint64_t e = pos + run;
+				     (r = resv_hit(c->st, c->as, g->index, pos, e));)
+					e = r->start, run = e - pos;
+			}
+			if (run >= span || run >= want) {
+				*start = pos;
+				*got = run;
+				break;
+			}
+			if (run > best) {
+				best = run;
+				bests = pos;
+			}
+		}
+		rc = mdb_cursor_get(cur, &k, &v, fwd ? MDB_NEXT : MDB_PREV);
+		if (!fwd && (rc || memcmp(k.mv_data, kb, 4)))
+			break;
+	}
+	mdb_cursor_close(cur);
+	if (rc && rc != MDB_NOTFOUND)
+		return xsan_mdb_err(rc);
+	if (!*got && best) {
+		*start = bests;
+		*got = best;
+	}
+	return 0;
+}
+
+/*
+ * Allocate up to @want blocks for file block @fb: *@sg, *@block, *@got.
+ * Prefers the block right behind file block @fb - 1 (@prev valid).
+ */
+static int alloc_blocks(struct alloc_ctx *c, const struct xsan_ext *prev,
+			uint64_t want, uint32_t *sg, uint64_t *block,
+			uint64_t *got)
+{
+	struct xsan_store *st = c->st;
+	struct xsan_asess *as = c->as;
+	uint64_t span = want > st->resv_blocks ? want : st->resv_blocks;
+	uint64_t start = 0, n = 0;
+	const struct xsan_store_sg *g;
+	int rc;
+
+	/* 1. contiguous with the file's previous extent */
+	if (prev && (g = xsan_sg_find(st, prev->sg)) && sg_eligible(c, g)) {
+		rc = run_at(c, prev->sg, prev->block + prev->len, want, &n);
+		if (rc)
+			return rc;
+		if (n) {
+			*sg = prev->sg;
+			*block = prev->block + prev->len;
+			goto take;
+		}
+	}
+	/* 2. the rest of this client's reservation */
+	if (as && as->resv && as->start < as->end &&
+	    (g = xsan_sg_find(st, as->sg)) && sg_eligible(c, g)) {
+		rc = run_at(c, as->sg, as->start, want, &n);
+		if (rc)
+			return rc;
+		if (n) {
+			*sg = as->sg;
+			*block = as->start;
+			goto take;
+		}
+		as->resv = false;
+	}
+	/* 3. a new place, round robin; then 4. others' reservations too */
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < st->geom.nsgs; i++) {
+			g = &st->geom.sgs[(st->rr + i) % st->geom.nsgs];
+			if (!sg_eligible(c, g))
+				continue;
+			rc = search(c, g, want, span, &start, &n, pass);
+			if (rc)
+				return rc;
+			if (n) {
+				st->rr = (st->rr + i + 1) % st->geom.nsgs;
+				*sg = g->index;
+				*block = start;
+				if (as) {
+					as->resv = true;
+					as->sg = g->index;
+					as->start = start;
+					as->end = start + (n < span ? n : span);
+				}
+				goto take;
+			}
+		}
+	}
+	return -ENOSPC;
+take:
+	if (n > want)
+		n = want;
+	rc = xsan_free_take(st, c->txn, *sg, *block, n);
+	if (rc)
+		return rc;
+	if (as && as->resv && as->sg == *sg && *block <= as->start &&
+	    *block + n > as->start) {
+		as->start = *block + n;
+		/* a streaming writer keeps a reservation ahead of it */
+		if (as->end < as->start + st->resv_blocks)
+			as->end = as->start + st->resv_blocks;
+	}
+	*got = n;
+	return 0;
+}
+
+/* --- extent table helpers --- */
+
+static void ext_key(uint8_t *kb, uint64_t ino, uint64_t fb)
+{
+	xsan_put_be64(kb, ino);
+	xsan_put_be64(kb + 8, fb);
+}
+
+static int ext_put(struct xsan_store *st, MDB_txn *txn, uint64_t ino,
+		   const struct xsan_ext *e)
+{
+	uint8_t kb[XSAN_EXT_KEY], vb[XSAN_EXT_VAL];
+	MDB_val k = { sizeof(kb), kb }, v = { sizeof(vb), vb };
+
+	ext_key(kb, ino, e->fblock);
+	xsan_ext_encode(e, vb);
+	return xsan_mdb_err(mdb_put(txn, st->extents, &k, &v, 0));
+}
+
+static int ext_del(struct xsan_store *st, MDB_txn *txn, uint64_t ino,
+		   uint64_t fb)
+{
+	uint8_t kb[XSAN_EXT_KEY];
+	MDB_val k = { sizeof(kb), kb };
+
+	ext_key(kb, ino, fb);
+	return xsan_mdb_err(mdb_del(txn, st->extents, &k, NULL));
+}
+
+/*
+ * The extent containing file block @fb, else the first one after it
+ * (*@found: 1 containing, 2 after, 0 none).
+ */
+static int ext_find(struct xsan_store *st, MDB_txn *txn, uint64_t ino,
+		    uint64_t fb, struct xsan_ext *e, int *found)
+{
+	uint8_t kb[XSAN_EXT_KEY];
+	MDB_val k = { sizeof(kb), kb }, v;
+	MDB_cursor *cur;
+	uint64_t kino;
+	int rc;
+
+	*found = 0;
+	ext_key(kb, ino, fb);
+	rc = mdb_cursor_open(txn, st->extents, &cur);
+	if (rc)
+		return xsan_mdb_err(rc);
+	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	if (!rc && !memcmp(k.mv_data, kb, XSAN_EXT_KEY)) {
+		rc = xsan_ext_decode(&k, &v, &kino, e);
+		*found = rc ? 0 : 1;
+		goto out;
+	}
+	if (!rc || rc == MDB_NOTFOUND) {
+		int rc2 = rc ? mdb_cursor_get(cur, &k, &v, MDB_LAST) :
+			       mdb_cursor_get(cur, &k, &v, MDB_PREV);
+
+		if (!rc2 && !xsan_ext_decode(&k, &v, &kino, e) && kino == ino &&
+		    e->fblock + e->len > fb) {
+			*found = 1;
+			rc = 0;
+			goto out;
+		}
+		if (!rc) {
+			/* the one SET_RANGE found, after @fb */
+			ext_key(kb, ino, fb);
+			k = (MDB_val){ sizeof(kb), kb };
+			rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+			if (!rc && !xsan_ext_decode(&k, &v, &kino, e) &&
+			    kino == ino)
+				*found = 2;
+		}
+	}
+out:
+	mdb_cursor_close(cur);
+	return rc && rc != MDB_NOTFOUND ? (rc < 0 ? rc : xsan_mdb_err(rc)) : 0;
+}
+
+/* The extent ending right at file block @fb (for contiguity), if any. */
+static int ext_before(struct xsan_store *st, MDB_txn *txn, uint64_t ino,
+		      uint64_t fb, struct xsan_ext *e, bool *found)
+{
+	int f;
+	int rc;
+
+	*found = false;
+	if (!fb)
+		return 0;
+	rc = ext_find(st, txn, ino, fb - 1, e, &f);
+	*found = !rc && f == 1;
+	return rc;
+}
+
+/*
+ * Write extent @e, merged with the file's extents right before and after
+ * it when they continue it on disk with the same state: a file written in
+ * order stays one extent however many requests wrote it.
+ */
+static int ext_insert(struct xsan_store *st, MDB_txn *txn, uint64_t ino,
+		      struct xsan_ext e)
+{
+	struct xsan_ext p, n;
+	bool pf;
+	int nf, rc;
+
+	rc = ext_before(st, txn, ino, e.fblock, &p, &pf);
+	if (rc)
+		return rc;
+	if (pf && p.sg == e.sg && p.flags == e.flags &&
+	    p.block + p.len == e.block) {
+		e.fblock = p.fblock;
+		e.block = p.block;
+		e.len += p.len;
+	}
+	rc = ext_find(st, txn, ino, e.fblock + e.len, &n, &nf);
+	if (rc)
+		return rc;
+	if (nf == 1 && n.fblock == e.fblock + e.len && n.sg == e.sg &&
+	    n.flags == e.flags && e.block + e.len == n.block) {
+		rc = ext_del(st, txn, ino, n.fblock);
+		if (rc)
+			return rc;
+		e.len += n.len;
+	}
+	return ext_put(st, txn, ino, &e);
+}
+
+/*
+ * Make file blocks [s, e) of extent @x (which covers them) have @flags:
+ * split @x in up to three pieces, merging the middle with its neighbours.
+ */
+static int ext_set_flags(struct xsan_store *st, MDB_txn *txn, uint64_t ino,
+			 struct xsan_ext x, uint64_t s, uint64_t e,
+			 uint32_t flags)
+{
+	struct xsan_ext mid = x;
+	int rc;
+
+	if (x.flags == flags)
+		return 0;
+	rc = ext_del(st, txn, ino, x.fblock);
+	if (!rc && x.fblock < s) {
+		struct xsan_ext head = x;
+
+		head.len = s - x.fblock;
+		rc = ext_put(st, txn, ino, &head);
+	}
+	if (!rc && e < x.fblock + x.len) {
+		struct xsan_ext tail = x;
+
+		tail.fblock = e;
+		tail.block = x.block + (e - x.fblock);
+		tail.len = x.fblock + x.len - e;
+		rc = ext_put(st, txn, ino, &tail);
+	}
+	if (rc)
+		return rc;
+	mid.fblock = s;
+	mid.block = x.block + (s - x.fblock);
+	mid.len = e - s;
+	mid.flags = flags;
+	return ext_insert(st, txn, ino, mid);
+}
+
+/*
+ * Walk file blocks [fb, fe): existing extents are reported (and set to
+ * @flags if @set), holes are allocated unwritten if @alloc. @emit gets
+ * each piece (may be NULL); stops early when it returns 1.
+ */
+typedef int (*piece_fn)(void *arg, const struct xsan_ext *e, uint64_t s,
+			uint64_t end);
+
+static int walk(struct alloc_ctx *c, uint64_t fb, uint64_t fe, bool alloc,
+		bool set, uint32_t flags, piece_fn emit, void *arg)
+{
+	struct xsan_store *st = c->st;
+	uint64_t per = st->geom.bsize / 512;
+	struct xsan_ext x, prev;
+	bool pf;
+	int f, rc = 0;
+
+	while (fb < fe) {
+		uint64_t end;
+
+		rc = ext_find(st, c->txn, c->in->ino, fb, &x, &f);
+		if (rc)
+			return rc;
+		if (f == 1) {
+			end = x.fblock + x.len < fe ? x.fblock + x.len : fe;
+			if (set) {
+				rc = ext_set_flags(st, c->txn, c->in->ino, x,
+						   fb, end, flags);
+				if (rc)
+					return rc;
+				x.flags = flags;
+			}
+			if (emit && (rc = emit(arg, &x, fb, end)))
+				return rc < 0 ? rc : 0;
+			fb = end;
+			continue;
+		}
+		end = f == 2 && x.fblock < fe ? x.fblock : fe;
+		if (!alloc) {
+			fb = end;
+			continue;
+		}
+		/* a hole [fb, end): fill it */
+		rc = ext_before(st, c->txn, c->in->ino, fb, &prev, &pf);
+		if (rc)
+			return rc;
+		{
+			struct xsan_ext n = { .fblock = fb,
+					      .flags = XSAN_EXT_UNWRITTEN };
+
+			rc = alloc_blocks(c, pf ? &prev : NULL, end - fb,
+					  &n.sg, &n.block, &n.len);
+			if (rc)
+				return rc;
+			rc = ext_insert(st, c->txn, c->in->ino, n);
+			if (rc)
+				return rc;
+			c->in->blocks += n.len * per;
+			if (emit && (rc = emit(arg, &n, fb, fb + n.len)))
+				return rc < 0 ? rc : 0;
+			fb += n.len;
+		}
+	}
+	return 0;
+}
+
+/* --- operations --- */
+
+static int file_get(struct xsan_store *st, MDB_txn *txn,
+		    const struct xsan_fid *fid, struct xsan_inode *in)
+{
+	int rc;
+
+	if (!fid || !fid->ino)
+		return -ESTALE;
+	rc = xsan_inode_get(st, txn, fid->ino, in);
+	if (rc == -ENOENT || (!rc && in->gen != fid->gen))
+		return -ESTALE;
+	if (rc)
+		return rc;
+	if (S_ISDIR(in->mode))
+		return -EISDIR;
+	return S_ISREG(in->mode) ? 0 : -EINVAL;
+}
+
+static void ctx_init(struct alloc_ctx *c, struct xsan_store *st, MDB_txn *txn,
+		     struct xsan_inode *in, struct xsan_asess *as)
+{
+	static const char name[] = XSAN_AFFINITY_XATTR;
+	uint8_t kb[8 + sizeof(name)];
+	MDB_val k = { 8 + sizeof(name) - 1, kb }, v;
+
+	c->st = st;
+	c->txn = txn;
+	c->in = in;
+	c->as = as;
+	c->affinity[0] = '\0';
+	xsan_put_be64(kb, in->ino);
+	memcpy(kb + 8, name, sizeof(name) - 1);
+	if (!mdb_get(txn, st->xattrs, &k, &v) && v.mv_size <= XSAN_STORE_AFF_MAX) {
+		memcpy(c->affinity, v.mv_data, v.mv_size);
+		c->affinity[v.mv_size] = '\0';
+	}
+	/* an affinity no group carries must not make every write ENOSPC */
+	if (c->affinity[0]) {
+		uint32_t i;
+
+		for (i = 0; i < st->geom.nsgs; i++)
+			if ((st->geom.sgs[i].flags & XSAN_SG_USERDATA) &&
+			    !strcmp(st->geom.sgs[i].affinity, c->affinity))
+				break;
+		if (i == st->geom.nsgs)
+			c->affinity[0] = '\0';
+	}
+}
+
+/* Does @client hold @ino open for writing? (Write access was checked
+ * at OPEN, as POSIX does: a later chmod does not stop an open writer.)
+ */
+static bool open_for_write(const struct xsan_store *st, uint64_t client,
+			   uint64_t ino)
+{
+	for (const struct xsan_open *o = st->opens; o; o = o->next)
+		if (o->client == client && o->ino == ino)
+			return true;
+	return false;
+}
+
+/* Truncate @in to @size: free whole blocks past it. */
+static int truncate_blocks(struct xsan_store *st, MDB_txn *txn,
+			   struct xsan_inode *in, uint64_t size)
+{
+	uint64_t bs = st->geom.bsize;
+
+	xsan_asess_release(st, in->ino);
+	return xsan_ext_free_from(st, txn, in, size / bs + (size % bs != 0));
+}
+
+/** xsan_open() - OPEN: permission by access mode; O_TRUNC truncates. */
+int xsan_open(struct xsan_txn *t, const struct xsan_cred *cr,
+	      const struct xsan_fid *fid, uint32_t flags, uint64_t client,
+	      const struct xsan_time *now, uint64_t *handle,
+	      struct xsan_attr *out)
+{
+	struct xsan_store *st = t->st;
+	uint32_t acc = flags & XSAN_OPEN_ACCMODE;
+	struct xsan_inode *in;
+	struct xsan_open *o;
+	MDB_txn *txn;
+	int mask, rc;
+
+	mask = acc == XSAN_OPEN_RDONLY ? XSAN_MAY_READ :
+	       acc == XSAN_OPEN_WRONLY ? XSAN_MAY_WRITE :
+	       XSAN_MAY_READ | XSAN_MAY_WRITE;
+	if (flags & XSAN_OPEN_TRUNC)
+		mask |= XSAN_MAY_WRITE;
+	rc = xsan_op_begin(t, &txn);
+	if (rc)
+		return rc;
+	in = malloc(sizeof(*in));
+	o = calloc(1, sizeof(*o));
+	if (!in || !o) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = xsan_inode_get(st, txn, fid->ino, in);
+	if (rc == -ENOENT || (!rc && in->gen != fid->gen))
+		rc = -ESTALE;
+	if (!rc && S_ISDIR(in->mode) && (mask & XSAN_MAY_WRITE))
+		rc = -EISDIR;
+	if (!rc)
+		rc = xsan_permission(cr, in, mask);
+	if (!rc && (flags & XSAN_OPEN_TRUNC) && S_ISREG(in->mode) &&
+	    in->size) {
+		rc = truncate_blocks(st, txn, in, 0);
+		in->size = 0;
+		xsan_touch(in, now, true);
+		if (!rc)
+			rc = xsan_inode_put(st, txn, in);
+	}
+	if (rc)
+		goto out;
+	xsan_inode_attr(in, out);
+	o->handle = ++st->next_handle;
+	o->client = client;
+	o->ino = in->ino;
+	*handle = o->handle;
+out:
+	rc = xsan_op_end(txn, rc);
+	if (!rc && (mask & XSAN_MAY_WRITE)) {
+		o->next = st->opens;
+		st->opens = o;
+		o = NULL;
+	} else if (!rc) {
+		/* read-only opens need no state: the handle only names it */
+		free(o);
+		o = NULL;
+	}
+	free(o);
+	free(in);
+	return rc;
+}
+
+/** xsan_close() - CLOSE: the file's allocation session ends. */
+int xsan_close(struct xsan_txn *t, const struct xsan_fid *fid,
+	       uint64_t client, uint64_t handle, struct xsan_attr *out)
+{
+	struct xsan_store *st = t->st;
+	struct xsan_open **op, *o;
+	struct xsan_asess **pp;
+	bool last = true;
+	int rc;
+
+	rc = xsan_ns_getattr(t, fid, out);
+	if (rc)
+		return rc;
+	for (op = &st->opens; (o = *op); op = &o->next) {
+		if (o->handle == handle && o->ino == fid->ino &&
+		    o->client == client) {
+			*op = o->next;
+			free(o);
+			break;
+		}
+	}
+	for (o = st->opens; o; o = o->next)
+		if (o->client == client && o->ino == fid->ino)
+			last = false;
+	if (!last)
+		return 0;
+	for (pp = &st->asess; *pp; pp = &(*pp)->next) {
+		if ((*pp)->client == client && (*pp)->ino == fid->ino) {
+			asess_unlink(pp);
+			break;
+		}
+	}
+	return 0;
+}
+
+struct lg_ctx {
+	struct xsan_extent *ext;
+	uint32_t max, count;
+	uint64_t bs;
+	struct xsan_asess *as;
+	bool write;
+	int err;
+};
+
+static int lg_emit(void *arg, const struct xsan_ext *e, uint64_t s,
+		   uint64_t end)
+{
+	struct lg_ctx *x = arg;
+	struct xsan_extent *o;
+
+	if (x->count == x->max)
+		return 1;
+	o = &x->ext[x->count++];
+	o->offset = s * x->bs;
+	o->length = (end - s) * x->bs;
+	o->sg = e->sg;
+	o->block = e->block + (s - e->fblock);
+	o->flags = e->flags;
+	/*
+	 * Written extents are granted too: a commit that covers an overwrite
+	 * as well as new blocks converts nothing there, but must not fail.
+	 */
+	if (x->write && x->as) {
+		int rc = grant_add(x->as, s, end - s);
+
+		if (rc)
+			return rc;
+	}
+	return x->count == x->max;
+}
+
+/** xsan_layout_get() - LAYOUT_GET: see store.h and protocol.rst. */
+int xsan_layout_get(struct xsan_txn *t, const struct xsan_cred *cr,
+		    const struct xsan_fid *fid, uint64_t client, uint64_t off,
+		    uint64_t len, uint32_t flags, const struct xsan_time *now,
+		    struct xsan_extent *ext, uint32_t max, uint32_t *count,
+		    struct xsan_attr *out)
+{
+	struct xsan_store *st = t->st;
+	bool write = flags & XSAN_LG_WRITE;
+	struct lg_ctx x = { .ext = ext, .max = max, .bs = st->geom.bsize,
+			    .write = write };
+	struct alloc_ctx c;
+	struct xsan_inode *in;
+	uint64_t fb, fe, bs = st->geom.bsize, blocks0;
+	MDB_txn *txn;
+	int rc;
+
+	*count = 0;
+	if (!len || off + len < off)
+		return -EINVAL;
+	fb = off / bs;
+	fe = (off + len - 1) / bs + 1;
+	rc = xsan_op_begin(t, &txn);
+	if (rc)
+		return rc;
+	in = malloc(sizeof(*in));
+	if (!in)
+		return xsan_op_end(txn, -ENOMEM);
+	rc = file_get(st, txn, fid, in);
+	if (!rc && write && !open_for_write(st, client, in->ino))
+		rc = xsan_permission(cr, in, XSAN_MAY_WRITE);
+	if (!rc && !write && !open_for_write(st, client, in->ino))
+		rc = xsan_permission(cr, in, XSAN_MAY_READ);
+	if (rc)
+		goto out;
+	x.as = write ? asess_find(st, client, in->ino, true) : NULL;
+	if (write && !x.as) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	ctx_init(&c, st, txn, in, x.as);
+	blocks0 = in->blocks;
+	rc = walk(&c, fb, fe, write, false, 0, lg_emit, &x);
+	if (!rc && in->blocks != blocks0) {
+		xsan_touch(in, now, false);
+		rc = xsan_inode_put(st, txn, in);
+	}
+out:
+	if (!rc) {
+		xsan_inode_attr(in, out);
+		*count = x.count;
+	}
+	free(in);
+	return xsan_op_end(txn, rc);
+}
+
+struct lc_ctx {
+	uint64_t s, e;		/* the range being checked */
+	uint64_t next;		/* covered up to here */
+	bool ok;
+};
+
+static int lc_check(void *arg, const struct xsan_ext *e, uint64_t s,
+		    uint64_t end)
+{
+	struct lc_ctx *x = arg;
+
+	(void)e;
+	if (s != x->next)
+		x->ok = false;
+	x->next = end;
+	return 0;
+}
+
+/** xsan_layout_commit() - LAYOUT_COMMIT: unwritten -> written, size, mtime. */
+int xsan_layout_commit(struct xsan_txn *t, const struct xsan_fid *fid,
+		       uint64_t client, uint32_t flags, uint64_t size,
+		       const struct xsan_time *mtime,
+		       const struct xsan_range *ranges, uint32_t n,
+		       const struct xsan_time *now, struct xsan_attr *out)
+{
+	struct xsan_store *st = t->st;
+	uint64_t bs = st->geom.bsize;
+	struct xsan_asess *as;
+	struct alloc_ctx c;
+	struct xsan_inode *in;
+	MDB_txn *txn;
+	uint32_t i;
+	int rc;
+
+	rc = xsan_op_begin(t, &txn);
+	if (rc)
+		return rc;
+	in = malloc(sizeof(*in));
+	if (!in)
+		return xsan_op_end(txn, -ENOMEM);
+	rc = file_get(st, txn, fid, in);
+	if (rc)
+		goto out;
+	as = asess_find(st, client, in->ino, false);
+	ctx_init(&c, st, txn, in, as);
+	/* all ranges are checked before any changes: nothing or everything */
+	for (i = 0; i < n && !rc; i++) {
+		uint64_t s = ranges[i].offset / bs;
+		uint64_t e = (ranges[i].offset + ranges[i].length - 1) / bs + 1;
+		struct lc_ctx x = { .s = s, .e = e, .next = s, .ok = true };
+
+		if (!granted(as, s, e)) {
+			rc = -EINVAL;
+			break;
+		}
+		rc = walk(&c, s, e, false, false, 0, lc_check, &x);
+		if (!rc && (!x.ok || x.next != e))
+			rc = -EINVAL;	/* a hole in the range */
+	}
+	for (i = 0; i < n && !rc; i++) {
+		uint64_t s = ranges[i].offset / bs;
+		uint64_t e = (ranges[i].offset + ranges[i].length - 1) / bs + 1;
+
+		rc = walk(&c, s, e, false, true, 0, NULL, NULL);
+	}
+	if (rc)
+		goto out;
+	if ((flags & XSAN_LC_SIZE) && size > in->size)
+		in->size = size;
+	if (flags & XSAN_LC_MTIME)
+		in->mtime = *mtime;
+	xsan_touch(in, now, false);
+	rc = xsan_inode_put(st, txn, in);
+out:
+	if (!rc)
+		xsan_inode_attr(in, out);
+	free(in);
+	return xsan_op_end(txn, rc);
+}
+
+/* PUNCH_HOLE: free whole blocks of [fb, fe). */
+static int punch(struct xsan_store *st, MDB_txn *txn, struct xsan_inode *in,
+		 uint64_t fb, uint64_t fe)
+{
+	uint64_t per = st->geom.bsize / 512;
+	struct xsan_ext x;
+	int f, rc;
+
+	while (fb < fe) {
+		uint64_t s, e;
+
+		rc = ext_find(st, txn, in->ino, fb, &x, &f);
+		if (rc || !f || (f == 2 && x.fblock >= fe))
+			return rc;
+		s = x.fblock > fb ? x.fblock : fb;
+		e = x.fblock + x.len < fe ? x.fblock + x.len : fe;
+		rc = ext_del(st, txn, in->ino, x.fblock);
+		if (!rc && x.fblock < s) {
+			struct xsan_ext head = x;
+
+			head.len = s - x.fblock;
+			rc = ext_put(st, txn, in->ino, &head);
+		}
+		if (!rc && e < x.fblock + x.len) {
+			struct xsan_ext tail = x;
+
+			tail.fblock = e;
+			tail.block = x.block + (e - x.fblock);
+			tail.len = x.fblock + x.len - e;
+			rc = ext_put(st, txn, in->ino, &tail);
+		}
+		if (!rc)
+			rc = xsan_free_insert(st, txn, x.sg,
+					      x.block + (s - x.fblock), e - s);
+		if (rc)
+			return rc;
+		in->blocks -= in->blocks < (e - s) * per ? in->blocks :
+			      (e - s) * per;
+		fb = e;
+	}
+	return 0;
+}
+
+/** xsan_fallocate() - FALLOCATE: preallocate, punch, or zero a range. */
+int xsan_fallocate(struct xsan_txn *t, const struct xsan_cred *cr,
+		   const struct xsan_fid *fid, uint64_t client, uint32_t mode,
+		   uint64_t off, uint64_t len, const struct xsan_time *now,
+		   struct xsan_attr *out)
+{
+	struct xsan_store *st = t->st;
+	uint64_t bs = st->geom.bsize, end = off + len;
+	struct alloc_ctx c;
+	struct xsan_inode *in;
+	MDB_txn *txn;
+	int rc;
+
+	if (!len || end < off)
+		return -EINVAL;
+	rc = xsan_op_begin(t, &txn);
+	if (rc)
+		return rc;
+	in = malloc(sizeof(*in));
+	if (!in)
+		return xsan_op_end(txn, -ENOMEM);
+	rc = file_get(st, txn, fid, in);
+	if (!rc && !open_for_write(st, client, in->ino))
+		rc = xsan_permission(cr, in, XSAN_MAY_WRITE);
+	if (rc)
+		goto out;
+	ctx_init(&c, st, txn, in, NULL);
+	if (mode & XSAN_FALLOC_PUNCH_HOLE) {
+		/* partial blocks at the edges are zeroed by the client */
+		rc = punch(st, txn, in, (off + bs - 1) / bs, end / bs);
+		xsan_touch(in, now, true);
+	} else {
+		uint64_t fb = off / bs, fe = (end - 1) / bs + 1;
+
+		if (mode & XSAN_FALLOC_ZERO_RANGE) {
+			/* whole blocks read as zeros again; edges: client */
+			uint64_t zb = (off + bs - 1) / bs, ze = end / bs;
+
+			if (zb < ze)
+				rc = walk(&c, zb, ze, false, true,
+					  XSAN_EXT_UNWRITTEN, NULL, NULL);
+			xsan_touch(in, now, true);
+		}
+		if (!rc)
+			rc = walk(&c, fb, fe, true, false, 0, NULL, NULL);
+		if (!rc && !(mode & XSAN_FALLOC_KEEP_SIZE) && end > in->size) {
+			in->size = end;
+			xsan_touch(in, now, true);
+		} else if (!rc) {
+			xsan_touch(in, now, false);
+		}
+	}
+	if (!rc)
+		rc = xsan_inode_put(st, txn, in);
+out:
+	if (!rc)
+		xsan_inode_attr(in, out);
+	free(in);
+	return xsan_op_end(txn, rc);
+}
