@@ -289,6 +289,7 @@ static const char *const xsan_op_names[] = {
 	[XSAN_OP_LOCK] = "LOCK",
 	[XSAN_OP_UNLOCK] = "UNLOCK",
 	[XSAN_OP_FALLOCATE] = "FALLOCATE",
+	[XSAN_OP_DISK_TABLE] = "DISK_TABLE",
 	[XSAN_OP_REVOKE] = "REVOKE",
 	[XSAN_OP_LOCK_WAKE] = "LOCK_WAKE",
 	[XSAN_OP_NS_LIST] = "NS_LIST",
@@ -330,8 +331,8 @@ bool xsan_op_is_ns(u16 op)
  * @op: the opcode
  *
  * OPEN, CLOSE, LAYOUT_* and FALLOCATE are coded in msg_layout.c, tokens
- * and locks in msg_token.c; the REVOKE and LOCK_WAKE callbacks are no
- * requests (xsan_cb_decode()).
+ * and locks in msg_token.c, DISK_TABLE's reply in msg_disk.c; the REVOKE
+ * and LOCK_WAKE callbacks are no requests (xsan_cb_decode()).
  *
  * Context: any context.
  * Return: true if xsan_req_decode() and xsan_rep_encode() handle @op.
@@ -352,7 +353,7 @@ bool xsan_op_known(u16 op)
 		return true;
 	default:
 		return xsan_op_is_ns(op) || xsan_op_is_token(op) ||
-		       xsan_op_is_layout(op);
+		       xsan_op_is_layout(op) || xsan_op_is_disk(op);
 	}
 }
 
@@ -440,6 +441,7 @@ int xsan_req_encode(struct xsan_put *w, const struct xsan_req *r)
 	case XSAN_OP_ADMIN_WHO:
 	case XSAN_OP_ADMIN_STAT:
 	case XSAN_OP_ADMIN_SHOW:
+	case XSAN_OP_DISK_TABLE:
 		break;
 	case XSAN_OP_NS_LOOKUP:
 		xsan_put_name(w, r->name, r->namelen);
@@ -684,7 +686,7 @@ int xsan_req_decode(u16 op, const void *buf, u32 len, struct xsan_req *r)
 		xsan_get_fid(&c, &r->fid);
 		r->name = xsan_get_xname(&c, &r->namelen);
 		break;
-	default:	/* no payload: HEARTBEAT, GOODBYE, STATFS, NS_*, ADMIN_* */
+	default:	/* no payload: HEARTBEAT, GOODBYE, STATFS, NS_*, ADMIN_*, DISK_TABLE */
 		break;
 	}
 	return xsan_cur_end(&c);
@@ -816,6 +818,8 @@ int xsan_rep_encode(struct xsan_put *w, const struct xsan_rep *r)
 		return xsan_token_rep_encode(w, r);
 	if (xsan_op_is_layout(r->op))
 		return xsan_layout_rep_encode(w, r);
+	if (xsan_op_is_disk(r->op))
+		return xsan_disk_rep_encode(w, r);
 	if (!xsan_op_known(r->op) || !xsan_rep_ok(r->op, r) ||
 	    (want < 0 ? r->nattr < 3 || r->nattr > 4 : r->nattr != (u32)want)) {
 		xsan_put_err(w, -EINVAL);
@@ -921,6 +925,8 @@ int xsan_rep_decode(u16 op, const void *buf, u32 len, struct xsan_rep *r)
 		return xsan_token_rep_decode(&c, r);
 	if (xsan_op_is_layout(op)) {
 		xsan_layout_rep_decode(&c, r);
+	} else if (xsan_op_is_disk(op)) {
+		xsan_disk_rep_decode(&c, r);
 	} else if (xsan_op_is_ns(op)) {
 		r->nattr = xsan_get_u32(&c);
 		if (want < 0 ? r->nattr < 3 || r->nattr > 4 :

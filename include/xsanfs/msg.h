@@ -404,6 +404,48 @@ void xsan_extent_at(const void *raw, u32 i, struct xsan_extent *e);
 void xsan_range_at(const void *raw, u32 i, struct xsan_range *r);
 /* ---- end of layouts ---- */
 
+/* ---- The LUN table: net/msg_disk.c -------------------------------------
+ * DISK_TABLE (after AUTH, no request payload) answers the volume uuid and
+ * every LUN of the volume as mkfs.xsanfs recorded it, for a client to
+ * check each LUN header it opens (include/xsanfs/disk.h) against. The
+ * reply reuses struct xsan_rep: @uuid the volume, @count entries encoded
+ * in @data (xsan_put_disk()), walked with xsan_disk_next().
+ */
+
+/*
+ * Entries in one reply: 4096 of at most 74 bytes (36-character label)
+ * fit a frame with room to spare, and a volume has far fewer LUNs.
+ */
+#define XSAN_DISK_MAX		4096u
+#define XSAN_DISK_REC_MIN	39u	/* bytes of an entry, 1-character label */
+
+/**
+ * struct xsan_disk - one LUN of the volume (DISK_TABLE entry)
+ * @sg: stripe group index (the LUN header's stripe group)
+ * @ordinal: position in that stripe group (the header's ordinal)
+ * @sectors: size in @sector_size units (the header's sectors)
+ * @sector_size: 512..65536, a power of two
+ * @uuid: the LUN's uuid, not all zero
+ * @label: its label, as xsan_lun_label_ok() allows (not NUL-terminated)
+ * @labellen: its length
+ */
+struct xsan_disk {
+	u32 sg;
+	u32 ordinal;
+	u64 sectors;
+	u32 sector_size;
+	u8 uuid[XSAN_UUID_SIZE];
+	const char *label;
+	u32 labellen;
+};
+
+bool xsan_op_is_disk(u16 op);
+int xsan_disk_rep_encode(struct xsan_put *w, const struct xsan_rep *r);
+void xsan_disk_rep_decode(struct xsan_cur *c, struct xsan_rep *r);
+void xsan_put_disk(struct xsan_put *w, const struct xsan_disk *d);
+int xsan_disk_next(struct xsan_cur *c, struct xsan_disk *d);
+/* ---- end of the LUN table ---- */
+
 /**
  * struct xsan_req - a decoded request; which fields an opcode uses is in
  * Documentation/protocol.rst ("Requests")
@@ -471,7 +513,8 @@ struct xsan_req {
  *        to walk with the matching xsan_*_next()
  * @datalen: its length
  * @size: GETXATTR, LISTXATTR: the full size of the value or list
- * @count: READDIR, NS_LIST, ADMIN_WHO, ADMIN_SHOW: entries in @data;
+ * @count: READDIR, NS_LIST, ADMIN_WHO, ADMIN_SHOW, DISK_TABLE: entries in
+ *         @data;
  *         NS_HEARTBEAT: volumes the name server serves
  * @eof: READDIR: no entries after these
  * @st: STATFS
@@ -481,7 +524,7 @@ struct xsan_req {
  * @session: AUTH: the session id
  * @lease_ms: AUTH, HEARTBEAT: the lease period
  * @grace_ms: AUTH: the grace period after it
- * @uuid: AUTH, NS_LOOKUP: the volume's uuid
+ * @uuid: AUTH, NS_LOOKUP, DISK_TABLE: the volume's uuid
  * @port: NS_LOOKUP: the volume's session port
  * @host: NS_LOOKUP: the host serving it
  * @hostlen: its length

@@ -90,6 +90,8 @@ enum xsan_op {
 	XSAN_OP_UNLOCK		= 53,
 	/* preallocate, punch or zero a range (FALLOC_FL_* modes) */
 	XSAN_OP_FALLOCATE	= 54,
+	/* the LUN table, for checking LUN headers (include/xsanfs/disk.h) */
+	XSAN_OP_DISK_TABLE	= 55,
 	/* MDC -> client callbacks */
 	XSAN_OP_REVOKE		= 64,
 	XSAN_OP_LOCK_WAKE	= 65,

@@ -33,7 +33,7 @@ static const u16 ops[] = {
 	XSAN_OP_NS_LOOKUP, XSAN_OP_NS_HEARTBEAT, XSAN_OP_ADMIN_WHO,
 	XSAN_OP_ADMIN_STAT, XSAN_OP_ADMIN_SHOW,
 	XSAN_OP_TOKEN_GET, XSAN_OP_TOKEN_PUT, XSAN_OP_LOCK, XSAN_OP_UNLOCK,
-	XSAN_OP_REVOKE, XSAN_OP_LOCK_WAKE,
+	XSAN_OP_REVOKE, XSAN_OP_LOCK_WAKE, XSAN_OP_DISK_TABLE,
 };
 
 static const uint8_t *pay;	/* the payload under test */
@@ -91,6 +91,7 @@ static void fuzz_list(const struct xsan_rep *r)
 {
 	struct xsan_show_lun lun;
 	struct xsan_show_sg sg;
+	struct xsan_disk disk;
 	struct xsan_dirent d;
 	struct xsan_ns_vol v;
 	struct xsan_who who;
@@ -117,6 +118,11 @@ static void fuzz_list(const struct xsan_rep *r)
 			in_pay(who.host, who.hostlen);
 			in_pay(who.addr, who.addrlen);
 			xsan_put_who(&w, &who);
+			break;
+		case XSAN_OP_DISK_TABLE:
+			CHECK(!xsan_disk_next(&c, &disk));
+			in_pay(disk.label, disk.labellen);
+			xsan_put_disk(&w, &disk);
 			break;
 		default:
 			CHECK(!xsan_show_sg_next(&c, &sg));
@@ -167,6 +173,7 @@ static void fuzz_rep(u16 op)
 	case XSAN_OP_NS_LIST:
 	case XSAN_OP_ADMIN_WHO:
 	case XSAN_OP_ADMIN_SHOW:
+	case XSAN_OP_DISK_TABLE:
 		fuzz_list(&r);
 		break;
 	case XSAN_OP_ADMIN_STAT:

@@ -30,6 +30,7 @@ int main(int argc, char *argv[])
 	srunner_add_suite(sr, auth_suite());
 	srunner_add_suite(sr, msg_suite());
 	srunner_add_suite(sr, msg_layout_suite());
+	srunner_add_suite(sr, msg_disk_suite());
 	srunner_add_suite(sr, lun_suite());
 	srunner_add_suite(sr, store_suite());
 	srunner_add_suite(sr, space_suite());

@@ -31,6 +31,7 @@ Suite *config_suite(void);
 Suite *auth_suite(void);
 Suite *msg_suite(void);
 Suite *msg_layout_suite(void);
+Suite *msg_disk_suite(void);
 Suite *lun_suite(void);
 Suite *store_suite(void);
 Suite *space_suite(void);
