@@ -359,6 +359,56 @@ static void do_admin(struct mdc *m, struct mdc_conn *c,
 	reply_rep(m, c, h, &rep);
 }
 
+/*
+ * DISK_TABLE: the LUN table mkfs recorded, read in one read transaction
+ * so the reply is one consistent snapshot. Any authenticated session may
+ * ask: a client needs it before it opens a LUN, not an admin's rights.
+ */
+static void do_disk_table(struct mdc *m, struct mdc_conn *c,
+			  const struct xsan_hdr *h)
+{
+	struct xsan_rep rep = { .op = XSAN_OP_DISK_TABLE };
+	struct mdc_vol *v = c->vol;
+	struct xsan_store_lun *l = NULL;
+	struct xsan_txn *t;
+	struct xsan_put w;
+	uint32_t n = 0;
+	int err;
+
+	err = xsan_txn_begin(v->store, false, &t);
+	if (!err) {
+		err = xsan_store_luns(t, &l, &n);
+		xsan_txn_abort(t);
+	}
+	if (err) {
+		mdc_log(LOG_ERR, "%s: volume %s: LUN table: %s", c->addr, v->name,
+			strerror(-err));
+		reply_err(m, c, h, (int)-err);
+		return;
+	}
+	xsan_put_init(&w, m->scratch2, XSAN_PAYLOAD_MAX);
+	for (uint32_t i = 0; i < n; i++) {
+		struct xsan_disk d = {
+			.sg = l[i].sg, .ordinal = l[i].ordinal,
+			.sectors = l[i].sectors, .sector_size = l[i].sector_size,
+			.label = l[i].label, .labellen = (uint32_t)strlen(l[i].label),
+		};
+
+		memcpy(d.uuid, l[i].uuid, XSAN_UUID_SIZE);
+		xsan_put_disk(&w, &d);
+	}
+	free(l);
+	if (w.err) {
+		reply_err(m, c, h, EOVERFLOW);
+		return;
+	}
+	memcpy(rep.uuid, xsan_store_geom(v->store)->uuid, XSAN_UUID_SIZE);
+	rep.count = n;
+	rep.data = m->scratch2;
+	rep.datalen = w.len;
+	reply_rep(m, c, h, &rep);
+}
+
 static void do_ns(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h,
 		  const struct xsan_req *r)
 {
@@ -495,6 +545,9 @@ void mdc_handle(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h,
 	case XSAN_OP_ADMIN_STAT:
 	case XSAN_OP_ADMIN_SHOW:
 		do_admin(m, c, h);
+		return;
+	case XSAN_OP_DISK_TABLE:
+		do_disk_table(m, c, h);
 		return;
 	case XSAN_OP_TOKEN_GET:
 	case XSAN_OP_TOKEN_PUT:

@@ -729,6 +729,7 @@ static int format_tables(struct xsan_store *st, const struct xsan_store_geom *g)
 	root->parent = XSAN_ROOT_INO;
 	root->seq = 1;
 	xsan_put_le32(fb, XSAN_STORE_FORMAT);
+	st->format = XSAN_STORE_FORMAT;
 	geom_encode(g, gb);
 	rc = mdb_txn_begin(st->env, NULL, 0, &txn);
 	if (rc) {
@@ -743,8 +744,12 @@ static int format_tables(struct xsan_store *st, const struct xsan_store_geom *g)
 		rc = xsan_meta_put_u64(st, txn, "next_ino", XSAN_ROOT_INO + 1);
 	if (!rc)
 		rc = sgs_put(st, txn, g);
+	if (!rc)
+		rc = xsan_luns_put(st, txn, g);
 	if (!rc) {
 		st->geom = *g;
+		st->geom.luns = NULL;	/* the caller's; not kept */
+		st->geom.nluns = 0;
 		rc = xsan_space_format(st, txn);
 	}
 	if (!rc)
@@ -770,6 +775,7 @@ int xsan_store_format(const char *dir, const struct xsan_store_geom *geom_in,
 {
 	struct xsan_store *stp;
 	struct xsan_store_geom *geom;
+	struct xsan_store_lun *luns;
 	char data[PATH_MAX], lock[PATH_MAX];
 	int rc;
 
@@ -788,6 +794,12 @@ int xsan_store_format(const char *dir, const struct xsan_store_geom *geom_in,
 	rc = geom_prepare(geom);
 	if (rc) {
 		xsan_seterr(err, errlen, "%s: bad stripe group table", dir);
+		goto done;
+	}
+	rc = xsan_luns_sorted(geom, &luns);
+	free(luns);
+	if (rc) {
+		xsan_seterr(err, errlen, "%s: bad LUN table", dir);
 		goto done;
 	}
 	rc = format_dir(dir, geom, stp, force, data, lock, err, errlen);
@@ -880,14 +892,23 @@ int xsan_store_open(const char *dir, bool readonly, struct xsan_store **out,
 	if (rc || fv.mv_size != 4 || gv.mv_size != GEOM_REC) {
 		xsan_seterr(err, errlen, "%s: meta table damaged", dir);
 		rc = -EIO;
-	} else if (xsan_get_le32(fv.mv_data) != XSAN_STORE_FORMAT) {
-		xsan_seterr(err, errlen, "%s: metadata format %u, this build reads %u",
-			    dir, xsan_get_le32(fv.mv_data), XSAN_STORE_FORMAT);
+	} else if (xsan_get_le32(fv.mv_data) < XSAN_STORE_FORMAT_MIN ||
+		   xsan_get_le32(fv.mv_data) > XSAN_STORE_FORMAT) {
+		xsan_seterr(err, errlen, "%s: metadata format %u, this build reads %u to %u",
+			    dir, xsan_get_le32(fv.mv_data), XSAN_STORE_FORMAT_MIN,
+			    XSAN_STORE_FORMAT);
 		rc = -EPROTONOSUPPORT;
 	} else {
+		uint32_t n;
+
+		st->format = xsan_get_le32(fv.mv_data);
 		geom_decode(gv.mv_data, &st->geom);
 		if (sgs_get(st, txn, &st->geom)) {
 			xsan_seterr(err, errlen, "%s: stripe group table damaged", dir);
+			rc = -EIO;
+		} else if (xsan_luns_get(st, txn, NULL, &n)) {
+			/* refused now, not at a client's first DISK_TABLE */
+			xsan_seterr(err, errlen, "%s: LUN table damaged", dir);
 			rc = -EIO;
 		}
 	}

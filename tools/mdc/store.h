@@ -25,9 +25,12 @@
 #include "xsanfs/msg.h"
 
 #define XSAN_ROOT_INO		1
-#define XSAN_STORE_FORMAT	2	/* schema version in the meta table */
+#define XSAN_STORE_FORMAT	3	/* schema version in the meta table */
+#define XSAN_STORE_FORMAT_MIN	2	/* oldest read: 2 has no LUN table */
 #define XSAN_STORE_MAX_SG	256	/* stripe groups of a volume */
 #define XSAN_STORE_AFF_MAX	64	/* bytes of an affinity name */
+#define XSAN_STORE_MAX_LUN	XSAN_DISK_MAX	/* so DISK_TABLE fits a frame */
+#define XSAN_STORE_LABEL_MAX	36	/* = XSAN_LUN_LABEL_MAX (disk.h) */
 /* The xattr that names a file's affinity; new entries inherit it. */
 #define XSAN_AFFINITY_XATTR	"trusted.xsan.affinity"
 
@@ -56,6 +59,25 @@ struct xsan_store_sg {
 };
 
 /**
+ * struct xsan_store_lun - one LUN as mkfs labelled and assigned it: the
+ * fields of its LUN header (include/xsanfs/disk.h) a client checks
+ * @sg: stripe group index (struct xsan_store_sg.index)
+ * @ordinal: position in the group (the .cfgx disk index)
+ * @sectors: size of its partition in @sector_size units
+ * @sector_size: 512..65536, a power of two
+ * @uuid: the LUN's uuid, not all zero, unique in the volume
+ * @label: its label (xsan_lun_label_ok()), NUL terminated
+ */
+struct xsan_store_lun {
+	uint32_t sg;
+	uint32_t ordinal;
+	uint64_t sectors;
+	uint32_t sector_size;
+	uint8_t uuid[XSAN_UUID_SIZE];
+	char label[XSAN_STORE_LABEL_MAX + 1];
+};
+
+/**
  * struct xsan_store_geom - what mkfs records about the volume
  * @uuid: volume uuid
  * @bsize: fsBlockSize
@@ -66,6 +88,9 @@ struct xsan_store_sg {
  * @nsgs: stripe groups in @sgs; 0 makes one user data group 0 of @blocks
  *        blocks, one LUN, breadth 1 (tests)
  * @sgs: the stripe group table
+ * @nluns: LUNs in @luns: 0 (no table: tests), or every LUN @sgs counts
+ * @luns: xsan_store_format() only, any order, borrowed from the caller;
+ *        an open store reads the table with xsan_store_luns()
  */
 struct xsan_store_geom {
 	uint8_t uuid[XSAN_UUID_SIZE];
@@ -75,6 +100,8 @@ struct xsan_store_geom {
 	int64_t created;
 	uint32_t nsgs;
 	struct xsan_store_sg sgs[XSAN_STORE_MAX_SG];
+	uint32_t nluns;
+	const struct xsan_store_lun *luns;
 };
 
 /*
@@ -214,6 +241,14 @@ void xsan_client_forget(struct xsan_store *st, uint64_t client);
 /* Blocks and free blocks of stripe group number @i of the table. */
 int xsan_sg_space(struct xsan_txn *t, uint32_t i, uint64_t *blocks,
 		  uint64_t *bfree);
+
+/*
+ * The LUN table (DISK_TABLE), sorted by (sg, ordinal): *@out is malloc'd
+ * (free() it; NULL when *@n is 0 may also be a 1-entry block). A format 2
+ * store has no table and reads as empty.
+ */
+int xsan_store_luns(struct xsan_txn *t, struct xsan_store_lun **out,
+		    uint32_t *n);
 
 /* For xsanadmin stat: inodes in use. */
 int xsan_store_inodes(struct xsan_txn *t, uint64_t *inodes);

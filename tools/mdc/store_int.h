@@ -60,6 +60,7 @@ struct xsan_store {
 	MDB_dbi meta, inodes, dirents, dirseq, xattrs, freeino;
 	MDB_dbi free, freelen, extents, sgfree;
 	struct xsan_store_geom geom;
+	uint32_t format;	/* XSAN_STORE_FORMAT, or 2 (no LUN table) */
 	bool readonly;
 	struct xsan_asess *asess;
 	struct xsan_open *opens;
@@ -174,6 +175,14 @@ int xsan_ino_free(struct xsan_store *st, MDB_txn *txn,
 		  const struct xsan_inode *in);
 void xsan_touch(struct xsan_inode *in, const struct xsan_time *now,
 		bool mtime);
+
+/* luntable.c: meta "luns", written at format, checked at open. */
+int xsan_luns_sorted(const struct xsan_store_geom *g,
+		     struct xsan_store_lun **out);
+int xsan_luns_put(struct xsan_store *st, MDB_txn *txn,
+		  const struct xsan_store_geom *g);
+int xsan_luns_get(struct xsan_store *st, MDB_txn *txn,
+		  struct xsan_store_lun **out, uint32_t *n);
 
 /* space.c: free maps and file extents inside an LMDB transaction. */
 int xsan_space_format(struct xsan_store *st, MDB_txn *txn);

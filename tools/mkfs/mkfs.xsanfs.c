@@ -347,11 +347,38 @@ static void sg_roles(const struct xsan_cfg_sg *sg, char *out, size_t len)
 		snprintf(out, len, " no role");
 }
 
+/*
+ * The LUN table the MDC serves (DISK_TABLE): each LUN's header fields as
+ * the LUN now holds them, so a client's check of a header against the
+ * table compares the same bytes mkfs wrote.
+ */
+static struct xsan_store_lun *lun_table(const struct mkfs *m)
+{
+	struct xsan_store_lun *l = calloc(m->nplan ? m->nplan : 1, sizeof(*l));
+	size_t i;
+
+	if (!l)
+		return NULL;
+	for (i = 0; i < m->nplan; i++) {
+		const struct plan *p = &m->plan[i];
+
+		l[i].sg = p->sg->index;
+		l[i].ordinal = p->disk->index;
+		l[i].sectors = p->info->hdr.sectors;
+		l[i].sector_size = p->info->hdr.sector_size;
+		memcpy(l[i].uuid, p->info->hdr.lun_uuid, XSAN_UUID_SIZE);
+		snprintf(l[i].label, sizeof(l[i].label), "%s", p->disk->label);
+	}
+	return l;
+}
+
 static int run(struct mkfs *m)
 {
 	struct xsan_store_geom geom = { 0 };
 	char uuid[XSAN_UUID_STR_LEN + 1], err[1024], roles[64];
+	struct xsan_store_lun *luns;
 	size_t i;
+	int rc;
 
 	if (snprintf(m->voldir, sizeof(m->voldir), "%s/%s", m->statedir, m->cfg.name) >=
 	    (int)sizeof(m->voldir)) {
@@ -413,10 +440,22 @@ static int run(struct mkfs *m)
 		       p->disk->label, p->device, (unsigned long long)p->sectors,
 		       p->info->sector_size, p->sg->index, p->disk->index);
 	}
-	if (!m->dry && xsan_store_format(m->voldir, &geom, m->force, err, sizeof(err))) {
+	if (m->dry)
+		goto done;
+	luns = lun_table(m);
+	if (!luns) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return 1;
+	}
+	geom.luns = luns;
+	geom.nluns = (uint32_t)m->nplan;
+	rc = xsan_store_format(m->voldir, &geom, m->force, err, sizeof(err));
+	free(luns);
+	if (rc) {
 		fprintf(stderr, PROG ": %s\n", err);
 		return 1;
 	}
+done:
 	printf("Metadata initialised in %s (root inode %d)\n", m->voldir, XSAN_ROOT_INO);
 	return 0;
 }
