@@ -1246,6 +1246,177 @@ START_TEST(st_xattr_space)
 }
 END_TEST
 
+/* ---- The LUN table (luntable.c) ---- */
+
+/* Two groups: 0 with one LUN, 3 with two; LUNs given out of order. */
+static void lun_geom(struct xsan_store_geom *g, struct xsan_store_lun l[3])
+{
+	memset(g, 0, sizeof(*g));
+	g->bsize = 4096;
+	g->files = 1000;
+	g->created = 5;
+	g->nsgs = 2;
+	g->sgs[0] = (struct xsan_store_sg){ .index = 0, .flags = XSAN_SG_METADATA,
+					    .nluns = 1, .breadth = 1, .lun_blocks = 100 };
+	g->sgs[1] = (struct xsan_store_sg){ .index = 3, .flags = XSAN_SG_USERDATA,
+					    .nluns = 2, .breadth = 4, .lun_blocks = 1000 };
+	memset(l, 0, 3 * sizeof(*l));
+	l[0] = (struct xsan_store_lun){ .sg = 3, .ordinal = 9, .sectors = 1ull << 33,
+					.sector_size = 4096, .uuid = { 3, [15] = 9 },
+					.label = "data-1" };
+	l[1] = (struct xsan_store_lun){ .sg = 0, .ordinal = 0, .sectors = 122880,
+					.sector_size = 512, .uuid = { 1 }, .label = "meta0" };
+	l[2] = (struct xsan_store_lun){ .sg = 3, .ordinal = 2, .sectors = 65536,
+					.sector_size = 65536, .uuid = { 2 },
+					.label = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" };
+	g->luns = l;
+	g->nluns = 3;
+}
+
+/* The table of an open store equals @want[@order[i]] for each i. */
+static void ck_luns(struct xsan_store *s, const struct xsan_store_lun *want,
+		    const int *order, uint32_t n)
+{
+	struct xsan_store_lun *l;
+	struct xsan_txn *rt;
+	uint32_t got;
+
+	ck_assert_int_eq(xsan_txn_begin(s, false, &rt), 0);
+	ck_assert_int_eq(xsan_store_luns(rt, &l, &got), 0);
+	xsan_txn_abort(rt);
+	ck_assert_uint_eq(got, n);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct xsan_store_lun *w = &want[order[i]];
+
+		ck_assert_uint_eq(l[i].sg, w->sg);
+		ck_assert_uint_eq(l[i].ordinal, w->ordinal);
+		ck_assert_uint_eq(l[i].sectors, w->sectors);
+		ck_assert_uint_eq(l[i].sector_size, w->sector_size);
+		ck_assert_mem_eq(l[i].uuid, w->uuid, XSAN_UUID_SIZE);
+		ck_assert_str_eq(l[i].label, w->label);
+	}
+	free(l);
+}
+
+START_TEST(st_luns_persist)
+{
+	static const int sorted[3] = { 1, 2, 0 };	/* by (sg, ordinal) */
+	struct xsan_store_geom *g = malloc(sizeof(*g));
+	struct xsan_store_lun l[3];
+	char err[256];
+
+	ck_assert_ptr_nonnull(g);
+	lun_geom(g, l);
+	snprintf(tdir, sizeof(tdir), "/tmp/xsan-store-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tdir));
+	ck_assert_msg(xsan_store_format(tdir, g, false, err, sizeof(err)) == 0, "%s", err);
+	free(g);
+	ck_assert_int_eq(xsan_store_open(tdir, false, &st, err, sizeof(err)), 0);
+	ck_luns(st, l, sorted, 3);
+	xsan_store_close(st);
+	/* again after close, read-only this time */
+	ck_assert_int_eq(xsan_store_open(tdir, true, &st, err, sizeof(err)), 0);
+	ck_luns(st, l, sorted, 3);
+	ck_assert_uint_eq(xsan_store_geom(st)->nluns, 0);
+	ck_assert_ptr_null(xsan_store_geom(st)->luns);
+	xsan_store_close(st);
+	st = NULL;
+	rm_store(tdir);
+}
+END_TEST
+
+/* The tests' volumes have no LUNs: an empty table. */
+START_TEST(st_luns_empty)
+{
+	store_up();
+	ck_luns(st, NULL, NULL, 0);
+	store_down();
+}
+END_TEST
+
+/* Each way a table can be wrong is refused at format, naming the table. */
+START_TEST(st_luns_refused)
+{
+	struct xsan_store_geom *g = malloc(sizeof(*g));
+	struct xsan_store_lun l[3];
+	char err[256];
+	int i;
+
+	ck_assert_ptr_nonnull(g);
+	snprintf(tdir, sizeof(tdir), "/tmp/xsan-store-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tdir));
+	for (i = 0; i < 11; i++) {
+		lun_geom(g, l);
+		switch (i) {
+		case 0: g->nluns = 2; break;			/* a LUN missing */
+		case 1: l[2].ordinal = 9; break;		/* same position */
+		case 2: memcpy(l[2].uuid, l[0].uuid, 16); break;	/* same uuid */
+		case 3: l[1].sg = 1; break;			/* no such group */
+		case 4: strcpy(l[1].label, "-meta"); break;
+		case 5: l[1].label[0] = '\0'; break;
+		case 6: l[1].sector_size = 1000; break;
+		case 7: l[1].sector_size = 256; break;
+		case 8: l[1].sectors = 0; break;
+		case 9: memset(l[1].uuid, 0, 16); break;
+		default: g->luns = NULL; break;
+		}
+		err[0] = '\0';
+		ck_assert_msg(xsan_store_format(tdir, g, false, err, sizeof(err)) == -EINVAL,
+			      "case %d", i);
+		ck_assert_msg(strstr(err, "bad LUN table"), "case %d: %s", i, err);
+	}
+	free(g);
+	rmdir(tdir);
+}
+END_TEST
+
+/* Set meta "format" of the open store to @v and close it. */
+static void set_format(uint32_t v, bool drop_luns)
+{
+	MDB_val fk = { 6, "format" }, lk = { 4, "luns" }, fv;
+	uint8_t fb[4];
+
+	xsan_put_le32(fb, v);
+	fv.mv_size = 4;
+	fv.mv_data = fb;
+	if (!t)
+		ck_assert_int_eq(xsan_txn_begin(st, true, &t), 0);
+	ck_assert_int_eq(mdb_put(t->txn, st->meta, &fk, &fv, 0), 0);
+	if (drop_luns)
+		ck_assert_int_eq(mdb_del(t->txn, st->meta, &lk, NULL), 0);
+	ck_assert_int_eq(xsan_txn_commit(t), 0);
+	t = NULL;
+	xsan_store_close(st);
+	st = NULL;
+}
+
+/*
+ * Format 2 (before the table) opens as an empty table; a format 3 store
+ * without its table is damaged; format 4 is refused with both numbers.
+ */
+START_TEST(st_luns_old_format)
+{
+	char err[256];
+
+	store_up();
+	set_format(2, true);
+	ck_assert_int_eq(xsan_store_open(tdir, false, &st, err, sizeof(err)), 0);
+	ck_luns(st, NULL, NULL, 0);
+	set_format(3, false);
+	ck_assert_int_eq(xsan_store_open(tdir, true, &st, err, sizeof(err)), -EIO);
+	ck_assert_msg(strstr(err, "LUN table damaged"), "%s", err);
+	ck_assert_ptr_null(st);
+	rm_store(tdir);
+
+	store_up();
+	set_format(4, false);
+	ck_assert_int_eq(xsan_store_open(tdir, true, &st, err, sizeof(err)),
+			 -EPROTONOSUPPORT);
+	ck_assert_msg(strstr(err, "metadata format 4, this build reads 2 to 3"), "%s", err);
+	rm_store(tdir);
+}
+END_TEST
+
 Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -1276,5 +1447,9 @@ Suite *store_suite(void)
 	UNIT_ADD(s, st_xattr_basic);
 	UNIT_ADD(s, st_xattr_ns);
 	UNIT_ADD(s, st_xattr_space);
+	UNIT_ADD(s, st_luns_persist);
+	UNIT_ADD(s, st_luns_empty);
+	UNIT_ADD(s, st_luns_refused);
+	UNIT_ADD(s, st_luns_old_format);
 	return s;
 }
