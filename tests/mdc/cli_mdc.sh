@@ -234,6 +234,45 @@ admin_oneshot() {
 	has "output" "$out" "$(hostname | cut -c1-20)"
 }
 
+# cfgx_disks CFGX: "SG ORDINAL LABEL" for each disk of the .cfgx.
+cfgx_disks() {
+	sed -n 's/.*<stripeGroup index="\([0-9]*\)".*/G \1/p
+		s/.*<disk index="\([0-9]*\)" diskLabel="\([^"]*\)".*/D \1 \2/p' "$1" |
+	awk '$1 == "G" { sg = $2 } $1 == "D" { print sg, $2, $3 }'
+}
+
+# DISK_TABLE, fetched with the client library (xsanadmin disks), holds
+# for each LUN what `xsanlabel -l` reads from its header (label, sectors,
+# sector size, LUN uuid, stripe group, ordinal, volume uuid) and where the
+# .cfgx puts it.
+admin_disks() {
+	copyvol
+	start || return 1
+	out=$("$admin" -H 127.0.0.1 -n "$nsport" -c config -e 'select vol1' -e disks 2>&1)
+	rc=$?
+	stop || return 1
+	[ "$rc" -eq 0 ] || { echo "  exit $rc: $out" >&2; return 1; }
+	labels=$("$bindir/xsanlabel" -l "$tmp/vol/meta0.img" "$tmp/vol/data0.img" \
+		 "$tmp/vol/data1.img" 2>&1) || { echo "  xsanlabel: $labels" >&2; return 1; }
+	# table: SG ORDINAL LABEL SECTORS SECTOR_SIZE LUN_UUID, after two header lines
+	table=$(sed -n '/^SG ORDINAL LABEL/,$p' <<<"$out" | tail -n +2)
+	vuuid=$(sed -n 's/^LUN table of volume vol1 uuid \([0-9a-f-]*\), 3 LUNs$/\1/p' <<<"$out")
+	[ -n "$vuuid" ] || { echo "  no volume line: $out" >&2; return 1; }
+	[ "$(wc -l <<<"$table")" -eq 3 ] || { echo "  want 3 LUNs: $out" >&2; return 1; }
+	# LABEL DEVICE SECTORS SECTOR_SIZE LUN_UUID volume UUID sg N ordinal M
+	want=$(awk -v v="$vuuid" '$7 != v { print "volume " $7 " != " v > "/dev/stderr"; bad = 1 }
+				  { print $9, $11, $1, $3, $4, $5 } END { exit bad }' <<<"$labels" |
+	       sort) || return 1
+	got=$(sort <<<"$table")
+	[ "$want" = "$got" ] || {
+		printf '  headers:\n%s\n  DISK_TABLE:\n%s\n' "$want" "$got" >&2; return 1; }
+	# in (stripe group, ordinal) order, where the .cfgx puts each label
+	want=$(cfgx_disks config/vol1.cfgx | sort -n -k1,1 -k2,2)
+	got=$(awk '{ print $1, $2, $3 }' <<<"$table")
+	[ "$want" = "$got" ] || {
+		printf '  cfgx:\n%s\n  DISK_TABLE:\n%s\n' "$want" "$got" >&2; return 1; }
+}
+
 admin_interactive() {
 	copyvol
 	start || return 1
@@ -295,7 +334,8 @@ fi
 : > "$tmp/pids"
 for test in mdc_usage mdc_no_volume mdc_malformed_cfgx mdc_unknown_key_warns \
 	    mdc_secret_refused mdc_no_metadata mdc_port_taken mdc_fsports \
-	    admin_oneshot admin_interactive admin_wrong_secret admin_failures; do
+	    admin_oneshot admin_disks admin_interactive admin_wrong_secret \
+	    admin_failures; do
 	t "$test"
 done
 # Any daemon a failed test left behind is stopped by its PID.

@@ -40,7 +40,7 @@ static void usage(FILE *f)
 		"  -c DIR    where VOLUME.auth_secret is (default /etc/xsanfs)\n"
 		"  -F VOL    select this volume first\n"
 		"  -e CMD    run CMD and exit (repeatable); without -e, read commands from stdin\n"
-		"commands: select [VOLUME] | who | show | stat | help | quit\n",
+		"commands: select [VOLUME] | who | show | stat | disks | help | quit\n",
 		XSAN_NAME_PORT);
 }
 
@@ -293,6 +293,35 @@ static int cmd_show(struct admin *a)
 	return 0;
 }
 
+/*
+ * The LUN table as the MDC serves it to clients (DISK_TABLE), one LUN a
+ * line in columns a script can read: what a client will check each LUN
+ * header against, to compare with `xsanlabel -l` on the hosts.
+ */
+static int cmd_disks(struct admin *a)
+{
+	struct xsan_rep rep;
+	struct xsan_cur c;
+	struct xsan_disk d;
+	uint32_t i;
+
+	if (admin_call(a, XSAN_OP_DISK_TABLE, &rep))
+		return 1;
+	printf("LUN table of volume %s uuid ", a->volume);
+	print_uuid(rep.uuid);
+	printf(", %u LUN%s\n", rep.count, rep.count == 1 ? "" : "s");
+	printf("SG ORDINAL LABEL SECTORS SECTOR_SIZE LUN_UUID\n");
+	xsan_cur_init(&c, rep.data, rep.datalen);
+	for (i = 0; i < rep.count; i++) {
+		xsan_disk_next(&c, &d);
+		printf("%u %u %.*s %llu %u ", d.sg, d.ordinal, (int)d.labellen,
+		       d.label, (unsigned long long)d.sectors, d.sector_size);
+		print_uuid(d.uuid);
+		printf("\n");
+	}
+	return 0;
+}
+
 static void cmd_help(void)
 {
 	printf("select          list the volumes\n"
@@ -300,6 +329,7 @@ static void cmd_help(void)
 	       "who             the clients of the selected volume\n"
 	       "show            its stripe groups and LUNs\n"
 	       "stat            its statistics\n"
+	       "disks           its LUN table as clients get it (DISK_TABLE)\n"
 	       "quit            leave\n");
 }
 
@@ -332,6 +362,8 @@ static int run_line(struct admin *a, char *line, bool *quit)
 		return cmd_show(a);
 	if (argc == 1 && !strcmp(argv[0], "stat"))
 		return cmd_stat(a);
+	if (argc == 1 && !strcmp(argv[0], "disks"))
+		return cmd_disks(a);
 	fprintf(stderr, "xsanadmin: unknown command '%s'; try 'help'\n", argv[0]);
 	return 1;
 }
