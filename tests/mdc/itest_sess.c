@@ -526,6 +526,31 @@ START_TEST(shutdown_under_load)
 }
 END_TEST
 
+/*
+ * DISK_TABLE: any authenticated session gets the volume uuid it logged in
+ * to and the LUN table (none: the harness formats without LUNs;
+ * cli_mdc.sh admin_disks checks a volume made by mkfs.xsanfs); before
+ * AUTH it is refused like every other request.
+ */
+START_TEST(disk_table)
+{
+	struct xsan_req r = { .op = XSAN_OP_DISK_TABLE };
+	struct xsan_client c2;
+	struct xsan_rep rep;
+	struct it t;
+
+	it_begin(&t);
+	ck_assert_int_eq(it_call(&t.c, &r, &rep), 0);
+	ck_assert_uint_eq(rep.count, 0);
+	ck_assert_uint_eq(rep.datalen, 0);
+	ck_assert_int_eq(memcmp(rep.uuid, t.c.volume_uuid, XSAN_UUID_SIZE), 0);
+	it_client(&t, &c2, false);
+	ck_assert_int_eq(it_call(&c2, &r, &rep), -EACCES);
+	xsan_client_close(&c2);
+	it_end(&t);
+}
+END_TEST
+
 Suite *it_sess_suite(void)
 {
 	Suite *s = suite_create("sess");
@@ -538,6 +563,7 @@ Suite *it_sess_suite(void)
 	IT_ADD(s, shutdown_under_load);
 	IT_ADD(s, ns_service);
 	IT_ADD(s, admin_who_stat_show);
+	IT_ADD(s, disk_table);
 	IT_ADD(s, durable_after_sigkill);
 	IT_ADD(s, group_commit_8_clients);
 	return s;
