@@ -11,6 +11,11 @@
  * as soon as nothing hangs off it. Tokens are not written to LMDB: after
  * an MDC restart clients reclaim them (RECONNECT, a later issue).
  *
+ * Namespace requests that change what other sessions cache (struct
+ * mdc_nswait, one volume-wide FIFO) revoke those tokens and are parked
+ * here before they reach ops.c's queue, and then hold conflicting
+ * TOKEN_GETs back until their batch is committed.
+ *
  * Parked requests hold a reference on their connection. Replies and
  * callbacks to other connections are only queued and the connection's
  * write interest raised (mdc_conn_kick), never flushed from here: a
