@@ -448,6 +448,189 @@ START_TEST(tok_stale_fid)
 }
 END_TEST
 
+/* ---- namespace changes revoke the tokens they invalidate ---- */
+
+static const struct xsan_fid root_fid = { 1, 1 };
+
+static uint64_t ns_send(struct xsan_client *c, struct xsan_req *r)
+{
+	uint64_t xid;
+
+	r->cred = h_root();
+	ck_assert_int_eq(xsan_client_send(c, r, &xid), 0);
+	return xid;
+}
+
+static uint64_t create_send(struct xsan_client *c, const char *name)
+{
+	struct xsan_req r = { .op = XSAN_OP_CREATE, .fid = root_fid,
+			      .mode = 0100644, .name = name,
+			      .namelen = (uint32_t)strlen(name) };
+
+	return ns_send(c, &r);
+}
+
+static uint64_t chmod_send(struct xsan_client *c, const struct xsan_fid *f,
+			   uint32_t mode)
+{
+	struct xsan_req r = { .op = XSAN_OP_SETATTR, .fid = *f };
+
+	r.sattr.valid = XSAN_SA_MODE;
+	r.sattr.mode = mode;
+	return ns_send(c, &r);
+}
+
+/* B's CREATE in the root waits for A's DIR and ATTR_RD of the root. */
+START_TEST(tok_ns_create_revokes_dir)
+{
+	struct xsan_rep rep;
+	struct xsan_cb cb;
+	struct tk t;
+	uint64_t xid;
+
+	tk_begin(&t, 3, 20, 10);
+	ck_assert_int_eq(tget(&t.c[0], &root_fid, XSAN_TOK_DIR | XSAN_TOK_ATTR_RD,
+			      0, NULL), 0);
+	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_ATTR_RD, 0, NULL), 0);
+	ck_assert_int_eq(tget(&t.c[2], &t.f, XSAN_TOK_DATA_RD, 0, NULL), 0);
+	xid = create_send(&t.c[1], "g");
+	cb = want_cb(&t.c[0], XSAN_OP_REVOKE, 5000);
+	ck_assert_uint_eq(cb.r.fid.ino, root_fid.ino);
+	ck_assert_uint_eq(cb.r.tok.types, XSAN_TOK_DIR | XSAN_TOK_ATTR_RD);
+	ck_assert_uint_ne(cb.r.tok.revoke, 0);
+	/* Not answered before A gave them back; the file's tokens and
+	 * C's, which the create does not touch, are not asked for.
+	 */
+	ck_assert(!readable(&t.c[1], 300));
+	no_cb(&t.c[0], 100);
+	no_cb(&t.c[2], 100);
+	ck_assert_int_eq(tput(&t.c[0], &root_fid, 0, cb.r.tok.revoke), 0);
+	ck_assert(readable(&t.c[1], ms(5000)));
+	ck_assert_int_eq(reply_of(&t.c[1], xid, &rep), 0);
+	ck_assert_uint_eq(rep.nattr, 2);
+	/* Nobody holds the root's tokens now: the next create goes at once. */
+	xid = create_send(&t.c[1], "h");
+	ck_assert(readable(&t.c[1], ms(5000)));
+	ck_assert_int_eq(reply_of(&t.c[1], xid, &rep), 0);
+	no_cb(&t.c[0], 200);
+	tk_end(&t);
+}
+END_TEST
+
+/* B's chmod revokes A's ATTR_RD; C's TOKEN_GET meanwhile waits for the
+ * commit and sees the new mode.
+ */
+START_TEST(tok_ns_chmod_revokes_attr)
+{
+	struct xsan_rep rep;
+	struct xsan_cb cb;
+	struct tk t;
+	uint64_t xid, xc;
+
+	tk_begin(&t, 3, 20, 10);
+	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_ATTR_RD | XSAN_TOK_DATA_RD,
+			      0, NULL), 0);
+	xid = chmod_send(&t.c[1], &t.f, 0600);
+	cb = want_cb(&t.c[0], XSAN_OP_REVOKE, 5000);
+	ck_assert_uint_eq(cb.r.fid.ino, t.f.ino);
+	ck_assert_uint_eq(cb.r.tok.types, XSAN_TOK_ATTR_RD);
+	ck_assert(!readable(&t.c[1], 300));
+	xc = tget_send(&t.c[2], &t.f, XSAN_TOK_ATTR_RD);
+	ck_assert(!readable(&t.c[2], 300));
+	ck_assert_int_eq(tput(&t.c[0], &t.f, XSAN_TOK_ATTR_RD, cb.r.tok.revoke), 0);
+	ck_assert(readable(&t.c[1], ms(5000)));
+	ck_assert_int_eq(reply_of(&t.c[1], xid, &rep), 0);
+	ck_assert_uint_eq(rep.attr[0].mode & 07777, 0600);
+	ck_assert(readable(&t.c[2], ms(5000)));
+	ck_assert_int_eq(reply_of(&t.c[2], xc, &rep), 0);
+	ck_assert_uint_eq(rep.tok.granted, XSAN_TOK_ATTR_RD);
+	ck_assert_uint_eq(rep.attr[0].mode & 07777, 0600);
+	/* A kept DATA_RD: a chmod does not touch the data. */
+	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DATA_RD, XSAN_TOKF_TRY,
+			      NULL), 0);
+	tk_end(&t);
+}
+END_TEST
+
+/* A never answers: evicted after lease + grace, then B's create runs. */
+START_TEST(tok_ns_evict_silent_holder)
+{
+	struct xsan_rep rep;
+	struct xsan_cb cb;
+	struct tk t;
+	uint64_t xid;
+	long long t0;
+
+	tk_begin(&t, 2, 1, 1);
+	ck_assert_int_eq(tget(&t.c[0], &root_fid, XSAN_TOK_DIR, 0, NULL), 0);
+	t0 = now_ms();
+	xid = create_send(&t.c[1], "g");
+	ck_assert_int_eq(pump(&t, &t.c[1], xid, ms(10000), &rep), 0);
+	ck_assert_uint_eq(rep.nattr, 2);
+	ck_assert_msg(now_ms() - t0 >= 1800, "answered after %lld ms, before lease + grace",
+		      now_ms() - t0);
+	ck_assert_int_eq(xsan_client_cb_pop(&t.c[0], &cb), 1);
+	ck_assert_uint_eq(cb.r.op, XSAN_OP_REVOKE);
+	ck_assert_uint_eq(cb.r.tok.types, XSAN_TOK_DIR);
+	ck_assert_msg(h_log_wait(&t.h, "evicted host 'hostA'", 2000),
+		      "log:\n%s", h_log(&t.h));
+	tk_end(&t);
+}
+END_TEST
+
+/* A session's own tokens never hold its own namespace changes back. */
+START_TEST(tok_ns_own_tokens_free)
+{
+	struct xsan_rep rep;
+	struct tk t;
+	uint64_t xid;
+
+	tk_begin(&t, 2, 20, 10);
+	ck_assert_int_eq(tget(&t.c[1], &root_fid, XSAN_TOK_DIR | XSAN_TOK_ATTR_RD,
+			      0, NULL), 0);
+	ck_assert_int_eq(tget(&t.c[1], &t.f, XSAN_TOK_ATTR_WR | XSAN_TOK_DATA_WR,
+			      0, NULL), 0);
+	xid = create_send(&t.c[1], "g");
+	ck_assert(readable(&t.c[1], ms(2000)));
+	ck_assert_int_eq(reply_of(&t.c[1], xid, &rep), 0);
+	xid = chmod_send(&t.c[1], &t.f, 0640);
+	ck_assert(readable(&t.c[1], ms(2000)));
+	ck_assert_int_eq(reply_of(&t.c[1], xid, &rep), 0);
+	no_cb(&t.c[1], 200);
+	no_cb(&t.c[0], 100);
+	tk_end(&t);
+}
+END_TEST
+
+/* UNLINK revokes the victim's tokens (looked up by name); a later
+ * request of the same connection does not overtake the parked one.
+ */
+START_TEST(tok_ns_unlink_victim_order)
+{
+	struct xsan_req un = { .op = XSAN_OP_UNLINK, .fid = root_fid,
+			       .name = "f", .namelen = 1 };
+	struct xsan_req ga = { .op = XSAN_OP_GETATTR, .fid = root_fid };
+	struct xsan_rep rep;
+	struct xsan_cb cb;
+	struct tk t;
+	uint64_t xu, xg;
+
+	tk_begin(&t, 2, 20, 10);
+	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_ATTR_RD, 0, NULL), 0);
+	xu = ns_send(&t.c[1], &un);
+	xg = ns_send(&t.c[1], &ga);
+	cb = want_cb(&t.c[0], XSAN_OP_REVOKE, 5000);
+	ck_assert_uint_eq(cb.r.fid.ino, t.f.ino);
+	ck_assert_uint_eq(cb.r.tok.types, XSAN_TOK_ATTR_RD);
+	ck_assert(!readable(&t.c[1], 300));	/* not even the GETATTR */
+	ck_assert_int_eq(tput(&t.c[0], &t.f, XSAN_TOK_ATTR_RD, cb.r.tok.revoke), 0);
+	ck_assert(readable(&t.c[1], ms(5000)));
+	ck_assert_int_eq(reply_of(&t.c[1], xu, &rep), 0);
+	ck_assert_int_eq(reply_of(&t.c[1], xg, &rep), 0);
+	tk_end(&t);
+}
+END_TEST
+
 /* ---- locks ---- */
 
 static struct xsan_req lock_req(const struct xsan_fid *f, uint64_t owner,
@@ -657,6 +840,11 @@ int main(int argc, char *argv[])
 	ADD(s, tok_evict_silent_holder);
 	ADD(s, tok_session_end_releases);
 	ADD(s, tok_stale_fid);
+	ADD(s, tok_ns_create_revokes_dir);
+	ADD(s, tok_ns_chmod_revokes_attr);
+	ADD(s, tok_ns_evict_silent_holder);
+	ADD(s, tok_ns_own_tokens_free);
+	ADD(s, tok_ns_unlink_victim_order);
 	ADD(s, lock_conflict_getlk);
 	ADD(s, lock_wait_wake_unlock);
 	ADD(s, lock_wake_session_end);

@@ -6,7 +6,9 @@
  *
  * Life of a request: conn.c reads and checks a frame; session requests
  * (HELLO, AUTH, HEARTBEAT, GOODBYE, ADMIN_*) and the name service are
- * answered at once; namespace requests are queued on their volume. After
+ * answered at once; namespace requests are queued on their volume (one
+ * that changes what other sessions cache under a token is parked first,
+ * until token.c has taken those tokens back: tokens.rst). After
  * each round of the loop, ops.c runs every volume's queue in one LMDB
  * write transaction, commits it (one sync) and only then queues the
  * replies: group commit, and no reply before its transaction is durable.

@@ -362,4 +362,6 @@ void mdc_commit_all(struct mdc *m)
 			}
 		}
 	} while (again);
+	/* Every queue ran: token requests held back for them may go. */
+	mdc_tok_ns_committed(m);
 }

@@ -556,7 +556,7 @@ void mdc_handle(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h,
 		mdc_tok_handle(m, c, h, &r);
 		return;
 	default:
-		mdc_queue(m, c, h, payload);
+		mdc_tok_ns_queue(m, c, h, payload, &r);
 		return;
 	}
 }

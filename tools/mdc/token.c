@@ -11,6 +11,11 @@
  * as soon as nothing hangs off it. Tokens are not written to LMDB: after
  * an MDC restart clients reclaim them (RECONNECT, a later issue).
  *
+ * Namespace requests that change what other sessions cache (struct
+ * mdc_nswait, one volume-wide FIFO) revoke those tokens and are parked
+ * here before they reach ops.c's queue, and then hold conflicting
+ * TOKEN_GETs back until their batch is committed.
+ *
  * Parked requests hold a reference on their connection. Replies and
  * callbacks to other connections are only queued and the connection's
  * write interest raised (mdc_conn_kick), never flushed from here: a
@@ -30,6 +35,14 @@
  * or two; more is a flood that would otherwise grow without bound.
  */
 #define MDC_TOK_PARKED_MAX	64u
+/* Namespace requests parked per session behind revokes: the same bound
+ * (ENOMEM beyond), since a parked request holds a copy of its payload.
+ */
+#define MDC_NS_PARKED_MAX	64u
+/* A RENAME names the most inodes: two parents, the moved and the
+ * replaced inode.
+ */
+#define MDC_NS_FIDS		4u
 
 struct mdc_hold {
 	struct mdc_session *s;
@@ -48,6 +61,32 @@ struct mdc_twait {
 	struct mdc_twait *next;
 };
 
+/* An inode a namespace request changes and the tokens that change
+ * invalidates in other sessions.
+ */
+struct mdc_nsneed {
+	struct xsan_fid fid;
+	uint32_t types;
+};
+
+/*
+ * A mutating namespace request (Documentation/tokens.rst, "Namespace
+ * changes"). Parked (@conn set, a reference held, the frame copied)
+ * while other sessions still hold tokens it invalidates; then pending
+ * (@conn NULL, the frame moved to the volume's queue) until the batch
+ * that runs it is committed. In both states it keeps other sessions
+ * from getting those tokens, so none caches what is about to change.
+ */
+struct mdc_nswait {
+	struct mdc_conn *conn;
+	struct mdc_session *s;
+	struct xsan_hdr hdr;
+	uint8_t *payload;
+	struct mdc_nsneed need[MDC_NS_FIDS];
+	unsigned int nneed;
+	struct mdc_nswait *next;
+};
+
 struct mdc_tnode {
 	struct xsan_fid fid;
 	struct mdc_hold *holds;
@@ -62,6 +101,7 @@ struct mdc_tokens {
 	struct mdc_tnode *hash[MDC_TOK_HASH];
 	uint64_t next_id;	/* revoke ids and callback xids */
 	int running;		/* inside this file: see mdc_tok_conn_gone() */
+	struct mdc_nswait *ns;	/* namespace requests, in arrival order */
 };
 
 /*
@@ -295,6 +335,16 @@ static bool grantable(struct mdc_tokens *t, struct mdc_tnode *n,
 	for (w = n->waits; w && w != self; w = w->next)
 		if (w->s != s && (mdc_tok_conflicts(w->wanted) & need))
 			ok = false;
+	/* Nor what another session's namespace change is about to change. */
+	for (const struct mdc_nswait *nw = t->ns; nw; nw = nw->next) {
+		if (nw->s == s)
+			continue;
+		for (unsigned int i = 0; i < nw->nneed; i++)
+			if (nw->need[i].fid.ino == n->fid.ino &&
+			    nw->need[i].fid.gen == n->fid.gen &&
+			    (nw->need[i].types & need))
+				ok = false;
+	}
 	return ok;
 }
 
@@ -363,6 +413,298 @@ static void node_run(struct mdc_tokens *t, struct mdc_tnode *n)
 		*pp = w->next;
 		grant(t, n, w->s, w->conn, &w->hdr, w->wanted);
 		wait_free(t, w);
+	}
+}
+
+/* ---- namespace changes revoke what they invalidate ---- */
+
+#define NS_ATTR	(XSAN_TOK_ATTR_RD | XSAN_TOK_ATTR_WR)
+#define NS_DATA	(XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR)
+/* A parent's entries change, and its mtime, ctime, nlink. */
+#define NS_PARENT	(XSAN_TOK_DIR | NS_ATTR)
+/* An unlinked, moved or replaced inode: nlink and ctime; a directory's
+ * ".." (RENAME) or its very existence (RMDIR).
+ */
+#define NS_VICTIM	(XSAN_TOK_DIR | NS_ATTR)
+
+static void need_add(struct mdc_nsneed *need, unsigned int *n,
+		     const struct xsan_fid *fid, uint32_t types)
+{
+	unsigned int i;
+
+	for (i = 0; i < *n; i++)
+		if (need[i].fid.ino == fid->ino && need[i].fid.gen == fid->gen) {
+			need[i].types |= types;
+			return;
+		}
+	if (*n < MDC_NS_FIDS) {
+		need[*n].fid = *fid;
+		need[(*n)++].types = types;
+	}
+}
+
+/*
+ * The inode @name in @dir names now, as last committed. A request still
+ * in the current batch (or one parked before this) that moves names
+ * around is not seen: its victim then goes unrevoked (tokens.rst).
+ */
+static void need_victim(struct xsan_txn *tx, const struct xsan_req *r,
+			const struct xsan_fid *dir, const char *name,
+			uint32_t len, struct mdc_nsneed *need, unsigned int *n)
+{
+	struct xsan_attr a;
+
+	if (tx && !xsan_ns_lookup(tx, &r->cred, dir, name, len, &a))
+		need_add(need, n, &(struct xsan_fid){ a.ino, a.gen }, NS_VICTIM);
+}
+
+/* What @r changes: the inodes and the tokens others must give back. */
+static unsigned int ns_needs(struct mdc_vol *v, const struct xsan_req *r,
+			     struct mdc_nsneed *need)
+{
+	struct xsan_txn *tx = NULL;
+	unsigned int n = 0;
+	uint32_t f = r->layout.flags;
+
+	switch (r->op) {
+	case XSAN_OP_SETATTR:
+		need_add(need, &n, &r->fid, NS_ATTR |
+			 ((r->sattr.valid & XSAN_SA_SIZE) ? NS_DATA : 0));
+		break;
+	case XSAN_OP_SETXATTR:
+	case XSAN_OP_REMOVEXATTR:
+	case XSAN_OP_LAYOUT_COMMIT:
+		/* A commit's data is on the LUNs already, written under a
+		 * DATA_WR or DIO token that excludes others' data tokens.
+		 */
+		need_add(need, &n, &r->fid, NS_ATTR);
+		break;
+	case XSAN_OP_FALLOCATE:
+		need_add(need, &n, &r->fid, NS_ATTR |
+			 ((f & (XSAN_FALLOC_PUNCH_HOLE | XSAN_FALLOC_ZERO_RANGE)) ?
+			  NS_DATA : 0));
+		break;
+	case XSAN_OP_OPEN:
+		if (f & XSAN_OPEN_TRUNC)
+			need_add(need, &n, &r->fid, NS_ATTR | NS_DATA);
+		break;
+	case XSAN_OP_CREATE:
+	case XSAN_OP_MKDIR:
+	case XSAN_OP_MKNOD:
+	case XSAN_OP_SYMLINK:
+		need_add(need, &n, &r->fid, NS_PARENT);
+		break;
+	case XSAN_OP_LINK:	/* fid: the inode, fid2: the directory */
+		need_add(need, &n, &r->fid2, NS_PARENT);
+		need_add(need, &n, &r->fid, NS_ATTR);
+		break;
+	case XSAN_OP_UNLINK:
+	case XSAN_OP_RMDIR:
+	case XSAN_OP_RENAME:
+		need_add(need, &n, &r->fid, NS_PARENT);
+		if (r->op == XSAN_OP_RENAME)
+			need_add(need, &n, &r->fid2, NS_PARENT);
+		if (xsan_txn_begin(v->store, false, &tx))
+			tx = NULL;
+		need_victim(tx, r, &r->fid, r->name, r->namelen, need, &n);
+		if (r->op == XSAN_OP_RENAME)
+			need_victim(tx, r, &r->fid2, r->name2, r->name2len,
+				    need, &n);
+		if (tx)
+			xsan_txn_abort(tx);
+		break;
+	default:	/* reads, CLOSE, LAYOUT_GET: nothing cached changes */
+		break;
+	}
+	return n;
+}
+
+/* Do sessions other than @s hold what @need invalidates? With
+ * @do_revoke they are asked for it back.
+ */
+static bool ns_blocked(struct mdc_tokens *t, const struct mdc_session *s,
+		       const struct mdc_nsneed *need, unsigned int nneed,
+		       bool do_revoke)
+{
+	struct mdc_tnode *n;
+	struct mdc_hold *h;
+	bool blocked = false;
+	unsigned int i;
+
+	for (i = 0; i < nneed; i++) {
+		n = node_find(t, &need[i].fid, false);
+		if (!n)
+			continue;
+		for (h = n->holds; h; h = h->next) {
+			uint32_t x = h->types & need[i].types;
+
+			if (h->s == s || !x)
+				continue;
+			blocked = true;
+			if (do_revoke)
+				revoke(t, n, h, x);
+		}
+	}
+	return blocked;
+}
+
+/* Unlink and free @w; the TOKEN_GETs it held back may go now. */
+static void ns_free(struct mdc_tokens *t, struct mdc_nswait **pp)
+{
+	struct mdc_nswait *w = *pp;
+	struct mdc_tnode *n;
+	unsigned int i;
+
+	*pp = w->next;
+	if (w->conn)
+		mdc_conn_put(t->m, w->conn);
+	free(w->payload);
+	for (i = 0; i < w->nneed; i++) {
+		n = node_find(t, &w->need[i].fid, false);
+		w->need[i].types = 0;	/* it no longer holds anyone back */
+		if (n) {
+			node_run(t, n);
+			node_put(t, n);
+		}
+	}
+	free(w);
+}
+
+/*
+ * Move the parked requests nothing holds back any more to the volume's
+ * queue, in order: one stays behind an earlier parked request of its
+ * connection. Those of closed connections go.
+ */
+static void ns_run(struct mdc_tokens *t)
+{
+	struct mdc_nswait **pp = &t->ns, *w, *e;
+	bool behind;
+
+	while ((w = *pp)) {
+		if (!w->conn) {
+			pp = &w->next;
+			continue;
+		}
+		if (w->conn->dead) {
+			ns_free(t, pp);
+			continue;
+		}
+		behind = false;
+		for (e = t->ns; e != w; e = e->next)
+			if (e->conn == w->conn)
+				behind = true;
+		if (behind || ns_blocked(t, w->s, w->need, w->nneed, true)) {
+			pp = &w->next;
+			continue;
+		}
+		mdc_queue(t->m, w->conn, &w->hdr, w->payload);
+		mdc_conn_put(t->m, w->conn);
+		w->conn = NULL;
+		free(w->payload);
+		w->payload = NULL;
+		pp = &w->next;
+	}
+}
+
+/**
+ * mdc_tok_ns_queue() - queue a namespace request, or park it first
+ * @m: the daemon
+ * @c: an authenticated connection with a session
+ * @h: the request's header
+ * @payload: its payload
+ * @r: the request, decoded from @payload
+ *
+ * A request that changes what other sessions cache under a token waits
+ * until they gave it back (REVOKE, TOKEN_PUT) or were evicted; so does
+ * every later request of its connection, to keep their order.
+ */
+void mdc_tok_ns_queue(struct mdc *m, struct mdc_conn *c,
+		      const struct xsan_hdr *h, const uint8_t *payload,
+		      const struct xsan_req *r)
+{
+	struct mdc_tokens *t = tok_table(m, c->vol);
+	struct mdc_nsneed need[MDC_NS_FIDS];
+	struct mdc_nswait *w, **pp;
+	unsigned int n, parked = 0;
+	bool behind = false, blocked;
+
+	if (!t) {	/* then nobody holds a token either */
+		mdc_queue(m, c, h, payload);
+		return;
+	}
+	n = ns_needs(c->vol, r, need);
+	for (pp = &t->ns; *pp; pp = &(*pp)->next) {
+		behind |= (*pp)->conn == c;
+		parked += (*pp)->conn && (*pp)->s == c->session;
+	}
+	if (!n && !behind) {
+		mdc_queue(m, c, h, payload);
+		return;
+	}
+	t->running++;
+	blocked = behind || ns_blocked(t, c->session, need, n, true);
+	if (blocked && parked >= MDC_NS_PARKED_MAX) {
+		mdc_conn_reply(m, c, h, ENOMEM, NULL, 0);
+		t->running--;
+		return;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w || (blocked && h->len && !(w->payload = malloc(h->len)))) {
+		free(w);
+		if (blocked)
+			mdc_conn_reply(m, c, h, ENOMEM, NULL, 0);
+		else	/* unregistered: only the race tokens.rst names */
+			mdc_queue(m, c, h, payload);
+		t->running--;
+		return;
+	}
+	w->s = c->session;
+	w->nneed = n;
+	memcpy(w->need, need, n * sizeof(need[0]));
+	*pp = w;
+	if (blocked) {
+		char names[64];
+
+		if (h->len)
+			memcpy(w->payload, payload, h->len);
+		w->hdr = *h;
+		w->conn = c;
+		c->refs++;
+		mdc_log(LOG_DEBUG, "%s: %s parked: %s on inode %llu held elsewhere",
+			c->addr, xsan_op_name(h->opcode),
+			mdc_tok_names(n ? need[0].types : 0, names, sizeof(names)),
+			n ? (unsigned long long)need[0].fid.ino : 0ull);
+	} else {
+		mdc_queue(m, c, h, payload);
+	}
+	t->running--;
+}
+
+/**
+ * mdc_tok_ns_committed() - the queued namespace requests are committed
+ * @m: the daemon
+ *
+ * Their changes are durable and visible: the TOKEN_GETs they held back
+ * are answered now, with the new attributes.
+ */
+void mdc_tok_ns_committed(struct mdc *m)
+{
+	struct mdc_nswait **pp;
+	struct mdc_tokens *t;
+	struct mdc_vol *v;
+
+	for (v = m->vols; v; v = v->next) {
+		t = v->tokens;
+		if (!t || !t->ns)
+			continue;
+		t->running++;
+		for (pp = &t->ns; *pp;) {
+			if (!(*pp)->conn)
+				ns_free(t, pp);
+			else
+				pp = &(*pp)->next;
+		}
+		t->running--;
 	}
 }
 
@@ -447,6 +789,7 @@ static void do_token_put(struct mdc_tokens *t, struct mdc_conn *c,
 	if (n) {
 		node_run(t, n);
 		node_put(t, n);
+		ns_run(t);
 	}
 }
 
@@ -609,12 +952,21 @@ void mdc_tok_session_end(struct mdc_vol *v, struct mdc_session *s)
 	struct mdc_tokens *t = v->tokens;
 	struct mdc_tnode **pp, *n;
 	struct mdc_twait **wp, *w;
+	struct mdc_nswait **nwp;
 	struct mdc_hold *h;
 	unsigned int i;
 
 	if (!t)
 		return;
 	t->running++;
+	/* Its namespace requests, parked or pending, hold nobody back. */
+	for (nwp = &t->ns; *nwp;) {
+		if ((*nwp)->s == s) {
+			ns_free(t, nwp);
+			continue;
+		}
+		nwp = &(*nwp)->next;
+	}
 	for (i = 0; i < MDC_TOK_HASH; i++) {
 		for (pp = &t->hash[i]; (n = *pp);) {
 			h = hold_find(n, s);
@@ -639,6 +991,7 @@ void mdc_tok_session_end(struct mdc_vol *v, struct mdc_session *s)
 			pp = &n->next;
 		}
 	}
+	ns_run(t);	/* the requests that waited for its tokens */
 	t->running--;
 }
 
@@ -654,6 +1007,7 @@ void mdc_tok_session_end(struct mdc_vol *v, struct mdc_session *s)
 void mdc_tok_conn_gone(struct mdc *m, struct mdc_conn *c)
 {
 	struct mdc_tokens *t = c->vol ? c->vol->tokens : NULL;
+	struct mdc_nswait **nwp;
 	struct mdc_twait **wp, *w;
 	struct mdc_tnode *n, *next;
 	unsigned int i;
@@ -661,6 +1015,15 @@ void mdc_tok_conn_gone(struct mdc *m, struct mdc_conn *c)
 	(void)m;
 	if (!t || t->running)
 		return;
+	t->running++;
+	for (nwp = &t->ns; *nwp;) {
+		if ((*nwp)->conn == c) {
+			ns_free(t, nwp);
+			continue;
+		}
+		nwp = &(*nwp)->next;
+	}
+	t->running--;
 	for (i = 0; i < MDC_TOK_HASH; i++) {
 		for (n = t->hash[i]; n; n = next) {
 			next = n->next;
@@ -739,6 +1102,7 @@ void mdc_tok_tick(struct mdc *m)
 				node_put(t, n);
 			}
 		}
+		ns_run(t);	/* and drops those of closed connections */
 		while (overdue(t, mdc_now_ms(), limit, &n, &h)) {
 			struct mdc_session *s = h->s;
 
@@ -758,6 +1122,7 @@ void mdc_tok_tick(struct mdc *m)
 void mdc_tok_free(struct mdc_vol *v)
 {
 	struct mdc_tokens *t = v->tokens;
+	struct mdc_nswait *nw;
 	struct mdc_tnode *n;
 	struct mdc_twait *w;
 	struct mdc_hold *h;
@@ -765,6 +1130,13 @@ void mdc_tok_free(struct mdc_vol *v)
 
 	if (!t)
 		return;
+	while ((nw = t->ns)) {
+		t->ns = nw->next;
+		if (nw->conn)
+			mdc_conn_put(t->m, nw->conn);
+		free(nw->payload);
+		free(nw);
+	}
 	for (i = 0; i < MDC_TOK_HASH; i++) {
 		while ((n = t->hash[i])) {
 			t->hash[i] = n->next;

@@ -86,6 +86,14 @@ unsigned int mdc_lock_count(const struct mdc_lockset *ls);
 /* TOKEN_GET, TOKEN_PUT, LOCK, UNLOCK from an authenticated session. */
 void mdc_tok_handle(struct mdc *m, struct mdc_conn *c,
 		    const struct xsan_hdr *h, const struct xsan_req *r);
+/* A namespace request from @c: queued (ops.c), or parked first while
+ * other sessions hold tokens it invalidates (REVOKEs sent).
+ */
+void mdc_tok_ns_queue(struct mdc *m, struct mdc_conn *c,
+		      const struct xsan_hdr *h, const uint8_t *payload,
+		      const struct xsan_req *r);
+/* After a group commit: what waited for those changes may go on. */
+void mdc_tok_ns_committed(struct mdc *m);
 /* A session ends: its tokens, locks, waiters go; others may proceed. */
 void mdc_tok_session_end(struct mdc_vol *v, struct mdc_session *s);
 /* A connection closed: its parked requests can never be answered. */
