@@ -9,6 +9,11 @@
 #include <linux/fs_context.h>
 #include <linux/socket.h>
 #include <linux/types.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/workqueue.h>
+
+#include "xsanfs/msg.h"
 
 #include "xsanfs/proto.h"
 
@@ -78,5 +83,174 @@ int xsan_auth_proof(const struct xsan_secret *s, const char *label,
 int xsan_con_probe(struct net *net, const struct sockaddr_storage *addr,
 		   unsigned int timeout_secs, const char *volume,
 		   struct xsan_probe *res);
+
+
+/* ===================================================================
+ * The contract between the parts of the client (session 3 plan).
+ * net/msgr.c owns the "messenger" section, fs/ the rest; each part
+ * changes only its own section.
+ * ===================================================================
+ */
+
+/* The root directory's fid on every volume (mkfs.xsanfs makes it). */
+#define XSAN_ROOT_INO_NR	1
+#define XSAN_ROOT_GEN_NR	1
+
+/* ---- messenger: net/msgr.c ------------------------------------------ */
+
+struct xsan_msgr;
+
+/**
+ * struct xsan_msg_buf - a received reply or callback payload
+ * @seq: receive order on this mount: every reply and callback frame gets
+ *	the next number as the receive path reads it (across reconnects),
+ *	so the token cache can tell whether a grant was read before or after
+ *	a REVOKE of the same inode
+ * @len: payload bytes
+ * @data: the payload; the decoded struct xsan_rep / xsan_req points in here
+ */
+struct xsan_msg_buf {
+	u64 seq;
+	u32 len;
+	u8 data[];
+};
+
+/**
+ * struct xsan_msgr_ops - what the messenger calls back into fs/
+ * @callback: a REVOKE or LOCK_WAKE arrived (@cb decoded, pointing into
+ *	@buf). Runs on the messenger's callback workqueue (WQ_MEM_RECLAIM,
+ *	ordered), never in the receive path; may sleep and make calls.
+ *	Owns nothing: the messenger frees @buf after it returns.
+ * @reset: the MDC no longer knows our session (it restarted, or our lease
+ *	ran out while we could not reach it): every token is gone and every
+ *	cache built on one must be dropped. Same context as @callback.
+ */
+struct xsan_msgr_ops {
+	void (*callback)(void *priv, const struct xsan_req *cb,
+			 const struct xsan_msg_buf *buf);
+	void (*reset)(void *priv);
+};
+
+/**
+ * struct xsan_msgr_args - how to reach the MDC and behave when it is gone
+ * @net: network namespace of the mount
+ * @addr: the MDC's volume port
+ * @volume: volume name (copied)
+ * @timeout: seconds a call waits for its reply before it is retried on a
+ *	new connection (hard) or fails with -ETIMEDOUT (soft); also the
+ *	bound on connecting and the handshake at mount
+ * @soft: fail calls with -ETIMEDOUT / -EIO when the MDC is unreachable
+ *	for @timeout; hard (false, the default) waits killably forever
+ */
+struct xsan_msgr_args {
+	struct net *net;
+	struct sockaddr_storage addr;
+	const char *volume;
+	unsigned int timeout;
+	bool soft;
+};
+
+int xsan_msgr_open(const struct xsan_msgr_args *a,
+		   const struct xsan_msgr_ops *ops, void *priv,
+		   struct xsan_msgr **out, struct xsan_probe *res);
+void xsan_msgr_close(struct xsan_msgr *m);
+int xsan_msgr_call(struct xsan_msgr *m, const struct xsan_req *req,
+		   struct xsan_rep *rep, struct xsan_msg_buf **bufp);
+int xsan_msgr_send(struct xsan_msgr *m, const struct xsan_req *req);
+u64 xsan_msgr_session(struct xsan_msgr *m);
+u32 xsan_msgr_lease_ms(struct xsan_msgr *m);
+
+static inline void xsan_msg_buf_free(struct xsan_msg_buf *b)
+{
+	kvfree(b);
+}
+
+/* ---- fs/: superblock, inodes, tokens -------------------------------- */
+
+/**
+ * struct xsan_mount_opts - the mount options after parsing
+ * @timeout: see struct xsan_msgr_args
+ * @soft: ditto
+ * @ro: mounted read-only
+ * @tok_idle_secs: nrtiotokentimeout=: give back tokens idle this long
+ * @dircachesize: dircachesize=: most directory entries cached per dir
+ * @cvnode_max: cvnode_max=: most inodes kept cached (0: no limit)
+ */
+struct xsan_mount_opts {
+	unsigned int timeout;
+	bool soft;
+	bool ro;
+	unsigned int tok_idle_secs;
+	unsigned int dircachesize;
+	unsigned int cvnode_max;
+};
+
+/**
+ * struct xsan_sb_info - one mounted volume
+ * @sb: the superblock
+ * @msgr: its connection and session; set before the root inode is read
+ *	and unchanged until kill_sb
+ * @opts: the options (changed only by reconfigure, under s_umount)
+ * @volume: the volume name
+ * @bsize: the volume's block size (STATFS)
+ * @tok_wq: fs/token.c's work (idle release, deferred TOKEN_PUTs)
+ */
+struct xsan_sb_info {
+	struct super_block *sb;
+	struct xsan_msgr *msgr;
+	struct xsan_mount_opts opts;
+	char volume[XSAN_VOLNAME_MAX + 1];
+	u32 bsize;
+	struct workqueue_struct *tok_wq;
+};
+
+static inline struct xsan_sb_info *XSAN_SB(struct super_block *sb)
+{
+	return sb->s_fs_info;
+}
+
+/**
+ * struct xsan_inode_info - an xsanfs inode
+ * @vfs_inode: the VFS inode
+ * @fid: the MDC's name for it (ino is also i_ino; gen tells reuse apart)
+ * @tok_lock: protects @tok_held, @tok_revoked_seq and @tok_used
+ * @tok_held: XSAN_TOK_* the MDC has granted us and we have not given back
+ * @tok_revoked_seq: receive sequence number of the last REVOKE applied;
+ *	a grant read before it (lower xsan_msg_buf.seq) does not count for
+ *	the types that REVOKE named
+ * @tok_used: jiffies of the last use of a cached token (idle release)
+ * @dir_gen: bumped whenever our DIR token on this directory goes; a
+ *	dentry in it is valid without asking only if it was made under the
+ *	current value and DIR is still held
+ */
+struct xsan_inode_info {
+	struct inode vfs_inode;
+	struct xsan_fid fid;
+	spinlock_t tok_lock;
+	u32 tok_held;
+	u64 tok_revoked_seq;
+	unsigned long tok_used;
+	atomic64_t dir_gen;
+};
+
+static inline struct xsan_inode_info *XSAN_I(struct inode *inode)
+{
+	return container_of(inode, struct xsan_inode_info, vfs_inode);
+}
+
+/* fs/inode.c */
+struct inode *xsan_iget(struct super_block *sb, const struct xsan_attr *a,
+			u64 seq);
+void xsan_fill_cred(struct xsan_cred *cr);
+int xsan_init_inodecache(void);
+void xsan_destroy_inodecache(void);
+extern const struct super_operations xsan_super_ops;
+
+/* fs/token.c */
+int xsan_tok_get(struct inode *inode, u32 types);
+bool xsan_tok_valid(struct inode *inode, u32 types);
+void xsan_tok_grant(struct inode *inode, u32 types, u64 seq);
+void xsan_tok_release_inode(struct inode *inode);
+extern const struct xsan_msgr_ops xsan_tok_msgr_ops;
 
 #endif /* _XSAN_H */
