@@ -343,6 +343,7 @@ bool xsan_op_known(u16 op)
 	case XSAN_OP_AUTH:
 	case XSAN_OP_HELLO:
 	case XSAN_OP_HEARTBEAT:
+	case XSAN_OP_RECONNECT:
 	case XSAN_OP_GOODBYE:
 	case XSAN_OP_NS_LIST:
 	case XSAN_OP_NS_LOOKUP:
@@ -433,6 +434,11 @@ int xsan_req_encode(struct xsan_put *w, const struct xsan_req *r)
 		break;
 	case XSAN_OP_AUTH:
 		xsan_put_bytes(w, r->proof, XSAN_PROOF_SIZE);
+		break;
+	case XSAN_OP_RECONNECT:
+		if (!r->session)
+			xsan_put_err(w, -EINVAL);
+		xsan_put_u64(w, r->session);
 		break;
 	case XSAN_OP_HEARTBEAT:
 	case XSAN_OP_GOODBYE:
@@ -601,6 +607,11 @@ int xsan_req_decode(u16 op, const void *buf, u32 len, struct xsan_req *r)
 	case XSAN_OP_AUTH:
 		xsan_get_fixed(&c, r->proof, XSAN_PROOF_SIZE);
 		break;
+	case XSAN_OP_RECONNECT:
+		r->session = xsan_get_u64(&c);
+		if (!c.err && !r->session)
+			xsan_bad(&c);
+		break;
 	case XSAN_OP_NS_LOOKUP:
 		r->name = xsan_get_name(&c, &r->namelen);
 		break;
@@ -720,6 +731,9 @@ static bool xsan_rep_ok(u16 op, const struct xsan_rep *r)
 		return r->version;
 	case XSAN_OP_AUTH:
 		return r->session && r->lease_ms;
+	case XSAN_OP_RECONNECT:
+		return r->session && r->lease_ms &&
+		       !(r->flags & ~XSAN_RECON_ALL);
 	case XSAN_OP_NS_LOOKUP:
 		return r->port;
 	case XSAN_OP_READLINK:
@@ -843,6 +857,12 @@ int xsan_rep_encode(struct xsan_put *w, const struct xsan_rep *r)
 		xsan_put_u32(w, r->grace_ms);
 		xsan_put_bytes(w, r->uuid, XSAN_UUID_SIZE);
 		break;
+	case XSAN_OP_RECONNECT:
+		xsan_put_u64(w, r->session);
+		xsan_put_u32(w, r->lease_ms);
+		xsan_put_u32(w, r->grace_ms);
+		xsan_put_u32(w, r->flags);
+		break;
 	case XSAN_OP_HEARTBEAT:
 		xsan_put_u32(w, r->lease_ms);
 		break;
@@ -949,6 +969,12 @@ int xsan_rep_decode(u16 op, const void *buf, u32 len, struct xsan_rep *r)
 		r->lease_ms = xsan_get_u32(&c);
 		r->grace_ms = xsan_get_u32(&c);
 		xsan_get_fixed(&c, r->uuid, XSAN_UUID_SIZE);
+		break;
+	case XSAN_OP_RECONNECT:
+		r->session = xsan_get_u64(&c);
+		r->lease_ms = xsan_get_u32(&c);
+		r->grace_ms = xsan_get_u32(&c);
+		r->flags = xsan_get_u32(&c);
 		break;
 	case XSAN_OP_HEARTBEAT:
 		r->lease_ms = xsan_get_u32(&c);

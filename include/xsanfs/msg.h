@@ -74,6 +74,12 @@ typedef __s64 s64;
 #define XSAN_DT_LNK		10
 #define XSAN_DT_SOCK		12
 
+/* RECONNECT reply flags */
+#define XSAN_RECON_RECLAIM	0x1u	/* MDC restarted: the session survived,
+					 * its tokens did not (reclaim them
+					 * within the grace period) */
+#define XSAN_RECON_ALL		0x1u
+
 /* Opcodes of the administration requests (after AUTH, port 60766). */
 #define XSAN_OP_ADMIN_WHO	112
 #define XSAN_OP_ADMIN_STAT	113
@@ -474,6 +480,7 @@ int xsan_disk_next(struct xsan_cur *c, struct xsan_disk *d);
  * @proof: AUTH: the client's answer to the MDC's challenge
  * @tok: TOKEN_*, LOCK, UNLOCK and the REVOKE, LOCK_WAKE callbacks
  * @layout: OPEN, CLOSE, LAYOUT_GET, LAYOUT_COMMIT, FALLOCATE
+ * @session: RECONNECT: the session to take back (not 0)
  */
 struct xsan_req {
 	u16 op;
@@ -500,6 +507,7 @@ struct xsan_req {
 	u8 proof[XSAN_PROOF_SIZE];
 	struct xsan_token_args tok;
 	struct xsan_layout_args layout;
+	u64 session;
 };
 
 /**
@@ -521,9 +529,10 @@ struct xsan_req {
  * @version: HELLO: the version the MDC chose
  * @nonce: HELLO: the MDC's challenge
  * @proof: HELLO: the MDC's answer to the client's challenge
- * @session: AUTH: the session id
- * @lease_ms: AUTH, HEARTBEAT: the lease period
- * @grace_ms: AUTH: the grace period after it
+ * @session: AUTH, RECONNECT: the session id
+ * @lease_ms: AUTH, HEARTBEAT, RECONNECT: the lease period
+ * @grace_ms: AUTH, RECONNECT: the grace period after it
+ * @flags: RECONNECT: XSAN_RECON_*
  * @uuid: AUTH, NS_LOOKUP, DISK_TABLE: the volume's uuid
  * @port: NS_LOOKUP: the volume's session port
  * @host: NS_LOOKUP: the host serving it
@@ -547,6 +556,7 @@ struct xsan_rep {
 	u64 session;
 	u32 lease_ms;
 	u32 grace_ms;
+	u32 flags;
 	u8 uuid[XSAN_UUID_SIZE];
 	u16 port;
 	const char *host;

@@ -252,6 +252,8 @@ static size_t req_samples(struct xsan_req *s)
 	r->name2 = ""; r->name2len = 0;
 	NEXT(XSAN_OP_AUTH);
 	fill(r->proof, XSAN_PROOF_SIZE, 0x80);
+	NEXT(XSAN_OP_RECONNECT);
+	r->session = 0x0102030405060708ull;
 	NEXT(XSAN_OP_HEARTBEAT);
 	NEXT(XSAN_OP_GOODBYE);
 	NEXT(XSAN_OP_LOOKUP);
@@ -410,6 +412,9 @@ static size_t rep_samples(struct xsan_rep *s)
 	NEXT(XSAN_OP_AUTH);
 	r->session = 0x8877665544332211ull; r->lease_ms = 30000; r->grace_ms = 0;
 	fill(r->uuid, XSAN_UUID_SIZE, 0xf0);
+	NEXT(XSAN_OP_RECONNECT);
+	r->session = 0x1122334455667788ull; r->lease_ms = 20000;
+	r->grace_ms = 10000; r->flags = XSAN_RECON_RECLAIM;
 	NEXT(XSAN_OP_HEARTBEAT);
 	r->lease_ms = 15000;
 	NEXT(XSAN_OP_GOODBYE);
@@ -640,7 +645,7 @@ END_TEST
 START_TEST(msg_unknown_opcodes)
 {
 	static const u16 unknown[] = {
-		XSAN_OP_NONE, XSAN_OP_RECONNECT, 6, 15, 36, 47,
+		XSAN_OP_NONE, 6, 15, 36, 47,
 		XSAN_OP_REVOKE, XSAN_OP_LOCK_WAKE, 99, 111, 115, 0xffff,
 	};
 	struct xsan_req q;
@@ -1477,6 +1482,12 @@ START_TEST(msg_rule_session_replies)
 			ck_assert_int_eq(rep_enc_err(&r), -EINVAL);
 			r = s[i];
 			r.lease_ms = 0;
+			ck_assert_int_eq(rep_enc_err(&r), -EINVAL);
+			break;
+		case XSAN_OP_RECONNECT:
+			rep_patched(&r, 0, "\0\0\0\0\0\0\0\0", 8, "RECONNECT session 0");
+			rep_patched(&r, 16, "\2\0\0\0", 4, "RECONNECT unknown flag");
+			r.flags = 0x2;
 			ck_assert_int_eq(rep_enc_err(&r), -EINVAL);
 			break;
 		case XSAN_OP_NS_LOOKUP:
