@@ -8,7 +8,7 @@
  * from mdc=HOST, whose name it resolves, which the kernel cannot do.
  *
  * This file wires the real system calls to the pieces in args.c,
- * options.c, xsanopts.c, ns.c, mdc.c, luns.c, secret.c and mount_api.c,
+ * options.c, xsanopts.c, nslookup.c, mdc.c, luns.c, secret.c and mount_api.c,
  * and maps the result to mount(8)'s exit codes.
  */
 
@@ -26,7 +26,7 @@
 #include "luns.h"
 #include "mdc.h"
 #include "mount_api.h"
-#include "ns.h"
+#include "nslookup.h"
 #include "options.h"
 #include "secret.h"
 #include "xsanopts.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The name service lookup of mount.xsanfs (see ns.h). Each name server
+ * The name service lookup of mount.xsanfs (see nslookup.h). Each name server
  * gets one connection, one NS_LOOKUP and the per-server timeout; the first
  * that knows the volume wins. A name server that does not know it is not
  * an error by itself: each xsanmdc names only the volumes it serves, so
@@ -19,7 +19,7 @@
 
 #include "client.h"
 #include "config.h"
-#include "ns.h"
+#include "nslookup.h"
 #include "util.h"
 
 /**

@@ -4,8 +4,8 @@
  * (port 60868): the name servers come from /etc/xsanfs/fsnameservers or
  * from nameserver= options, and are asked in order with NS_LOOKUP.
  */
-#ifndef XMOUNT_NS_H
-#define XMOUNT_NS_H
+#ifndef XMOUNT_NSLOOKUP_H
+#define XMOUNT_NSLOOKUP_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -46,4 +46,4 @@ int xmount_ns_lookup(const char *volume, char *const *hosts, size_t n,
 		     struct xmount_ns_answer *ans, FILE *verbose,
 		     char *err, size_t errlen);
 
-#endif /* XMOUNT_NS_H */
+#endif /* XMOUNT_NSLOOKUP_H */
