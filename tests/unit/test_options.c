@@ -550,7 +550,7 @@ START_TEST(luns_scan_images)
 	ck_assert_uint_eq(res.found, 1);
 	ck_assert_uint_eq(res.checked, 4);
 	ck_assert_uint_eq(res.unreadable, 1);
-	ck_assert_msg(strstr(buf, "mount.xsanfs: LUN alpha0 is ") &&
+	ck_assert_msg(strstr(buf, "mount.xsanfs: LUN alpha0 is ") && strstr(buf, " partition 1 ") &&
 		      strstr(buf, "stripe group 1, disk 3)\n") && !strstr(buf, "beta0"),
 		      "got '%s'", buf);
 	free(buf);
