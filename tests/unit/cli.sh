@@ -221,7 +221,7 @@ XML
 	mdcpid=$!
 	pids+=("$mdcpid")
 	for i in $(seq 200); do
-		if grep -q 'name service port' "$d/mdc.log"; then
+		if grep -qs 'name service port' "$d/mdc.log"; then
 			sport=$(sed -n 's/.*sessions port \([0-9]*\),.*/\1/p' "$d/mdc.log")
 			nsport=$(sed -n 's/.*name service port \([0-9]*\).*/\1/p' "$d/mdc.log")
 			return 0
@@ -343,6 +343,13 @@ ns_unknown_volume() {
 	run "$bin" vol9 "$tmp/mnt" -f -o nsport=$nsport &&
 	expect "exit status (one dead)" 32 "$rc" &&
 	expect "stderr (one dead)" "mount.xsanfs: volume vol9 is unknown to the name servers that answered (127.0.0.1 port $nsport), and no answer came from 127.0.0.2 port $nsport: Connection refused" "$err"
+}
+
+ns_bad_volume_name() {
+	fsns 127.0.0.1
+	run "$bin" 'vol/1' "$tmp/mnt" -f -o nsport=9
+	expect "exit status" 32 "$rc" &&
+	expect "stderr" "mount.xsanfs: 'vol/1' is not a volume name: give 1 to 64 characters of A-Z a-z 0-9 _ - . starting with a letter or digit" "$err"
 }
 
 ns_no_file() {
@@ -488,6 +495,7 @@ t ns_first_dead
 t ns_first_silent
 t ns_none_answered
 t ns_unknown_volume
+t ns_bad_volume_name
 t ns_no_file
 t ns_bad_file
 t ns_duplicate_warns

@@ -84,6 +84,15 @@ void xmount_ns_list_free(struct xmount_ns_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
+static bool xmount_volume_name_ok(const char *v)
+{
+	size_t n = strlen(v);
+
+	return n >= 1 && n <= 64 &&
+	       strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.") == n &&
+	       v[0] != '.' && v[0] != '-' && v[0] != '_';
+}
+
 /* A growing "a; b; c" list in a fixed buffer; truncation is harmless. */
 struct xmount_strlist {
 	char buf[1024];
@@ -193,8 +202,8 @@ static int xmount_ns_mdc(struct xsan_client *c, const struct xsan_rep *rep,
  * @err: a sentence saying what is wrong
  * @errlen: size of @err
  *
- * Return: 0, or -1 with @err set: no server knows the volume, no server
- * answered (each tried address and why is listed), a mix of both, or an
+ * Return: 0, or -1 with @err set: @volume is not a volume name, no server
+ * knows the volume, no server answered (each tried address and why is listed), a mix of both, or an
  * answer that names no usable address.
  */
 int xmount_ns_lookup(const char *volume, char *const *hosts, size_t n,
@@ -206,6 +215,13 @@ int xmount_ns_lookup(const char *volume, char *const *hosts, size_t n,
 	size_t i;
 
 	memset(ans, 0, sizeof(*ans));
+	/* The kernel's rule (fs/super.c); checked here, as nobody else will. */
+	if (!xmount_volume_name_ok(volume)) {
+		xsan_seterr(err, errlen,
+			    "'%.80s' is not a volume name: give 1 to 64 characters of A-Z a-z 0-9 _ - . starting with a letter or digit",
+			    volume);
+		return -1;
+	}
 	for (i = 0; i < n; i++) {
 		struct xsan_req r = {
 			.op = XSAN_OP_NS_LOOKUP,
