@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Tests of tools/mount/options.c: which -o items become fsmount()
- * attributes, which are dropped, which reach the kernel, and how.
+ * attributes, which are dropped, which reach the kernel, and how; of
+ * tools/mount/xsanopts.c: which of those xsanfs takes, which the helper
+ * keeps, ignores or refuses; and of tools/mount/luns.c on image files.
  */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <unistd.h>
 
+#include "lun.h"
+#include "luns.h"
 #include "options.h"
 #include "unit.h"
+#include "xsanopts.h"
 
 static char err[512];
 
@@ -349,6 +355,218 @@ START_TEST(opts_attr_str)
 }
 END_TEST
 
+/* Parse and check @list; both must succeed. */
+static void check_ok(const char *list, bool sloppy, struct xmount_opts *o,
+		     struct xmount_helper_opts *h, FILE *notes, FILE *warn)
+{
+	parse_ok(list, o);
+	ck_assert_msg(xmount_opts_check(o, sloppy, h, notes, warn, err, sizeof(err)) == 0,
+		      "checking '%s' failed: %s", list, err);
+}
+
+/* Parse @list (must succeed) and check it: must fail with exactly @want. */
+static void check_fails(const char *list, const char *want)
+{
+	struct xmount_helper_opts h;
+	struct xmount_opts o;
+
+	parse_ok(list, &o);
+	ck_assert_msg(xmount_opts_check(&o, false, &h, NULL, NULL, err, sizeof(err)) == -1,
+		      "checking '%s' succeeded", list);
+	ck_assert_str_eq(err, want);
+	xmount_helper_opts_free(&h);
+	xmount_opts_free(&o);
+}
+
+START_TEST(xopts_kernel_kept_in_order)
+{
+	struct xmount_helper_opts h;
+	struct xmount_opts o;
+
+	check_ok("soft,mdc=10.0.0.1,nrtiotokentimeout=30,ro,hard,dircachesize=9,cvnode_max=7,timeout=3,dirsync,context=\"a,b\"",
+		 false, &o, &h, NULL, NULL);
+	ck_assert_uint_eq(o.nkopts, 9);
+	assert_kopt(&o, 0, "soft", NULL);
+	assert_kopt(&o, 1, "mdc", "10.0.0.1");
+	assert_kopt(&o, 2, "nrtiotokentimeout", "30");
+	assert_kopt(&o, 3, "hard", NULL);
+	assert_kopt(&o, 4, "dircachesize", "9");
+	assert_kopt(&o, 5, "cvnode_max", "7");
+	assert_kopt(&o, 6, "timeout", "3");
+	assert_kopt(&o, 7, "dirsync", NULL);
+	assert_kopt(&o, 8, "context", "a,b");
+	ck_assert_uint_eq(h.nnameservers, 0);
+	ck_assert_uint_eq(h.nsport, 0);
+	xmount_helper_opts_free(&h);
+	xmount_opts_free(&o);
+}
+END_TEST
+
+START_TEST(xopts_helper_taken)
+{
+	struct xmount_helper_opts h;
+	struct xmount_opts o;
+
+	check_ok("nameserver=ns1,timeout=4,nsport=6000,nameserver=2001:db8::1,nsport=7000",
+		 false, &o, &h, NULL, NULL);
+	ck_assert_uint_eq(o.nkopts, 1);
+	assert_kopt(&o, 0, "timeout", "4");
+	ck_assert_uint_eq(h.nnameservers, 2);
+	ck_assert_str_eq(h.nameservers[0], "ns1");
+	ck_assert_str_eq(h.nameservers[1], "2001:db8::1");
+	ck_assert_uint_eq(h.nsport, 7000);
+	xmount_helper_opts_free(&h);
+	ck_assert_uint_eq(h.nnameservers, 0);
+	xmount_opts_free(&o);
+}
+END_TEST
+
+START_TEST(xopts_stornext_ignored_with_note)
+{
+	struct xmount_helper_opts h;
+	struct xmount_opts o;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *notes = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(notes);
+	check_ok("threads=12,hard,cachebufsize=64k,buffercachecap=256", false, &o, &h, notes, NULL);
+	fclose(notes);
+	ck_assert_uint_eq(o.nkopts, 1);
+	assert_kopt(&o, 0, "hard", NULL);
+	ck_assert_str_eq(buf,
+		"mount.xsanfs: option 'threads=12' ignored: the kernel client has no pool of I/O threads to size (the block layer queues the I/O)\n"
+		"mount.xsanfs: option 'cachebufsize=64k' ignored: file data is cached in the Linux page cache, not in xsanfs buffers\n"
+		"mount.xsanfs: option 'buffercachecap=256' ignored: file data is cached in the Linux page cache, not in xsanfs buffers\n");
+	free(buf);
+	xmount_helper_opts_free(&h);
+	xmount_opts_free(&o);
+
+	/* Without -v: silently. */
+	check_ok("threads=12", false, &o, &h, NULL, NULL);
+	ck_assert_uint_eq(o.nkopts, 0);
+	xmount_helper_opts_free(&h);
+	xmount_opts_free(&o);
+}
+END_TEST
+
+START_TEST(xopts_refused)
+{
+	check_fails("hard,bogus,soft",
+		    "unknown option 'bogus': see mount.xsanfs(8) for the options xsanfs takes (-s skips unknown options)");
+	check_fails("lease=30",
+		    "option 'lease' is not accepted: the metadata controller sets one lease period for all its clients (xsanmdc -l SECONDS); a client cannot choose it");
+	check_fails("lease",
+		    "option 'lease' is not accepted: the metadata controller sets one lease period for all its clients (xsanmdc -l SECONDS); a client cannot choose it");
+	check_fails("soft=yes", "option 'soft' takes no value, but 'soft=yes' was given");
+	check_fails("hard=", "option 'hard' takes no value, but 'hard=' was given");
+	check_fails("dircachesize", "option 'dircachesize' needs a value: dircachesize=ENTRIES");
+	check_fails("nameserver", "option 'nameserver' needs a value: nameserver=HOST");
+	check_fails("nameserver=", "nameserver= is empty: give nameserver=HOST");
+	check_fails("nsport=x", "nsport=x: not a port number (1-65535)");
+	check_fails("nsport=", "nsport=: not a port number (1-65535)");
+	check_fails("nsport=99999", "nsport=99999: not a port number (1-65535)");
+	/* Case matters, as in the kernel. */
+	check_fails("HARD",
+		    "unknown option 'HARD': see mount.xsanfs(8) for the options xsanfs takes (-s skips unknown options)");
+}
+END_TEST
+
+START_TEST(xopts_sloppy_drops_unknown)
+{
+	struct xmount_helper_opts h;
+	struct xmount_opts o;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *warn = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(warn);
+	check_ok("bogus,hard,x=1,timeout=2", true, &o, &h, NULL, warn);
+	fclose(warn);
+	ck_assert_uint_eq(o.nkopts, 2);
+	assert_kopt(&o, 0, "hard", NULL);
+	assert_kopt(&o, 1, "timeout", "2");
+	ck_assert_str_eq(buf, "mount.xsanfs: ignoring unknown option 'bogus' (-s)\n"
+			      "mount.xsanfs: ignoring unknown option 'x=1' (-s)\n");
+	free(buf);
+	xmount_helper_opts_free(&h);
+	xmount_opts_free(&o);
+
+	/* -s does not make a refused option acceptable. */
+	parse_ok("lease=3", &o);
+	ck_assert_int_eq(xmount_opts_check(&o, true, &h, NULL, NULL, err, sizeof(err)), -1);
+	xmount_helper_opts_free(&h);
+	xmount_opts_free(&o);
+}
+END_TEST
+
+START_TEST(xopts_add)
+{
+	struct xmount_opts o;
+
+	parse_ok("hard", &o);
+	ck_assert_int_eq(xmount_opts_add(&o, "mdc", "192.0.2.1:60766"), 0);
+	ck_assert_int_eq(xmount_opts_add(&o, "soft", NULL), 0);
+	ck_assert_uint_eq(o.nkopts, 3);
+	assert_kopt(&o, 1, "mdc", "192.0.2.1:60766");
+	assert_kopt(&o, 2, "soft", NULL);
+	xmount_opts_free(&o);
+}
+END_TEST
+
+/* Three image files: a LUN of volume A, a LUN of volume B, an empty one. */
+START_TEST(luns_scan_images)
+{
+	static const uint8_t va[XSAN_LUN_UUID_SIZE] = { 0xa1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	static const uint8_t vb[XSAN_LUN_UUID_SIZE] = { 0xb1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	static const uint8_t vc[XSAN_LUN_UUID_SIZE] = { 0xc1 };
+	char dir[] = "/tmp/xmount-luns-XXXXXX", p[3][64], *paths[4];
+	struct xmount_lun_scan res;
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *out;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	for (i = 0; i < 3; i++) {
+		FILE *f;
+
+		snprintf(p[i], sizeof(p[i]), "%s/lun%zu.img", dir, i);
+		f = fopen(p[i], "w");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_int_eq(ftruncate(fileno(f), 8 << 20), 0);
+		fclose(f);
+		paths[i] = p[i];
+	}
+	paths[3] = "/nonexistent/lun.img";
+	ck_assert_msg(!xsan_lun_label(p[0], "alpha0", 0, false, NULL, err, sizeof(err)), "%s", err);
+	ck_assert_msg(!xsan_lun_assign(p[0], va, 1, 3, err, sizeof(err)), "%s", err);
+	ck_assert_msg(!xsan_lun_label(p[1], "beta0", 0, false, NULL, err, sizeof(err)), "%s", err);
+	ck_assert_msg(!xsan_lun_assign(p[1], vb, 0, 0, err, sizeof(err)), "%s", err);
+
+	out = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(out);
+	xmount_luns_scan(va, paths, 4, out, &res);
+	fclose(out);
+	ck_assert_uint_eq(res.found, 1);
+	ck_assert_uint_eq(res.checked, 4);
+	ck_assert_uint_eq(res.unreadable, 1);
+	ck_assert_msg(strstr(buf, "mount.xsanfs: LUN alpha0 is ") && strstr(buf, " partition 1 ") &&
+		      strstr(buf, "stripe group 1, disk 3)\n") && !strstr(buf, "beta0"),
+		      "got '%s'", buf);
+	free(buf);
+
+	xmount_luns_scan(vb, paths, 3, NULL, &res);
+	ck_assert_uint_eq(res.found, 1);
+	xmount_luns_scan(vc, paths, 3, NULL, &res);
+	ck_assert_uint_eq(res.found, 0);
+	ck_assert_uint_eq(res.unreadable, 0);
+
+	for (i = 0; i < 3; i++)
+		unlink(p[i]);
+	rmdir(dir);
+}
+END_TEST
+
 Suite *options_suite(void)
 {
 	Suite *s = suite_create("options");
@@ -368,5 +586,12 @@ Suite *options_suite(void)
 	UNIT_ADD(s, opts_long_list);
 	UNIT_ADD(s, opts_propagation);
 	UNIT_ADD(s, opts_attr_str);
+	UNIT_ADD(s, xopts_kernel_kept_in_order);
+	UNIT_ADD(s, xopts_helper_taken);
+	UNIT_ADD(s, xopts_stornext_ignored_with_note);
+	UNIT_ADD(s, xopts_refused);
+	UNIT_ADD(s, xopts_sloppy_drops_unknown);
+	UNIT_ADD(s, xopts_add);
+	UNIT_ADD(s, luns_scan_images);
 	return s;
 }

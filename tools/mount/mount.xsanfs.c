@@ -4,12 +4,12 @@
  * so that mount prints the kernel's reason for a failed mount: mount(8) in
  * util-linux 2.38 uses mount(2), which returns only an errno, while the
  * new mount API used here lets us read the sentence the module logged. It
- * also resolves the metadata controller's host name, which the kernel
- * cannot do.
+ * also finds the metadata controller: through the name service (ns.c) or
+ * from mdc=HOST, whose name it resolves, which the kernel cannot do.
  *
  * This file wires the real system calls to the pieces in args.c,
- * options.c, mdc.c and mount_api.c, and maps the result to mount(8)'s
- * exit codes.
+ * options.c, xsanopts.c, nslookup.c, mdc.c, luns.c, secret.c and mount_api.c,
+ * and maps the result to mount(8)'s exit codes.
  */
 
 #include <errno.h>
@@ -23,10 +23,19 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "luns.h"
 #include "mdc.h"
 #include "mount_api.h"
-#include "secret.h"
+#include "nslookup.h"
 #include "options.h"
+#include "secret.h"
+#include "xsanopts.h"
+
+/*
+ * How long each name server has to accept and answer when timeout= is not
+ * given; timeout= (the kernel's wait for the MDC) applies to it otherwise.
+ */
+#define XMOUNT_NS_TIMEOUT_S	5
 
 /* mount(8)'s exit codes. */
 #define XMOUNT_EX_USAGE		1
@@ -108,16 +117,24 @@ static int xmount_enter_ns(const char *ns)
 	return 0;
 }
 
-/* Replace mdc= by its numeric form. */
-static int xmount_resolve_mdc(struct xmount_opts *o, bool verbose)
+/*
+ * Where fsnameservers and VOLUME.auth_secret are. XSANFS_CONFIG_DIR is for
+ * tests and unusual installs; secure_getenv() ignores it when mount(8)
+ * runs this helper set-uid for a user mount.
+ */
+static const char *xmount_config_dir(void)
 {
-	struct xmount_kopt *k = xmount_opts_find(o, "mdc");
+	const char *d = secure_getenv("XSANFS_CONFIG_DIR");
+
+	return d && d[0] == '/' ? d : XMOUNT_SECRET_DIR;
+}
+
+/* Replace mdc= by its numeric form. */
+static int xmount_resolve_mdc(struct xmount_kopt *k, bool verbose)
+{
 	char addr[XMOUNT_MDC_MAX], err[512];
 	char *v;
 
-	/* No mdc=: the name service is not there yet; the kernel says so. */
-	if (!k)
-		return 0;
 	if (xmount_mdc_normalise(k->value, addr, sizeof(addr),
 				 xmount_resolve_host, err, sizeof(err))) {
 		fprintf(stderr, XMOUNT_PROG ": %s\n", err);
@@ -135,8 +152,55 @@ static int xmount_resolve_mdc(struct xmount_opts *o, bool verbose)
 	return 0;
 }
 
+/*
+ * No mdc=: ask the name servers (nameserver= options, else fsnameservers)
+ * and pass the answer to the kernel as mdc=. With -v, also show the LUNs
+ * of the volume found on this host.
+ */
+static int xmount_find_mdc(const struct xmount_args *args, struct xmount_opts *o,
+			   const struct xmount_helper_opts *h)
+{
+	struct xmount_kopt *t = xmount_opts_find(o, "timeout");
+	struct xmount_ns_list list = { 0 };
+	struct xmount_ns_answer ans;
+	char path[4096], err[2048];
+	char *const *hosts = h->nameservers;
+	size_t n = h->nnameservers;
+	int timeout_s = XMOUNT_NS_TIMEOUT_S, rc = -1;
+
+	if (t && t->value && atoi(t->value) > 0 && atoi(t->value) <= 3600)
+		timeout_s = atoi(t->value);
+	if (!n) {
+		snprintf(path, sizeof(path), "%s/fsnameservers", xmount_config_dir());
+		if (xmount_ns_load(path, args->spec, &list, stderr, err, sizeof(err))) {
+			fprintf(stderr, XMOUNT_PROG ": %s\n", err);
+			return -1;
+		}
+		hosts = list.hosts;
+		n = list.n;
+	}
+	if (xmount_ns_lookup(args->spec, hosts, n, h->nsport ? h->nsport : XSAN_NAME_PORT,
+			     timeout_s * 1000, xmount_resolve_host, &ans,
+			     args->verbose ? stdout : NULL, err, sizeof(err))) {
+		fprintf(stderr, XMOUNT_PROG ": %s\n", err);
+		goto out;
+	}
+	if (xmount_opts_add(o, "mdc", ans.mdc)) {
+		fprintf(stderr, XMOUNT_PROG ": out of memory\n");
+		goto out;
+	}
+	if (args->verbose)
+		xmount_luns_show(args->spec, ans.uuid, stdout);
+	rc = 0;
+out:
+	xmount_ns_list_free(&list);
+	return rc;
+}
+
 int main(int argc, char *argv[])
 {
+	struct xmount_helper_opts hopts = { 0 };
+	struct xmount_kopt *mdc;
 	struct xmount_opts opts;
 	struct xmount_args args;
 	struct xmount_req req;
@@ -159,11 +223,19 @@ int main(int argc, char *argv[])
 		fprintf(stderr, XMOUNT_PROG ": %s\n", err);
 		goto out;
 	}
-	if (xmount_resolve_mdc(&opts, args.verbose))
+	if (xmount_opts_check(&opts, args.sloppy, &hopts,
+			      args.verbose ? stdout : NULL, stderr, err, sizeof(err))) {
+		fprintf(stderr, XMOUNT_PROG ": %s\n", err);
+		goto out;
+	}
+	/* With mdc= the name service is not asked (nor its LUNs shown). */
+	mdc = xmount_opts_find(&opts, "mdc");
+	if (mdc ? xmount_resolve_mdc(mdc, args.verbose) :
+		  xmount_find_mdc(&args, &opts, &hopts))
 		goto out;
 	if (args.ns && !args.fake && xmount_enter_ns(args.ns))
 		goto out;
-	if (!args.fake && xmount_load_secret(XMOUNT_SECRET_DIR, args.spec, err,
+	if (!args.fake && xmount_load_secret(xmount_config_dir(), args.spec, err,
 					     sizeof(err))) {
 		fprintf(stderr, XMOUNT_PROG ": %s\n", err);
 		goto out;
@@ -180,6 +252,7 @@ int main(int argc, char *argv[])
 	if (!xmount_run(&req, &xmount_real_sys, stdout, stderr))
 		ret = 0;
 out:
+	xmount_helper_opts_free(&hopts);
 	xmount_opts_free(&opts);
 	xmount_args_free(&args);
 	return ret;

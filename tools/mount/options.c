@@ -342,6 +342,38 @@ struct xmount_kopt *xmount_opts_find(const struct xmount_opts *o,
 }
 
 /**
+ * xmount_opts_add() - append a kernel option the helper worked out
+ * @o: the options
+ * @key: the name (copied)
+ * @value: the value (copied), or NULL for a flag
+ *
+ * Used for the mdc= that the name service gave, so the kernel option list
+ * looks the same as if the user had typed it.
+ *
+ * Return: 0, or -1 if out of memory.
+ */
+int xmount_opts_add(struct xmount_opts *o, const char *key, const char *value)
+{
+	struct xmount_kopt *k;
+	char *kc = strdup(key), *vc = value ? strdup(value) : NULL;
+
+	if (!kc || (value && !vc))
+		goto nomem;
+	k = realloc(o->kopts, (o->nkopts + 1) * sizeof(*k));
+	if (!k)
+		goto nomem;
+	o->kopts = k;
+	k[o->nkopts].key = kc;
+	k[o->nkopts].value = vc;
+	o->nkopts++;
+	return 0;
+nomem:
+	free(kc);
+	free(vc);
+	return -1;
+}
+
+/**
  * xmount_attr_str() - MOUNT_ATTR_* bits as mount(8) would spell them
  * @attr: the bits
  * @buf: where the text goes, e.g. "ro,nosuid,noatime"

@@ -60,6 +60,7 @@ int xmount_opts_parse(const char *list, struct xmount_opts *o,
 void xmount_opts_free(struct xmount_opts *o);
 struct xmount_kopt *xmount_opts_find(const struct xmount_opts *o,
 				     const char *key);
+int xmount_opts_add(struct xmount_opts *o, const char *key, const char *value);
 int xmount_attr_str(unsigned int attr, char *buf, size_t len);
 
 #endif /* XMOUNT_OPTIONS_H */
