@@ -72,7 +72,7 @@ mnt_msg 'metadata controller 10\.0\.2\.99:60766 (is unreachable|no answer)' \
 mnt_msg 'metadata controller 192\.0\.2\.1:60766 (refused the connection|cannot be reached)' \
 	-o mdc=192.0.2.1,timeout=3 vol1 /mnt/x
 # Option and name errors.
-mnt_msg 'no metadata controller: use -o mdc=ADDRESS' vol1 /mnt/x
+mnt_msg 'no metadata controller for volume vol1: give -o mdc=HOST or list name servers in /etc/xsanfs/fsnameservers' vol1 /mnt/x
 mnt_msg 'mdc=not-an-address is not an IP address|cannot resolve metadata controller' \
 	-o mdc=not-an-address vol1 /mnt/x
 mnt_msg 'timeout=0 is out of range' -o mdc=10.0.2.100,timeout=0 vol1 /mnt/x
