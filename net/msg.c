@@ -61,6 +61,51 @@ static void xsan_put_err(struct xsan_put *w, int err)
 		w->err = err;
 }
 
+/**
+ * xsan_put_tokbits() - append the optional trailing token word
+ * @w: the cursor
+ * @types: XSAN_TOK_* wanted (request) or granted (reply); 0 = none
+ *
+ * LOOKUP, GETATTR and OPEN requests may end with a u32 of the tokens the
+ * client wants with the reply, and their replies with a u32 of those
+ * granted. The word is absent when it is 0, so a message without tokens
+ * is byte for byte what it was before tokens could ride along, and every
+ * value has exactly one encoding.
+ *
+ * Context: any context.
+ */
+void xsan_put_tokbits(struct xsan_put *w, u32 types)
+{
+	if (types & ~XSAN_TOK_ALL) {
+		xsan_put_err(w, -EINVAL);
+		return;
+	}
+	if (types)
+		xsan_put_u32(w, types);
+}
+
+/**
+ * xsan_get_tokbits() - decode the optional trailing token word
+ * @c: a cursor at the end of the message's other fields
+ *
+ * Context: any context.
+ * Return: the XSAN_TOK_* bits, 0 if the word is absent; a present word
+ * of 0 or with unknown bits makes the message malformed.
+ */
+u32 xsan_get_tokbits(struct xsan_cur *c)
+{
+	u32 types;
+
+	if (c->err || !c->left)
+		return 0;
+	types = xsan_get_u32(c);
+	if (!c->err && (!types || (types & ~XSAN_TOK_ALL))) {
+		xsan_bad(c);
+		return 0;
+	}
+	return types;
+}
+
 void xsan_put_fid(struct xsan_put *w, const struct xsan_fid *f)
 {
 	if (!f->ino) {
@@ -455,10 +500,17 @@ int xsan_req_encode(struct xsan_put *w, const struct xsan_req *r)
 	case XSAN_OP_STATFS:
 		break;
 	case XSAN_OP_GETATTR:
+		xsan_put_fid(w, &r->fid);
+		xsan_put_tokbits(w, r->tok.types);
+		break;
 	case XSAN_OP_READLINK:
 		xsan_put_fid(w, &r->fid);
 		break;
 	case XSAN_OP_LOOKUP:
+		xsan_put_fid(w, &r->fid);
+		xsan_put_name(w, r->name, r->namelen);
+		xsan_put_tokbits(w, r->tok.types);
+		break;
 	case XSAN_OP_UNLINK:
 	case XSAN_OP_RMDIR:
 		xsan_put_fid(w, &r->fid);
@@ -616,10 +668,17 @@ int xsan_req_decode(u16 op, const void *buf, u32 len, struct xsan_req *r)
 		r->name = xsan_get_name(&c, &r->namelen);
 		break;
 	case XSAN_OP_GETATTR:
+		xsan_get_fid(&c, &r->fid);
+		r->tok.types = xsan_get_tokbits(&c);
+		break;
 	case XSAN_OP_READLINK:
 		xsan_get_fid(&c, &r->fid);
 		break;
 	case XSAN_OP_LOOKUP:
+		xsan_get_fid(&c, &r->fid);
+		r->name = xsan_get_name(&c, &r->namelen);
+		r->tok.types = xsan_get_tokbits(&c);
+		break;
 	case XSAN_OP_UNLINK:
 	case XSAN_OP_RMDIR:
 		xsan_get_fid(&c, &r->fid);
@@ -910,6 +969,10 @@ int xsan_rep_encode(struct xsan_put *w, const struct xsan_rep *r)
 	case XSAN_OP_ADMIN_STAT:
 		xsan_put_bytes(w, r->data, r->datalen);
 		break;
+	case XSAN_OP_LOOKUP:
+	case XSAN_OP_GETATTR:
+		xsan_put_tokbits(w, r->tok.granted);
+		break;
 	default:	/* GOODBYE, and namespace replies of attributes only */
 		break;
 	}
@@ -1025,6 +1088,10 @@ int xsan_rep_decode(u16 op, const void *buf, u32 len, struct xsan_rep *r)
 		r->datalen = c.left;
 		c.p += c.left;
 		c.left = 0;
+		break;
+	case XSAN_OP_LOOKUP:
+	case XSAN_OP_GETATTR:
+		r->tok.granted = xsan_get_tokbits(&c);
 		break;
 	default:
 		break;

@@ -244,7 +244,8 @@ struct xsan_dirent {
  * struct xsan_token_args - the token and lock fields of a request or of an
  * MDC callback (struct xsan_req.tok)
  * @types: TOKEN_GET: wanted XSAN_TOK_*; TOKEN_PUT: released; REVOKE: to
- *         give up
+ *         give up; LOOKUP, GETATTR, OPEN: wanted with the reply if free
+ *         right now (never waits, never revokes), 0 = none
  * @flags: TOKEN_GET: XSAN_TOKF_*; LOCK, UNLOCK: XSAN_LOCKF_*
  * @revoke: TOKEN_PUT: the REVOKE it acknowledges, or 0; REVOKE: its id
  * @owner: LOCK, UNLOCK, LOCK_WAKE: the lock owner, chosen by the client
@@ -265,7 +266,9 @@ struct xsan_token_args {
 /**
  * struct xsan_token_rep - the token and lock fields of a reply
  * (struct xsan_rep.tok; TOKEN_GET also uses nattr/attr[0])
- * @granted: TOKEN_GET: the XSAN_TOK_* the client now holds of those asked
+ * @granted: TOKEN_GET: the XSAN_TOK_* the client now holds of those asked;
+ *           LOOKUP, GETATTR, OPEN: those of the request's @types granted
+ *           with the reply (of the inode the reply's attr[0] names)
  * @type: LOCK: the conflicting lock's XSAN_LOCK_*, 0 if none (GETLK only)
  * @owner: LOCK: its owner
  * @start: LOCK: its first byte
@@ -397,6 +400,9 @@ int xsan_token_rep_decode(struct xsan_cur *c, struct xsan_rep *r);
 bool xsan_op_is_callback(u16 op);
 int xsan_cb_encode(struct xsan_put *w, const struct xsan_req *r);
 int xsan_cb_decode(u16 op, const void *buf, u32 len, struct xsan_req *r);
+/* LOOKUP, GETATTR, OPEN: the optional trailing token word (msg.c). */
+void xsan_put_tokbits(struct xsan_put *w, u32 types);
+u32 xsan_get_tokbits(struct xsan_cur *c);
 /* A byte range's last byte; false if @start + @length overflows. */
 bool xsan_lock_range_ok(u64 start, u64 length);
 /* ---- end of tokens and locks ---- */
@@ -478,7 +484,8 @@ int xsan_disk_next(struct xsan_cur *c, struct xsan_disk *d);
  * @uuid: HELLO: the client's uuid
  * @nonce: HELLO: the client's challenge
  * @proof: AUTH: the client's answer to the MDC's challenge
- * @tok: TOKEN_*, LOCK, UNLOCK and the REVOKE, LOCK_WAKE callbacks
+ * @tok: TOKEN_*, LOCK, UNLOCK and the REVOKE, LOCK_WAKE callbacks;
+ *       LOOKUP, GETATTR, OPEN: @tok.types only
  * @layout: OPEN, CLOSE, LAYOUT_GET, LAYOUT_COMMIT, FALLOCATE
  * @session: RECONNECT: the session to take back (not 0)
  */
@@ -537,7 +544,7 @@ struct xsan_req {
  * @port: NS_LOOKUP: the volume's session port
  * @host: NS_LOOKUP: the host serving it
  * @hostlen: its length
- * @tok: TOKEN_GET, LOCK
+ * @tok: TOKEN_GET, LOCK; LOOKUP, GETATTR, OPEN: @tok.granted only
  * @layout: OPEN, LAYOUT_GET
  */
 struct xsan_rep {

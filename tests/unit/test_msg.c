@@ -1605,6 +1605,165 @@ START_TEST(msg_rule_admin)
 }
 END_TEST
 
+/*
+ * LOOKUP, GETATTR, OPEN: the optional trailing token word ("Tokens with
+ * replies"). Absent when 0, so the samples above (want 0) keep their
+ * bytes; present, it round-trips, and a present 0, an unknown bit or a
+ * cut inside it is malformed.
+ */
+static void ck_tokbits_req(struct xsan_req *r)
+{
+	struct xsan_req d;
+	u32 len0, len, k;
+
+	r->tok.types = 0;
+	len0 = req_enc(r);
+	r->tok.types = XSAN_TOK_ATTR_RD | XSAN_TOK_DIR;
+	len = req_enc(r);
+	ck_assert_msg(len == len0 + 4, "%s: want adds %d bytes, not 4",
+		      xsan_op_name(r->op), (int)len - (int)len0);
+	ck_bytes(wire + len0, (const u8 *)"\x05\x00\x00\x00", 4, "want");
+	ck_assert_int_eq(req_dec(r->op, wire, len, &d), 0);
+	ck_assert_int_eq(xsan_req_decode(r->op, wire, len, &d), 0);
+	ck_assert_uint_eq(d.tok.types, XSAN_TOK_ATTR_RD | XSAN_TOK_DIR);
+	ck_req(&d, r);
+	/* cut inside the word: malformed; cut before it: want 0 */
+	for (k = len0 + 1; k < len; k++)
+		ck_assert_msg(req_dec(r->op, wire, k, &d) == -EBADMSG,
+			      "%s cut to %u of %u decoded", xsan_op_name(r->op), k, len);
+	ck_assert_int_eq(req_dec(r->op, wire, len0, &d), 0);
+	ck_assert_uint_eq(d.tok.types, 0);
+	/* anything after it */
+	wire[len] = 0;
+	ck_assert_int_eq(req_dec(r->op, wire, len + 1, &d), -EBADMSG);
+	/* a present 0, an unknown bit */
+	memcpy(wire + len0, "\x00\x00\x00\x00", 4);
+	ck_assert_int_eq(req_dec(r->op, wire, len, &d), -EBADMSG);
+	memcpy(wire + len0, "\x41\x00\x00\x00", 4);
+	ck_assert_int_eq(req_dec(r->op, wire, len, &d), -EBADMSG);
+	memcpy(wire + len0, "\x3f\x00\x00\x00", 4);
+	ck_assert_int_eq(req_dec(r->op, wire, len, &d), 0);
+	ck_assert_uint_eq(d.tok.types, XSAN_TOK_ALL);
+	/* the encoder refuses unknown bits */
+	r->tok.types = 0x40;
+	ck_assert_int_eq(req_enc_err(r), -EINVAL);
+	r->tok.types = 0;
+}
+
+static void ck_tokbits_rep(struct xsan_rep *r)
+{
+	struct xsan_rep d;
+	u32 len0, len, k;
+
+	r->tok.granted = 0;
+	len0 = rep_enc(r);
+	r->tok.granted = XSAN_TOK_DATA_RD;
+	len = rep_enc(r);
+	ck_assert_uint_eq(len, len0 + 4);
+	ck_bytes(wire + len0, (const u8 *)"\x08\x00\x00\x00", 4, "granted");
+	ck_assert_int_eq(rep_dec(r->op, wire, len, &d), 0);
+	ck_assert_int_eq(xsan_rep_decode(r->op, wire, len, &d), 0);
+	ck_assert_uint_eq(d.tok.granted, XSAN_TOK_DATA_RD);
+	ck_rep(&d, r);
+	for (k = len0 + 1; k < len; k++)
+		ck_assert_msg(rep_dec(r->op, wire, k, &d) == -EBADMSG,
+			      "%s reply cut to %u of %u decoded", xsan_op_name(r->op), k, len);
+	ck_assert_int_eq(rep_dec(r->op, wire, len0, &d), 0);
+	ck_assert_uint_eq(d.tok.granted, 0);
+	wire[len] = 0;
+	ck_assert_int_eq(rep_dec(r->op, wire, len + 1, &d), -EBADMSG);
+	memcpy(wire + len0, "\x00\x00\x00\x00", 4);
+	ck_assert_int_eq(rep_dec(r->op, wire, len, &d), -EBADMSG);
+	ck_assert_uint_eq(d.nattr, 0);
+	memcpy(wire + len0, "\x00\x00\x00\x80", 4);
+	ck_assert_int_eq(rep_dec(r->op, wire, len, &d), -EBADMSG);
+	r->tok.granted = 0x80;
+	ck_assert_int_eq(rep_enc_err(r), -EINVAL);
+	r->tok.granted = 0;
+}
+
+START_TEST(msg_tokens_with_replies)
+{
+	struct xsan_req q[NSAMPLES];
+	struct xsan_rep p[NSAMPLES];
+	size_t nq = req_samples(q), np = rep_samples(p), i;
+	unsigned int seen = 0;
+
+	for (i = 0; i < nq; i++) {
+		if (q[i].op == XSAN_OP_LOOKUP || q[i].op == XSAN_OP_GETATTR ||
+		    q[i].op == XSAN_OP_OPEN) {
+			ck_tokbits_req(&q[i]);
+			seen++;
+		}
+	}
+	for (i = 0; i < np; i++) {
+		if (p[i].op == XSAN_OP_LOOKUP || p[i].op == XSAN_OP_GETATTR ||
+		    p[i].op == XSAN_OP_OPEN) {
+			ck_tokbits_rep(&p[i]);
+			seen++;
+		}
+	}
+	ck_assert_uint_eq(seen, 6);
+}
+END_TEST
+
+/* Other requests have no token word: want is not encoded, nor granted. */
+START_TEST(msg_tokens_only_three_ops)
+{
+	struct xsan_req q[NSAMPLES], d;
+	struct xsan_rep p[NSAMPLES], dp;
+	size_t nq = req_samples(q), np = rep_samples(p), i;
+	u32 len0, len;
+
+	for (i = 0; i < nq; i++) {
+		if (q[i].op != XSAN_OP_SETATTR && q[i].op != XSAN_OP_READLINK &&
+		    q[i].op != XSAN_OP_UNLINK && q[i].op != XSAN_OP_CLOSE)
+			continue;
+		len0 = req_enc(&q[i]);
+		q[i].tok.types = XSAN_TOK_ATTR_RD;
+		len = req_enc(&q[i]);
+		ck_assert_msg(len == len0, "%s encodes a want", xsan_op_name(q[i].op));
+		memcpy(wire + len, "\x01\x00\x00\x00", 4);
+		ck_assert_int_eq(req_dec(q[i].op, wire, len + 4, &d), -EBADMSG);
+	}
+	for (i = 0; i < np; i++) {
+		if (p[i].op != XSAN_OP_SETATTR && p[i].op != XSAN_OP_CLOSE)
+			continue;
+		len0 = rep_enc(&p[i]);
+		p[i].tok.granted = XSAN_TOK_ATTR_RD;
+		ck_assert_uint_eq(rep_enc(&p[i]), len0);
+		memcpy(wire + len0, "\x01\x00\x00\x00", 4);
+		ck_assert_int_eq(rep_dec(p[i].op, wire, len0 + 4, &dp), -EBADMSG);
+	}
+}
+END_TEST
+
+/* Golden bytes of protocol.rst: LOOKUP "foo" wanting ATTR_RD|DIR. */
+START_TEST(msg_golden_lookup_want)
+{
+	static const u8 golden[] = {
+		0x00, 0x00, 0x00, 0x00,			/* cred.uid 0 */
+		0x00, 0x00, 0x00, 0x00,			/* cred.gid 0 */
+		0x00, 0x00, 0x00, 0x00,			/* caps */
+		0x00, 0x00, 0x00, 0x00,			/* ngroups */
+		0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,	/* fid.ino 1 */
+		0x01, 0x00, 0x00, 0x00,			/* fid.gen 1 */
+		0x03, 0x00, 'f', 'o', 'o',		/* name */
+		0x05, 0x00, 0x00, 0x00,			/* want ATTR_RD|DIR */
+	};
+	struct xsan_req r = { .op = XSAN_OP_LOOKUP, .fid = { 1, 1 },
+			      .name = "foo", .namelen = 3 }, d;
+	u32 len;
+
+	r.tok.types = XSAN_TOK_ATTR_RD | XSAN_TOK_DIR;
+	len = req_enc(&r);
+	ck_assert_uint_eq(len, sizeof(golden));
+	ck_bytes(wire, golden, sizeof(golden), "LOOKUP with want");
+	ck_assert_int_eq(req_dec(XSAN_OP_LOOKUP, golden, sizeof(golden), &d), 0);
+	ck_assert_uint_eq(d.tok.types, 5);
+}
+END_TEST
+
 Suite *msg_suite(void)
 {
 	Suite *s = suite_create("msg");
@@ -1637,5 +1796,8 @@ Suite *msg_suite(void)
 	UNIT_ADD(s, msg_rule_session_replies);
 	UNIT_ADD(s, msg_rule_data_replies);
 	UNIT_ADD(s, msg_rule_admin);
+	UNIT_ADD(s, msg_tokens_with_replies);
+	UNIT_ADD(s, msg_tokens_only_three_ops);
+	UNIT_ADD(s, msg_golden_lookup_want);
 	return s;
 }

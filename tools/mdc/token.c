@@ -1155,3 +1155,95 @@ void mdc_tok_free(struct mdc_vol *v)
 	free(t);
 	v->tokens = NULL;
 }
+
+/* ---- tokens that ride on LOOKUP, GETATTR and OPEN replies ---- */
+
+/**
+ * mdc_tok_try_grant() - grant tokens with a LOOKUP, GETATTR or OPEN reply
+ * @m: the daemon
+ * @v: the volume
+ * @s: the asking session
+ * @fid: the inode the reply describes
+ * @want: XSAN_TOK_* the request asked for
+ * @fresh: set to the types @s did not hold before (for mdc_tok_try_undo())
+ *
+ * TRY semantics, type by type: a type is granted only if no other
+ * session holds or waits for a conflicting one and no namespace change
+ * of another session is about to invalidate it. Nothing is parked and
+ * nothing is revoked. What is granted is recorded exactly as a TOKEN_GET
+ * grant, so a later conflict revokes it.
+ *
+ * Return: the types of @want @s now holds (those it held already count).
+ */
+uint32_t mdc_tok_try_grant(struct mdc *m, struct mdc_vol *v,
+			   struct mdc_session *s, const struct xsan_fid *fid,
+			   uint32_t want, uint32_t *fresh)
+{
+	struct mdc_tokens *t = tok_table(m, v);
+	uint32_t need, bit, ok = 0;
+	struct mdc_tnode *n;
+	struct mdc_hold *h;
+
+	*fresh = 0;
+	want &= XSAN_TOK_ALL;
+	if (!t || !s || !want)
+		return 0;
+	n = node_find(t, fid, true);
+	if (!n)
+		return 0;
+	need = tok_need(n, s, want);
+	for (bit = 1; bit <= XSAN_TOK_ALL; bit <<= 1)
+		if ((need & bit) && grantable(t, n, s, bit, NULL, false))
+			ok |= bit;
+	h = hold_find(n, s);
+	if (ok && !h) {
+		h = calloc(1, sizeof(*h));
+		if (!h) {
+			node_put(t, n);
+			return 0;
+		}
+		h->s = s;
+		h->next = n->holds;
+		n->holds = h;
+	}
+	if (ok) {
+		*fresh = ok & ~h->types;
+		h->types |= ok;
+		h->revoking &= ~ok;
+		if (!h->revoking) {
+			h->revoke_id = 0;
+			h->revoke_ms = 0;
+		}
+	}
+	node_put(t, n);
+	return (want & ~need) | ok;
+}
+
+/**
+ * mdc_tok_try_undo() - take back what mdc_tok_try_grant() added
+ * @v: the volume
+ * @s: the session
+ * @fid: the inode
+ * @fresh: the types it reported as new
+ *
+ * For a reply that never leaves (its batch failed to commit): the client
+ * does not know of them, so they must not stay recorded.
+ */
+void mdc_tok_try_undo(struct mdc_vol *v, struct mdc_session *s,
+		      const struct xsan_fid *fid, uint32_t fresh)
+{
+	struct mdc_tokens *t = v->tokens;
+	struct mdc_tnode *n = t ? node_find(t, fid, false) : NULL;
+	struct mdc_hold *h = n ? hold_find(n, s) : NULL;
+
+	if (!h || !fresh)
+		return;
+	h->types &= ~fresh;
+	h->revoking &= h->types;
+	if (!h->types)
+		hold_remove(n, h);
+	t->running++;
+	node_run(t, n);
+	node_put(t, n);
+	t->running--;
+}

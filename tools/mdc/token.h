@@ -98,6 +98,15 @@ void mdc_tok_ns_committed(struct mdc *m);
 void mdc_tok_session_end(struct mdc_vol *v, struct mdc_session *s);
 /* A connection closed: its parked requests can never be answered. */
 void mdc_tok_conn_gone(struct mdc *m, struct mdc_conn *c);
+/* LOOKUP, GETATTR, OPEN: grant what of @want is free now (TRY, type by
+ * type, no revoke), recorded like a TOKEN_GET grant; *@fresh: the types
+ * added, for mdc_tok_try_undo() if the reply is never sent.
+ */
+uint32_t mdc_tok_try_grant(struct mdc *m, struct mdc_vol *v,
+			   struct mdc_session *s, const struct xsan_fid *fid,
+			   uint32_t want, uint32_t *fresh);
+void mdc_tok_try_undo(struct mdc_vol *v, struct mdc_session *s,
+		      const struct xsan_fid *fid, uint32_t fresh);
 /* Every tick: evict the holders that did not answer a revoke in time. */
 void mdc_tok_tick(struct mdc *m);
 void mdc_tok_free(struct mdc_vol *v);
