@@ -647,7 +647,8 @@ static int parse_affinities(struct cx *c, const xmlNode *aff, struct xsan_cfg_sg
 
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (!is_elem(n, "affinityTag")) {
+		/* StorNext writes <affinity>; <affinityTag> is accepted too */
+		if (!is_elem(n, "affinity") && !is_elem(n, "affinityTag")) {
 			if (warn(c, n, "unknown element <%s> in <affinities> ignored", ename(n)))
 				return -1;
 			continue;
