@@ -116,9 +116,11 @@ static int volume_load(struct mdc *m, const char *file, struct mdc_vol **out,
 	}
 	memcpy(v->uuid, xsan_store_geom(v->store)->uuid, sizeof(v->uuid));
 	volume_affinities(v);
-	/* an allocation session unused for 30 s gives its reservation back */
+	/* an allocation session unused for allocSessionIdleTimeout seconds
+	 * (default 30, 0 = never) gives its reservation back
+	 */
 	xsan_store_set_alloc(v->store, v->cfg.alloc_session_reservation_size,
-			     30000);
+			     v->cfg.alloc_session_idle_s * 1000u);
 	*out = v;
 	return 0;
 fail:
