@@ -831,6 +831,37 @@ static void lock_req(const struct mdc_session *s, const struct xsan_req *r,
 	rq->type = r->tok.type;
 }
 
+/*
+ * Would @rq, blocked on @n, wait for its own owner through the waiters
+ * of this volume (tokens.rst, "Locks")? Out of memory: assume not.
+ */
+static bool lock_deadlock(struct mdc_tokens *t, struct mdc_tnode *n,
+			  const struct mdc_lockreq *rq)
+{
+	const struct mdc_lockset **sets;
+	struct mdc_tnode *x;
+	unsigned int i, k = 0, cnt = 0;
+	bool dl;
+
+	if (rq->flock)
+		return false;
+	for (i = 0; i < MDC_TOK_HASH; i++)
+		for (x = t->hash[i]; x; x = x->next)
+			cnt += x->locks.waiters != NULL;
+	if (!cnt)
+		return false;	/* nobody waits: no chain to follow */
+	sets = calloc(cnt, sizeof(*sets));
+	if (!sets)
+		return false;
+	for (i = 0; i < MDC_TOK_HASH; i++)
+		for (x = t->hash[i]; x; x = x->next)
+			if (x->locks.waiters && k < cnt)
+				sets[k++] = &x->locks;
+	dl = mdc_lock_deadlock(sets, k, &n->locks, rq);
+	free(sets);
+	return dl;
+}
+
 static void do_lock(struct mdc_tokens *t, struct mdc_conn *c,
 		    const struct xsan_hdr *h, const struct xsan_req *r)
 {
@@ -866,7 +897,10 @@ static void do_lock(struct mdc_tokens *t, struct mdc_conn *c,
 	} else {
 		err = mdc_lock_set(&n->locks, &rq);
 		if (err == -EAGAIN && (r->tok.flags & XSAN_LOCKF_WAIT) &&
-		    mdc_lock_wait(&n->locks, &rq))
+		    lock_deadlock(t, n, &rq))
+			err = -EDEADLK;
+		else if (err == -EAGAIN && (r->tok.flags & XSAN_LOCKF_WAIT) &&
+			 mdc_lock_wait(&n->locks, &rq))
 			err = -ENOLCK;
 		if (err == -ENOMEM)
 			err = -ENOLCK;

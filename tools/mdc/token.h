@@ -75,6 +75,12 @@ int mdc_lock_wait(struct mdc_lockset *ls, const struct mdc_lockreq *rq);
 unsigned int mdc_lock_wake(struct mdc_lockset *ls,
 			   void (*fn)(void *arg, const struct mdc_lockreq *w),
 			   void *arg);
+/* Would @rq (blocked in @ls) wait, through owners waiting in @sets, for
+ * its own owner? POSIX only; flock is never checked (lock.c).
+ */
+bool mdc_lock_deadlock(const struct mdc_lockset *const *sets,
+		       unsigned int nsets, const struct mdc_lockset *ls,
+		       const struct mdc_lockreq *rq);
 /* Drop every lock and waiter of @session. */
 void mdc_lock_drop_session(struct mdc_lockset *ls, uint64_t session);
 void mdc_lock_free(struct mdc_lockset *ls);
