@@ -84,6 +84,7 @@ typedef __s64 s64;
 #define XSAN_OP_ADMIN_WHO	112
 #define XSAN_OP_ADMIN_STAT	113
 #define XSAN_OP_ADMIN_SHOW	114
+#define XSAN_OP_ADMIN_TOKENS	115
 
 /**
  * struct xsan_fid - names an inode for all time
@@ -528,7 +529,8 @@ struct xsan_req {
  *        to walk with the matching xsan_*_next()
  * @datalen: its length
  * @size: GETXATTR, LISTXATTR: the full size of the value or list
- * @count: READDIR, NS_LIST, ADMIN_WHO, ADMIN_SHOW, DISK_TABLE: entries in
+ * @count: READDIR, NS_LIST, ADMIN_WHO, ADMIN_SHOW, ADMIN_TOKENS,
+ *         DISK_TABLE: entries in
  *         @data;
  *         NS_HEARTBEAT: volumes the name server serves
  * @eof: READDIR: no entries after these
@@ -539,7 +541,7 @@ struct xsan_req {
  * @session: AUTH, RECONNECT: the session id
  * @lease_ms: AUTH, HEARTBEAT, RECONNECT: the lease period
  * @grace_ms: AUTH, RECONNECT: the grace period after it
- * @flags: RECONNECT: XSAN_RECON_*
+ * @flags: RECONNECT: XSAN_RECON_*; ADMIN_TOKENS: XSAN_ADMTOK_*
  * @uuid: AUTH, NS_LOOKUP, DISK_TABLE: the volume's uuid
  * @port: NS_LOOKUP: the volume's session port
  * @host: NS_LOOKUP: the host serving it
@@ -663,6 +665,39 @@ struct xsan_admin_stat {
 	u64 bfree;
 	u64 inodes;		/* inodes in use */
 };
+
+/* ADMIN_TOKENS entry kinds (struct xsan_tok_entry.kind) */
+#define XSAN_TE_HOLD		1u	/* tokens a session holds */
+#define XSAN_TE_WAIT		2u	/* a TOKEN_GET parked for them */
+#define XSAN_TE_NS		3u	/* a namespace request parked or pending */
+/* ADMIN_TOKENS reply flags (struct xsan_rep.flags) */
+#define XSAN_ADMTOK_MORE	0x1u	/* the frame is full: entries left out */
+#define XSAN_TOK_ENTRY_REC	40u	/* bytes of one entry on the wire */
+
+/**
+ * struct xsan_tok_entry - one ADMIN_TOKENS entry
+ * @kind: XSAN_TE_*
+ * @op: XSAN_TE_NS: the parked request's opcode; else 0
+ * @ino: the inode
+ * @gen: its generation
+ * @session: the session that holds, or whose request waits
+ * @types: HOLD: held; WAIT: wanted; NS: to be taken back from others
+ * @revoking: HOLD: of @types, asked back and not yet given; else 0
+ * @revoke_age_ms: HOLD with @revoking: since the oldest unanswered REVOKE
+ */
+struct xsan_tok_entry {
+	u32 kind;
+	u32 op;
+	u64 ino;
+	u32 gen;
+	u64 session;
+	u32 types;
+	u32 revoking;
+	u32 revoke_age_ms;
+};
+
+void xsan_put_tok_entry(struct xsan_put *w, const struct xsan_tok_entry *e);
+int xsan_tok_entry_next(struct xsan_cur *c, struct xsan_tok_entry *e);
 
 void xsan_put_fid(struct xsan_put *w, const struct xsan_fid *f);
 void xsan_get_fid(struct xsan_cur *c, struct xsan_fid *f);

@@ -1281,3 +1281,94 @@ void mdc_tok_try_undo(struct mdc_vol *v, struct mdc_session *s,
 	node_put(t, n);
 	t->running--;
 }
+
+/* ---- the admin's view: ADMIN_TOKENS (xsanadmin tokens) ---- */
+
+/* Entries that fit a reply: the list after u32 flags and u32 count. */
+#define MDC_TOK_ADMIN_MAX	((XSAN_PAYLOAD_MAX - 8u) / XSAN_TOK_ENTRY_REC)
+
+static bool admin_put(struct xsan_put *w, struct xsan_rep *rep,
+		      const struct xsan_tok_entry *e)
+{
+	if (rep->count >= MDC_TOK_ADMIN_MAX) {
+		rep->flags |= XSAN_ADMTOK_MORE;
+		return false;
+	}
+	xsan_put_tok_entry(w, e);
+	rep->count++;
+	return true;
+}
+
+/**
+ * mdc_tok_admin() - answer ADMIN_TOKENS: the token table of @c's volume
+ * @m: the daemon (its scratch buffers hold the reply)
+ * @c: an authenticated connection
+ * @h: the request's header
+ *
+ * Every session's tokens per inode (with what is being revoked and
+ * since when), the parked TOKEN_GETs, and the namespace requests parked
+ * or pending behind revokes, one entry each (protocol.rst).
+ */
+void mdc_tok_admin(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h)
+{
+	struct mdc_tokens *t = c->vol->tokens;
+	struct xsan_rep rep = { .op = XSAN_OP_ADMIN_TOKENS };
+	long long now = mdc_now_ms();
+	struct xsan_put w, out;
+	const struct mdc_nswait *nw;
+	const struct mdc_tnode *n;
+	const struct mdc_hold *hd;
+	const struct mdc_twait *tw;
+	unsigned int i, k;
+
+	xsan_put_init(&w, m->scratch2, XSAN_PAYLOAD_MAX);
+	for (i = 0; t && i < MDC_TOK_HASH; i++) {
+		for (n = t->hash[i]; n; n = n->next) {
+			for (hd = n->holds; hd; hd = hd->next) {
+				struct xsan_tok_entry e = {
+					.kind = XSAN_TE_HOLD, .ino = n->fid.ino,
+					.gen = n->fid.gen, .session = hd->s->id,
+					.types = hd->types,
+					.revoking = hd->revoking & hd->types,
+				};
+
+				if (e.revoking && hd->revoke_ms)
+					e.revoke_age_ms = (uint32_t)(now - hd->revoke_ms);
+				if (e.types)
+					admin_put(&w, &rep, &e);
+			}
+			for (tw = n->waits; tw; tw = tw->next) {
+				struct xsan_tok_entry e = {
+					.kind = XSAN_TE_WAIT, .ino = n->fid.ino,
+					.gen = n->fid.gen, .session = tw->s->id,
+					.types = tw->wanted,
+				};
+
+				if (e.types)
+					admin_put(&w, &rep, &e);
+			}
+		}
+	}
+	for (nw = t ? t->ns : NULL; nw; nw = nw->next) {
+		for (k = 0; k < nw->nneed; k++) {
+			struct xsan_tok_entry e = {
+				.kind = XSAN_TE_NS, .op = nw->hdr.opcode,
+				.ino = nw->need[k].fid.ino,
+				.gen = nw->need[k].fid.gen,
+				.session = nw->s->id, .types = nw->need[k].types,
+			};
+
+			admin_put(&w, &rep, &e);
+		}
+	}
+	rep.data = m->scratch2;
+	rep.datalen = w.len;
+	xsan_put_init(&out, m->scratch, XSAN_PAYLOAD_MAX);
+	if (w.err || xsan_rep_encode(&out, &rep)) {
+		mdc_log(LOG_ERR, "%s: cannot encode the ADMIN_TOKENS reply", c->addr);
+		reply_err(m, c, h, EIO);
+		return;
+	}
+	mdc_conn_reply(m, c, h, 0, m->scratch, out.len);
+	mdc_conn_kick(m, c);
+}

@@ -113,6 +113,8 @@ uint32_t mdc_tok_try_grant(struct mdc *m, struct mdc_vol *v,
 			   uint32_t want, uint32_t *fresh);
 void mdc_tok_try_undo(struct mdc_vol *v, struct mdc_session *s,
 		      const struct xsan_fid *fid, uint32_t fresh);
+/* ADMIN_TOKENS: the token table, the parked requests (xsanadmin tokens). */
+void mdc_tok_admin(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h);
 /* Every tick: evict the holders that did not answer a revoke in time. */
 void mdc_tok_tick(struct mdc *m);
 void mdc_tok_free(struct mdc_vol *v);
