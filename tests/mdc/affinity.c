@@ -3,7 +3,9 @@
  * Affinities end to end (admin-guide.rst, "Allocation, affinities and
  * reservations"): xsanmdc reads a .cfgx whose stripe groups list several
  * affinities while the volume records only the first of each, and a
- * client's files are placed by the full lists. `build/affinity PREFIX`
+ * client's files are placed by the full lists; and the same volume loaded
+ * in process (volume.c) hands allocSessionIdleTimeout to the allocator
+ * (its warnings then go to stderr). `build/affinity PREFIX`
  * prints one line per test, "PASS: PREFIX.affinity_*" (or FAIL), reasons
  * on stderr; exits 1 on any failure. Each test runs in its own forked child
  * with its own daemon on 127.0.0.1, stopped by PID; every wait has a
@@ -19,7 +21,8 @@
 #include <time.h>
 
 #include "harness.h"
-#include "mdc/store.h"
+#include "mdc/mdc.h"
+#include "mdc/store_int.h"
 
 #define NCLI 3
 #define BS 4096u
@@ -86,27 +89,15 @@ static const char cfgx[] =
 	"  </config>\n"
 	"</configDoc>\n";
 
-static void gt_begin(struct gt *t)
+/* The volume as mkfs.xsanfs records it: one affinity per group, no
+ * group 4.
+ */
+static void format_groups(struct mdc_h *h)
 {
-	struct xsan_req r = { .op = XSAN_OP_MKDIR, .fid = root_fid,
-			      .mode = 0040755, .name = "d", .namelen = 1 };
 	static struct xsan_store_geom g;
-	char path[256], err[256], host[16];
-	struct xsan_rep rep;
-	FILE *f;
-	int i, rc;
+	char path[256], err[256];
+	int rc;
 
-	memset(t, 0, sizeof(*t));
-	for (i = 0; i < NCLI; i++)
-		t->c[i].fd = -1;
-	atexit(gt_atexit);
-	rc = h_setup(&t->h);
-	ck_assert_msg(!rc, "h_setup: %s", strerror(-rc));
-	live = &t->h;
-	snprintf(path, sizeof(path), "%s/%s.cfgx", t->h.cfgdir, t->h.volume);
-	f = fopen(path, "w");
-	ck_assert(f && fputs(cfgx, f) >= 0 && !fclose(f));
-	/* as mkfs.xsanfs records it: one affinity per group, no group 4 */
 	memset(&g, 0, sizeof(g));
 	g.bsize = BS;
 	g.files = 1u << 20;
@@ -124,9 +115,31 @@ static void gt_begin(struct gt *t)
 	g.sgs[3] = (struct xsan_store_sg){ .index = 3, .flags = XSAN_SG_USERDATA |
 					   XSAN_SG_EXCLUSIVE, .nluns = 1, .breadth = 16,
 					   .lun_blocks = H_LUN_BLOCKS, .affinity = "video" };
-	snprintf(path, sizeof(path), "%s/%s", t->h.statedir, t->h.volume);
+	snprintf(path, sizeof(path), "%s/%s", h->statedir, h->volume);
 	rc = xsan_store_format(path, &g, true, err, sizeof(err));
 	ck_assert_msg(!rc, "format: %s", err);
+}
+
+static void gt_begin(struct gt *t)
+{
+	struct xsan_req r = { .op = XSAN_OP_MKDIR, .fid = root_fid,
+			      .mode = 0040755, .name = "d", .namelen = 1 };
+	char path[256], host[16];
+	struct xsan_rep rep;
+	FILE *f;
+	int i, rc;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < NCLI; i++)
+		t->c[i].fd = -1;
+	atexit(gt_atexit);
+	rc = h_setup(&t->h);
+	ck_assert_msg(!rc, "h_setup: %s", strerror(-rc));
+	live = &t->h;
+	snprintf(path, sizeof(path), "%s/%s.cfgx", t->h.cfgdir, t->h.volume);
+	f = fopen(path, "w");
+	ck_assert(f && fputs(cfgx, f) >= 0 && !fclose(f));
+	format_groups(&t->h);
 	rc = h_start(&t->h);
 	ck_assert_msg(!rc, "h_start: %s", strerror(-rc));
 	for (i = 0; i < NCLI; i++) {
@@ -252,6 +265,62 @@ START_TEST(affinity_cfgx_lists)
 }
 END_TEST
 
+/*
+ * The volume as xsanmdc loads it (volume.c), without sockets: the .cfgx's
+ * affinity lists reach the store's stripe groups, and
+ * allocSessionIdleTimeout its allocator (seconds to milliseconds).
+ */
+START_TEST(affinity_volume_load)
+{
+	static const char *const idle[] = {
+		"", "<allocSessionIdleTimeout>7</allocSessionIdleTimeout>",
+		"<allocSessionIdleTimeout>0</allocSessionIdleTimeout>",
+	};
+	static const uint32_t want_ms[] = { 30000, 7000, 0 };
+
+	for (unsigned int k = 0; k < 3; k++) {
+		struct mdc m = { 0 };
+		struct mdc_h h;
+		char path[256], err[512], *doc, *at;
+		const struct xsan_store_geom *g;
+		FILE *f;
+		size_t len;
+		int rc;
+
+		rc = h_setup(&h);
+		ck_assert_msg(!rc, "h_setup: %s", strerror(-rc));
+		live = &h;
+		/* the cfgx above with the idle setting in its globals */
+		len = strlen(cfgx) + strlen(idle[k]) + 1;
+		doc = malloc(len);
+		ck_assert_ptr_nonnull(doc);
+		at = strstr(cfgx, "</globals>");
+		snprintf(doc, len, "%.*s%s%s", (int)(at - cfgx), cfgx, idle[k], at);
+		snprintf(path, sizeof(path), "%s/%s.cfgx", h.cfgdir, h.volume);
+		f = fopen(path, "w");
+		ck_assert(f && fputs(doc, f) >= 0 && !fclose(f));
+		free(doc);
+		format_groups(&h);
+		m.o.config_dir = h.cfgdir;
+		m.o.state_dir = h.statedir;
+		rc = mdc_volumes_load(&m, err, sizeof(err));
+		ck_assert_msg(!rc, "load: %s", err);
+		ck_assert_uint_eq(m.vols->store->idle_ms, want_ms[k]);
+		g = xsan_store_geom(m.vols->store);
+		ck_assert_uint_eq(g->nsgs, 4);
+		ck_assert_uint_eq(g->sgs[1].ntags, 0);
+		ck_assert_uint_eq(g->sgs[2].ntags, 2);
+		ck_assert_str_eq(g->sgs[2].tags[0], "fast");
+		ck_assert_str_eq(g->sgs[2].tags[1], "video");
+		ck_assert_uint_eq(g->sgs[3].ntags, 1);
+		ck_assert_str_eq(g->sgs[3].tags[0], "video");
+		mdc_volumes_free(&m);
+		h_cleanup(&h);
+		live = NULL;
+	}
+}
+END_TEST
+
 #define ADD(s, fn) do { TCase *tc = tcase_create(#fn); \
 	tcase_set_timeout(tc, 120); tcase_add_test(tc, fn); \
 	suite_add_tcase(s, tc); } while (0)
@@ -266,6 +335,7 @@ int main(int argc, char *argv[])
 
 	signal(SIGPIPE, SIG_IGN);
 	ADD(s, affinity_cfgx_lists);
+	ADD(s, affinity_volume_load);
 	sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_SILENT);
