@@ -61,6 +61,51 @@ static void xsan_put_err(struct xsan_put *w, int err)
 		w->err = err;
 }
 
+/**
+ * xsan_put_tokbits() - append the optional trailing token word
+ * @w: the cursor
+ * @types: XSAN_TOK_* wanted (request) or granted (reply); 0 = none
+ *
+ * LOOKUP, GETATTR and OPEN requests may end with a u32 of the tokens the
+ * client wants with the reply, and their replies with a u32 of those
+ * granted. The word is absent when it is 0, so a message without tokens
+ * is byte for byte what it was before tokens could ride along, and every
+ * value has exactly one encoding.
+ *
+ * Context: any context.
+ */
+void xsan_put_tokbits(struct xsan_put *w, u32 types)
+{
+	if (types & ~XSAN_TOK_ALL) {
+		xsan_put_err(w, -EINVAL);
+		return;
+	}
+	if (types)
+		xsan_put_u32(w, types);
+}
+
+/**
+ * xsan_get_tokbits() - decode the optional trailing token word
+ * @c: a cursor at the end of the message's other fields
+ *
+ * Context: any context.
+ * Return: the XSAN_TOK_* bits, 0 if the word is absent; a present word
+ * of 0 or with unknown bits makes the message malformed.
+ */
+u32 xsan_get_tokbits(struct xsan_cur *c)
+{
+	u32 types;
+
+	if (c->err || !c->left)
+		return 0;
+	types = xsan_get_u32(c);
+	if (!c->err && (!types || (types & ~XSAN_TOK_ALL))) {
+		xsan_bad(c);
+		return 0;
+	}
+	return types;
+}
+
 void xsan_put_fid(struct xsan_put *w, const struct xsan_fid *f)
 {
 	if (!f->ino) {
@@ -298,6 +343,7 @@ static const char *const xsan_op_names[] = {
 	[XSAN_OP_ADMIN_WHO] = "ADMIN_WHO",
 	[XSAN_OP_ADMIN_STAT] = "ADMIN_STAT",
 	[XSAN_OP_ADMIN_SHOW] = "ADMIN_SHOW",
+	[XSAN_OP_ADMIN_TOKENS] = "ADMIN_TOKENS",
 };
 
 /**
@@ -351,6 +397,7 @@ bool xsan_op_known(u16 op)
 	case XSAN_OP_ADMIN_WHO:
 	case XSAN_OP_ADMIN_STAT:
 	case XSAN_OP_ADMIN_SHOW:
+	case XSAN_OP_ADMIN_TOKENS:
 		return true;
 	default:
 		return xsan_op_is_ns(op) || xsan_op_is_token(op) ||
@@ -447,6 +494,7 @@ int xsan_req_encode(struct xsan_put *w, const struct xsan_req *r)
 	case XSAN_OP_ADMIN_WHO:
 	case XSAN_OP_ADMIN_STAT:
 	case XSAN_OP_ADMIN_SHOW:
+	case XSAN_OP_ADMIN_TOKENS:
 	case XSAN_OP_DISK_TABLE:
 		break;
 	case XSAN_OP_NS_LOOKUP:
@@ -455,10 +503,17 @@ int xsan_req_encode(struct xsan_put *w, const struct xsan_req *r)
 	case XSAN_OP_STATFS:
 		break;
 	case XSAN_OP_GETATTR:
+		xsan_put_fid(w, &r->fid);
+		xsan_put_tokbits(w, r->tok.types);
+		break;
 	case XSAN_OP_READLINK:
 		xsan_put_fid(w, &r->fid);
 		break;
 	case XSAN_OP_LOOKUP:
+		xsan_put_fid(w, &r->fid);
+		xsan_put_name(w, r->name, r->namelen);
+		xsan_put_tokbits(w, r->tok.types);
+		break;
 	case XSAN_OP_UNLINK:
 	case XSAN_OP_RMDIR:
 		xsan_put_fid(w, &r->fid);
@@ -616,10 +671,17 @@ int xsan_req_decode(u16 op, const void *buf, u32 len, struct xsan_req *r)
 		r->name = xsan_get_name(&c, &r->namelen);
 		break;
 	case XSAN_OP_GETATTR:
+		xsan_get_fid(&c, &r->fid);
+		r->tok.types = xsan_get_tokbits(&c);
+		break;
 	case XSAN_OP_READLINK:
 		xsan_get_fid(&c, &r->fid);
 		break;
 	case XSAN_OP_LOOKUP:
+		xsan_get_fid(&c, &r->fid);
+		r->name = xsan_get_name(&c, &r->namelen);
+		r->tok.types = xsan_get_tokbits(&c);
+		break;
 	case XSAN_OP_UNLINK:
 	case XSAN_OP_RMDIR:
 		xsan_get_fid(&c, &r->fid);
@@ -745,6 +807,8 @@ static bool xsan_rep_ok(u16 op, const struct xsan_rep *r)
 		return xsan_statfs_ok(&r->st);
 	case XSAN_OP_READDIR:
 		return r->eof <= 1;
+	case XSAN_OP_ADMIN_TOKENS:
+		return !(r->flags & ~XSAN_ADMTOK_MORE);
 	case XSAN_OP_ADMIN_STAT:
 		/* so that a reply that decodes is valid all through */
 		return !xsan_stat_decode(r->data, r->datalen, &stat);
@@ -787,6 +851,7 @@ static void xsan_check_list(struct xsan_cur *c, u16 op, u32 count)
 		struct xsan_who w;
 		struct xsan_show_sg sg;
 		struct xsan_show_lun lun;
+		struct xsan_tok_entry te;
 	} u;
 	u32 i, luns = 0;
 
@@ -800,6 +865,9 @@ static void xsan_check_list(struct xsan_cur *c, u16 op, u32 count)
 			break;
 		case XSAN_OP_ADMIN_WHO:
 			xsan_who_next(c, &u.w);
+			break;
+		case XSAN_OP_ADMIN_TOKENS:
+			xsan_tok_entry_next(c, &u.te);
 			break;
 		default:	/* ADMIN_SHOW: groups, each with its LUNs */
 			if (xsan_show_sg_next(c, &u.sg))
@@ -897,6 +965,9 @@ int xsan_rep_encode(struct xsan_put *w, const struct xsan_rep *r)
 	case XSAN_OP_NS_LIST:
 	case XSAN_OP_ADMIN_WHO:
 	case XSAN_OP_ADMIN_SHOW:
+	case XSAN_OP_ADMIN_TOKENS:
+		if (r->op == XSAN_OP_ADMIN_TOKENS)
+			xsan_put_u32(w, r->flags);
 		/* @count must describe @data exactly, as the decoder checks */
 		xsan_cur_init(&c, r->data, r->datalen);
 		xsan_check_list(&c, r->op, r->count);
@@ -909,6 +980,10 @@ int xsan_rep_encode(struct xsan_put *w, const struct xsan_rep *r)
 		break;
 	case XSAN_OP_ADMIN_STAT:
 		xsan_put_bytes(w, r->data, r->datalen);
+		break;
+	case XSAN_OP_LOOKUP:
+	case XSAN_OP_GETATTR:
+		xsan_put_tokbits(w, r->tok.granted);
 		break;
 	default:	/* GOODBYE, and namespace replies of attributes only */
 		break;
@@ -1012,6 +1087,9 @@ int xsan_rep_decode(u16 op, const void *buf, u32 len, struct xsan_rep *r)
 	case XSAN_OP_NS_LIST:
 	case XSAN_OP_ADMIN_WHO:
 	case XSAN_OP_ADMIN_SHOW:
+	case XSAN_OP_ADMIN_TOKENS:
+		if (op == XSAN_OP_ADMIN_TOKENS)
+			r->flags = xsan_get_u32(&c);
 		r->count = xsan_get_u32(&c);
 		start = c.p;
 		xsan_check_list(&c, op, r->count);
@@ -1025,6 +1103,10 @@ int xsan_rep_decode(u16 op, const void *buf, u32 len, struct xsan_rep *r)
 		r->datalen = c.left;
 		c.p += c.left;
 		c.left = 0;
+		break;
+	case XSAN_OP_LOOKUP:
+	case XSAN_OP_GETATTR:
+		r->tok.granted = xsan_get_tokbits(&c);
 		break;
 	default:
 		break;
@@ -1181,6 +1263,74 @@ int xsan_show_lun_next(struct xsan_cur *c, struct xsan_show_lun *v)
 	v->sectors = xsan_get_u64(c);
 	v->sector_size = xsan_get_u32(c);
 	v->label = xsan_get_text(c, XSAN_HOST_MAX, &v->labellen);
+	return c->err;
+}
+
+/* The rules of an ADMIN_TOKENS entry (protocol.rst, "Token entry"). */
+static bool xsan_tok_entry_ok(const struct xsan_tok_entry *e)
+{
+	if (!e->ino || !e->session || (e->types & ~XSAN_TOK_ALL) ||
+	    (e->revoking & ~e->types))
+		return false;
+	switch (e->kind) {
+	case XSAN_TE_HOLD:
+		return e->types && !e->op && (e->revoking || !e->revoke_age_ms);
+	case XSAN_TE_WAIT:
+		return e->types && !e->op && !e->revoking && !e->revoke_age_ms;
+	case XSAN_TE_NS:
+		return (xsan_op_is_ns(e->op) || xsan_op_is_layout(e->op)) &&
+		       !e->revoking && !e->revoke_age_ms;
+	default:
+		return false;
+	}
+}
+
+/**
+ * xsan_put_tok_entry() - append one ADMIN_TOKENS entry
+ * @w: the cursor
+ * @e: the entry
+ *
+ * Layout (40 bytes): u32 kind, u32 op, u64 ino, u32 gen, u64 session,
+ * u32 types, u32 revoking, u32 revoke_age_ms.
+ *
+ * Context: any context.
+ */
+void xsan_put_tok_entry(struct xsan_put *w, const struct xsan_tok_entry *e)
+{
+	if (!xsan_tok_entry_ok(e)) {
+		xsan_put_err(w, -EINVAL);
+		return;
+	}
+	xsan_put_u32(w, e->kind);
+	xsan_put_u32(w, e->op);
+	xsan_put_u64(w, e->ino);
+	xsan_put_u32(w, e->gen);
+	xsan_put_u64(w, e->session);
+	xsan_put_u32(w, e->types);
+	xsan_put_u32(w, e->revoking);
+	xsan_put_u32(w, e->revoke_age_ms);
+}
+
+/**
+ * xsan_tok_entry_next() - decode the next ADMIN_TOKENS entry
+ * @c: a cursor over the reply's entries
+ * @e: filled in
+ *
+ * Context: any context.
+ * Return: 0 or -EBADMSG.
+ */
+int xsan_tok_entry_next(struct xsan_cur *c, struct xsan_tok_entry *e)
+{
+	e->kind = xsan_get_u32(c);
+	e->op = xsan_get_u32(c);
+	e->ino = xsan_get_u64(c);
+	e->gen = xsan_get_u32(c);
+	e->session = xsan_get_u64(c);
+	e->types = xsan_get_u32(c);
+	e->revoking = xsan_get_u32(c);
+	e->revoke_age_ms = xsan_get_u32(c);
+	if (!c->err && !xsan_tok_entry_ok(e))
+		xsan_bad(c);
 	return c->err;
 }
 

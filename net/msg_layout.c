@@ -135,6 +135,7 @@ int xsan_layout_req_encode(struct xsan_put *w, const struct xsan_req *r)
 	switch (r->op) {
 	case XSAN_OP_OPEN:
 		xsan_put_u32(w, a->flags);
+		xsan_put_tokbits(w, r->tok.types);
 		break;
 	case XSAN_OP_CLOSE:
 		xsan_put_u64(w, a->handle);
@@ -193,6 +194,7 @@ void xsan_layout_req_decode(struct xsan_cur *c, struct xsan_req *r)
 	switch (r->op) {
 	case XSAN_OP_OPEN:
 		a->flags = xsan_get_u32(c);
+		r->tok.types = xsan_get_tokbits(c);
 		break;
 	case XSAN_OP_CLOSE:
 		a->handle = xsan_get_u64(c);
@@ -257,6 +259,7 @@ int xsan_layout_rep_encode(struct xsan_put *w, const struct xsan_rep *r)
 	xsan_put_attr(w, &r->attr[0]);
 	if (r->op == XSAN_OP_OPEN) {
 		xsan_put_u64(w, l->handle);
+		xsan_put_tokbits(w, r->tok.granted);
 	} else if (r->op == XSAN_OP_LAYOUT_GET) {
 		xsan_put_u32(w, l->count);
 		for (i = 0; i < l->count; i++) {
@@ -315,6 +318,7 @@ void xsan_layout_rep_decode(struct xsan_cur *c, struct xsan_rep *r)
 		l->handle = xsan_get_u64(c);
 		if (!c->err && !l->handle)
 			xsan_lbad(c);
+		r->tok.granted = xsan_get_tokbits(c);
 	} else if (r->op == XSAN_OP_LAYOUT_GET) {
 		l->count = xsan_get_u32(c);
 		if (c->err || l->count > XSAN_LAYOUT_EXT_MAX ||

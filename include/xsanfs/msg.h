@@ -84,6 +84,7 @@ typedef __s64 s64;
 #define XSAN_OP_ADMIN_WHO	112
 #define XSAN_OP_ADMIN_STAT	113
 #define XSAN_OP_ADMIN_SHOW	114
+#define XSAN_OP_ADMIN_TOKENS	115
 
 /**
  * struct xsan_fid - names an inode for all time
@@ -244,7 +245,8 @@ struct xsan_dirent {
  * struct xsan_token_args - the token and lock fields of a request or of an
  * MDC callback (struct xsan_req.tok)
  * @types: TOKEN_GET: wanted XSAN_TOK_*; TOKEN_PUT: released; REVOKE: to
- *         give up
+ *         give up; LOOKUP, GETATTR, OPEN: wanted with the reply if free
+ *         right now (never waits, never revokes), 0 = none
  * @flags: TOKEN_GET: XSAN_TOKF_*; LOCK, UNLOCK: XSAN_LOCKF_*
  * @revoke: TOKEN_PUT: the REVOKE it acknowledges, or 0; REVOKE: its id
  * @owner: LOCK, UNLOCK, LOCK_WAKE: the lock owner, chosen by the client
@@ -265,7 +267,9 @@ struct xsan_token_args {
 /**
  * struct xsan_token_rep - the token and lock fields of a reply
  * (struct xsan_rep.tok; TOKEN_GET also uses nattr/attr[0])
- * @granted: TOKEN_GET: the XSAN_TOK_* the client now holds of those asked
+ * @granted: TOKEN_GET: the XSAN_TOK_* the client now holds of those asked;
+ *           LOOKUP, GETATTR, OPEN: those of the request's @types granted
+ *           with the reply (of the inode the reply's attr[0] names)
  * @type: LOCK: the conflicting lock's XSAN_LOCK_*, 0 if none (GETLK only)
  * @owner: LOCK: its owner
  * @start: LOCK: its first byte
@@ -397,6 +401,9 @@ int xsan_token_rep_decode(struct xsan_cur *c, struct xsan_rep *r);
 bool xsan_op_is_callback(u16 op);
 int xsan_cb_encode(struct xsan_put *w, const struct xsan_req *r);
 int xsan_cb_decode(u16 op, const void *buf, u32 len, struct xsan_req *r);
+/* LOOKUP, GETATTR, OPEN: the optional trailing token word (msg.c). */
+void xsan_put_tokbits(struct xsan_put *w, u32 types);
+u32 xsan_get_tokbits(struct xsan_cur *c);
 /* A byte range's last byte; false if @start + @length overflows. */
 bool xsan_lock_range_ok(u64 start, u64 length);
 /* ---- end of tokens and locks ---- */
@@ -478,7 +485,8 @@ int xsan_disk_next(struct xsan_cur *c, struct xsan_disk *d);
  * @uuid: HELLO: the client's uuid
  * @nonce: HELLO: the client's challenge
  * @proof: AUTH: the client's answer to the MDC's challenge
- * @tok: TOKEN_*, LOCK, UNLOCK and the REVOKE, LOCK_WAKE callbacks
+ * @tok: TOKEN_*, LOCK, UNLOCK and the REVOKE, LOCK_WAKE callbacks;
+ *       LOOKUP, GETATTR, OPEN: @tok.types only
  * @layout: OPEN, CLOSE, LAYOUT_GET, LAYOUT_COMMIT, FALLOCATE
  * @session: RECONNECT: the session to take back (not 0)
  */
@@ -521,7 +529,8 @@ struct xsan_req {
  *        to walk with the matching xsan_*_next()
  * @datalen: its length
  * @size: GETXATTR, LISTXATTR: the full size of the value or list
- * @count: READDIR, NS_LIST, ADMIN_WHO, ADMIN_SHOW, DISK_TABLE: entries in
+ * @count: READDIR, NS_LIST, ADMIN_WHO, ADMIN_SHOW, ADMIN_TOKENS,
+ *         DISK_TABLE: entries in
  *         @data;
  *         NS_HEARTBEAT: volumes the name server serves
  * @eof: READDIR: no entries after these
@@ -532,12 +541,12 @@ struct xsan_req {
  * @session: AUTH, RECONNECT: the session id
  * @lease_ms: AUTH, HEARTBEAT, RECONNECT: the lease period
  * @grace_ms: AUTH, RECONNECT: the grace period after it
- * @flags: RECONNECT: XSAN_RECON_*
+ * @flags: RECONNECT: XSAN_RECON_*; ADMIN_TOKENS: XSAN_ADMTOK_*
  * @uuid: AUTH, NS_LOOKUP, DISK_TABLE: the volume's uuid
  * @port: NS_LOOKUP: the volume's session port
  * @host: NS_LOOKUP: the host serving it
  * @hostlen: its length
- * @tok: TOKEN_GET, LOCK
+ * @tok: TOKEN_GET, LOCK; LOOKUP, GETATTR, OPEN: @tok.granted only
  * @layout: OPEN, LAYOUT_GET
  */
 struct xsan_rep {
@@ -656,6 +665,39 @@ struct xsan_admin_stat {
 	u64 bfree;
 	u64 inodes;		/* inodes in use */
 };
+
+/* ADMIN_TOKENS entry kinds (struct xsan_tok_entry.kind) */
+#define XSAN_TE_HOLD		1u	/* tokens a session holds */
+#define XSAN_TE_WAIT		2u	/* a TOKEN_GET parked for them */
+#define XSAN_TE_NS		3u	/* a namespace request parked or pending */
+/* ADMIN_TOKENS reply flags (struct xsan_rep.flags) */
+#define XSAN_ADMTOK_MORE	0x1u	/* the frame is full: entries left out */
+#define XSAN_TOK_ENTRY_REC	40u	/* bytes of one entry on the wire */
+
+/**
+ * struct xsan_tok_entry - one ADMIN_TOKENS entry
+ * @kind: XSAN_TE_*
+ * @op: XSAN_TE_NS: the parked request's opcode; else 0
+ * @ino: the inode
+ * @gen: its generation
+ * @session: the session that holds, or whose request waits
+ * @types: HOLD: held; WAIT: wanted; NS: to be taken back from others
+ * @revoking: HOLD: of @types, asked back and not yet given; else 0
+ * @revoke_age_ms: HOLD with @revoking: since the oldest unanswered REVOKE
+ */
+struct xsan_tok_entry {
+	u32 kind;
+	u32 op;
+	u64 ino;
+	u32 gen;
+	u64 session;
+	u32 types;
+	u32 revoking;
+	u32 revoke_age_ms;
+};
+
+void xsan_put_tok_entry(struct xsan_put *w, const struct xsan_tok_entry *e);
+int xsan_tok_entry_next(struct xsan_cur *c, struct xsan_tok_entry *e);
 
 void xsan_put_fid(struct xsan_put *w, const struct xsan_fid *f);
 void xsan_get_fid(struct xsan_cur *c, struct xsan_fid *f);

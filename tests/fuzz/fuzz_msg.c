@@ -31,7 +31,7 @@ static const u16 ops[] = {
 	XSAN_OP_RENAME, XSAN_OP_STATFS, XSAN_OP_GETXATTR, XSAN_OP_SETXATTR,
 	XSAN_OP_LISTXATTR, XSAN_OP_REMOVEXATTR, XSAN_OP_NS_LIST,
 	XSAN_OP_NS_LOOKUP, XSAN_OP_NS_HEARTBEAT, XSAN_OP_ADMIN_WHO,
-	XSAN_OP_ADMIN_STAT, XSAN_OP_ADMIN_SHOW,
+	XSAN_OP_ADMIN_STAT, XSAN_OP_ADMIN_SHOW, XSAN_OP_ADMIN_TOKENS,
 	XSAN_OP_TOKEN_GET, XSAN_OP_TOKEN_PUT, XSAN_OP_LOCK, XSAN_OP_UNLOCK,
 	XSAN_OP_REVOKE, XSAN_OP_LOCK_WAKE, XSAN_OP_DISK_TABLE,
 };
@@ -95,6 +95,7 @@ static void fuzz_list(const struct xsan_rep *r)
 	struct xsan_dirent d;
 	struct xsan_ns_vol v;
 	struct xsan_who who;
+	struct xsan_tok_entry te;
 	struct xsan_cur c;
 	struct xsan_put w;
 	u32 i, l;
@@ -118,6 +119,10 @@ static void fuzz_list(const struct xsan_rep *r)
 			in_pay(who.host, who.hostlen);
 			in_pay(who.addr, who.addrlen);
 			xsan_put_who(&w, &who);
+			break;
+		case XSAN_OP_ADMIN_TOKENS:
+			CHECK(!xsan_tok_entry_next(&c, &te));
+			xsan_put_tok_entry(&w, &te);
 			break;
 		case XSAN_OP_DISK_TABLE:
 			CHECK(!xsan_disk_next(&c, &disk));
@@ -173,6 +178,7 @@ static void fuzz_rep(u16 op)
 	case XSAN_OP_NS_LIST:
 	case XSAN_OP_ADMIN_WHO:
 	case XSAN_OP_ADMIN_SHOW:
+	case XSAN_OP_ADMIN_TOKENS:
 	case XSAN_OP_DISK_TABLE:
 		fuzz_list(&r);
 		break;

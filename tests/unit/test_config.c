@@ -362,6 +362,70 @@ START_TEST(cfg_duplicates)
 }
 END_TEST
 
+/* Several affinities per group, as StorNext writes them (<affinity>),
+ * mixed with the <affinityTag> spelling; a duplicate across both fails.
+ */
+START_TEST(cfg_multi_affinity)
+{
+	struct xsan_cfg cfg;
+	int rc = load_doc(NULL, NULL, NULL, NULL,
+			  "<stripeGroup index=\"1\" name=\"D\" stripeBreadth=\"65536\" userdata=\"true\">"
+			  "<affinities exclusive=\"false\"><affinity>Video</affinity>"
+			  "<affinity>Audio</affinity><affinityTag>fast.1</affinityTag>"
+			  "</affinities><disk diskLabel=\"L1\" diskType=\"T\"/></stripeGroup>",
+			  &cfg);
+
+	ck_assert_msg(rc == 0, "%s", err);
+	ck_assert_uint_eq(cfg.sgs[1].naffinities, 3);
+	ck_assert_str_eq(cfg.sgs[1].affinities[0], "Video");
+	ck_assert_str_eq(cfg.sgs[1].affinities[1], "Audio");
+	ck_assert_str_eq(cfg.sgs[1].affinities[2], "fast.1");
+	ck_assert(!cfg.sgs[1].affinities_exclusive);
+	ck_assert_uint_eq(cfg.warnings.n, 0);
+	xsan_cfg_free(&cfg);
+	doc_fails(NULL, NULL, NULL, NULL,
+		  "<stripeGroup index=\"1\" name=\"D\" stripeBreadth=\"65536\" userdata=\"true\">"
+		  "<affinities><affinity>A</affinity><affinityTag>A</affinityTag>"
+		  "</affinities><disk diskLabel=\"L1\" diskType=\"T\"/></stripeGroup>",
+		  7, "duplicate affinity 'A' in stripe group 'D'");
+}
+END_TEST
+
+/* allocSessionIdleTimeout: seconds, default 30, 0 = never, at most a day. */
+START_TEST(cfg_alloc_idle_timeout)
+{
+	struct xsan_cfg cfg;
+	int rc = load_doc(NULL, NULL, NULL, NULL, NULL, &cfg);
+
+	ck_assert_msg(rc == 0, "%s", err);
+	ck_assert_uint_eq(cfg.alloc_session_idle_s, 30);
+	xsan_cfg_free(&cfg);
+	rc = load_doc(NULL, "<allocSessionIdleTimeout>120</allocSessionIdleTimeout>",
+		      NULL, NULL, NULL, &cfg);
+	ck_assert_msg(rc == 0, "%s", err);
+	ck_assert_uint_eq(cfg.alloc_session_idle_s, 120);
+	ck_assert_uint_eq(cfg.warnings.n, 0);
+	xsan_cfg_free(&cfg);
+	rc = load_doc(NULL, "<allocSessionIdleTimeout> 0 </allocSessionIdleTimeout>",
+		      NULL, NULL, NULL, &cfg);
+	ck_assert_msg(rc == 0, "%s", err);
+	ck_assert_uint_eq(cfg.alloc_session_idle_s, 0);
+	xsan_cfg_free(&cfg);
+	rc = load_doc(NULL, "<allocSessionIdleTimeout>86400</allocSessionIdleTimeout>",
+		      NULL, NULL, NULL, &cfg);
+	ck_assert_msg(rc == 0, "%s", err);
+	ck_assert_uint_eq(cfg.alloc_session_idle_s, 86400);
+	xsan_cfg_free(&cfg);
+	doc_fails(NULL, "\n<allocSessionIdleTimeout>86401</allocSessionIdleTimeout>",
+		  NULL, NULL, NULL, 4,
+		  "allocSessionIdleTimeout 86401 must be 0 (never) to 86400 seconds");
+	doc_fails(NULL, "<allocSessionIdleTimeout>30s</allocSessionIdleTimeout>",
+		  NULL, NULL, NULL, 3, "allocSessionIdleTimeout '30s' is not a number");
+	doc_fails(NULL, "<allocSessionIdleTimeout>-1</allocSessionIdleTimeout>",
+		  NULL, NULL, NULL, 3, "allocSessionIdleTimeout '-1' is not a number");
+}
+END_TEST
+
 START_TEST(cfg_disk_types)
 {
 	doc_fails(NULL, NULL, NULL, NULL,
@@ -681,6 +745,8 @@ Suite *config_suite(void)
 	UNIT_ADD(s, cfg_xxe);
 	UNIT_ADD(s, cfg_volume_name);
 	UNIT_ADD(s, cfg_duplicates);
+	UNIT_ADD(s, cfg_multi_affinity);
+	UNIT_ADD(s, cfg_alloc_idle_timeout);
 	UNIT_ADD(s, cfg_disk_types);
 	UNIT_ADD(s, cfg_numbers);
 	UNIT_ADD(s, cfg_roles);

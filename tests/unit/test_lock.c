@@ -228,6 +228,100 @@ START_TEST(lock_waiter_limit)
 }
 END_TEST
 
+#define S3 0x3003u
+
+/* A holds file 1, B holds file 2; B waits for file 1: A asking for file 2
+ * would close the cycle (EDEADLK), as would the same on one inode.
+ */
+START_TEST(lock_deadlock_two)
+{
+	struct mdc_lockset f1 = { 0 }, f2 = { 0 };
+	const struct mdc_lockset *sets[] = { &f1, &f2 };
+	struct mdc_lockreq a1 = lk(S1, 7, 0, 9, XSAN_LOCK_WR);
+	struct mdc_lockreq b2 = lk(S2, 7, 0, 9, XSAN_LOCK_WR);
+	struct mdc_lockreq b_wants1 = lk(S2, 7, 5, 5, XSAN_LOCK_RD);
+	struct mdc_lockreq a_wants2 = lk(S1, 7, 0, 0, XSAN_LOCK_WR);
+
+	ck_assert_int_eq(mdc_lock_set(&f1, &a1), 0);
+	ck_assert_int_eq(mdc_lock_set(&f2, &b2), 0);
+	/* nobody waits yet: no deadlock */
+	ck_assert_int_eq(mdc_lock_set(&f2, &a_wants2), -EAGAIN);
+	ck_assert(!mdc_lock_deadlock(sets, 2, &f2, &a_wants2));
+	ck_assert_int_eq(mdc_lock_set(&f1, &b_wants1), -EAGAIN);
+	ck_assert(!mdc_lock_deadlock(sets, 2, &f1, &b_wants1));
+	ck_assert_int_eq(mdc_lock_wait(&f1, &b_wants1), 0);
+	ck_assert_msg(mdc_lock_deadlock(sets, 2, &f2, &a_wants2),
+		      "A waits for B who waits for A: not seen");
+	/* a part of file 2 B does not hold: no conflict, no chain */
+	a_wants2.start = a_wants2.end = 20;
+	ck_assert_int_eq(mdc_lock_set(&f2, &a_wants2), 0);
+	/* another owner of A's session is another owner */
+	a_wants2 = lk(S1, 8, 0, 0, XSAN_LOCK_WR);
+	ck_assert(!mdc_lock_deadlock(sets, 2, &f2, &a_wants2));
+	/* flock is not checked, as on Linux */
+	ck_assert(!mdc_lock_deadlock(sets, 2, &f2, &(struct mdc_lockreq){
+		.session = S1, .owner = 7, .end = MDC_LOCK_EOF,
+		.type = XSAN_LOCK_WR, .flock = true }));
+	/* B gives up waiting (UNLOCK of its range): the chain is gone */
+	ck_assert_int_eq(mdc_lock_clear(&f1, &b_wants1), 0);
+	a_wants2 = lk(S1, 7, 0, 0, XSAN_LOCK_WR);
+	ck_assert(!mdc_lock_deadlock(sets, 2, &f2, &a_wants2));
+	mdc_lock_free(&f1);
+	mdc_lock_free(&f2);
+}
+END_TEST
+
+START_TEST(lock_deadlock_one_inode)
+{
+	struct mdc_lockset f = { 0 };
+	const struct mdc_lockset *sets[] = { &f };
+	struct mdc_lockreq a = lk(S1, 1, 0, 9, XSAN_LOCK_WR);
+	struct mdc_lockreq b = lk(S2, 1, 10, 19, XSAN_LOCK_WR);
+	struct mdc_lockreq bw = lk(S2, 1, 0, 9, XSAN_LOCK_WR);
+	struct mdc_lockreq aw = lk(S1, 1, 15, 15, XSAN_LOCK_RD);
+
+	ck_assert_int_eq(mdc_lock_set(&f, &a), 0);
+	ck_assert_int_eq(mdc_lock_set(&f, &b), 0);
+	ck_assert_int_eq(mdc_lock_wait(&f, &bw), 0);
+	ck_assert(mdc_lock_deadlock(sets, 1, &f, &aw));
+	mdc_lock_free(&f);
+}
+END_TEST
+
+/* A -> B -> C -> A over three files and three sessions; without C's
+ * waiter the chain ends.
+ */
+START_TEST(lock_deadlock_three)
+{
+	struct mdc_lockset f[3] = { { 0 } };
+	const struct mdc_lockset *sets[] = { &f[0], &f[1], &f[2] };
+	struct mdc_lockreq hold[3] = {
+		lk(S1, 1, 0, MDC_LOCK_EOF, XSAN_LOCK_WR),
+		lk(S2, 2, 0, MDC_LOCK_EOF, XSAN_LOCK_WR),
+		lk(S3, 3, 0, MDC_LOCK_EOF, XSAN_LOCK_WR),
+	};
+	struct mdc_lockreq b_on_c = lk(S2, 2, 0, 0, XSAN_LOCK_WR);	/* f2 */
+	struct mdc_lockreq c_on_a = lk(S3, 3, 0, 0, XSAN_LOCK_WR);	/* f0 */
+	struct mdc_lockreq a_on_b = lk(S1, 1, 0, 0, XSAN_LOCK_WR);	/* f1 */
+	int i;
+
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(mdc_lock_set(&f[i], &hold[i]), 0);
+	ck_assert_int_eq(mdc_lock_wait(&f[2], &b_on_c), 0);
+	ck_assert(!mdc_lock_deadlock(sets, 3, &f[1], &a_on_b));
+	ck_assert_int_eq(mdc_lock_wait(&f[0], &c_on_a), 0);
+	ck_assert(mdc_lock_deadlock(sets, 3, &f[1], &a_on_b));
+	/* the sets passed are all that is searched */
+	ck_assert(!mdc_lock_deadlock(sets, 2, &f[1], &a_on_b));
+	/* C's session ends: its lock and its waiter go */
+	mdc_lock_drop_session(&f[0], S3);
+	mdc_lock_drop_session(&f[2], S3);
+	ck_assert(!mdc_lock_deadlock(sets, 3, &f[1], &a_on_b));
+	for (i = 0; i < 3; i++)
+		mdc_lock_free(&f[i]);
+}
+END_TEST
+
 Suite *lock_suite(void)
 {
 	Suite *s = suite_create("lock");
@@ -237,5 +331,8 @@ Suite *lock_suite(void)
 	UNIT_ADD(s, lock_flock_namespace);
 	UNIT_ADD(s, lock_waiters);
 	UNIT_ADD(s, lock_waiter_limit);
+	UNIT_ADD(s, lock_deadlock_two);
+	UNIT_ADD(s, lock_deadlock_one_inode);
+	UNIT_ADD(s, lock_deadlock_three);
 	return s;
 }

@@ -321,6 +321,7 @@ static size_t req_samples(struct xsan_req *s)
 	NEXT(XSAN_OP_ADMIN_WHO);
 	NEXT(XSAN_OP_ADMIN_STAT);
 	NEXT(XSAN_OP_ADMIN_SHOW);
+	NEXT(XSAN_OP_ADMIN_TOKENS);
 #undef NEXT
 	ck_assert_uint_le(n, NSAMPLES);
 	return n;
@@ -328,6 +329,17 @@ static size_t req_samples(struct xsan_req *s)
 
 /* Entry lists for the list replies, built with the put functions. */
 static u8 list_dirents[256], list_vols[256], list_who[256], list_show[512];
+static u8 list_toks[256];
+static u32 len_toks;
+static const struct xsan_tok_entry toks[] = {
+	{ .kind = XSAN_TE_HOLD, .ino = 1, .gen = 1, .session = 0x1122334455667788ull,
+	  .types = XSAN_TOK_ATTR_RD | XSAN_TOK_DIR, .revoking = XSAN_TOK_DIR,
+	  .revoke_age_ms = 1500 },
+	{ .kind = XSAN_TE_WAIT, .ino = 7, .gen = 2, .session = 9,
+	  .types = XSAN_TOK_DATA_RD },
+	{ .kind = XSAN_TE_NS, .op = XSAN_OP_CREATE, .ino = 1, .gen = 1,
+	  .session = 9, .types = XSAN_TOK_DIR | XSAN_TOK_ATTR_RD | XSAN_TOK_ATTR_WR },
+};
 static u8 stat_bytes[64];
 static u32 len_dirents, len_vols, len_who, len_show, len_stat;
 
@@ -389,6 +401,12 @@ static void build_lists(void)
 	xsan_put_show_sg(&w, &sgs[2]);
 	ck_assert_int_eq(w.err, 0);
 	len_show = w.len;
+	xsan_put_init(&w, list_toks, sizeof(list_toks));
+	for (i = 0; i < 3; i++)
+		xsan_put_tok_entry(&w, &toks[i]);
+	ck_assert_int_eq(w.err, 0);
+	len_toks = w.len;
+	ck_assert_uint_eq(len_toks, 3 * XSAN_TOK_ENTRY_REC);
 	xsan_put_init(&w, stat_bytes, sizeof(stat_bytes));
 	xsan_put_stat(&w, &stat_sample);
 	ck_assert_int_eq(w.err, 0);
@@ -485,6 +503,10 @@ static size_t rep_samples(struct xsan_rep *s)
 	r->data = stat_bytes; r->datalen = len_stat;
 	NEXT(XSAN_OP_ADMIN_SHOW);
 	r->count = 3; r->data = list_show; r->datalen = len_show;
+	NEXT(XSAN_OP_ADMIN_TOKENS);
+	r->count = 3; r->data = list_toks; r->datalen = len_toks;
+	r->flags = XSAN_ADMTOK_MORE;
+	NEXT(XSAN_OP_ADMIN_TOKENS);	/* an empty table */
 #undef NEXT
 	ck_assert_uint_le(n, NSAMPLES);
 	return n;
@@ -646,7 +668,7 @@ START_TEST(msg_unknown_opcodes)
 {
 	static const u16 unknown[] = {
 		XSAN_OP_NONE, 6, 15, 36, 47,
-		XSAN_OP_REVOKE, XSAN_OP_LOCK_WAKE, 99, 111, 115, 0xffff,
+		XSAN_OP_REVOKE, XSAN_OP_LOCK_WAKE, 99, 111, 116, 0xffff,
 	};
 	struct xsan_req q;
 	struct xsan_rep p;
@@ -669,6 +691,7 @@ START_TEST(msg_unknown_opcodes)
 	}
 	ck_assert_str_eq(xsan_op_name(XSAN_OP_LOOKUP), "LOOKUP");
 	ck_assert_str_eq(xsan_op_name(XSAN_OP_ADMIN_SHOW), "ADMIN_SHOW");
+	ck_assert_str_eq(xsan_op_name(XSAN_OP_ADMIN_TOKENS), "ADMIN_TOKENS");
 	ck_assert_str_eq(xsan_op_name(99), "?");
 	ck_assert_str_eq(xsan_op_name(0xffff), "?");
 	ck_assert(xsan_op_is_ns(XSAN_OP_LOOKUP) && xsan_op_is_ns(XSAN_OP_REMOVEXATTR));
@@ -1590,6 +1613,26 @@ START_TEST(msg_rule_admin)
 			/* count 4; entry: session 4, age 12, uuid 16, host 32 */
 			rep_patched(&r, 32, "\x00\x01", 2, "ADMIN_WHO host 256");
 			break;
+		case XSAN_OP_ADMIN_TOKENS:
+			/* flags 0, count 4; entries from 8 (40 bytes each):
+			 * kind +0, op +4, ino +8, gen +16, session +20,
+			 * types +28, revoking +32, age +36
+			 */
+			rep_patched(&r, 0, "\x02", 1, "ADMIN_TOKENS unknown flag");
+			if (!r.count)
+				break;
+			rep_patched(&r, 8, "\x04", 1, "ADMIN_TOKENS kind 4");
+			rep_patched(&r, 8, "\x00", 1, "ADMIN_TOKENS kind 0");
+			rep_patched(&r, 12, "\x10", 1, "ADMIN_TOKENS op on a hold");
+			rep_patched(&r, 16, "\0\0\0\0\0\0\0\0", 8, "ADMIN_TOKENS ino 0");
+			rep_patched(&r, 28, "\0\0\0\0\0\0\0\0", 8, "ADMIN_TOKENS session 0");
+			rep_patched(&r, 36, "\x40", 1, "ADMIN_TOKENS unknown token");
+			rep_patched(&r, 36, "\x00", 1, "ADMIN_TOKENS hold of nothing");
+			rep_patched(&r, 40, "\x08", 1, "ADMIN_TOKENS revoking not held");
+			rep_patched(&r, 48 + 36, "\x01", 1, "ADMIN_TOKENS wait revoking");
+			rep_patched(&r, 88 + 4, "\x01", 1, "ADMIN_TOKENS NS op 1");
+			rep_patched(&r, 4, "\x04", 1, "ADMIN_TOKENS count one more");
+			break;
 		default:
 			break;
 		}
@@ -1602,6 +1645,182 @@ START_TEST(msg_rule_admin)
 	xsan_put_init(&w, wire, BUF_MAX);
 	xsan_put_show_sg(&w, &sg);
 	ck_assert_int_eq(w.err, -EINVAL);
+	for (i = 0; i < 4; i++) {
+		struct xsan_tok_entry e = toks[i % 3];
+
+		if (i == 0)
+			e.revoking = XSAN_TOK_DATA_WR;	/* not held */
+		else if (i == 1)
+			e.op = XSAN_OP_LOOKUP;		/* op on a wait */
+		else if (i == 2)
+			e.op = XSAN_OP_HELLO;		/* not a namespace op */
+		else
+			e.revoke_age_ms = 5;		/* age without a revoke */
+		if (i == 3)
+			e.revoking = 0;
+		xsan_put_init(&w, wire, BUF_MAX);
+		xsan_put_tok_entry(&w, &e);
+		ck_assert_msg(w.err == -EINVAL, "bad entry %zu encoded", i);
+	}
+}
+END_TEST
+
+/*
+ * LOOKUP, GETATTR, OPEN: the optional trailing token word ("Tokens with
+ * replies"). Absent when 0, so the samples above (want 0) keep their
+ * bytes; present, it round-trips, and a present 0, an unknown bit or a
+ * cut inside it is malformed.
+ */
+static void ck_tokbits_req(struct xsan_req *r)
+{
+	struct xsan_req d;
+	u32 len0, len, k;
+
+	r->tok.types = 0;
+	len0 = req_enc(r);
+	r->tok.types = XSAN_TOK_ATTR_RD | XSAN_TOK_DIR;
+	len = req_enc(r);
+	ck_assert_msg(len == len0 + 4, "%s: want adds %d bytes, not 4",
+		      xsan_op_name(r->op), (int)len - (int)len0);
+	ck_bytes(wire + len0, (const u8 *)"\x05\x00\x00\x00", 4, "want");
+	ck_assert_int_eq(req_dec(r->op, wire, len, &d), 0);
+	ck_assert_int_eq(xsan_req_decode(r->op, wire, len, &d), 0);
+	ck_assert_uint_eq(d.tok.types, XSAN_TOK_ATTR_RD | XSAN_TOK_DIR);
+	ck_req(&d, r);
+	/* cut inside the word: malformed; cut before it: want 0 */
+	for (k = len0 + 1; k < len; k++)
+		ck_assert_msg(req_dec(r->op, wire, k, &d) == -EBADMSG,
+			      "%s cut to %u of %u decoded", xsan_op_name(r->op), k, len);
+	ck_assert_int_eq(req_dec(r->op, wire, len0, &d), 0);
+	ck_assert_uint_eq(d.tok.types, 0);
+	/* anything after it */
+	wire[len] = 0;
+	ck_assert_int_eq(req_dec(r->op, wire, len + 1, &d), -EBADMSG);
+	/* a present 0, an unknown bit */
+	memcpy(wire + len0, "\x00\x00\x00\x00", 4);
+	ck_assert_int_eq(req_dec(r->op, wire, len, &d), -EBADMSG);
+	memcpy(wire + len0, "\x41\x00\x00\x00", 4);
+	ck_assert_int_eq(req_dec(r->op, wire, len, &d), -EBADMSG);
+	memcpy(wire + len0, "\x3f\x00\x00\x00", 4);
+	ck_assert_int_eq(req_dec(r->op, wire, len, &d), 0);
+	ck_assert_uint_eq(d.tok.types, XSAN_TOK_ALL);
+	/* the encoder refuses unknown bits */
+	r->tok.types = 0x40;
+	ck_assert_int_eq(req_enc_err(r), -EINVAL);
+	r->tok.types = 0;
+}
+
+static void ck_tokbits_rep(struct xsan_rep *r)
+{
+	struct xsan_rep d;
+	u32 len0, len, k;
+
+	r->tok.granted = 0;
+	len0 = rep_enc(r);
+	r->tok.granted = XSAN_TOK_DATA_RD;
+	len = rep_enc(r);
+	ck_assert_uint_eq(len, len0 + 4);
+	ck_bytes(wire + len0, (const u8 *)"\x08\x00\x00\x00", 4, "granted");
+	ck_assert_int_eq(rep_dec(r->op, wire, len, &d), 0);
+	ck_assert_int_eq(xsan_rep_decode(r->op, wire, len, &d), 0);
+	ck_assert_uint_eq(d.tok.granted, XSAN_TOK_DATA_RD);
+	ck_rep(&d, r);
+	for (k = len0 + 1; k < len; k++)
+		ck_assert_msg(rep_dec(r->op, wire, k, &d) == -EBADMSG,
+			      "%s reply cut to %u of %u decoded", xsan_op_name(r->op), k, len);
+	ck_assert_int_eq(rep_dec(r->op, wire, len0, &d), 0);
+	ck_assert_uint_eq(d.tok.granted, 0);
+	wire[len] = 0;
+	ck_assert_int_eq(rep_dec(r->op, wire, len + 1, &d), -EBADMSG);
+	memcpy(wire + len0, "\x00\x00\x00\x00", 4);
+	ck_assert_int_eq(rep_dec(r->op, wire, len, &d), -EBADMSG);
+	ck_assert_uint_eq(d.nattr, 0);
+	memcpy(wire + len0, "\x00\x00\x00\x80", 4);
+	ck_assert_int_eq(rep_dec(r->op, wire, len, &d), -EBADMSG);
+	r->tok.granted = 0x80;
+	ck_assert_int_eq(rep_enc_err(r), -EINVAL);
+	r->tok.granted = 0;
+}
+
+START_TEST(msg_tokens_with_replies)
+{
+	struct xsan_req q[NSAMPLES];
+	struct xsan_rep p[NSAMPLES];
+	size_t nq = req_samples(q), np = rep_samples(p), i;
+	unsigned int seen = 0;
+
+	for (i = 0; i < nq; i++) {
+		if (q[i].op == XSAN_OP_LOOKUP || q[i].op == XSAN_OP_GETATTR ||
+		    q[i].op == XSAN_OP_OPEN) {
+			ck_tokbits_req(&q[i]);
+			seen++;
+		}
+	}
+	for (i = 0; i < np; i++) {
+		if (p[i].op == XSAN_OP_LOOKUP || p[i].op == XSAN_OP_GETATTR ||
+		    p[i].op == XSAN_OP_OPEN) {
+			ck_tokbits_rep(&p[i]);
+			seen++;
+		}
+	}
+	ck_assert_uint_eq(seen, 6);
+}
+END_TEST
+
+/* Other requests have no token word: want is not encoded, nor granted. */
+START_TEST(msg_tokens_only_three_ops)
+{
+	struct xsan_req q[NSAMPLES], d;
+	struct xsan_rep p[NSAMPLES], dp;
+	size_t nq = req_samples(q), np = rep_samples(p), i;
+	u32 len0, len;
+
+	for (i = 0; i < nq; i++) {
+		if (q[i].op != XSAN_OP_SETATTR && q[i].op != XSAN_OP_READLINK &&
+		    q[i].op != XSAN_OP_UNLINK && q[i].op != XSAN_OP_CLOSE)
+			continue;
+		len0 = req_enc(&q[i]);
+		q[i].tok.types = XSAN_TOK_ATTR_RD;
+		len = req_enc(&q[i]);
+		ck_assert_msg(len == len0, "%s encodes a want", xsan_op_name(q[i].op));
+		memcpy(wire + len, "\x01\x00\x00\x00", 4);
+		ck_assert_int_eq(req_dec(q[i].op, wire, len + 4, &d), -EBADMSG);
+	}
+	for (i = 0; i < np; i++) {
+		if (p[i].op != XSAN_OP_SETATTR && p[i].op != XSAN_OP_CLOSE)
+			continue;
+		len0 = rep_enc(&p[i]);
+		p[i].tok.granted = XSAN_TOK_ATTR_RD;
+		ck_assert_uint_eq(rep_enc(&p[i]), len0);
+		memcpy(wire + len0, "\x01\x00\x00\x00", 4);
+		ck_assert_int_eq(rep_dec(p[i].op, wire, len0 + 4, &dp), -EBADMSG);
+	}
+}
+END_TEST
+
+/* Golden bytes of protocol.rst: LOOKUP "foo" wanting ATTR_RD|DIR. */
+START_TEST(msg_golden_lookup_want)
+{
+	static const u8 golden[] = {
+		0x00, 0x00, 0x00, 0x00,			/* cred.uid 0 */
+		0x00, 0x00, 0x00, 0x00,			/* cred.gid 0 */
+		0x00, 0x00, 0x00, 0x00,			/* caps */
+		0x00, 0x00, 0x00, 0x00,			/* ngroups */
+		0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,	/* fid.ino 1 */
+		0x01, 0x00, 0x00, 0x00,			/* fid.gen 1 */
+		0x03, 0x00, 'f', 'o', 'o',		/* name */
+		0x05, 0x00, 0x00, 0x00,			/* want ATTR_RD|DIR */
+	};
+	struct xsan_req r = { .op = XSAN_OP_LOOKUP, .fid = { 1, 1 },
+			      .name = "foo", .namelen = 3 }, d;
+	u32 len;
+
+	r.tok.types = XSAN_TOK_ATTR_RD | XSAN_TOK_DIR;
+	len = req_enc(&r);
+	ck_assert_uint_eq(len, sizeof(golden));
+	ck_bytes(wire, golden, sizeof(golden), "LOOKUP with want");
+	ck_assert_int_eq(req_dec(XSAN_OP_LOOKUP, golden, sizeof(golden), &d), 0);
+	ck_assert_uint_eq(d.tok.types, 5);
 }
 END_TEST
 
@@ -1637,5 +1856,8 @@ Suite *msg_suite(void)
 	UNIT_ADD(s, msg_rule_session_replies);
 	UNIT_ADD(s, msg_rule_data_replies);
 	UNIT_ADD(s, msg_rule_admin);
+	UNIT_ADD(s, msg_tokens_with_replies);
+	UNIT_ADD(s, msg_tokens_only_three_ops);
+	UNIT_ADD(s, msg_golden_lookup_want);
 	return s;
 }

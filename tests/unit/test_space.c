@@ -524,6 +524,99 @@ START_TEST(sp_check_corrupt)
 }
 END_TEST
 
+/*
+ * Several affinities per stripe group (the .cfgx lists them, xsanmdc
+ * hands them to the store): group 2 carries "fast" and "video", group 3
+ * (exclusive) "video" only. Files of a "video" directory go round robin
+ * to groups 2 and 3, "fast" ones only to 2, files without an affinity to
+ * 0 and 2 but never to the exclusive 3.
+ */
+static const char multi_tags2[][XSAN_STORE_AFF_MAX + 1] = { "fast", "video" };
+static const char multi_tags3[][XSAN_STORE_AFF_MAX + 1] = { "video" };
+
+static struct xsan_fid aff_dir(const char *name, const char *aff)
+{
+	struct xsan_attr a, da;
+	struct xsan_fid d;
+
+	ck_assert_int_eq(xsan_ns_mknod(t, &rootcr, &rootfid, name, strlen(name),
+				       S_IFDIR | 0755, 0, 0, tick(), &a, &da), 0);
+	d = (struct xsan_fid){ a.ino, a.gen };
+	ck_assert_int_eq(xsan_ns_setxattr(t, &rootcr, &d, XSAN_AFFINITY_XATTR,
+					  strlen(XSAN_AFFINITY_XATTR), aff,
+					  strlen(aff), 0, tick(), &a), 0);
+	return d;
+}
+
+/* Groups used by the first block of @n new files in @dir (bit per index). */
+static uint32_t aff_groups(const struct xsan_fid *dir, const char *prefix, int n,
+			   bool rr)
+{
+	struct xsan_fid f;
+	uint32_t used = 0, cnt, prev = 99;
+	char name[32];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s%d", prefix, i);
+		f = mkfile(dir, name);
+		openw(&f, C1 + (uint64_t)i);
+		ck_assert_int_eq(lget(&f, C1 + (uint64_t)i, 0, BS, XSAN_LG_WRITE,
+				      &cnt), 0);
+		ck_assert_uint_eq(cnt, 1);
+		used |= 1u << ext[0].sg;
+		if (rr)		/* round robin over two: never twice in a row */
+			ck_assert_msg(ext[0].sg != prev, "%s: group %u twice in a row",
+				      name, ext[0].sg);
+		prev = ext[0].sg;
+	}
+	return used;
+}
+
+START_TEST(sp_groups_multi_affinity)
+{
+	static struct xsan_store_geom g;
+	struct xsan_fid v, f;
+
+	memset(&g, 0, sizeof(g));
+	g.bsize = BS;
+	g.files = 1000;
+	g.nsgs = 4;
+	g.sgs[0] = (struct xsan_store_sg){ .index = 0, .flags = XSAN_SG_USERDATA,
+					   .nluns = 1, .breadth = 1, .lun_blocks = 1000 };
+	g.sgs[1] = (struct xsan_store_sg){ .index = 1, .flags = XSAN_SG_METADATA,
+					   .nluns = 1, .breadth = 1, .lun_blocks = 50 };
+	g.sgs[2] = (struct xsan_store_sg){ .index = 2, .flags = XSAN_SG_USERDATA,
+					   .nluns = 1, .breadth = 1, .lun_blocks = 1000,
+					   .affinity = "fast" };
+	g.sgs[3] = (struct xsan_store_sg){ .index = 3, .flags = XSAN_SG_USERDATA |
+					   XSAN_SG_EXCLUSIVE, .nluns = 1, .breadth = 1,
+					   .lun_blocks = 1000, .affinity = "video" };
+	up_geom(&g, 0);
+	ck_assert_int_eq(xsan_store_set_affinities(st, 2, multi_tags2, 2), 0);
+	ck_assert_int_eq(xsan_store_set_affinities(st, 3, multi_tags3, 1), 0);
+	ck_assert_int_eq(xsan_store_set_affinities(st, 7, multi_tags3, 1), -ENOENT);
+
+	v = aff_dir("video", "video");
+	ck_assert_uint_eq(aff_groups(&v, "v", 6, true), (1u << 2) | (1u << 3));
+	f = aff_dir("fast", "fast");
+	ck_assert_uint_eq(aff_groups(&f, "f", 4, false), 1u << 2);
+	ck_assert_uint_eq(aff_groups(&rootfid, "p", 6, true), (1u << 0) | (1u << 2));
+	/* a subdirectory inherits "video", and so do its files */
+	{
+		struct xsan_attr a, da;
+		struct xsan_fid sub;
+
+		ck_assert_int_eq(xsan_ns_mknod(t, &rootcr, &v, "sub", 3,
+					       S_IFDIR | 0755, 0, 0, tick(), &a,
+					       &da), 0);
+		sub = (struct xsan_fid){ a.ino, a.gen };
+		ck_assert_uint_eq(aff_groups(&sub, "s", 4, true), (1u << 2) | (1u << 3));
+	}
+	check_clean();
+	down();
+}
+END_TEST
+
 Suite *space_suite(void)
 {
 	Suite *s = suite_create("space");
@@ -534,6 +627,7 @@ Suite *space_suite(void)
 	UNIT_ADD(s, sp_truncate_punch_zero);
 	UNIT_ADD(s, sp_streaming);
 	UNIT_ADD(s, sp_groups_affinity);
+	UNIT_ADD(s, sp_groups_multi_affinity);
 	UNIT_ADD(s, sp_no_double_alloc);
 	UNIT_ADD(s, sp_check_corrupt);
 	return s;

@@ -182,7 +182,8 @@ out:
 /* StorNext globals xsanfs accepts silently (kept, not acted on). */
 static const char *const known_globals[] = {
 	"abmFreeLimit", "affinityPreference", "allocationStrategy",
-	"allocSessionReservation", "allocSessionReservationSize", "audit",
+	"allocSessionIdleTimeout", "allocSessionReservation",
+	"allocSessionReservationSize", "audit",
 	"autoAffinities", "bufferCacheSize", "caseInsensitive", "cvRootDir",
 	"dataMigration", "dataMigrationThreadPoolSize", "debug", "dirWarp",
 	"enableSpotlight", "enforceAcls", "eventFileDir", "eventFiles",
@@ -494,6 +495,15 @@ static int parse_global(struct cx *c, const xmlNode *n)
 		if (num_value(c, n, key, text, &v))
 			goto bad;
 		cfg->alloc_session_reservation_size = v;
+	} else if (!strcmp(key, "allocSessionIdleTimeout")) {
+		if (num_value(c, n, key, text, &v))
+			goto bad;
+		if (v > XSAN_CFG_IDLE_MAX) {
+			fail(c, n, "allocSessionIdleTimeout %llu must be 0 (never) to %u seconds",
+			     (unsigned long long)v, XSAN_CFG_IDLE_MAX);
+			goto bad;
+		}
+		cfg->alloc_session_idle_s = (uint32_t)v;
 	} else if (!strcmp(key, "fileLocks")) {
 		if (bool_value(c, n, key, text, &cfg->file_locks))
 			goto bad;
@@ -647,7 +657,8 @@ static int parse_affinities(struct cx *c, const xmlNode *aff, struct xsan_cfg_sg
 
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (!is_elem(n, "affinityTag")) {
+		/* StorNext writes <affinity>; <affinityTag> is accepted too */
+		if (!is_elem(n, "affinity") && !is_elem(n, "affinityTag")) {
 			if (warn(c, n, "unknown element <%s> in <affinities> ignored", ename(n)))
 				return -1;
 			continue;
@@ -1055,6 +1066,7 @@ int xsan_cfg_load(const char *path, struct xsan_cfg *out, char *err, size_t errl
 
 	memset(out, 0, sizeof(*out));
 	out->fs_block_size = XSAN_CFG_BLOCK_MIN;
+	out->alloc_session_idle_s = XSAN_CFG_IDLE_DEFAULT;
 	buf = slurp(path, &len, err, errlen);
 	if (!buf)
 		return -1;

@@ -37,6 +37,9 @@
 #define XSAN_CFG_BLOCK_MIN	4096u
 #define XSAN_CFG_BLOCK_MAX	1048576u
 
+#define XSAN_CFG_IDLE_DEFAULT	30u	/* allocSessionIdleTimeout, seconds */
+#define XSAN_CFG_IDLE_MAX	86400u
+
 /* Warnings collected by a loader; each a complete "FILE:LINE: ..." line. */
 struct xsan_cfg_warnings {
 	char **msgs;
@@ -88,6 +91,10 @@ struct xsan_cfg {
 	uint32_t fs_block_size;			/* default 4096 */
 	uint64_t journal_size;			/* bytes; 0 if not given */
 	uint64_t alloc_session_reservation_size; /* bytes; 0 = off */
+	/* allocSessionIdleTimeout: seconds without allocation after which a
+	 * session's reservation is given back; default 30, 0 = never
+	 */
+	uint32_t alloc_session_idle_s;
 	bool file_locks;			/* default false */
 
 	/* Every recognised <globals> element, as written. */

@@ -54,6 +54,21 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/** xsan_store_set_affinities() - see store.h. */
+int xsan_store_set_affinities(struct xsan_store *st, uint32_t index,
+			      const char (*tags)[XSAN_STORE_AFF_MAX + 1],
+			      uint32_t ntags)
+{
+	for (uint32_t i = 0; i < st->geom.nsgs; i++) {
+		if (st->geom.sgs[i].index != index)
+			continue;
+		st->geom.sgs[i].tags = ntags ? tags : NULL;
+		st->geom.sgs[i].ntags = tags ? ntags : 0;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 /** xsan_store_set_alloc() - see store.h. */
 void xsan_store_set_alloc(struct xsan_store *st, uint64_t resv_bytes,
 			  uint32_t idle_ms)
@@ -213,12 +228,23 @@ struct alloc_ctx {
 	char affinity[XSAN_STORE_AFF_MAX + 1];
 };
 
+/* Does @g carry affinity @aff? (One of its tags, or its recorded one.) */
+static bool sg_has_affinity(const struct xsan_store_sg *g, const char *aff)
+{
+	if (!g->ntags)
+		return !strcmp(g->affinity, aff);
+	for (uint32_t i = 0; i < g->ntags; i++)
+		if (!strcmp(g->tags[i], aff))
+			return true;
+	return false;
+}
+
 static bool sg_eligible(const struct alloc_ctx *c, const struct xsan_store_sg *g)
 {
 	if (!(g->flags & XSAN_SG_USERDATA) || !g->blocks)
 		return false;
 	if (c->affinity[0])
-		return !strcmp(g->affinity, c->affinity);
+		return sg_has_affinity(g, c->affinity);
 	return !(g->flags & XSAN_SG_EXCLUSIVE);
 }
 
@@ -720,7 +746,7 @@ static void ctx_init(struct alloc_ctx *c, struct xsan_store *st, MDB_txn *txn,
 
 		for (i = 0; i < st->geom.nsgs; i++)
 			if ((st->geom.sgs[i].flags & XSAN_SG_USERDATA) &&
-			    !strcmp(st->geom.sgs[i].affinity, c->affinity))
+			    sg_has_affinity(&st->geom.sgs[i], c->affinity))
 				break;
 		if (i == st->geom.nsgs)
 			c->affinity[0] = '\0';

@@ -264,3 +264,84 @@ unsigned int mdc_lock_count(const struct mdc_lockset *ls)
 		n++;
 	return n;
 }
+
+/* ---- deadlock detection across inodes and sessions ---- */
+
+/* Owners a search visits at most; a longer chain is not called a deadlock
+ * (fs/locks.c stops after MAX_DEADLK_ITERATIONS = 10 links).
+ */
+#define MDC_DEADLK_OWNERS	256u
+
+struct lk_owner {
+	uint64_t session, owner;
+};
+
+static bool lk_owner_is(const struct lk_owner *o, const struct mdc_lockreq *l)
+{
+	return o->session == l->session && o->owner == l->owner;
+}
+
+/* Add the holders of POSIX locks of @ls that block @w to @q, once each. */
+static bool lk_push_blockers(const struct mdc_lockset *ls,
+			     const struct mdc_lockreq *w,
+			     const struct mdc_lockreq *me,
+			     struct lk_owner *q, unsigned int *n)
+{
+	const struct mdc_lock *l;
+	unsigned int i;
+
+	for (l = ls->locks; l; l = l->next) {
+		if (!conflict(&l->l, w))
+			continue;
+		if (l->l.session == me->session && l->l.owner == me->owner)
+			return true;	/* the chain came back */
+		for (i = 0; i < *n && !lk_owner_is(&q[i], &l->l); i++)
+			;
+		if (i == *n && *n < MDC_DEADLK_OWNERS)
+			q[(*n)++] = (struct lk_owner){ l->l.session, l->l.owner };
+	}
+	return false;
+}
+
+/**
+ * mdc_lock_deadlock() - would waiting for @rq close a cycle?
+ * @sets: every lock set of the volume that has waiters (may include @ls)
+ * @nsets: how many
+ * @ls: the lock set @rq is blocked in
+ * @rq: a POSIX lock request that conflicts with a lock of @ls
+ *
+ * The cluster-wide form of fs/locks.c's posix_locks_deadlock(): the
+ * owners holding the locks that block @rq are followed to the requests
+ * they themselves wait for (registered waiters, on any inode, of any
+ * session) and to the owners blocking those, and so on. If that reaches
+ * @rq's own owner, waiting would never end. flock requests are not
+ * checked, as on Linux. The search is breadth first over at most
+ * MDC_DEADLK_OWNERS owners: it never reports a cycle that is not there,
+ * but may miss a very long one.
+ *
+ * Return: true if registering @rq as a waiter would deadlock.
+ */
+bool mdc_lock_deadlock(const struct mdc_lockset *const *sets,
+		       unsigned int nsets, const struct mdc_lockset *ls,
+		       const struct mdc_lockreq *rq)
+{
+	struct lk_owner q[MDC_DEADLK_OWNERS];
+	const struct mdc_lock *w;
+	unsigned int n = 0, i, s;
+
+	if (rq->flock)
+		return false;
+	if (lk_push_blockers(ls, rq, rq, q, &n))
+		return true;	/* cannot be: conflict() skips one's own */
+	for (i = 0; i < n; i++) {
+		for (s = 0; s < nsets; s++) {
+			for (w = sets[s]->waiters; w; w = w->next) {
+				if (w->l.flock || !lk_owner_is(&q[i], &w->l))
+					continue;
+				if (lk_push_blockers(sets[s], &w->l, rq, q, &n))
+					return true;
+			}
+		}
+	}
+	return false;
+}

@@ -21,6 +21,12 @@ struct mdc_out {
 	uint32_t status;
 	uint8_t *payload;
 	uint32_t len;
+	/* tokens granted with the reply (mdc_tok_try_grant()), taken back
+	 * if the batch does not commit
+	 */
+	struct mdc_session *gs;
+	struct xsan_fid gfid;
+	uint32_t gfresh;
 };
 
 void mdc_queue(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h,
@@ -246,6 +252,33 @@ int mdc_exec(struct mdc *m, struct mdc_vol *v, struct xsan_txn *t,
 	}
 }
 
+/*
+ * LOOKUP, GETATTR and OPEN may ask for tokens on the inode their reply
+ * describes (attr[0]); what is free right now rides on the reply and
+ * saves the client a TOKEN_GET (tokens.rst, "Tokens with replies").
+ */
+static void mdc_grant_with(struct mdc *m, struct mdc_vol *v,
+			   struct mdc_session *s, const struct xsan_req *r,
+			   struct xsan_rep *rep, struct mdc_out *o)
+{
+	if (!r->tok.types || !s || rep->nattr != 1 ||
+	    (r->op != XSAN_OP_LOOKUP && r->op != XSAN_OP_GETATTR &&
+	     r->op != XSAN_OP_OPEN))
+		return;
+	o->gfid.ino = rep->attr[0].ino;
+	o->gfid.gen = rep->attr[0].gen;
+	o->gs = s;
+	rep->tok.granted = mdc_tok_try_grant(m, v, s, &o->gfid, r->tok.types,
+					     &o->gfresh);
+}
+
+static void mdc_ungrant(struct mdc_vol *v, struct mdc_out *o)
+{
+	if (o->gs && o->gfresh)
+		mdc_tok_try_undo(v, o->gs, &o->gfid, o->gfresh);
+	o->gfresh = 0;
+}
+
 /* Run one request of the batch; its encoded reply goes to @o. */
 static void mdc_run_one(struct mdc *m, struct mdc_vol *v, struct xsan_txn *t,
 			struct mdc_req *q, struct mdc_out *o)
@@ -266,16 +299,19 @@ static void mdc_run_one(struct mdc *m, struct mdc_vol *v, struct xsan_txn *t,
 		o->status = (uint32_t)-err;
 		return;
 	}
+	mdc_grant_with(m, v, q->conn->session, &r, &rep, o);
 	xsan_put_init(&w, m->scratch, XSAN_PAYLOAD_MAX);
 	if (xsan_rep_encode(&w, &rep)) {
 		mdc_log(LOG_ERR, "volume %s: cannot encode a %s reply: %s",
 			v->name, xsan_op_name(r.op), strerror(-w.err));
 		o->status = EIO;
+		mdc_ungrant(v, o);
 		return;
 	}
 	o->payload = w.len ? malloc(w.len) : NULL;
 	if (w.len && !o->payload) {
 		o->status = ENOMEM;
+		mdc_ungrant(v, o);
 		return;
 	}
 	memcpy(o->payload, m->scratch, w.len);
@@ -326,9 +362,10 @@ static void mdc_commit_vol(struct mdc *m, struct mdc_vol *v)
 	for (i = 0; i < n; i++) {
 		struct mdc_out *o = &outs[i];
 
-		if (err)
+		if (err) {
+			mdc_ungrant(v, o);
 			mdc_conn_reply(m, o->conn, &o->hdr, EIO, NULL, 0);
-		else
+		} else
 			mdc_conn_reply(m, o->conn, &o->hdr, o->status,
 				       o->payload, o->len);
 		free(o->payload);

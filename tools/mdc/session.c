@@ -549,6 +549,9 @@ void mdc_handle(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h,
 	case XSAN_OP_DISK_TABLE:
 		do_disk_table(m, c, h);
 		return;
+	case XSAN_OP_ADMIN_TOKENS:
+		mdc_tok_admin(m, c, h);
+		return;
 	case XSAN_OP_RECONNECT:
 		/* Taking a session back is not there yet: a client must
 		 * start over, as after an expired lease.

@@ -46,7 +46,13 @@ struct xsan_txn;
  * @lun_blocks: blocks of each LUN past XSAN_LUN_DATA_OFFSET (the smallest)
  * @blocks: set by xsan_store_format(): @nluns x @lun_blocks rounded down
  *          to @breadth, the group's block space 0 .. @blocks - 1
- * @affinity: the group's affinity name ("" for none)
+ * @affinity: the group's affinity name ("" for none), as mkfs recorded
+ *            it (the .cfgx's first)
+ * @tags: in memory only, never recorded: every affinity the volume's .cfgx
+ *        lists for the group, set by xsan_store_set_affinities() and
+ *        borrowed from the caller (xsanmdc's config, which outlives the
+ *        store); NULL: @affinity alone counts
+ * @ntags: how many
  */
 struct xsan_store_sg {
 	uint32_t index;
@@ -56,6 +62,8 @@ struct xsan_store_sg {
 	uint64_t lun_blocks;
 	uint64_t blocks;
 	char affinity[XSAN_STORE_AFF_MAX + 1];
+	const char (*tags)[XSAN_STORE_AFF_MAX + 1];
+	uint32_t ntags;
 };
 
 /**
@@ -213,6 +221,14 @@ int xsan_ns_removexattr(struct xsan_txn *t, const struct xsan_cred *cr,
  * and a permission, never the truth: the LMDB tables are.
  */
 /* allocSessionReservationSize in bytes (0: off); idle sessions drop after @idle_ms. */
+/*
+ * Every affinity of stripe group @index (the .cfgx can list several; the
+ * store records only the first). @tags is borrowed and must outlive @st.
+ * 0, or -ENOENT if the volume has no such group.
+ */
+int xsan_store_set_affinities(struct xsan_store *st, uint32_t index,
+			      const char (*tags)[XSAN_STORE_AFF_MAX + 1],
+			      uint32_t ntags);
 void xsan_store_set_alloc(struct xsan_store *st, uint64_t resv_bytes,
 			  uint32_t idle_ms);
 int xsan_open(struct xsan_txn *t, const struct xsan_cred *cr,

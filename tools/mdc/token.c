@@ -831,6 +831,37 @@ static void lock_req(const struct mdc_session *s, const struct xsan_req *r,
 	rq->type = r->tok.type;
 }
 
+/*
+ * Would @rq, blocked on @n, wait for its own owner through the waiters
+ * of this volume (tokens.rst, "Locks")? Out of memory: assume not.
+ */
+static bool lock_deadlock(struct mdc_tokens *t, struct mdc_tnode *n,
+			  const struct mdc_lockreq *rq)
+{
+	const struct mdc_lockset **sets;
+	struct mdc_tnode *x;
+	unsigned int i, k = 0, cnt = 0;
+	bool dl;
+
+	if (rq->flock)
+		return false;
+	for (i = 0; i < MDC_TOK_HASH; i++)
+		for (x = t->hash[i]; x; x = x->next)
+			cnt += x->locks.waiters != NULL;
+	if (!cnt)
+		return false;	/* nobody waits: no chain to follow */
+	sets = calloc(cnt, sizeof(*sets));
+	if (!sets)
+		return false;
+	for (i = 0; i < MDC_TOK_HASH; i++)
+		for (x = t->hash[i]; x; x = x->next)
+			if (x->locks.waiters && k < cnt)
+				sets[k++] = &x->locks;
+	dl = mdc_lock_deadlock(sets, k, &n->locks, rq);
+	free(sets);
+	return dl;
+}
+
 static void do_lock(struct mdc_tokens *t, struct mdc_conn *c,
 		    const struct xsan_hdr *h, const struct xsan_req *r)
 {
@@ -866,7 +897,10 @@ static void do_lock(struct mdc_tokens *t, struct mdc_conn *c,
 	} else {
 		err = mdc_lock_set(&n->locks, &rq);
 		if (err == -EAGAIN && (r->tok.flags & XSAN_LOCKF_WAIT) &&
-		    mdc_lock_wait(&n->locks, &rq))
+		    lock_deadlock(t, n, &rq))
+			err = -EDEADLK;
+		else if (err == -EAGAIN && (r->tok.flags & XSAN_LOCKF_WAIT) &&
+			 mdc_lock_wait(&n->locks, &rq))
 			err = -ENOLCK;
 		if (err == -ENOMEM)
 			err = -ENOLCK;
@@ -1154,4 +1188,187 @@ void mdc_tok_free(struct mdc_vol *v)
 	}
 	free(t);
 	v->tokens = NULL;
+}
+
+/* ---- tokens that ride on LOOKUP, GETATTR and OPEN replies ---- */
+
+/**
+ * mdc_tok_try_grant() - grant tokens with a LOOKUP, GETATTR or OPEN reply
+ * @m: the daemon
+ * @v: the volume
+ * @s: the asking session
+ * @fid: the inode the reply describes
+ * @want: XSAN_TOK_* the request asked for
+ * @fresh: set to the types @s did not hold before (for mdc_tok_try_undo())
+ *
+ * TRY semantics, type by type: a type is granted only if no other
+ * session holds or waits for a conflicting one and no namespace change
+ * of another session is about to invalidate it. Nothing is parked and
+ * nothing is revoked. What is granted is recorded exactly as a TOKEN_GET
+ * grant, so a later conflict revokes it.
+ *
+ * Return: the types of @want @s now holds (those it held already count).
+ */
+uint32_t mdc_tok_try_grant(struct mdc *m, struct mdc_vol *v,
+			   struct mdc_session *s, const struct xsan_fid *fid,
+			   uint32_t want, uint32_t *fresh)
+{
+	struct mdc_tokens *t = tok_table(m, v);
+	uint32_t need, bit, ok = 0;
+	struct mdc_tnode *n;
+	struct mdc_hold *h;
+
+	*fresh = 0;
+	want &= XSAN_TOK_ALL;
+	if (!t || !s || !want)
+		return 0;
+	n = node_find(t, fid, true);
+	if (!n)
+		return 0;
+	need = tok_need(n, s, want);
+	for (bit = 1; bit <= XSAN_TOK_ALL; bit <<= 1)
+		if ((need & bit) && grantable(t, n, s, bit, NULL, false))
+			ok |= bit;
+	h = hold_find(n, s);
+	if (ok && !h) {
+		h = calloc(1, sizeof(*h));
+		if (!h) {
+			node_put(t, n);
+			return 0;
+		}
+		h->s = s;
+		h->next = n->holds;
+		n->holds = h;
+	}
+	if (ok) {
+		*fresh = ok & ~h->types;
+		h->types |= ok;
+		h->revoking &= ~ok;
+		if (!h->revoking) {
+			h->revoke_id = 0;
+			h->revoke_ms = 0;
+		}
+	}
+	node_put(t, n);
+	return (want & ~need) | ok;
+}
+
+/**
+ * mdc_tok_try_undo() - take back what mdc_tok_try_grant() added
+ * @v: the volume
+ * @s: the session
+ * @fid: the inode
+ * @fresh: the types it reported as new
+ *
+ * For a reply that never leaves (its batch failed to commit): the client
+ * does not know of them, so they must not stay recorded.
+ */
+void mdc_tok_try_undo(struct mdc_vol *v, struct mdc_session *s,
+		      const struct xsan_fid *fid, uint32_t fresh)
+{
+	struct mdc_tokens *t = v->tokens;
+	struct mdc_tnode *n = t ? node_find(t, fid, false) : NULL;
+	struct mdc_hold *h = n ? hold_find(n, s) : NULL;
+
+	if (!h || !fresh)
+		return;
+	h->types &= ~fresh;
+	h->revoking &= h->types;
+	if (!h->types)
+		hold_remove(n, h);
+	t->running++;
+	node_run(t, n);
+	node_put(t, n);
+	t->running--;
+}
+
+/* ---- the admin's view: ADMIN_TOKENS (xsanadmin tokens) ---- */
+
+/* Entries that fit a reply: the list after u32 flags and u32 count. */
+#define MDC_TOK_ADMIN_MAX	((XSAN_PAYLOAD_MAX - 8u) / XSAN_TOK_ENTRY_REC)
+
+static bool admin_put(struct xsan_put *w, struct xsan_rep *rep,
+		      const struct xsan_tok_entry *e)
+{
+	if (rep->count >= MDC_TOK_ADMIN_MAX) {
+		rep->flags |= XSAN_ADMTOK_MORE;
+		return false;
+	}
+	xsan_put_tok_entry(w, e);
+	rep->count++;
+	return true;
+}
+
+/**
+ * mdc_tok_admin() - answer ADMIN_TOKENS: the token table of @c's volume
+ * @m: the daemon (its scratch buffers hold the reply)
+ * @c: an authenticated connection
+ * @h: the request's header
+ *
+ * Every session's tokens per inode (with what is being revoked and
+ * since when), the parked TOKEN_GETs, and the namespace requests parked
+ * or pending behind revokes, one entry each (protocol.rst).
+ */
+void mdc_tok_admin(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h)
+{
+	struct mdc_tokens *t = c->vol->tokens;
+	struct xsan_rep rep = { .op = XSAN_OP_ADMIN_TOKENS };
+	long long now = mdc_now_ms();
+	struct xsan_put w, out;
+	const struct mdc_nswait *nw;
+	const struct mdc_tnode *n;
+	const struct mdc_hold *hd;
+	const struct mdc_twait *tw;
+	unsigned int i, k;
+
+	xsan_put_init(&w, m->scratch2, XSAN_PAYLOAD_MAX);
+	for (i = 0; t && i < MDC_TOK_HASH; i++) {
+		for (n = t->hash[i]; n; n = n->next) {
+			for (hd = n->holds; hd; hd = hd->next) {
+				struct xsan_tok_entry e = {
+					.kind = XSAN_TE_HOLD, .ino = n->fid.ino,
+					.gen = n->fid.gen, .session = hd->s->id,
+					.types = hd->types,
+					.revoking = hd->revoking & hd->types,
+				};
+
+				if (e.revoking && hd->revoke_ms)
+					e.revoke_age_ms = (uint32_t)(now - hd->revoke_ms);
+				if (e.types)
+					admin_put(&w, &rep, &e);
+			}
+			for (tw = n->waits; tw; tw = tw->next) {
+				struct xsan_tok_entry e = {
+					.kind = XSAN_TE_WAIT, .ino = n->fid.ino,
+					.gen = n->fid.gen, .session = tw->s->id,
+					.types = tw->wanted,
+				};
+
+				if (e.types)
+					admin_put(&w, &rep, &e);
+			}
+		}
+	}
+	for (nw = t ? t->ns : NULL; nw; nw = nw->next) {
+		for (k = 0; k < nw->nneed; k++) {
+			struct xsan_tok_entry e = {
+				.kind = XSAN_TE_NS, .op = nw->hdr.opcode,
+				.ino = nw->need[k].fid.ino,
+				.gen = nw->need[k].fid.gen,
+				.session = nw->s->id, .types = nw->need[k].types,
+			};
+
+			admin_put(&w, &rep, &e);
+		}
+	}
+	rep.data = m->scratch2;
+	rep.datalen = w.len;
+	xsan_put_init(&out, m->scratch, XSAN_PAYLOAD_MAX);
+	if (w.err || xsan_rep_encode(&out, &rep)) {
+		mdc_log(LOG_ERR, "%s: cannot encode the ADMIN_TOKENS reply", c->addr);
+		reply_err(m, c, h, EIO);
+		return;
+	}
+	mdc_conn_reply(m, c, h, 0, m->scratch, out.len);
+	mdc_conn_kick(m, c);
 }

@@ -75,6 +75,12 @@ int mdc_lock_wait(struct mdc_lockset *ls, const struct mdc_lockreq *rq);
 unsigned int mdc_lock_wake(struct mdc_lockset *ls,
 			   void (*fn)(void *arg, const struct mdc_lockreq *w),
 			   void *arg);
+/* Would @rq (blocked in @ls) wait, through owners waiting in @sets, for
+ * its own owner? POSIX only; flock is never checked (lock.c).
+ */
+bool mdc_lock_deadlock(const struct mdc_lockset *const *sets,
+		       unsigned int nsets, const struct mdc_lockset *ls,
+		       const struct mdc_lockreq *rq);
 /* Drop every lock and waiter of @session. */
 void mdc_lock_drop_session(struct mdc_lockset *ls, uint64_t session);
 void mdc_lock_free(struct mdc_lockset *ls);
@@ -98,6 +104,17 @@ void mdc_tok_ns_committed(struct mdc *m);
 void mdc_tok_session_end(struct mdc_vol *v, struct mdc_session *s);
 /* A connection closed: its parked requests can never be answered. */
 void mdc_tok_conn_gone(struct mdc *m, struct mdc_conn *c);
+/* LOOKUP, GETATTR, OPEN: grant what of @want is free now (TRY, type by
+ * type, no revoke), recorded like a TOKEN_GET grant; *@fresh: the types
+ * added, for mdc_tok_try_undo() if the reply is never sent.
+ */
+uint32_t mdc_tok_try_grant(struct mdc *m, struct mdc_vol *v,
+			   struct mdc_session *s, const struct xsan_fid *fid,
+			   uint32_t want, uint32_t *fresh);
+void mdc_tok_try_undo(struct mdc_vol *v, struct mdc_session *s,
+		      const struct xsan_fid *fid, uint32_t fresh);
+/* ADMIN_TOKENS: the token table, the parked requests (xsanadmin tokens). */
+void mdc_tok_admin(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h);
 /* Every tick: evict the holders that did not answer a revoke in time. */
 void mdc_tok_tick(struct mdc *m);
 void mdc_tok_free(struct mdc_vol *v);

@@ -54,6 +54,28 @@ static void volume_free(struct mdc_vol *v)
 	free(v);
 }
 
+_Static_assert(XSAN_CFG_NAME_MAX == XSAN_STORE_AFF_MAX,
+	       "an affinity of the .cfgx fits the store's");
+
+/*
+ * mkfs recorded one affinity per stripe group; the allocator honours
+ * every one the .cfgx lists now (admin-guide.rst, "Affinities").
+ */
+static void volume_affinities(struct mdc_vol *v)
+{
+	for (size_t i = 0; i < v->cfg.nsgs; i++) {
+		const struct xsan_cfg_sg *sg = &v->cfg.sgs[i];
+
+		if (!sg->naffinities)
+			continue;
+		if (xsan_store_set_affinities(v->store, sg->index,
+					      (const char (*)[XSAN_STORE_AFF_MAX + 1])sg->affinities,
+					      (uint32_t)sg->naffinities))
+			mdc_log(LOG_WARNING, "volume %s: stripe group '%s' (index %u) of the .cfgx is not in the volume; its affinities are ignored",
+				v->name, sg->name, sg->index);
+	}
+}
+
 static int volume_load(struct mdc *m, const char *file, struct mdc_vol **out,
 		       char *err, size_t errlen)
 {
@@ -93,9 +115,12 @@ static int volume_load(struct mdc *m, const char *file, struct mdc_vol **out,
 		goto fail;
 	}
 	memcpy(v->uuid, xsan_store_geom(v->store)->uuid, sizeof(v->uuid));
-	/* an allocation session unused for 30 s gives its reservation back */
+	volume_affinities(v);
+	/* an allocation session unused for allocSessionIdleTimeout seconds
+	 * (default 30, 0 = never) gives its reservation back
+	 */
 	xsan_store_set_alloc(v->store, v->cfg.alloc_session_reservation_size,
-			     30000);
+			     v->cfg.alloc_session_idle_s * 1000u);
 	*out = v;
 	return 0;
 fail:
