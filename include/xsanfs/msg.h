@@ -228,9 +228,10 @@ struct xsan_dirent {
 
 /* TOKEN_GET flags */
 #define XSAN_TOKF_TRY		0x01u	/* EAGAIN instead of waiting */
-#define XSAN_TOKF_RECLAIM	0x02u	/* after RECONNECT with RECLAIM: take
-					 * back what was held before the MDC
-					 * restarted (grace window only) */
+/* RECLAIM: after a RECONNECT that said RECLAIM, take back a token held
+ * before the MDC restarted (grace window only)
+ */
+#define XSAN_TOKF_RECLAIM	0x02u
 #define XSAN_TOKF_ALL		0x03u
 
 /* LOCK types (struct xsan_token_args.type); 0 in a GETLK reply: none. */
@@ -241,8 +242,8 @@ struct xsan_dirent {
 #define XSAN_LOCKF_FLOCK	0x01u	/* whole-file flock(2), own namespace */
 #define XSAN_LOCKF_WAIT		0x02u	/* register a waiter: LOCK_WAKE later */
 #define XSAN_LOCKF_GETLK	0x04u	/* test only: report the conflict */
-#define XSAN_LOCKF_RECLAIM	0x08u	/* LOCK: a lock held before the MDC
-					 * restarted (grace window only) */
+/* LOCK only: a lock held before the MDC restarted (grace window only) */
+#define XSAN_LOCKF_RECLAIM	0x08u
 #define XSAN_LOCKF_ALL		0x0fu
 
 /**
