@@ -416,6 +416,42 @@ START_TEST(rc_restart_reclaim)
 }
 END_TEST
 
+/*
+ * The window closes early once every session of before the restart came
+ * back: with lease + grace = 30 s, a new client's TOKEN_GET is answered
+ * at once after both reconnected. A reclaim that conflicts with one
+ * already taken back is refused EBUSY.
+ */
+START_TEST(rc_window_closes_early)
+{
+	struct rc t;
+	uint32_t flags = 0;
+	long long t0;
+
+	rc_begin(&t, 2, 20, 10);
+	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
+	h_stop(&t.h, SIGKILL);
+	ck_assert_int_eq(h_start(&t.h), 0);
+	login(&t, 2);
+	ck_assert_int_eq(reconnect(&t, 0, &flags), 0);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, XSAN_TOKF_RECLAIM), 0);
+	/* one session still missing: TRY is refused rather than parked */
+	ck_assert_int_eq(tget(&t.c[2], &t.f, XSAN_TOK_ATTR_RD, XSAN_TOKF_TRY),
+			 -EAGAIN);
+	flags = 0;
+	ck_assert_int_eq(reconnect(&t, 1, &flags), 0);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	ck_assert_int_eq(tget(&t.c[1], &t.f, XSAN_TOK_DATA_RD, XSAN_TOKF_RECLAIM),
+			 -EBUSY);
+	t0 = now_ms();
+	ck_assert_int_eq(tget(&t.c[2], &t.f, XSAN_TOK_ATTR_RD, 0), 0);
+	ck_assert_msg(now_ms() - t0 < ms(2000), "waited %lld ms after every session came back",
+		      now_ms() - t0);
+	rc_end(&t);
+}
+END_TEST
+
 /* Without a restart: a session that ends leaves no uncommitted blocks. */
 START_TEST(rc_goodbye_frees_uncommitted)
 {
@@ -478,6 +514,7 @@ int main(int argc, char *argv[])
 	ADD(s, rc_wrong_uuid_eacces);
 	ADD(s, rc_expired_estale);
 	ADD(s, rc_restart_reclaim);
+	ADD(s, rc_window_closes_early);
 	ADD(s, rc_goodbye_frees_uncommitted);
 	sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_FORK);
