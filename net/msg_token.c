@@ -60,8 +60,11 @@ bool xsan_op_is_callback(u16 op)
 
 static bool xsan_token_get_ok(const struct xsan_token_args *t)
 {
-	return t->types && !(t->types & ~XSAN_TOK_ALL) &&
-	       !(t->flags & ~XSAN_TOKF_ALL);
+	if (!t->types || (t->types & ~XSAN_TOK_ALL) ||
+	    (t->flags & ~XSAN_TOKF_ALL))
+		return false;
+	/* a reclaim names what was held: it never waits nor tries */
+	return !((t->flags & XSAN_TOKF_RECLAIM) && (t->flags & XSAN_TOKF_TRY));
 }
 
 /* A TOKEN_PUT that releases nothing and acknowledges nothing is a bug. */
@@ -78,6 +81,10 @@ static bool xsan_lock_ok(const struct xsan_token_args *t)
 	if (t->flags & ~XSAN_LOCKF_ALL)
 		return false;
 	if ((t->flags & XSAN_LOCKF_GETLK) && (t->flags & XSAN_LOCKF_WAIT))
+		return false;
+	/* a reclaim re-takes a lock that was held: no test, no wait */
+	if ((t->flags & XSAN_LOCKF_RECLAIM) &&
+	    (t->flags & (XSAN_LOCKF_GETLK | XSAN_LOCKF_WAIT)))
 		return false;
 	if ((t->flags & XSAN_LOCKF_FLOCK) && (t->start || t->length))
 		return false;

@@ -74,10 +74,11 @@ typedef __s64 s64;
 #define XSAN_DT_LNK		10
 #define XSAN_DT_SOCK		12
 
-/* RECONNECT reply flags */
-#define XSAN_RECON_RECLAIM	0x1u	/* MDC restarted: the session survived,
-					 * its tokens did not (reclaim them
-					 * within the grace period) */
+/*
+ * RECONNECT reply flags. RECLAIM: the MDC restarted; the session survived,
+ * its tokens did not (reclaim them within the grace period).
+ */
+#define XSAN_RECON_RECLAIM	0x1u
 #define XSAN_RECON_ALL		0x1u
 
 /* Opcodes of the administration requests (after AUTH, port 60766). */
@@ -229,7 +230,11 @@ struct xsan_dirent {
 
 /* TOKEN_GET flags */
 #define XSAN_TOKF_TRY		0x01u	/* EAGAIN instead of waiting */
-#define XSAN_TOKF_ALL		0x01u
+/* RECLAIM: after a RECONNECT that said RECLAIM, take back a token held
+ * before the MDC restarted (grace window only)
+ */
+#define XSAN_TOKF_RECLAIM	0x02u
+#define XSAN_TOKF_ALL		0x03u
 
 /* LOCK types (struct xsan_token_args.type); 0 in a GETLK reply: none. */
 #define XSAN_LOCK_RD		1u
@@ -239,7 +244,9 @@ struct xsan_dirent {
 #define XSAN_LOCKF_FLOCK	0x01u	/* whole-file flock(2), own namespace */
 #define XSAN_LOCKF_WAIT		0x02u	/* register a waiter: LOCK_WAKE later */
 #define XSAN_LOCKF_GETLK	0x04u	/* test only: report the conflict */
-#define XSAN_LOCKF_ALL		0x07u
+/* LOCK only: a lock held before the MDC restarted (grace window only) */
+#define XSAN_LOCKF_RECLAIM	0x08u
+#define XSAN_LOCKF_ALL		0x0fu
 
 /**
  * struct xsan_token_args - the token and lock fields of a request or of an

@@ -176,8 +176,13 @@ START_TEST(msgtok_token_get)
 	bad[32] = 0x40;
 	ck_assert_int_eq(dec_req(XSAN_OP_TOKEN_GET, bad, sizeof(bad), &d), -EBADMSG);
 	memcpy(bad, want, sizeof(bad));
-	bad[36] = 2;
+	bad[36] = 4;	/* unknown flag */
 	ck_assert_int_eq(dec_req(XSAN_OP_TOKEN_GET, bad, sizeof(bad), &d), -EBADMSG);
+	bad[36] = 3;	/* RECLAIM with TRY */
+	ck_assert_int_eq(dec_req(XSAN_OP_TOKEN_GET, bad, sizeof(bad), &d), -EBADMSG);
+	bad[36] = XSAN_TOKF_RECLAIM;
+	ck_assert_int_eq(dec_req(XSAN_OP_TOKEN_GET, bad, sizeof(bad), &d), 0);
+	ck_assert_uint_eq(d.tok.flags, XSAN_TOKF_RECLAIM);
 	memcpy(bad, want, sizeof(bad));
 	memset(bad + 20, 0, 8);
 	ck_assert_int_eq(dec_req(XSAN_OP_TOKEN_GET, bad, sizeof(bad), &d), -EBADMSG);
@@ -186,8 +191,12 @@ START_TEST(msgtok_token_get)
 	r.tok.types = 0x40;
 	ck_assert_int_eq(enc_req(&r, &len), -EINVAL);
 	r.tok.types = XSAN_TOK_DIO;
-	r.tok.flags = 2;
+	r.tok.flags = 4;
 	ck_assert_int_eq(enc_req(&r, &len), -EINVAL);
+	r.tok.flags = XSAN_TOKF_RECLAIM | XSAN_TOKF_TRY;
+	ck_assert_int_eq(enc_req(&r, &len), -EINVAL);
+	r.tok.flags = XSAN_TOKF_RECLAIM;
+	ck_assert_int_eq(enc_req(&r, &len), 0);
 }
 END_TEST
 
@@ -314,8 +323,15 @@ START_TEST(msgtok_lock)
 	bad[sizeof(bad) - 8] = 3;
 	ck_assert_int_eq(dec_req(XSAN_OP_LOCK, bad, sizeof(bad), &d), -EBADMSG);
 	memcpy(bad, good, sizeof(bad));
-	bad[sizeof(bad) - 4] = 8;
+	bad[sizeof(bad) - 4] = 0x10;	/* unknown flag */
 	ck_assert_int_eq(dec_req(XSAN_OP_LOCK, bad, sizeof(bad), &d), -EBADMSG);
+	bad[sizeof(bad) - 4] = XSAN_LOCKF_RECLAIM | XSAN_LOCKF_WAIT;
+	ck_assert_int_eq(dec_req(XSAN_OP_LOCK, bad, sizeof(bad), &d), -EBADMSG);
+	bad[sizeof(bad) - 4] = XSAN_LOCKF_RECLAIM | XSAN_LOCKF_GETLK;
+	ck_assert_int_eq(dec_req(XSAN_OP_LOCK, bad, sizeof(bad), &d), -EBADMSG);
+	bad[sizeof(bad) - 4] = XSAN_LOCKF_RECLAIM;
+	ck_assert_int_eq(dec_req(XSAN_OP_LOCK, bad, sizeof(bad), &d), 0);
+	ck_assert_uint_eq(d.tok.flags, XSAN_LOCKF_RECLAIM);
 	bad[sizeof(bad) - 4] = XSAN_LOCKF_FLOCK;
 	ck_assert_int_eq(dec_req(XSAN_OP_LOCK, bad, sizeof(bad), &d), -EBADMSG);
 	memcpy(bad, good, sizeof(bad));
@@ -412,6 +428,8 @@ START_TEST(msgtok_unlock)
 	ck_assert_int_eq(dec_req(XSAN_OP_UNLOCK, bad, sizeof(bad), &d), -EBADMSG);
 	memcpy(bad, want, sizeof(bad));
 	bad[36] = XSAN_LOCKF_WAIT;	/* only FLOCK is an UNLOCK flag */
+	ck_assert_int_eq(dec_req(XSAN_OP_UNLOCK, bad, sizeof(bad), &d), -EBADMSG);
+	bad[36] = XSAN_LOCKF_RECLAIM;
 	ck_assert_int_eq(dec_req(XSAN_OP_UNLOCK, bad, sizeof(bad), &d), -EBADMSG);
 	r.tok.flags = XSAN_LOCKF_GETLK;
 	ck_assert_int_eq(enc_req(&r, &len), -EINVAL);

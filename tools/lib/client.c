@@ -391,6 +391,71 @@ int xsan_client_login(struct xsan_client *c, const char *volume,
 	return 0;
 }
 
+/**
+ * xsan_client_reconnect() - a new connection that takes the session back
+ * @c: a client that had a session (c->session), connected or not
+ * @host: the MDC's address
+ * @port: its session port
+ * @volume: the volume name
+ * @secret: the volume secret
+ * @hostname: our host name
+ * @flags: out: the RECONNECT reply's XSAN_RECON_* flags (may be NULL)
+ *
+ * Drops the old connection (and callbacks not taken yet), connects,
+ * HELLO, AUTH, then RECONNECT with the old session id: the kernel
+ * client's sequence after a lost connection.
+ *
+ * Return: 0 with c->session the old session again (flags RECLAIM: the
+ * MDC restarted, reclaim tokens now); -ESTALE when the MDC does not know
+ * it any more (c->session is then the fresh session AUTH gave: start
+ * over); -EACCES it belongs to another client uuid; a login or transport
+ * error.
+ */
+int xsan_client_reconnect(struct xsan_client *c, const char *host, int port,
+			  const char *volume, const struct xsan_secret *secret,
+			  const char *hostname, uint32_t *flags)
+{
+	struct xsan_req r = { .op = XSAN_OP_RECONNECT };
+	uint64_t old = c->session;
+	struct xsan_rep rep;
+	int err;
+
+	if (flags)
+		*flags = 0;
+	if (!old)
+		return -EINVAL;
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	c->cb_head = 0;
+	c->cb_count = 0;
+	err = xsan_client_connect(c, host, port);
+	if (!err)
+		err = xsan_client_login(c, volume, secret, hostname);
+	if (err)
+		return err;
+	r.session = old;
+	err = xsan_client_call(c, &r, &rep);
+	if (err == -ESTALE || err == -EACCES) {
+		snprintf(c->err, sizeof(c->err),
+			 "session %016llx %s", (unsigned long long)old,
+			 err == -ESTALE ? "is gone: starting over" :
+			 "belongs to another client");
+		return err;
+	}
+	if (err)
+		return err;
+	if (rep.session != old)
+		return xsan_client_fail(c, -EBADMSG,
+					"RECONNECT answered another session");
+	c->session = rep.session;
+	c->lease_ms = rep.lease_ms;
+	c->grace_ms = rep.grace_ms;
+	if (flags)
+		*flags = rep.flags;
+	return 0;
+}
+
 int xsan_client_send_raw(struct xsan_client *c, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;

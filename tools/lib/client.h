@@ -57,6 +57,15 @@ int xsan_client_connect(struct xsan_client *c, const char *host, int port);
 int xsan_client_login(struct xsan_client *c, const char *volume,
 		      const struct xsan_secret *secret, const char *hostname);
 
+/*
+ * Reconnect: new connection, HELLO + AUTH, RECONNECT(c->session). 0
+ * (*@flags: XSAN_RECON_*), -ESTALE (c->session is then the fresh one),
+ * -EACCES, or a login/transport error.
+ */
+int xsan_client_reconnect(struct xsan_client *c, const char *host, int port,
+			  const char *volume, const struct xsan_secret *secret,
+			  const char *hostname, uint32_t *flags);
+
 /* Send @r (xid chosen here, returned in *@xid). */
 int xsan_client_send(struct xsan_client *c, const struct xsan_req *r,
 		     uint64_t *xid);

@@ -17,6 +17,12 @@
  * per (client, inode) until CLOSE; LAYOUT_COMMIT converts only ranges that
  * are granted *and* allocated in the tables, so a client cannot mark
  * blocks written that it was never told to write (stale data exposure).
+ *
+ * Pending: the blocks LAYOUT_GET allocates are also recorded per session
+ * in the table "pending", in the same transaction, so that blocks of a
+ * session that ends (GOODBYE, lease expiry, eviction, or not coming back
+ * after an MDC restart) and that it never committed go back to the free
+ * map (xsan_client_release()) instead of staying allocated for ever.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -642,6 +648,9 @@ static int ext_set_flags(struct xsan_store *st, MDB_txn *txn, uint64_t ino,
  * @flags if @set), holes are allocated unwritten if @alloc. @emit gets
  * each piece (may be NULL); stops early when it returns 1.
  */
+static int pending_add(struct xsan_store *st, MDB_txn *txn, uint64_t client,
+		       const struct xsan_inode *in, uint64_t fb, uint64_t n);
+
 typedef int (*piece_fn)(void *arg, const struct xsan_ext *e, uint64_t s,
 			uint64_t end);
 
@@ -692,6 +701,9 @@ static int walk(struct alloc_ctx *c, uint64_t fb, uint64_t fe, bool alloc,
 			if (rc)
 				return rc;
 			rc = ext_insert(st, c->txn, c->in->ino, n);
+			if (!rc && c->as)
+				rc = pending_add(st, c->txn, c->as->client,
+						 c->in, n.fblock, n.len);
 			if (rc)
 				return rc;
 			c->in->blocks += n.len * per;
@@ -701,6 +713,188 @@ static int walk(struct alloc_ctx *c, uint64_t fb, uint64_t fe, bool alloc,
 		}
 	}
 	return 0;
+}
+
+/* --- pending: allocated for a session, maybe not committed --- */
+
+#define PEND_KEY	24u
+#define PEND_VAL	16u
+
+static void pend_key(uint8_t *kb, uint64_t client, uint64_t ino, uint64_t fb)
+{
+	xsan_put_be64(kb, client);
+	xsan_put_be64(kb + 8, ino);
+	xsan_put_be64(kb + 16, fb);
+}
+
+/*
+ * Record file blocks [fb, fb + n) of @in as allocated for @client. A
+ * writer that streams gets one record per file: a range that continues
+ * the previous record extends it.
+ */
+static int pending_add(struct xsan_store *st, MDB_txn *txn, uint64_t client,
+		       const struct xsan_inode *in, uint64_t fb, uint64_t n)
+{
+	uint8_t kb[PEND_KEY], vb[PEND_VAL];
+	MDB_val k = { PEND_KEY, kb }, v;
+	MDB_cursor *cur;
+	int rc;
+
+	if (!client || !st->pending)
+		return 0;
+	pend_key(kb, client, in->ino, fb);
+	rc = mdb_cursor_open(txn, st->pending, &cur);
+	if (rc)
+		return xsan_mdb_err(rc);
+	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	rc = rc == MDB_NOTFOUND ? mdb_cursor_get(cur, &k, &v, MDB_LAST) :
+	     rc ? rc : mdb_cursor_get(cur, &k, &v, MDB_PREV);
+	if (!rc && k.mv_size == PEND_KEY && v.mv_size == PEND_VAL &&
+	    !memcmp(k.mv_data, kb, 16) &&
+	    xsan_get_le32(v.mv_data) == in->gen &&
+	    xsan_get_be64((const uint8_t *)k.mv_data + 16) +
+	    xsan_get_le64((const uint8_t *)v.mv_data + 8) == fb) {
+		fb = xsan_get_be64((const uint8_t *)k.mv_data + 16);
+		n += xsan_get_le64((const uint8_t *)v.mv_data + 8);
+	}
+	mdb_cursor_close(cur);
+	pend_key(kb, client, in->ino, fb);
+	memset(vb, 0, sizeof(vb));
+	xsan_put_le32(vb, in->gen);
+	xsan_put_le64(vb + 8, n);
+	k = (MDB_val){ PEND_KEY, kb };
+	v = (MDB_val){ PEND_VAL, vb };
+	return xsan_mdb_err(mdb_put(txn, st->pending, &k, &v, 0));
+}
+
+/* Does a live client other than @client hold a grant on [s, e) of @ino? */
+static bool granted_other(const struct xsan_store *st, uint64_t client,
+			  uint64_t ino, uint64_t s, uint64_t e)
+{
+	for (const struct xsan_asess *a = st->asess; a; a = a->next) {
+		if (a->client == client || a->ino != ino)
+			continue;
+		for (uint32_t i = 0; i < a->ngrants; i++)
+			if (a->grants[i].offset < e &&
+			    a->grants[i].offset + a->grants[i].length > s)
+				return true;
+	}
+	return false;
+}
+
+static int punch(struct xsan_store *st, MDB_txn *txn, struct xsan_inode *in,
+		 uint64_t fb, uint64_t fe);
+
+/* Free what of file blocks [fb, fe) of @in is still unwritten. */
+static int release_range(struct xsan_store *st, MDB_txn *txn, uint64_t client,
+			 struct xsan_inode *in, uint64_t fb, uint64_t fe,
+			 uint64_t *freed)
+{
+	struct xsan_ext x;
+	int f, rc;
+
+	while (fb < fe) {
+		uint64_t s, e;
+
+		rc = ext_find(st, txn, in->ino, fb, &x, &f);
+		if (rc || !f || (f == 2 && x.fblock >= fe))
+			return rc;
+		s = x.fblock > fb ? x.fblock : fb;
+		e = x.fblock + x.len < fe ? x.fblock + x.len : fe;
+		if ((x.flags & XSAN_EXT_UNWRITTEN) &&
+		    !granted_other(st, client, in->ino, s, e)) {
+			rc = punch(st, txn, in, s, e);
+			if (rc)
+				return rc;
+			*freed += e - s;
+		}
+		fb = e;
+	}
+	return 0;
+}
+
+/** xsan_client_release() - see store.h. */
+int xsan_client_release(struct xsan_txn *t, uint64_t client, uint64_t *freed)
+{
+	struct xsan_store *st = t->st;
+	uint8_t kb[PEND_KEY];
+	struct xsan_inode *in;
+	uint64_t total = 0;
+	MDB_val k, v;
+	MDB_cursor *cur;
+	int rc;
+
+	if (freed)
+		*freed = 0;
+	if (!st->pending)
+		return 0;
+	if (!t->write)
+		return -EROFS;
+	in = malloc(sizeof(*in));
+	if (!in)
+		return -ENOMEM;
+	rc = mdb_cursor_open(t->txn, st->pending, &cur);
+	if (rc) {
+		free(in);
+		return xsan_mdb_err(rc);
+	}
+	/* Seek afresh after each record: punching writes other tables. */
+	for (;;) {
+		uint64_t ino, fb, len;
+		uint32_t gen;
+		int err;
+
+		pend_key(kb, client, 0, 0);
+		k = (MDB_val){ PEND_KEY, kb };
+		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+		if (rc)
+			break;
+		if (k.mv_size != PEND_KEY ||
+		    xsan_get_be64(k.mv_data) != client) {
+			rc = MDB_NOTFOUND;
+			break;
+		}
+		ino = xsan_get_be64((const uint8_t *)k.mv_data + 8);
+		fb = xsan_get_be64((const uint8_t *)k.mv_data + 16);
+		gen = v.mv_size == PEND_VAL ? xsan_get_le32(v.mv_data) : 0;
+		len = v.mv_size == PEND_VAL ?
+		      xsan_get_le64((const uint8_t *)v.mv_data + 8) : 0;
+		rc = mdb_cursor_del(cur, 0);
+		if (rc)
+			break;
+		err = xsan_inode_get(st, t->txn, ino, in);
+		if (err == -ENOENT || (!err && (in->gen != gen ||
+						!S_ISREG(in->mode))))
+			continue;	/* freed since, with its blocks */
+		if (!err && len && fb + len > fb) {
+			uint64_t n = 0, b0 = in->blocks;
+
+			err = release_range(st, t->txn, client, in, fb,
+					    fb + len, &n);
+			if (!err && in->blocks != b0)
+				err = xsan_inode_put(st, t->txn, in);
+			total += n;
+		}
+		if (err) {
+			rc = err;
+			break;
+		}
+		/* the cursor is stale after writes elsewhere: reopen */
+		mdb_cursor_close(cur);
+		rc = mdb_cursor_open(t->txn, st->pending, &cur);
+		if (rc) {
+			cur = NULL;
+			break;
+		}
+	}
+	if (cur)
+		mdb_cursor_close(cur);
+	free(in);
+	if (freed)
+		*freed = total;
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	return rc < 0 && rc > -4096 ? rc : xsan_mdb_err(rc);
 }
 
 /* --- operations --- */

@@ -43,7 +43,11 @@ struct mdc_io {
 	void (*fn)(struct mdc *m, struct mdc_io *io, uint32_t events);
 };
 
-/* A client session: lives from AUTH until GOODBYE or lease expiry. */
+/*
+ * A client session: lives from AUTH until GOODBYE or lease expiry, and is
+ * recorded in the store (table "sessions") for as long, so that it
+ * survives an MDC restart. A connection takes it back with RECONNECT.
+ */
 struct mdc_session {
 	uint64_t id;
 	uint8_t uuid[XSAN_UUID_SIZE];
@@ -51,6 +55,11 @@ struct mdc_session {
 	char addr[MDC_ADDR_MAX];
 	long long renewed_ms;		/* monotonic time of the last renewal */
 	struct mdc_conn *conn;		/* NULL while disconnected */
+	bool ghost;			/* read back after a restart, not yet
+					 * come back: no tokens, no conn */
+	bool reclaiming;		/* came back after a restart: may send
+					 * TOKEN_GET/LOCK with RECLAIM until
+					 * the grace window's time is up */
 	struct mdc_session *next;
 };
 
@@ -75,6 +84,16 @@ struct mdc_vol {
 	uint64_t batches, ops;		/* counters for the log and tests */
 	struct mdc_tokens *tokens;	/* token.c; NULL until first used */
 	uint64_t cur_client;		/* session id of the request mdc_exec runs */
+	/*
+	 * Restart recovery (session.c): the sessions table is read once
+	 * (@recovered); while @grace_until_ms is set and @ghosts > 0 the
+	 * grace window is open: only reclaims are granted, other TOKEN_GET
+	 * and LOCK requests are parked (token.c).
+	 */
+	bool recovered;
+	long long grace_until_ms;	/* 0: no window (any more) */
+	unsigned int ghosts;		/* sessions not come back yet */
+	bool parked_grace;		/* token.c parked requests for it */
 	struct mdc_vol *next;
 };
 
@@ -178,6 +197,8 @@ void mdc_sessions_free(struct mdc_vol *v);
 /* End @s now (eviction): close its connection, drop its state. */
 void mdc_session_drop(struct mdc *m, struct mdc_vol *v, struct mdc_session *s,
 		      const char *why);
+/* Is @v's grace window open (reclaims only; others parked)? */
+bool mdc_grace_open(const struct mdc_vol *v);
 
 /* ops.c */
 void mdc_queue(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h,

@@ -5,8 +5,19 @@
  * admin queries. Namespace requests are passed on to ops.c's queue.
  *
  * Sessions outlive their connection: a client whose TCP connection drops
- * keeps its session (and, with later issues, its tokens) until its lease
- * and the grace period run out, so it can come back with RECONNECT.
+ * keeps its session (its tokens, locks, open files, allocation sessions)
+ * until its lease and the grace period run out, so it can come back with
+ * RECONNECT on a new connection.
+ *
+ * Sessions also outlive the MDC: each is recorded in the store (table
+ * "sessions", written before the AUTH reply leaves, deleted when the
+ * session ends). After a restart they are read back as ghosts; for lease
+ * + grace after the start the volume is in its grace window: a ghost
+ * that RECONNECTs is told RECLAIM and takes back its tokens and locks,
+ * other TOKEN_GET/LOCK requests wait (token.c). Ghosts that do not come
+ * back are dropped when the window ends, and the blocks LAYOUT_GET had
+ * allocated for them and that they never committed are freed
+ * (xsan_client_release()). Documentation/tokens.rst, "Reclaim".
  */
 #include <errno.h>
 #include <stdio.h>
@@ -59,6 +70,165 @@ static void uuid_str(const uint8_t u[XSAN_UUID_SIZE], char out[37])
 		 u[10], u[11], u[12], u[13], u[14], u[15]);
 }
 
+/*
+ * Record @s in the store, durably, before its id leaves in a reply: a
+ * session the MDC forgets in a crash only costs the client its caches
+ * (RECONNECT is then ESTALE), but its pending blocks must have an owner
+ * the next start knows.
+ */
+static int session_persist(struct mdc_vol *v, const struct mdc_session *s)
+{
+	struct xsan_store_sess r = { .id = s->id };
+	struct xsan_txn *t;
+	int err;
+
+	memcpy(r.uuid, s->uuid, sizeof(r.uuid));
+	snprintf(r.host, sizeof(r.host), "%s", s->host);
+	err = xsan_txn_begin(v->store, true, &t);
+	if (err)
+		return err;
+	err = xsan_sess_put(t, &r);
+	if (err) {
+		xsan_txn_abort(t);
+		return err;
+	}
+	return xsan_txn_commit(t);
+}
+
+/*
+ * @s is gone for good: free what LAYOUT_GET allocated for it and it
+ * never committed, and forget it in the store, in one transaction.
+ */
+static void session_unpersist(struct mdc_vol *v, const struct mdc_session *s)
+{
+	struct xsan_txn *t;
+	uint64_t freed = 0;
+	int err;
+
+	err = xsan_txn_begin(v->store, true, &t);
+	if (!err) {
+		err = xsan_client_release(t, s->id, &freed);
+		if (!err)
+			err = xsan_sess_del(t, s->id);
+		if (err)
+			xsan_txn_abort(t);
+		else
+			err = xsan_txn_commit(t);
+	}
+	if (err)
+		mdc_log(LOG_ERR, "volume %s: session %016llx of host '%s': cannot release it in the store: %s",
+			v->name, (unsigned long long)s->id, s->host,
+			strerror(-err));
+	else if (freed)
+		mdc_log(LOG_NOTICE, "volume %s: session %016llx of host '%s' ended with %llu allocated blocks it never committed; freed",
+			v->name, (unsigned long long)s->id, s->host,
+			(unsigned long long)freed);
+}
+
+/*
+ * Once per volume, at its first use after the start: the sessions the
+ * store knows existed before are ghosts that may RECONNECT during the
+ * grace window (lease + grace, counted from the start, the time after
+ * which a client that lost us has stopped its I/O anyway).
+ */
+static void vol_recover(struct mdc *m, struct mdc_vol *v)
+{
+	struct xsan_store_sess *a = NULL;
+	struct xsan_txn *t;
+	uint32_t n = 0, i;
+	int err;
+
+	if (v->recovered || !v->store)
+		return;
+	v->recovered = true;
+	err = xsan_txn_begin(v->store, false, &t);
+	if (!err) {
+		err = xsan_sess_list(t, &a, &n);
+		xsan_txn_abort(t);
+	}
+	if (err) {
+		mdc_log(LOG_ERR, "volume %s: cannot read the sessions of before the start: %s; clients start over",
+			v->name, strerror(-err));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct mdc_session *s = calloc(1, sizeof(*s));
+
+		if (!s) {
+			mdc_log(LOG_ERR, "volume %s: out of memory reading sessions", v->name);
+			break;
+		}
+		s->id = a[i].id;
+		memcpy(s->uuid, a[i].uuid, sizeof(s->uuid));
+		snprintf(s->host, sizeof(s->host), "%s", a[i].host);
+		snprintf(s->addr, sizeof(s->addr), "(before restart)");
+		s->renewed_ms = m->started_ms;
+		s->ghost = true;
+		s->next = v->sessions;
+		v->sessions = s;
+		v->ghosts++;
+	}
+	free(a);
+	if (v->ghosts) {
+		v->grace_until_ms = m->started_ms + (long long)m->o.lease_ms +
+				    m->o.grace_ms;
+		mdc_log(LOG_NOTICE, "volume %s: %u session(s) from before the restart may reclaim within %u ms; other token and lock requests wait",
+			v->name, v->ghosts, m->o.lease_ms + m->o.grace_ms);
+	}
+}
+
+/**
+ * mdc_grace_open() - is the volume's grace window open?
+ * @v: the volume
+ *
+ * Open from the start while sessions of before it may still come back,
+ * at most lease + grace.
+ *
+ * Return: true while only reclaims are granted.
+ */
+bool mdc_grace_open(const struct mdc_vol *v)
+{
+	return v->grace_until_ms && v->ghosts &&
+	       mdc_now_ms() < v->grace_until_ms;
+}
+
+/*
+ * Close @v's window when its time is up (the ghosts left are dropped:
+ * their uncommitted blocks are freed) or every ghost came back; then the
+ * requests parked for it run.
+ */
+static void grace_check(struct mdc *m, struct mdc_vol *v)
+{
+	long long now = mdc_now_ms();
+	struct mdc_session *s, *next;
+
+	if (!v->grace_until_ms)
+		return;
+	if (now >= v->grace_until_ms) {
+		for (s = v->sessions; s; s = next) {
+			next = s->next;
+			if (!s->ghost)
+				continue;
+			mdc_log(LOG_WARNING, "volume %s: host '%s' session %016llx did not come back after the restart; session dropped",
+				v->name, s->host, (unsigned long long)s->id);
+			mdc_session_drop(m, v, s, NULL);
+		}
+		for (s = v->sessions; s; s = s->next)
+			s->reclaiming = false;
+	} else if (v->ghosts) {
+		return;
+	}
+	/* reclaims stay possible until the time is up; parked ones go now */
+	if (now >= v->grace_until_ms)
+		v->grace_until_ms = 0;
+	if (!v->parked_grace)
+		return;
+	v->parked_grace = false;
+	mdc_log(LOG_NOTICE, "volume %s: grace window closed; waiting token and lock requests go on",
+		v->name);
+	mdc_tok_grace_end(m, v);
+}
+
 static void do_hello(struct mdc *m, struct mdc_conn *c,
 		     const struct xsan_hdr *h, const struct xsan_req *r)
 {
@@ -88,6 +258,7 @@ static void do_hello(struct mdc *m, struct mdc_conn *c,
 		c->closing = true;
 		return;
 	}
+	vol_recover(m, v);
 	c->vol = v;
 	c->version = hi;
 	memcpy(c->uuid, r->uuid, sizeof(c->uuid));
@@ -116,6 +287,7 @@ static void do_auth(struct mdc *m, struct mdc_conn *c,
 	struct mdc_vol *v = c->vol;
 	struct mdc_session *s;
 	char us[37];
+	int err;
 
 	if (c->state != MDC_CS_HELLO ||
 	    xsan_auth_proof(&v->secret, XSAN_AUTH_CLIENT_LABEL, v->name,
@@ -146,6 +318,15 @@ static void do_auth(struct mdc *m, struct mdc_conn *c,
 	memcpy(s->uuid, c->uuid, sizeof(s->uuid));
 	snprintf(s->host, sizeof(s->host), "%s", c->host);
 	snprintf(s->addr, sizeof(s->addr), "%s", c->addr);
+	err = session_persist(v, s);
+	if (err) {
+		mdc_log(LOG_ERR, "%s: volume %s: cannot record a session: %s",
+			c->addr, v->name, strerror(-err));
+		free(s);
+		reply_err(m, c, h, EIO);
+		c->closing = true;
+		return;
+	}
 	s->renewed_ms = mdc_now_ms();
 	s->conn = c;
 	s->next = v->sessions;
@@ -163,7 +344,9 @@ static void do_auth(struct mdc *m, struct mdc_conn *c,
 	reply_rep(m, c, h, &rep);
 }
 
-static void session_free(struct mdc_vol *v, struct mdc_session *s)
+/* @persist: the session ends for good (not a shutdown of the MDC). */
+static void session_free(struct mdc_vol *v, struct mdc_session *s,
+			 bool persist)
 {
 	struct mdc_session **pp;
 
@@ -174,17 +357,24 @@ static void session_free(struct mdc_vol *v, struct mdc_session *s)
 		}
 	if (s->conn)
 		s->conn->session = NULL;
+	if (s->ghost && v->ghosts)
+		v->ghosts--;
 	mdc_tok_session_end(v, s);
-	/* its open files, allocation sessions and grants end with it */
+	/* its uncommitted blocks, then its open files, allocation sessions
+	 * and grants end with it
+	 */
+	if (v->store && persist)
+		session_unpersist(v, s);
 	if (v->store)
 		xsan_client_forget(v->store, s->id);
 	free(s);
 }
 
+/* At shutdown: the sessions stay recorded, to be reclaimed after it. */
 void mdc_sessions_free(struct mdc_vol *v)
 {
 	while (v->sessions)
-		session_free(v, v->sessions);
+		session_free(v, v->sessions, false);
 }
 
 /* The connection closed: the session waits for its lease to run out. */
@@ -214,9 +404,11 @@ void mdc_expire(struct mdc *m)
 	struct mdc_vol *v;
 
 	for (v = m->vols; v; v = v->next) {
+		vol_recover(m, v);
+		grace_check(m, v);
 		for (s = v->sessions; s; s = next) {
 			next = s->next;
-			if (now - s->renewed_ms <= limit)
+			if (now - s->renewed_ms <= limit || s->ghost)
 				continue;
 			mdc_log(LOG_WARNING,
 				"volume %s: host '%s' (%s) session %016llx: lease expired, %lld ms since its last renewal; session dropped",
@@ -237,7 +429,80 @@ void mdc_session_drop(struct mdc *m, struct mdc_vol *v, struct mdc_session *s,
 		s->conn = NULL;
 		mdc_conn_close(m, c, why);
 	}
-	session_free(v, s);
+	session_free(v, s, true);
+}
+
+/*
+ * RECONNECT: @c (authenticated, with the session AUTH just made) takes
+ * back session @r->session: its tokens, locks, open files and allocation
+ * sessions. The session AUTH made ends silently. A ghost (a session of
+ * before a restart) is told RECLAIM: its tokens are gone, it may take
+ * them back while the grace window lasts.
+ */
+static void do_reconnect(struct mdc *m, struct mdc_conn *c,
+			 const struct xsan_hdr *h, const struct xsan_req *r)
+{
+	struct xsan_rep rep = { .op = XSAN_OP_RECONNECT };
+	long long now = mdc_now_ms();
+	long long limit = (long long)m->o.lease_ms + m->o.grace_ms;
+	struct mdc_vol *v = c->vol;
+	struct mdc_session *s, *fresh = c->session;
+	char us[37], them[37];
+
+	for (s = v->sessions; s; s = s->next)
+		if (s->id == r->session)
+			break;
+	if (!s || s == fresh || (!s->ghost && now - s->renewed_ms > limit) ||
+	    (s->ghost && !mdc_grace_open(v))) {
+		mdc_log(LOG_INFO, "%s: volume %s: host '%s' asked for session %016llx, which is %s",
+			c->addr, v->name, c->host,
+			(unsigned long long)r->session,
+			s == fresh && s ? "its own" : "unknown or expired");
+		reply_err(m, c, h, ESTALE);
+		return;
+	}
+	if (memcmp(s->uuid, c->uuid, sizeof(s->uuid))) {
+		uuid_str(c->uuid, us);
+		uuid_str(s->uuid, them);
+		mdc_log(LOG_WARNING, "%s: volume %s: host '%s' (client %s) tried to take over session %016llx of host '%s' (client %s); refused",
+			c->addr, v->name, c->host, us,
+			(unsigned long long)s->id, s->host, them);
+		reply_err(m, c, h, EACCES);
+		return;
+	}
+	if (s->conn) {
+		/* half-open: the old connection has not noticed yet */
+		struct mdc_conn *old = s->conn;
+
+		old->session = NULL;
+		s->conn = NULL;
+		mdc_conn_close(m, old, "its session was taken back by a new connection");
+	}
+	c->session = NULL;
+	fresh->conn = NULL;
+	session_free(v, fresh, true);
+	s->conn = c;
+	c->session = s;
+	s->renewed_ms = now;
+	snprintf(s->addr, sizeof(s->addr), "%s", c->addr);
+	snprintf(s->host, sizeof(s->host), "%s", c->host);
+	if (s->ghost) {
+		s->ghost = false;
+		s->reclaiming = true;
+		if (v->ghosts)
+			v->ghosts--;
+		rep.flags = XSAN_RECON_RECLAIM;
+	}
+	mdc_log(LOG_INFO, "%s: volume %s: host '%s' took back session %016llx%s",
+		c->addr, v->name, s->host, (unsigned long long)s->id,
+		rep.flags ? " after the restart: reclaiming" : "");
+	rep.session = s->id;
+	rep.lease_ms = m->o.lease_ms;
+	rep.grace_ms = m->o.grace_ms;
+	reply_rep(m, c, h, &rep);
+	if (!rep.flags)
+		mdc_tok_session_resume(v, s);
+	grace_check(m, v);
 }
 
 static void do_admin(struct mdc *m, struct mdc_conn *c,
@@ -535,10 +800,11 @@ void mdc_handle(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h,
 		mdc_log(LOG_INFO, "%s: volume %s: host '%s' said goodbye; session %016llx ended",
 			c->addr, c->vol->name, c->session->host,
 			(unsigned long long)c->session->id);
-		session_free(c->vol, c->session);
+		session_free(c->vol, c->session, true);
 		c->session = NULL;
 		reply_rep(m, c, h, &rep);
 		c->closing = true;
+		grace_check(m, c->vol);
 		return;
 	}
 	case XSAN_OP_ADMIN_WHO:
@@ -553,10 +819,7 @@ void mdc_handle(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h,
 		mdc_tok_admin(m, c, h);
 		return;
 	case XSAN_OP_RECONNECT:
-		/* Taking a session back is not there yet: a client must
-		 * start over, as after an expired lease.
-		 */
-		reply_err(m, c, h, ESTALE);
+		do_reconnect(m, c, h, &r);
 		return;
 	case XSAN_OP_TOKEN_GET:
 	case XSAN_OP_TOKEN_PUT:

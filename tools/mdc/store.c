@@ -546,6 +546,27 @@ static int mkdir_p(const char *dir)
 	return 0;
 }
 
+/*
+ * The tables of restart recovery came after format 3 without a format
+ * change: a writer creates them when they are missing (an older MDC
+ * ignores them); a read-only open without them sees no sessions.
+ */
+static int recovery_dbis(struct xsan_store *st, MDB_txn *txn, bool readonly)
+{
+	unsigned int fl = readonly ? 0 : MDB_CREATE;
+	int rc;
+
+	rc = mdb_dbi_open(txn, "sessions", fl, &st->sessions);
+	if (!rc)
+		rc = mdb_dbi_open(txn, "pending", fl, &st->pending);
+	if (rc == MDB_NOTFOUND && readonly) {
+		st->sessions = 0;
+		st->pending = 0;
+		rc = 0;
+	}
+	return rc;
+}
+
 static int open_env(struct xsan_store *st, const char *dir, bool readonly,
 		    bool create, char *err, size_t errlen)
 {
@@ -575,7 +596,8 @@ static int open_env(struct xsan_store *st, const char *dir, bool readonly,
 	    !(rc = mdb_dbi_open(txn, "free", dflags, &st->free)) &&
 	    !(rc = mdb_dbi_open(txn, "freelen", dflags, &st->freelen)) &&
 	    !(rc = mdb_dbi_open(txn, "extents", dflags, &st->extents)) &&
-	    !(rc = mdb_dbi_open(txn, "sgfree", dflags, &st->sgfree)))
+	    !(rc = mdb_dbi_open(txn, "sgfree", dflags, &st->sgfree)) &&
+	    !(rc = recovery_dbis(st, txn, readonly)))
 		rc = mdb_txn_commit(txn);
 	else
 		mdb_txn_abort(txn);
@@ -1030,5 +1052,95 @@ int xsan_ns_statfs(struct xsan_txn *t, struct xsan_statfs *out)
 	out->ffree = g->files > used ? g->files - used : 0;
 	out->bsize = g->bsize;
 	out->namemax = XSAN_NAME_MAX;
+	return 0;
+}
+
+/* ---- sessions (restart recovery; Documentation/metadata-format.rst) ---- */
+
+#define SESS_VAL_MIN	(XSAN_UUID_SIZE + 1)
+
+/** xsan_sess_put() - see store.h. */
+int xsan_sess_put(struct xsan_txn *t, const struct xsan_store_sess *s)
+{
+	uint8_t kb[8], vb[XSAN_UUID_SIZE + XSAN_HOST_MAX + 1];
+	size_t hl = strnlen(s->host, XSAN_HOST_MAX);
+	MDB_val k = { 8, kb }, v = { XSAN_UUID_SIZE + hl + 1, vb };
+
+	if (!t->write || !t->st->sessions)
+		return -EROFS;
+	xsan_put_be64(kb, s->id);
+	memcpy(vb, s->uuid, XSAN_UUID_SIZE);
+	memcpy(vb + XSAN_UUID_SIZE, s->host, hl);
+	vb[XSAN_UUID_SIZE + hl] = '\0';
+	return xsan_mdb_err(mdb_put(t->txn, t->st->sessions, &k, &v, 0));
+}
+
+/** xsan_sess_del() - see store.h. */
+int xsan_sess_del(struct xsan_txn *t, uint64_t id)
+{
+	uint8_t kb[8];
+	MDB_val k = { 8, kb };
+	int rc;
+
+	if (!t->write || !t->st->sessions)
+		return -EROFS;
+	xsan_put_be64(kb, id);
+	rc = mdb_del(t->txn, t->st->sessions, &k, NULL);
+	return rc == MDB_NOTFOUND ? 0 : xsan_mdb_err(rc);
+}
+
+/** xsan_sess_list() - see store.h. */
+int xsan_sess_list(struct xsan_txn *t, struct xsan_store_sess **out,
+		   uint32_t *n)
+{
+	struct xsan_store_sess *a = NULL, *p;
+	MDB_val k, v;
+	MDB_cursor *cur;
+	uint32_t cnt = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!t->st->sessions)
+		return 0;
+	rc = mdb_cursor_open(t->txn, t->st->sessions, &cur);
+	if (rc)
+		return xsan_mdb_err(rc);
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		size_t hl;
+
+		if (k.mv_size != 8 || v.mv_size < SESS_VAL_MIN ||
+		    v.mv_size > XSAN_UUID_SIZE + XSAN_HOST_MAX + 1) {
+			fprintf(stderr, "xsan store: damaged session record skipped\n");
+			continue;
+		}
+		if (cnt == UINT32_MAX / 2)
+			break;
+		p = realloc(a, (cnt + 1) * sizeof(*a));
+		if (!p) {
+			rc = ENOMEM;
+			break;
+		}
+		a = p;
+		p = &a[cnt++];
+		memset(p, 0, sizeof(*p));
+		p->id = xsan_get_be64(k.mv_data);
+		memcpy(p->uuid, v.mv_data, XSAN_UUID_SIZE);
+		hl = v.mv_size - XSAN_UUID_SIZE - 1;
+		memcpy(p->host, (const uint8_t *)v.mv_data + XSAN_UUID_SIZE, hl);
+		p->host[hl] = '\0';
+	}
+	mdb_cursor_close(cur);
+	if (rc == ENOMEM) {
+		free(a);
+		return -ENOMEM;
+	}
+	if (rc != MDB_NOTFOUND) {
+		free(a);
+		return xsan_mdb_err(rc);
+	}
+	*out = a;
+	*n = cnt;
 	return 0;
 }

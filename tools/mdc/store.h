@@ -266,6 +266,33 @@ int xsan_sg_space(struct xsan_txn *t, uint32_t i, uint64_t *blocks,
 int xsan_store_luns(struct xsan_txn *t, struct xsan_store_lun **out,
 		    uint32_t *n);
 
+/*
+ * Restart recovery (Documentation/metadata-format.rst, "sessions" and
+ * "pending"): the sessions that may RECONNECT after an MDC restart, and
+ * the blocks LAYOUT_GET allocated for each that it has not committed.
+ * Put, delete and release need a write transaction of their own or the
+ * batch's; they are durable with its commit.
+ */
+struct xsan_store_sess {
+	uint64_t id;
+	uint8_t uuid[XSAN_UUID_SIZE];
+	char host[XSAN_HOST_MAX + 1];
+};
+
+int xsan_sess_put(struct xsan_txn *t, const struct xsan_store_sess *s);
+int xsan_sess_del(struct xsan_txn *t, uint64_t id);
+/* Every recorded session; *@out is malloc'd (free() it, NULL if none). */
+int xsan_sess_list(struct xsan_txn *t, struct xsan_store_sess **out,
+		   uint32_t *n);
+/*
+ * Session @client is gone for good: free the blocks LAYOUT_GET allocated
+ * for it that are still unwritten (and that no other live client holds a
+ * grant on), forget its pending records. *@freed (may be NULL) gets the
+ * number of blocks freed.
+ */
+int xsan_client_release(struct xsan_txn *t, uint64_t client,
+			uint64_t *freed);
+
 /* For xsanadmin stat: inodes in use. */
 int xsan_store_inodes(struct xsan_txn *t, uint64_t *inodes);
 

@@ -46,6 +46,11 @@
  *	extent of at least a length with one MDB_SET_RANGE
  * @extents: ino (BE) + file block (BE) -> struct xsan_ext record
  * @sgfree: sg (BE32) -> free blocks (LE), for STATFS without a scan
+ * @sessions: session id (BE) -> client uuid + host: the sessions that may
+ *	RECONNECT after a restart (0 when a read-only open lacks the table)
+ * @pending: session (BE) + ino (BE) + file block (BE) -> gen + length:
+ *	blocks LAYOUT_GET allocated for a session, freed at its end if still
+ *	unwritten (0 when a read-only open lacks the table)
  * @geom: the geometry read at open
  * @readonly: opened with MDB_RDONLY
  * @asess: in memory: per (client, inode) allocation sessions and grants
@@ -59,6 +64,7 @@ struct xsan_store {
 	MDB_env *env;
 	MDB_dbi meta, inodes, dirents, dirseq, xattrs, freeino;
 	MDB_dbi free, freelen, extents, sgfree;
+	MDB_dbi sessions, pending;
 	struct xsan_store_geom geom;
 	uint32_t format;	/* XSAN_STORE_FORMAT, or 2 (no LUN table) */
 	bool readonly;

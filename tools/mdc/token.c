@@ -9,7 +9,11 @@
  * TOKEN_GETs parked until conflicting holders have answered their REVOKE
  * (struct mdc_twait, FIFO), and the lock set of lock.c. A node is freed
  * as soon as nothing hangs off it. Tokens are not written to LMDB: after
- * an MDC restart clients reclaim them (RECONNECT, a later issue).
+ * an MDC restart clients reclaim them: during the volume's grace window
+ * (session.c) a TOKEN_GET or LOCK with the RECLAIM flag from a session
+ * that came back is granted at once unless another session already holds
+ * a conflicting claim (EBUSY: that token was lost); other TOKEN_GETs and
+ * LOCKs wait in a volume-wide FIFO (struct mdc_gwait) until it closes.
  *
  * Namespace requests that change what other sessions cache (struct
  * mdc_nswait, one volume-wide FIFO) revoke those tokens and are parked
@@ -87,6 +91,14 @@ struct mdc_nswait {
 	struct mdc_nswait *next;
 };
 
+/* A TOKEN_GET or LOCK that waits for the grace window to close. */
+struct mdc_gwait {
+	struct mdc_conn *conn;	/* holds a reference */
+	struct xsan_hdr hdr;
+	struct xsan_req req;	/* token requests have no pointers */
+	struct mdc_gwait *next;
+};
+
 struct mdc_tnode {
 	struct xsan_fid fid;
 	struct mdc_hold *holds;
@@ -102,7 +114,11 @@ struct mdc_tokens {
 	uint64_t next_id;	/* revoke ids and callback xids */
 	int running;		/* inside this file: see mdc_tok_conn_gone() */
 	struct mdc_nswait *ns;	/* namespace requests, in arrival order */
+	struct mdc_gwait *grace, **grace_tail;	/* parked for the window */
+	unsigned int ngrace;
 };
+
+#define MDC_GRACE_PARKED_MAX	4096u	/* per volume, against a flood */
 
 /*
  * The conflict matrix: row = what one session holds or wants, bits = the
@@ -157,6 +173,7 @@ static struct mdc_tokens *tok_table(struct mdc *m, struct mdc_vol *v)
 			return NULL;
 		v->tokens->m = m;
 		v->tokens->v = v;
+		v->tokens->grace_tail = &v->tokens->grace;
 	}
 	return v->tokens;
 }
@@ -935,6 +952,162 @@ static void do_unlock(struct mdc_tokens *t, struct mdc_conn *c,
 	}
 }
 
+/* ---- restart recovery: reclaims and the grace window ---- */
+
+/*
+ * TOKEN_GET or LOCK with RECLAIM: only from a session that came back
+ * after the restart, while its window lasts (EINVAL otherwise). What was
+ * held before cannot conflict with what others held then, so the only
+ * conflict possible is with a claim already taken back or granted since
+ * (after an early close): that one wins, this one is refused EBUSY and
+ * the client must treat the token or lock as lost.
+ */
+static void do_reclaim(struct mdc_tokens *t, struct mdc_conn *c,
+		       const struct xsan_hdr *h, const struct xsan_req *r)
+{
+	struct mdc_session *s = c->session;
+	struct mdc_lockreq rq;
+	struct mdc_tnode *n;
+	struct mdc_hold *hd;
+	struct xsan_attr a;
+	char names[64];
+	int err;
+
+	if (!s->reclaiming) {
+		mdc_log(LOG_NOTICE, "%s: volume %s: host '%s' sent a %s reclaim outside its grace window; refused",
+			c->addr, t->v->name, s->host, xsan_op_name(h->opcode));
+		reply_err(t->m, c, h, EINVAL);
+		return;
+	}
+	err = fid_attr(t->v, &r->fid, &a);
+	if (err) {
+		reply_err(t->m, c, h, -err);
+		return;
+	}
+	n = node_find(t, &r->fid, true);
+	if (!n) {
+		reply_err(t->m, c, h, ENOMEM);
+		return;
+	}
+	if (h->opcode == XSAN_OP_TOKEN_GET) {
+		uint32_t conf = mdc_tok_conflicts(r->tok.types);
+
+		for (hd = n->holds; hd; hd = hd->next)
+			if (hd->s != s && (hd->types & conf))
+				break;
+		if (hd) {
+			mdc_log(LOG_WARNING, "volume %s: host '%s' reclaims %s on inode %llu, which host '%s' holds; refused",
+				t->v->name, s->host,
+				mdc_tok_names(r->tok.types, names, sizeof(names)),
+				(unsigned long long)n->fid.ino, hd->s->host);
+			reply_err(t->m, c, h, EBUSY);
+		} else {
+			grant(t, n, s, c, h, r->tok.types);
+		}
+	} else {
+		struct xsan_rep rep = { .op = XSAN_OP_LOCK };
+
+		lock_req(s, r, &rq);
+		err = mdc_lock_set(&n->locks, &rq);
+		if (err == -EAGAIN) {
+			mdc_log(LOG_WARNING, "volume %s: host '%s' reclaims a lock on inode %llu that conflicts with one already held; refused",
+				t->v->name, s->host,
+				(unsigned long long)n->fid.ino);
+			reply_err(t->m, c, h, EBUSY);
+		} else if (err) {
+			reply_err(t->m, c, h, ENOLCK);
+		} else {
+			reply_rep(t->m, c, h, &rep);
+		}
+	}
+	node_put(t, n);
+}
+
+/* Park @r until the grace window closes; TRY does not wait. */
+static void grace_park(struct mdc_tokens *t, struct mdc_conn *c,
+		       const struct xsan_hdr *h, const struct xsan_req *r)
+{
+	struct mdc_gwait *g;
+
+	if (h->opcode == XSAN_OP_TOKEN_GET && (r->tok.flags & XSAN_TOKF_TRY)) {
+		reply_err(t->m, c, h, EAGAIN);
+		return;
+	}
+	g = t->ngrace < MDC_GRACE_PARKED_MAX ? calloc(1, sizeof(*g)) : NULL;
+	if (!g) {
+		reply_err(t->m, c, h, ENOMEM);
+		return;
+	}
+	g->conn = c;
+	c->refs++;
+	g->hdr = *h;
+	g->req = *r;
+	if (!t->grace)
+		t->grace_tail = &t->grace;
+	*t->grace_tail = g;
+	t->grace_tail = &g->next;
+	t->ngrace++;
+	t->v->parked_grace = true;
+}
+
+/**
+ * mdc_tok_grace_end() - the grace window closed
+ * @m: the daemon
+ * @v: the volume
+ *
+ * The TOKEN_GETs and LOCKs parked for the window run now, in arrival
+ * order, as if they had just come; those of connections or sessions
+ * gone meanwhile are dropped.
+ */
+void mdc_tok_grace_end(struct mdc *m, struct mdc_vol *v)
+{
+	struct mdc_tokens *t = v->tokens;
+	struct mdc_gwait *g;
+
+	if (!t)
+		return;
+	while ((g = t->grace)) {
+		t->grace = g->next;
+		t->ngrace--;
+		if (!g->conn->dead && g->conn->session)
+			mdc_tok_handle(m, g->conn, &g->hdr, &g->req);
+		mdc_conn_put(m, g->conn);
+		free(g);
+	}
+	t->grace_tail = &t->grace;
+}
+
+/**
+ * mdc_tok_session_resume() - a session was taken back by a new connection
+ * @v: its volume
+ * @s: the session, @s->conn the new connection
+ *
+ * REVOKEs sent on the old connection may never have arrived: each one
+ * still owed is sent again, with the same revoke id, on the new one.
+ */
+void mdc_tok_session_resume(struct mdc_vol *v, struct mdc_session *s)
+{
+	struct mdc_tokens *t = v->tokens;
+	struct mdc_tnode *n;
+	struct mdc_hold *h;
+	unsigned int i;
+
+	if (!t)
+		return;
+	for (i = 0; i < MDC_TOK_HASH; i++)
+		for (n = t->hash[i]; n; n = n->next)
+			for (h = n->holds; h; h = h->next) {
+				struct xsan_req cb = { .op = XSAN_OP_REVOKE,
+						       .fid = n->fid };
+
+				if (h->s != s || !h->revoking)
+					continue;
+				cb.tok.types = h->revoking;
+				cb.tok.revoke = h->revoke_id;
+				send_cb(t, s, &cb);
+			}
+}
+
 /**
  * mdc_tok_handle() - TOKEN_GET, TOKEN_PUT, LOCK or UNLOCK
  * @m: the daemon
@@ -953,6 +1126,22 @@ void mdc_tok_handle(struct mdc *m, struct mdc_conn *c,
 	if (!t) {
 		reply_err(m, c, h, ENOMEM);
 		return;
+	}
+	if (h->opcode == XSAN_OP_TOKEN_GET || h->opcode == XSAN_OP_LOCK) {
+		bool reclaim = r->tok.flags & (h->opcode == XSAN_OP_TOKEN_GET ?
+					       XSAN_TOKF_RECLAIM :
+					       XSAN_LOCKF_RECLAIM);
+
+		if (reclaim) {
+			t->running++;
+			do_reclaim(t, c, h, r);
+			t->running--;
+			return;
+		}
+		if (!c->session->reclaiming && mdc_grace_open(c->vol)) {
+			grace_park(t, c, h, r);
+			return;
+		}
 	}
 	t->running++;
 	switch (h->opcode) {
@@ -1049,6 +1238,19 @@ void mdc_tok_conn_gone(struct mdc *m, struct mdc_conn *c)
 	(void)m;
 	if (!t || t->running)
 		return;
+	for (struct mdc_gwait **gp = &t->grace, *g; (g = *gp);) {
+		if (g->conn == c) {
+			*gp = g->next;
+			t->ngrace--;
+			mdc_conn_put(m, g->conn);
+			free(g);
+			continue;
+		}
+		gp = &g->next;
+	}
+	t->grace_tail = &t->grace;
+	while (*t->grace_tail)
+		t->grace_tail = &(*t->grace_tail)->next;
 	t->running++;
 	for (nwp = &t->ns; *nwp;) {
 		if ((*nwp)->conn == c) {
@@ -1156,6 +1358,7 @@ void mdc_tok_tick(struct mdc *m)
 void mdc_tok_free(struct mdc_vol *v)
 {
 	struct mdc_tokens *t = v->tokens;
+	struct mdc_gwait *g;
 	struct mdc_nswait *nw;
 	struct mdc_tnode *n;
 	struct mdc_twait *w;
@@ -1164,6 +1367,11 @@ void mdc_tok_free(struct mdc_vol *v)
 
 	if (!t)
 		return;
+	while ((g = t->grace)) {
+		t->grace = g->next;
+		mdc_conn_put(t->m, g->conn);
+		free(g);
+	}
 	while ((nw = t->ns)) {
 		t->ns = nw->next;
 		if (nw->conn)

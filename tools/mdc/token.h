@@ -118,5 +118,9 @@ void mdc_tok_admin(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h);
 /* Every tick: evict the holders that did not answer a revoke in time. */
 void mdc_tok_tick(struct mdc *m);
 void mdc_tok_free(struct mdc_vol *v);
+/* The grace window closed: run the TOKEN_GETs and LOCKs parked for it. */
+void mdc_tok_grace_end(struct mdc *m, struct mdc_vol *v);
+/* @s was taken back by a new connection: send it the REVOKEs it owes. */
+void mdc_tok_session_resume(struct mdc_vol *v, struct mdc_session *s);
 
 #endif /* XSAN_MDC_TOKEN_H */

@@ -333,7 +333,7 @@ static void sg_table(const struct xsan_cfg *cfg, struct xsan_store_geom *g)
 				min = b;
 		}
 		o->lun_blocks = sg->ndisks ? min : 0;
-		/* one affinity per group is what the allocator matches */
+		/* the first is recorded; xsanmdc takes the full lists from the .cfgx */
 		if (sg->naffinities)
 			snprintf(o->affinity, sizeof(o->affinity), "%s", sg->affinities[0]);
 	}

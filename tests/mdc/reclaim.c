@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * RECONNECT and RECLAIM against a live xsanmdc (Documentation/tokens.rst,
+ * "Reconnect and reclaim"): a session taken back after a TCP drop keeps
+ * its tokens, a session of another client uuid or an expired one is
+ * refused, and after kill -9 and a restart on the same store a client
+ * reclaims its tokens and locks while others wait for the grace window,
+ * and the blocks a client that never comes back had been given and never
+ * committed are free again (fsck clean).
+ *
+ * `build/reclaim PREFIX` prints "PASS: PREFIX.rc_*" / "FAIL: ..." per
+ * test; each runs in its own forked child (check's CK_FORK) with its own
+ * daemon on 127.0.0.1, stopped by PID; every wait has a deadline.
+ */
+#include <check.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mdc/check.h"
+#include "harness.h"
+#include "mdc/store.h"
+
+#define NCLI 4
+
+struct rc {
+	struct mdc_h h;
+	struct xsan_client c[NCLI];
+	struct xsan_fid f;	/* a regular file */
+};
+
+static struct mdc_h *live;
+
+static void rc_atexit(void)
+{
+	if (live)
+		h_cleanup(live);
+}
+
+static bool valgrind(void)
+{
+	const char *w = getenv("XSAN_MDC_WRAPPER");
+
+	return w && *w;
+}
+
+static int ms(int v)
+{
+	return valgrind() ? v * 10 : v;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static const char *host_of(int i)
+{
+	static const char *const names[NCLI] = { "hostA", "hostB", "hostC", "hostD" };
+
+	return names[i];
+}
+
+static void login(struct rc *t, int i)
+{
+	int err = xsan_client_init(&t->c[i], ms(10000));
+
+	if (!err)
+		err = xsan_client_connect(&t->c[i], "127.0.0.1", t->h.port);
+	if (!err)
+		err = xsan_client_login(&t->c[i], t->h.volume, &t->h.secret,
+					host_of(i));
+	ck_assert_msg(!err, "login %s: %s", host_of(i), t->c[i].err);
+}
+
+static int reconnect(struct rc *t, int i, uint32_t *flags)
+{
+	return xsan_client_reconnect(&t->c[i], "127.0.0.1", t->h.port,
+				     t->h.volume, &t->h.secret, host_of(i),
+				     flags);
+}
+
+static int create(struct xsan_client *c, const char *name, struct xsan_fid *f)
+{
+	struct xsan_req r = { .op = XSAN_OP_CREATE, .cred = h_root(),
+			      .fid = { XSAN_ROOT_INO, 1 }, .mode = 0100644,
+			      .name = name, .namelen = (uint32_t)strlen(name) };
+	struct xsan_rep rep;
+	int err = xsan_client_call(c, &r, &rep);
+
+	if (!err) {
+		f->ino = rep.attr[0].ino;
+		f->gen = rep.attr[0].gen;
+	}
+	return err;
+}
+
+static void rc_begin(struct rc *t, int n, int lease_s, int grace_s)
+{
+	int i, err;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < NCLI; i++)
+		t->c[i].fd = -1;
+	atexit(rc_atexit);
+	err = h_setup(&t->h);
+	ck_assert_msg(!err, "h_setup: %s", strerror(-err));
+	live = &t->h;
+	t->h.lease_s = lease_s;
+	t->h.grace_s = grace_s;
+	err = h_start(&t->h);
+	ck_assert_msg(!err, "h_start: %s", strerror(-err));
+	for (i = 0; i < n; i++)
+		login(t, i);
+	err = create(&t->c[0], "f", &t->f);
+	ck_assert_msg(!err, "create: %s", t->c[0].err);
+}
+
+/* Stop cleanly, then fsck the store: nothing may be wrong. */
+static void rc_end(struct rc *t)
+{
+	struct xsan_check_stats s;
+	struct xsan_store *st;
+	char path[256], err[256];
+	int i, status;
+
+	for (i = 0; i < NCLI; i++)
+		xsan_client_close(&t->c[i]);
+	status = h_stop(&t->h, SIGTERM);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "xsanmdc did not exit cleanly (%#x); its log:\n%s",
+		      status, h_log(&t->h));
+	snprintf(path, sizeof(path), "%s/%s", t->h.statedir, t->h.volume);
+	ck_assert_msg(!xsan_store_open(path, true, &st, err, sizeof(err)),
+		      "open for fsck: %s", err);
+	ck_assert_int_eq(xsan_check(st, false, stderr, &s), 0);
+	ck_assert_msg(s.problems == 0, "fsck found %u problems", s.problems);
+	xsan_store_close(st);
+	h_cleanup(&t->h);
+	live = NULL;
+}
+
+static int tget(struct xsan_client *c, const struct xsan_fid *f,
+		uint32_t types, uint32_t flags)
+{
+	struct xsan_req r = { .op = XSAN_OP_TOKEN_GET, .fid = *f };
+	struct xsan_rep rep;
+
+	r.cred = h_root();
+	r.tok.types = types;
+	r.tok.flags = flags;
+	return xsan_client_call(c, &r, &rep);
+}
+
+static uint64_t tget_send(struct xsan_client *c, const struct xsan_fid *f,
+			  uint32_t types)
+{
+	struct xsan_req r = { .op = XSAN_OP_TOKEN_GET, .fid = *f };
+	uint64_t xid;
+
+	r.cred = h_root();
+	r.tok.types = types;
+	ck_assert_int_eq(xsan_client_send(c, &r, &xid), 0);
+	return xid;
+}
+
+static int tput(struct xsan_client *c, const struct xsan_fid *f,
+		uint32_t types, uint64_t revoke)
+{
+	struct xsan_req r = { .op = XSAN_OP_TOKEN_PUT, .fid = *f };
+	struct xsan_rep rep;
+
+	r.tok.types = types;
+	r.tok.revoke = revoke;
+	return xsan_client_call(c, &r, &rep);
+}
+
+static int lock(struct xsan_client *c, const struct xsan_fid *f,
+		uint32_t flags)
+{
+	struct xsan_req r = { .op = XSAN_OP_LOCK, .fid = *f };
+	struct xsan_rep rep;
+
+	r.cred = h_root();
+	r.tok.owner = 7;
+	r.tok.start = 0;
+	r.tok.length = 100;
+	r.tok.type = XSAN_LOCK_WR;
+	r.tok.flags = flags;
+	return xsan_client_call(c, &r, &rep);
+}
+
+static bool readable(struct xsan_client *c, int wait)
+{
+	struct pollfd p = { .fd = c->fd, .events = POLLIN };
+
+	return poll(&p, 1, wait) == 1;
+}
+
+static int reply_of(struct xsan_client *c, uint64_t xid, struct xsan_rep *rep)
+{
+	uint64_t rx;
+	int st, err;
+
+	err = xsan_client_recv(c, &rx, &st, rep);
+	if (err)
+		return err;
+	ck_assert_uint_eq(rx, xid);
+	return -st;
+}
+
+static struct xsan_cb want_revoke(struct xsan_client *c, int wait)
+{
+	struct xsan_cb cb;
+	int n = xsan_client_cb_wait(c, &cb, ms(wait));
+
+	ck_assert_msg(n == 1, "no REVOKE within %d ms (%d: %s)", wait, n, c->err);
+	ck_assert_uint_eq(cb.r.op, XSAN_OP_REVOKE);
+	return cb;
+}
+
+static int statfs_free(struct xsan_client *c, uint64_t *bfree)
+{
+	struct xsan_req r = { .op = XSAN_OP_STATFS, .cred = h_root() };
+	struct xsan_rep rep;
+	int err = xsan_client_call(c, &r, &rep);
+
+	if (!err)
+		*bfree = rep.st.bfree;
+	return err;
+}
+
+/*
+ * A takes its session back on a new connection while the old one is
+ * still open (half-open TCP): the old connection is closed, A keeps its
+ * token, and B's conflicting TOKEN_GET revokes it on the new connection.
+ */
+START_TEST(rc_reattach_keeps_tokens)
+{
+	struct rc t;
+	struct xsan_client old = { .fd = -1 };
+	struct xsan_rep rep;
+	struct xsan_cb cb;
+	uint64_t sid, xid, rx;
+	uint32_t flags = 99;
+	int st;
+
+	rc_begin(&t, 2, 20, 10);
+	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
+	sid = t.c[0].session;
+	/* keep the first connection open under another struct */
+	old = t.c[0];
+	t.c[0].fd = -1;
+	t.c[0].tx = NULL;
+	ck_assert_int_eq(xsan_client_init(&t.c[0], ms(10000)), 0);
+	memcpy(t.c[0].uuid, old.uuid, sizeof(old.uuid));
+	t.c[0].session = sid;
+	ck_assert_msg(reconnect(&t, 0, &flags) == 0, "reconnect: %s", t.c[0].err);
+	ck_assert_uint_eq(flags, 0);
+	ck_assert_uint_eq(t.c[0].session, sid);
+	/* the half-open connection was closed by the MDC */
+	ck_assert_msg(readable(&old, ms(3000)), "old connection not closed");
+	ck_assert_int_lt(xsan_client_recv(&old, &rx, &st, &rep), 0);
+	xsan_client_close(&old);
+	/* the token is still A's: B's TOKEN_GET revokes it from the new conn */
+	xid = tget_send(&t.c[1], &t.f, XSAN_TOK_DATA_RD);
+	cb = want_revoke(&t.c[0], 3000);
+	ck_assert_uint_eq(cb.r.tok.types & XSAN_TOK_DATA_WR, XSAN_TOK_DATA_WR);
+	ck_assert_msg(!readable(&t.c[1], 200), "B granted before A gave back");
+	ck_assert_int_eq(tput(&t.c[0], &t.f, cb.r.tok.types, cb.r.tok.revoke), 0);
+	ck_assert_int_eq(reply_of(&t.c[1], xid, &rep), 0);
+	ck_assert_uint_eq(rep.tok.granted, XSAN_TOK_DATA_RD);
+	ck_assert_msg(strstr(h_log(&t.h), "took back session"), "no log line");
+	rc_end(&t);
+}
+END_TEST
+
+/* A RECONNECT for a session of another client uuid: EACCES, logged. */
+START_TEST(rc_wrong_uuid_eacces)
+{
+	struct rc t;
+	struct xsan_req hb = { .op = XSAN_OP_HEARTBEAT };
+	struct xsan_rep rep;
+
+	rc_begin(&t, 2, 20, 10);
+	/* B (its own uuid) claims A's session */
+	t.c[1].session = t.c[0].session;
+	ck_assert_int_eq(reconnect(&t, 1, NULL), -EACCES);
+	ck_assert_uint_ne(t.c[1].session, t.c[0].session);
+	ck_assert_msg(h_log_wait(&t.h, "tried to take over session", ms(2000)),
+		      "refusal not logged");
+	/* A is untouched */
+	ck_assert_int_eq(xsan_client_call(&t.c[0], &hb, &rep), 0);
+	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
+	rc_end(&t);
+}
+END_TEST
+
+/* Unknown and expired sessions: ESTALE, and the fresh session is used. */
+START_TEST(rc_expired_estale)
+{
+	struct rc t;
+	uint64_t sid;
+	long long end;
+
+	rc_begin(&t, 1, 1, 1);
+	t.c[1].fd = -1;
+	ck_assert_int_eq(xsan_client_init(&t.c[1], ms(10000)), 0);
+	ck_assert_int_eq(xsan_client_connect(&t.c[1], "127.0.0.1", t.h.port), 0);
+	ck_assert_int_eq(xsan_client_login(&t.c[1], t.h.volume, &t.h.secret,
+					   host_of(1)), 0);
+	t.c[1].session = 0x1234567;
+	ck_assert_int_eq(reconnect(&t, 1, NULL), -ESTALE);
+	sid = t.c[0].session;
+	xsan_client_close(&t.c[0]);
+	/* lease + grace = 2 s, then the tick drops it */
+	end = now_ms() + ms(10000);
+	while (!strstr(h_log(&t.h), "lease expired") && now_ms() < end)
+		usleep(100000);
+	ck_assert_msg(strstr(h_log(&t.h), "lease expired"), "not expired");
+	t.c[0].fd = -1;
+	ck_assert_int_eq(xsan_client_init(&t.c[0], ms(10000)), 0);
+	t.c[0].session = sid;
+	ck_assert_int_eq(reconnect(&t, 0, NULL), -ESTALE);
+	ck_assert_uint_ne(t.c[0].session, sid);
+	ck_assert_uint_ne(t.c[0].session, 0);
+	/* the fresh session works */
+	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_ATTR_RD, 0), 0);
+	rc_end(&t);
+}
+END_TEST
+
+/*
+ * kill -9 and a restart on the same store. A comes back: RECLAIM; it
+ * reclaims its DATA_WR token and its lock. B never comes back: the 256
+ * blocks LAYOUT_GET gave it and it never committed are free after the
+ * window. C, new, asks for a conflicting token: it waits for the window,
+ * then A is asked to give its token back and C gets it. After the window
+ * a reclaim is EINVAL. fsck is clean.
+ */
+START_TEST(rc_restart_reclaim)
+{
+	int lease = valgrind() ? 4 : 1, grace = 1;
+	struct xsan_req r = { .op = XSAN_OP_OPEN, .cred = h_root() };
+	struct rc t;
+	struct xsan_fid g;
+	struct xsan_rep rep;
+	struct xsan_cb cb;
+	uint64_t f0, f1, f2, sid, xid;
+	uint32_t flags = 0;
+	long long t0, waited;
+	int err;
+
+	rc_begin(&t, 2, lease, grace);
+	ck_assert_int_eq(create(&t.c[1], "g", &g), 0);
+	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
+	ck_assert_int_eq(lock(&t.c[0], &t.f, 0), 0);
+	ck_assert_int_eq(statfs_free(&t.c[1], &f0), 0);
+	r.fid = g;
+	r.layout.flags = XSAN_OPEN_RDWR;
+	ck_assert_int_eq(xsan_client_call(&t.c[1], &r, &rep), 0);
+	r = (struct xsan_req){ .op = XSAN_OP_LAYOUT_GET, .cred = h_root(), .fid = g };
+	r.layout.offset = 0;
+	r.layout.length = 256 * 4096;
+	r.layout.flags = XSAN_LG_WRITE;
+	ck_assert_int_eq(xsan_client_call(&t.c[1], &r, &rep), 0);
+	ck_assert_int_eq(statfs_free(&t.c[1], &f1), 0);
+	ck_assert_uint_eq(f1, f0 - 256);
+
+	h_stop(&t.h, SIGKILL);
+	t0 = now_ms();	/* the window ends no earlier than t0 + lease + grace */
+	ck_assert_int_eq(h_start(&t.h), 0);
+	sid = t.c[0].session;
+	ck_assert_msg(reconnect(&t, 0, &flags) == 0, "reconnect: %s", t.c[0].err);
+	ck_assert_uint_eq(t.c[0].session, sid);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, XSAN_TOKF_RECLAIM), 0);
+	ck_assert_int_eq(lock(&t.c[0], &t.f, XSAN_LOCKF_RECLAIM), 0);
+	/* C is new: no reclaim for it, and its TOKEN_GET waits */
+	login(&t, 2);
+	ck_assert_int_eq(tget(&t.c[2], &t.f, XSAN_TOK_ATTR_RD, XSAN_TOKF_RECLAIM),
+			 -EINVAL);
+	xid = tget_send(&t.c[2], &t.f, XSAN_TOK_DATA_RD);
+	ck_assert_msg(!readable(&t.c[2], 300), "C answered inside the grace window");
+	ck_assert_msg(!readable(&t.c[0], 0), "A revoked inside the grace window");
+	/* the window ends (lease + grace after the start): A is asked back */
+	cb = want_revoke(&t.c[0], (lease + grace) * 1000 + 3000);
+	waited = now_ms() - t0;
+	ck_assert_msg(waited >= (lease + grace) * 1000 - 100,
+		      "revoke after %lld ms, before the window ended", waited);
+	ck_assert_int_eq(tput(&t.c[0], &t.f, cb.r.tok.types, cb.r.tok.revoke), 0);
+	err = reply_of(&t.c[2], xid, &rep);
+	ck_assert_int_eq(err, 0);
+	ck_assert_uint_eq(rep.tok.granted, XSAN_TOK_DATA_RD);
+	/* the lock came back: C's conflicting lock is refused */
+	ck_assert_int_eq(lock(&t.c[2], &t.f, 0), -EAGAIN);
+	/* the window is over: reclaims are refused */
+	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_ATTR_RD, XSAN_TOKF_RECLAIM),
+			 -EINVAL);
+	/* B did not come back: its uncommitted blocks are free again */
+	ck_assert_int_eq(statfs_free(&t.c[0], &f2), 0);
+	ck_assert_uint_eq(f2, f0);
+	ck_assert_msg(strstr(h_log(&t.h), "did not come back"), "no log line");
+	/* and B's old session is gone */
+	ck_assert_int_eq(reconnect(&t, 1, NULL), -ESTALE);
+	rc_end(&t);
+}
+END_TEST
+
+/*
+ * The window closes early once every session of before the restart came
+ * back: with lease + grace = 30 s, a new client's TOKEN_GET is answered
+ * at once after both reconnected. A reclaim that conflicts with one
+ * already taken back is refused EBUSY.
+ */
+START_TEST(rc_window_closes_early)
+{
+	struct rc t;
+	uint32_t flags = 0;
+	long long t0;
+
+	rc_begin(&t, 2, 20, 10);
+	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
+	h_stop(&t.h, SIGKILL);
+	ck_assert_int_eq(h_start(&t.h), 0);
+	login(&t, 2);
+	ck_assert_int_eq(reconnect(&t, 0, &flags), 0);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, XSAN_TOKF_RECLAIM), 0);
+	/* one session still missing: TRY is refused rather than parked */
+	ck_assert_int_eq(tget(&t.c[2], &t.f, XSAN_TOK_ATTR_RD, XSAN_TOKF_TRY),
+			 -EAGAIN);
+	flags = 0;
+	ck_assert_int_eq(reconnect(&t, 1, &flags), 0);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	ck_assert_int_eq(tget(&t.c[1], &t.f, XSAN_TOK_DATA_RD, XSAN_TOKF_RECLAIM),
+			 -EBUSY);
+	t0 = now_ms();
+	ck_assert_int_eq(tget(&t.c[2], &t.f, XSAN_TOK_ATTR_RD, 0), 0);
+	ck_assert_msg(now_ms() - t0 < ms(2000), "waited %lld ms after every session came back",
+		      now_ms() - t0);
+	rc_end(&t);
+}
+END_TEST
+
+/* Without a restart: a session that ends leaves no uncommitted blocks. */
+START_TEST(rc_goodbye_frees_uncommitted)
+{
+	struct xsan_req r = { .op = XSAN_OP_LAYOUT_GET, .cred = h_root() };
+	struct xsan_req bye = { .op = XSAN_OP_GOODBYE };
+	struct xsan_rep rep;
+	struct rc t;
+	uint64_t f0, f1, f2;
+
+	rc_begin(&t, 2, 20, 10);
+	ck_assert_int_eq(statfs_free(&t.c[0], &f0), 0);
+	r.fid = t.f;
+	r.layout.length = 64 * 4096;
+	r.layout.flags = XSAN_LG_WRITE;
+	ck_assert_int_eq(xsan_client_call(&t.c[1], &r, &rep), 0);
+	/* half of it committed: that half stays */
+	{
+		struct xsan_req c = { .op = XSAN_OP_LAYOUT_COMMIT, .cred = h_root(),
+				      .fid = t.f };
+		struct xsan_range rg = { 0, 32 * 4096 };
+
+		c.layout.flags = XSAN_LC_SIZE;
+		c.layout.size = 32 * 4096;
+		c.layout.nranges = 1;
+		c.layout.ranges = &rg;
+		ck_assert_int_eq(xsan_client_call(&t.c[1], &c, &rep), 0);
+	}
+	ck_assert_int_eq(statfs_free(&t.c[0], &f1), 0);
+	ck_assert_uint_eq(f1, f0 - 64);
+	ck_assert_int_eq(xsan_client_call(&t.c[1], &bye, &rep), 0);
+	ck_assert_msg(h_log_wait(&t.h, "never committed; freed", ms(3000)),
+		      "no log line");
+	ck_assert_int_eq(statfs_free(&t.c[0], &f2), 0);
+	ck_assert_uint_eq(f2, f0 - 32);
+	rc_end(&t);
+}
+END_TEST
+
+static void add(Suite *s, const char *name, const TTest *fn)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_test(tc, fn);
+	tcase_set_timeout(tc, valgrind() ? 600 : 60);
+	suite_add_tcase(s, tc);
+}
+
+#define ADD(s, fn) add((s), #fn, (fn))
+
+int main(int argc, char *argv[])
+{
+	const char *prefix = argc > 1 ? argv[1] : "mdc";
+	Suite *s = suite_create("reclaim");
+	TestResult **results;
+	SRunner *sr;
+	int i, n, failed;
+
+	signal(SIGPIPE, SIG_IGN);
+	ADD(s, rc_reattach_keeps_tokens);
+	ADD(s, rc_wrong_uuid_eacces);
+	ADD(s, rc_expired_estale);
+	ADD(s, rc_restart_reclaim);
+	ADD(s, rc_window_closes_early);
+	ADD(s, rc_goodbye_frees_uncommitted);
+	sr = srunner_create(s);
+	srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_SILENT);
+	n = srunner_ntests_run(sr);
+	failed = srunner_ntests_failed(sr);
+	results = srunner_results(sr);
+	for (i = 0; i < n; i++) {
+		TestResult *r = results[i];
+
+		if (tr_rtype(r) == CK_PASS) {
+			printf("PASS: %s.%s\n", prefix, tr_tcname(r));
+		} else {
+			printf("FAIL: %s.%s\n", prefix, tr_tcname(r));
+			fflush(stdout);
+			fprintf(stderr, "  %s.%s: %s:%d: %s\n", prefix, tr_tcname(r),
+				tr_lfile(r), tr_lno(r), tr_msg(r));
+		}
+		fflush(stdout);
+	}
+	free(results);
+	srunner_free(sr);
+	return failed || n == 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
