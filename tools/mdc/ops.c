@@ -292,18 +292,18 @@ static void mdc_run_one(struct mdc *m, struct mdc_vol *v, struct xsan_txn *t,
 	o->hdr = q->hdr;
 	/*
 	 * The connection lost its session in this loop round (closed, or
-	 * GOODBYE): nobody can receive the reply, and layouts and opens
-	 * must not run for "client 0", whose allocations nobody records.
-	 * The client asks again on its next connection (protocol.rst,
-	 * "Ordering and durability").
+	 * a pipelined GOODBYE): opens and layouts must not run for
+	 * "client 0", whose allocations nobody would record or free.
+	 * Namespace requests sent before a GOODBYE still run and are
+	 * answered, in order.
 	 */
-	if (!q->conn->session) {
+	if (!q->conn->session && xsan_op_is_layout(q->hdr.opcode)) {
 		o->status = ECONNABORTED;
 		return;
 	}
 	err = xsan_req_decode(q->hdr.opcode, q->payload, q->hdr.len, &r);
 	/* layouts and opens belong to the client's session */
-	v->cur_client = q->conn->session->id;
+	v->cur_client = q->conn->session ? q->conn->session->id : 0;
 	if (!err)
 		err = mdc_exec(m, v, t, &r, &rep);
 	if (err) {
