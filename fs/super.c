@@ -2,7 +2,7 @@
 /*
  * xsanfs superblock and mount: the filesystem type, the fs_context that
  * mount options are parsed into, and get_tree, which opens a session with
- * the metadata controller (MDC) through the messenger (net/msgr.c), asks
+ * the metadata controller (MDC) through the messenger (net/messenger.c), asks
  * it for the volume's block size and the root inode, and makes the root
  * dentry. What went wrong on the way (refused, timed out, closed, unknown
  * volume, bad secret) becomes a sentence that the mount helper prints; the

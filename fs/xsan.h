@@ -113,7 +113,7 @@ int xsan_con_probe(struct net *net, const struct sockaddr_storage *addr,
 #define XSAN_ROOT_INO_NR	1
 #define XSAN_ROOT_GEN_NR	1
 
-/* ---- messenger: net/msgr.c ------------------------------------------ */
+/* ---- messenger: net/messenger.c ------------------------------------------ */
 
 struct xsan_msgr;
 

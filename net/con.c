@@ -5,7 +5,7 @@
  * ours and, on a reconnect, RECONNECT with the old session, all within one
  * deadline, so that mount can say "unknown volume", "protocol version
  * mismatch", "not an xsanfs MDC" or "authentication failed" in a sentence.
- * It leaves an authenticated socket to the messenger (net/msgr.c), which
+ * It leaves an authenticated socket to the messenger (net/messenger.c), which
  * runs the session on it. xsan_con_probe() is the same handshake ended at
  * once with GOODBYE.
  */
