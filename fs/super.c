@@ -456,8 +456,8 @@ static void xsan_kill_sb(struct super_block *sb)
  * @buf: filled in
  *
  * Context: process context, may sleep (waits for the MDC).
- * Return: 0, or the error of the call (-ETIMEDOUT on a soft mount whose
- * MDC does not answer, -ERESTARTSYS if killed, -EIO, -ENOMEM ...).
+ * Return: 0, or the error of the call (-ETIMEDOUT if the MDC does not
+ * answer within timeout=, on hard mounts too, -ERESTARTSYS if killed, -EIO, -ENOMEM ...).
  */
 int xsan_statfs(struct dentry *dentry, struct kstatfs *buf)
 {
@@ -474,7 +474,8 @@ int xsan_statfs(struct dentry *dentry, struct kstatfs *buf)
 		goto out;
 	req->op = XSAN_OP_STATFS;
 	xsan_fill_cred(&req->cred);
-	err = xsan_msgr_call(sbi->msgr, req, rep, &mb);
+	/* umount(8) calls statfs: never hang it, even on a hard mount */
+	err = xsan_msgr_call_bounded(sbi->msgr, req, rep, &mb);
 	if (err)
 		goto out;
 	buf->f_type = XSAN_SUPER_MAGIC;

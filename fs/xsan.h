@@ -208,6 +208,8 @@ int xsan_msgr_open(const struct xsan_msgr_args *a,
 void xsan_msgr_close(struct xsan_msgr *m);
 int xsan_msgr_call(struct xsan_msgr *m, const struct xsan_req *req,
 		   struct xsan_rep *rep, struct xsan_msg_buf **bufp);
+int xsan_msgr_call_bounded(struct xsan_msgr *m, const struct xsan_req *req,
+			   struct xsan_rep *rep, struct xsan_msg_buf **bufp);
 int xsan_msgr_send(struct xsan_msgr *m, const struct xsan_req *req);
 u64 xsan_msgr_session(struct xsan_msgr *m);
 u32 xsan_msgr_lease_ms(struct xsan_msgr *m);

@@ -775,7 +775,13 @@ static void xsan_msgr_fault(struct xsan_msgr *m, int err)
 	LIST_HEAD(hb);
 
 	lockdep_assert_held(&m->mutex);
-	if (xsan_err_malformed(err))
+	spin_lock(&m->lock);
+	closing = m->closing;
+	spin_unlock(&m->lock);
+	if (closing)
+		pr_debug("volume %s: connection closed during umount (error %d)\n",
+			 m->volume, err);
+	else if (xsan_err_malformed(err))
 		pr_warn_ratelimited("volume %s: malformed frame from metadata controller %pISpc (error %d): closing the connection, reconnecting\n",
 				    m->volume, (struct sockaddr *)&m->addr, err);
 	else
@@ -895,9 +901,14 @@ static void xsan_msgr_reconnect(struct xsan_msgr *m)
 					 &m->id, old, &res, &rc);
 	if (err) {
 		xsan_sock_drop(m);
-		pr_info_ratelimited("volume %s: reconnecting to metadata controller %pISpc failed (error %d), retrying in %u ms\n",
-				    m->volume, (struct sockaddr *)&m->addr, err,
-				    jiffies_to_msecs(m->backoff));
+		/* the first failure of a series is news, the rest are not */
+		if (m->backoff == XSAN_BACKOFF_MIN)
+			pr_info("volume %s: reconnecting to metadata controller %pISpc failed (error %d), retrying up to every %u ms\n",
+				m->volume, (struct sockaddr *)&m->addr, err,
+				jiffies_to_msecs(XSAN_BACKOFF_MAX));
+		else
+			pr_debug("volume %s: reconnect failed (error %d), next in %u ms\n",
+				 m->volume, err, jiffies_to_msecs(m->backoff));
 		queue_delayed_work(m->wq, &m->work, m->backoff);
 		m->backoff = min_t(unsigned long, m->backoff * 2,
 				   XSAN_BACKOFF_MAX);
@@ -1161,29 +1172,12 @@ void xsan_msgr_close(struct xsan_msgr *m)
 	xsan_msgr_free(m);
 }
 
-/**
- * xsan_msgr_call() - send a request and wait for its reply
- * @m: the messenger
- * @req: the request
- * @rep: the decoded reply (status 0)
- * @bufp: the reply's payload, which @rep points into; the caller frees it
- *	with xsan_msg_buf_free(). NULL on error.
- *
- * On a hard mount the wait ends only with the reply or a fatal signal: a
- * request whose connection broke is sent again on the next one, so a
- * non-idempotent request (CREATE, UNLINK, RENAME ...) that was carried out
- * before the break may answer EEXIST or ENOENT the second time; callers
- * find out by asking again (Documentation/protocol.rst). On a soft mount
- * it ends after the mount's timeout.
- *
- * Context: process context, may sleep.
- * Return: 0 with *@rep and *@bufp, -status for an error reply, -EIO for a
- * reply that does not decode, -ERESTARTSYS on a fatal signal, -ETIMEDOUT
- * (soft mounts), -ESHUTDOWN after close began, -ENOMEM, or the encoding
- * error of @req (-EINVAL, -EMSGSIZE).
+/* Send @req, wait at most @wait jiffies (MAX_SCHEDULE_TIMEOUT: until the
+ * reply or a fatal signal), decode the reply.
  */
-int xsan_msgr_call(struct xsan_msgr *m, const struct xsan_req *req,
-		   struct xsan_rep *rep, struct xsan_msg_buf **bufp)
+static int __xsan_msgr_call(struct xsan_msgr *m, const struct xsan_req *req,
+			    struct xsan_rep *rep, struct xsan_msg_buf **bufp,
+			    long wait)
 {
 	struct xsan_msgr_req *rq;
 	struct xsan_msg_buf *buf;
@@ -1194,13 +1188,8 @@ int xsan_msgr_call(struct xsan_msgr *m, const struct xsan_req *req,
 	rq = xsan_msgr_submit(m, req, XSAN_RQ_CALL);
 	if (IS_ERR(rq))
 		return PTR_ERR(rq);
-	if (m->soft) {
-		left = wait_for_completion_killable_timeout(&rq->done,
-						(unsigned long)m->timeout * HZ);
-		err = left > 0 ? 0 : left ? (int)left : -ETIMEDOUT;
-	} else {
-		err = wait_for_completion_killable(&rq->done);
-	}
+	left = wait_for_completion_killable_timeout(&rq->done, wait);
+	err = left > 0 ? 0 : left ? (int)left : -ETIMEDOUT;
 	if (err) {
 		xsan_msgr_cancel(m, rq);
 		xsan_req_put(rq);
@@ -1225,6 +1214,55 @@ int xsan_msgr_call(struct xsan_msgr *m, const struct xsan_req *req,
 	}
 	*bufp = buf;
 	return 0;
+}
+
+/**
+ * xsan_msgr_call() - send a request and wait for its reply
+ * @m: the messenger
+ * @req: the request
+ * @rep: the decoded reply (status 0)
+ * @bufp: the reply's payload, which @rep points into; the caller frees it
+ *	with xsan_msg_buf_free(). NULL on error.
+ *
+ * On a hard mount the wait ends only with the reply or a fatal signal: a
+ * request whose connection broke is sent again on the next one, so a
+ * non-idempotent request (CREATE, UNLINK, RENAME ...) that was carried out
+ * before the break may answer EEXIST or ENOENT the second time; callers
+ * find out by asking again (Documentation/protocol.rst). On a soft mount
+ * it ends after the mount's timeout.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 with *@rep and *@bufp, -status for an error reply, -EIO for a
+ * reply that does not decode, -ERESTARTSYS on a fatal signal, -ETIMEDOUT
+ * (soft mounts), -ESHUTDOWN after close began, -ENOMEM, or the encoding
+ * error of @req (-EINVAL, -EMSGSIZE).
+ */
+int xsan_msgr_call(struct xsan_msgr *m, const struct xsan_req *req,
+		   struct xsan_rep *rep, struct xsan_msg_buf **bufp)
+{
+	return __xsan_msgr_call(m, req, rep, bufp,
+				m->soft ? (long)m->timeout * HZ :
+					  MAX_SCHEDULE_TIMEOUT);
+}
+
+/**
+ * xsan_msgr_call_bounded() - xsan_msgr_call() that waits at most timeout=
+ * @m: the messenger
+ * @req: the request
+ * @rep: the decoded reply
+ * @bufp: its payload
+ *
+ * For requests nothing depends on, where an answer later is worth less
+ * than an error now, even on a hard mount: statfs(2), which umount(8) and
+ * df call and which must not hang them while the MDC is away.
+ *
+ * Context: process context, may sleep.
+ * Return: as xsan_msgr_call(), with -ETIMEDOUT on hard mounts too.
+ */
+int xsan_msgr_call_bounded(struct xsan_msgr *m, const struct xsan_req *req,
+			   struct xsan_rep *rep, struct xsan_msg_buf **bufp)
+{
+	return __xsan_msgr_call(m, req, rep, bufp, (long)m->timeout * HZ);
 }
 
 /**
