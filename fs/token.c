@@ -137,6 +137,26 @@ u32 __xsan_tok_take_idle(struct xsan_inode_info *xi, unsigned long now,
 	return __xsan_tok_drop(xi, xi->tok_held);
 }
 
+/**
+ * __xsan_tok_reset_one() - forget every token of an inode: the MDC no
+ * longer knows our session
+ * @xi: the inode
+ *
+ * dir_gen is bumped even if DIR was not held: a dentry checked under an
+ * older grant must not outlive the session either.
+ *
+ * Context: caller holds @xi->tok_lock.
+ * Return: the types that were held.
+ */
+u32 __xsan_tok_reset_one(struct xsan_inode_info *xi)
+{
+	u32 dropped = __xsan_tok_drop(xi, XSAN_TOK_ALL);
+
+	if (!(dropped & XSAN_TOK_DIR))
+		atomic64_inc(&xi->dir_gen);
+	return dropped;
+}
+
 /* ---- the inode side --------------------------------------------------- */
 
 static void xsan_tok_idle_work(struct work_struct *work);
@@ -422,9 +442,7 @@ static void xsan_tok_reset(void *priv)
 		struct xsan_inode_info *xi = XSAN_I(inode);
 
 		spin_lock(&xi->tok_lock);
-		__xsan_tok_drop(xi, XSAN_TOK_ALL);
-		/* DIR may not be held, but a dentry may predate a lost grant */
-		atomic64_inc(&xi->dir_gen);
+		__xsan_tok_reset_one(xi);
 		spin_unlock(&xi->tok_lock);
 	}
 	spin_unlock(&sb->s_inode_list_lock);

@@ -241,7 +241,7 @@ static inline struct xsan_sb_info *XSAN_SB(struct super_block *sb)
 struct xsan_inode_info {
 	struct inode vfs_inode;
 	struct xsan_fid fid;
-	spinlock_t tok_lock;
+	spinlock_t tok_lock;	/* protects the token state, attr_seq */
 	u32 tok_held;
 	u64 tok_grant_seq[XSAN_TOK_NTYPES];
 	u64 tok_revoked_seq[XSAN_TOK_NTYPES];
@@ -314,5 +314,6 @@ u32 __xsan_tok_apply_revoke(struct xsan_inode_info *xi, u32 types, u64 seq);
 u32 __xsan_tok_drop(struct xsan_inode_info *xi, u32 types);
 u32 __xsan_tok_take_idle(struct xsan_inode_info *xi, unsigned long now,
 			 unsigned long idle);
+u32 __xsan_tok_reset_one(struct xsan_inode_info *xi);
 
 #endif /* _XSAN_H */
