@@ -153,7 +153,8 @@ static void xsan_tok_idle_test(struct kunit *test)
 
 	grant(xi, T_RD | T_DIR, 1);
 	spin_lock(&xi->tok_lock);
-	t0 = xi->tok_used = jiffies;
+	t0 = jiffies;
+	xi->tok_used = t0;
 	r = __xsan_tok_take_idle(xi, t0 + idle - 1, idle);
 	spin_unlock(&xi->tok_lock);
 	KUNIT_EXPECT_EQ_MSG(test, r, 0u, "tokens taken one jiffy before idle");
