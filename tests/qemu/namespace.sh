@@ -35,6 +35,41 @@ want_eq() {
 	echo "ok: $1 = ${3:0:60}"
 }
 
+# renameat2(AT_FDCWD, $1, AT_FDCWD, $2, FLAG) with its errno as exit status
+# (0: done). Nothing in the Debian 12 guest calls renameat2 with
+# RENAME_EXCHANGE (mv --exchange is coreutils 9.5), so the test writes this
+# 161-byte static x86-64 program: an ELF header, one PT_LOAD of the whole
+# file at 0x400000, and at 0x400078
+#   mov rsi,[rsp+16]  mov r10,[rsp+24]  mov edi,-100  mov edx,edi
+#   mov r8d,FLAG  mov eax,316 (renameat2)  syscall
+#   mov edi,eax  neg edi  mov eax,60 (exit)  syscall
+# mk_renameat2 FLAG-BYTE-HEX FILE
+mk_renameat2() {
+	local elf=""
+	elf+='\x7f\x45\x4c\x46\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00'
+	elf+='\x02\x00\x3e\x00\x01\x00\x00\x00\x78\x00\x40\x00\x00\x00\x00\x00'
+	elf+='\x40\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00'
+	elf+='\x00\x00\x00\x00\x40\x00\x38\x00\x01\x00\x00\x00\x00\x00\x00\x00'
+	elf+='\x01\x00\x00\x00\x05\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00'
+	elf+='\x00\x00\x40\x00\x00\x00\x00\x00\x00\x00\x40\x00\x00\x00\x00\x00'
+	elf+='\xa1\x00\x00\x00\x00\x00\x00\x00\xa1\x00\x00\x00\x00\x00\x00\x00'
+	elf+='\x00\x10\x00\x00\x00\x00\x00\x00'
+	elf+='\x48\x8b\x74\x24\x10\x4c\x8b\x54\x24\x18\xbf\x9c\xff\xff\xff\x89\xfa'
+	elf+="\\x41\\xb8\\x$1\\x00\\x00\\x00"
+	elf+='\xb8\x3c\x01\x00\x00\x0f\x05\x89\xc7\xf7\xdf\xb8\x3c\x00\x00\x00\x0f\x05'
+	# shellcheck disable=SC2059 # the escapes are the program
+	printf "$elf" > "$2"
+	chmod 755 "$2"
+}
+# want_rc ERRNO CMD...: CMD exits with status ERRNO
+want_rc() {
+	local want=$1 rc=0
+	shift
+	timeout 60 "$@" || rc=$?
+	[ "$rc" -eq "$want" ] || fail "$*: exit status $rc, expected $want"
+	echo "ok: $* -> $want"
+}
+
 insmod /opt/xsanfs/xsanfs.ko
 mkdir -p $M
 timeout 60 mount -t xsanfs -o mdc="$BED_MDC" vol1 $M || fail "mount failed"
@@ -131,6 +166,28 @@ rm $M/n2
 out=$(strace -f -e trace=renameat2 mv -n $M/n1 $M/n2 2>&1 || true)
 grep -q 'RENAME_NOREPLACE) = 0' <<<"$out" || fail "renameat2(NOREPLACE) to a free name: $out"
 [ -e $M/n2 ] && [ ! -e $M/n1 ] || fail "NOREPLACE rename to a free name did not move"
+
+# RENAME_EXCHANGE: a file and a directory, then across directories
+mk_renameat2 02 /tmp/rename-exchange
+mk_renameat2 04 /tmp/rename-whiteout
+mkdir $M/xa
+touch $M/xb
+ia=$(stat -c %i $M/xa)
+ib=$(stat -c %i $M/xb)
+want_rc 0 /tmp/rename-exchange $M/xa $M/xb
+want_eq "exchanged: xa" "$(stat -c '%F %i' $M/xa)" "regular empty file $ib"
+want_eq "exchanged: xb" "$(stat -c '%F %i' $M/xb)" "directory $ia"
+touch $M/d/xc
+ic=$(stat -c %i $M/d/xc)
+want_rc 0 /tmp/rename-exchange $M/xb $M/d/xc
+want_eq "exchanged across dirs: d/xc" "$(stat -c '%F %i' $M/d/xc)" "directory $ia"
+want_eq "exchanged across dirs: xb" "$(stat -c '%F %i' $M/xb)" "regular empty file $ic"
+want_eq "exchanged dir: nlink of d" "$(stat -c %h $M/d)" "4"
+want_rc 2 /tmp/rename-exchange $M/xa $M/nothing
+want_rc 22 /tmp/rename-whiteout $M/xa $M/xw
+[ -e $M/xa ] && [ ! -e $M/xw ] || fail "RENAME_WHITEOUT changed something"
+rm $M/xa $M/xb
+rmdir $M/d/xc
 
 # --- errors -------------------------------------------------------------------
 want_err "File exists" mkdir $M/d
