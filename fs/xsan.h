@@ -338,28 +338,46 @@ static inline struct xsan_sb_info *XSAN_SB(struct super_block *sb)
 	return sb->s_fs_info;
 }
 
+/* Token types there are (XSAN_TOK_* bits 0..5), for per-type state. */
+#define XSAN_TOK_NTYPES		6
+
 /**
  * struct xsan_inode_info - an xsanfs inode
  * @vfs_inode: the VFS inode
- * @fid: the MDC's name for it (ino is also i_ino; gen tells reuse apart)
- * @tok_lock: protects @tok_held, @tok_revoked_seq and @tok_used
+ * @fid: the MDC's name for it (ino is also i_ino; gen tells reuse apart);
+ *	set before the inode is unlocked and never changed
+ * @tok_lock: protects @tok_held, @tok_grant_seq, @tok_revoked_seq,
+ *	@tok_used and @attr_seq; with @attr_seq it also orders the updates of
+ *	the VFS attributes from replies (xsan_refresh_inode())
  * @tok_held: XSAN_TOK_* the MDC has granted us and we have not given back
- * @tok_revoked_seq: receive sequence number of the last REVOKE applied;
- *	a grant read before it (lower xsan_msg_buf.seq) does not count for
- *	the types that REVOKE named
+ * @tok_grant_seq: per type (bit number), receive sequence number of the
+ *	grant that made us hold it
+ * @tok_revoked_seq: per type, receive sequence number of the last REVOKE
+ *	(or of the reply to the last voluntary TOKEN_PUT) applied; a grant
+ *	read before it (lower xsan_msg_buf.seq) does not count for that type
  * @tok_used: jiffies of the last use of a cached token (idle release)
+ * @attr_seq: receive sequence number of the reply the VFS attributes were
+ *	last refreshed from; an older reply does not overwrite them
  * @dir_gen: bumped whenever our DIR token on this directory goes; a
  *	dentry in it is valid without asking only if it was made under the
- *	current value and DIR is still held
+ *	current value (kept in its d_time) and DIR is still held
+ * @tok_idle_work: gives the tokens back once idle for tok_idle_secs (on
+ *	the mount's tok_wq); cancelled by eviction
+ *
+ * Changed from the session 3 plan: @tok_revoked_seq is per type and
+ * @tok_grant_seq, @attr_seq and @tok_idle_work are new (fs/token.c).
  */
 struct xsan_inode_info {
 	struct inode vfs_inode;
 	struct xsan_fid fid;
-	spinlock_t tok_lock;
+	spinlock_t tok_lock;	/* protects the token state, attr_seq */
 	u32 tok_held;
-	u64 tok_revoked_seq;
+	u64 tok_grant_seq[XSAN_TOK_NTYPES];
+	u64 tok_revoked_seq[XSAN_TOK_NTYPES];
 	unsigned long tok_used;
+	u64 attr_seq;
 	atomic64_t dir_gen;
+	struct delayed_work tok_idle_work;
 };
 
 static inline struct xsan_inode_info *XSAN_I(struct inode *inode)
@@ -370,16 +388,61 @@ static inline struct xsan_inode_info *XSAN_I(struct inode *inode)
 /* fs/inode.c */
 struct inode *xsan_iget(struct super_block *sb, const struct xsan_attr *a,
 			u64 seq);
+int xsan_refresh_inode(struct inode *inode, const struct xsan_attr *a,
+		       u64 seq);
+int xsan_refresh_from_rep(struct inode *inode, const struct xsan_rep *rep,
+			  u32 i, u64 seq);
 void xsan_fill_cred(struct xsan_cred *cr);
+int xsan_getattr(struct user_namespace *mnt_userns, const struct path *path,
+		 struct kstat *stat, u32 request_mask, unsigned int flags);
+int xsan_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
+		 struct iattr *iattr);
+int xsan_permission(struct user_namespace *mnt_userns, struct inode *inode,
+		    int mask);
 int xsan_init_inodecache(void);
 void xsan_destroy_inodecache(void);
 extern const struct super_operations xsan_super_ops;
+int xsan_statfs(struct dentry *dentry, struct kstatfs *buf);	/* super.c */
 
-/* fs/token.c */
+/* fs/namei.c: directory inode operations, dentry operations */
+extern const struct inode_operations xsan_dir_iops;
+extern const struct inode_operations xsan_symlink_iops;
+extern const struct inode_operations xsan_special_iops;
+extern const struct dentry_operations xsan_dentry_ops;
+
+/* fs/dir.c: readdir */
+extern const struct file_operations xsan_dir_fops;
+
+/* fs/file.c: regular files (no data path yet) */
+extern const struct inode_operations xsan_file_iops;
+extern const struct file_operations xsan_file_fops;
+extern const struct address_space_operations xsan_aops;
+
+/* fs/xattr.c */
+extern const struct xattr_handler *xsan_xattr_handlers[];
+ssize_t xsan_listxattr(struct dentry *dentry, char *list, size_t size);
+
+/*
+ * fs/token.c. xsan_tok_msgr_ops expects the xsan_msgr_open() priv to be
+ * the mount's struct xsan_sb_info.
+ */
 int xsan_tok_get(struct inode *inode, u32 types);
 bool xsan_tok_valid(struct inode *inode, u32 types);
 void xsan_tok_grant(struct inode *inode, u32 types, u64 seq);
 void xsan_tok_release_inode(struct inode *inode);
+void xsan_tok_init_inode(struct xsan_inode_info *xi);
 extern const struct xsan_msgr_ops xsan_tok_msgr_ops;
+
+/*
+ * The pure state transitions of the token cache (no network), caller
+ * holds @xi->tok_lock; KUnit tests them directly. Each returns the types
+ * whose held bit it changed.
+ */
+u32 __xsan_tok_apply_grant(struct xsan_inode_info *xi, u32 types, u64 seq);
+u32 __xsan_tok_apply_revoke(struct xsan_inode_info *xi, u32 types, u64 seq);
+u32 __xsan_tok_drop(struct xsan_inode_info *xi, u32 types);
+u32 __xsan_tok_take_idle(struct xsan_inode_info *xi, unsigned long now,
+			 unsigned long idle);
+u32 __xsan_tok_reset_one(struct xsan_inode_info *xi);
 
 #endif /* _XSAN_H */
