@@ -174,7 +174,7 @@ static int xsan_parse_param(struct fs_context *fc, struct fs_parameter *param)
 		break;
 	case XSAN_OPT_TOKTIMEOUT:
 		if (result.uint_32 > XSAN_TOKTIMEOUT_MAX)
-			return invalfc(fc, "nrtiotokentimeout=%u is out of range: give 0 to %u seconds",
+			return invalfc(fc, "nrtiotokentimeout=%u is out of range: give 0 to %u s",
 				       result.uint_32, XSAN_TOKTIMEOUT_MAX);
 		ctx->tok_idle_secs = result.uint_32;
 		break;

@@ -29,9 +29,9 @@
 /* nrtiotokentimeout=, seconds; dircachesize=, entries */
 #define XSAN_TOKTIMEOUT_DEFAULT	60
 #define XSAN_TOKTIMEOUT_MAX	86400
-#define XSAN_DIRCACHESIZE_MAX	(1u << 24)
+#define XSAN_DIRCACHESIZE_MAX	16777216u
 /* largest fsBlockSize a volume may have */
-#define XSAN_BSIZE_MAX		(1u << 20)
+#define XSAN_BSIZE_MAX		1048576u
 
 /**
  * struct xsan_fs_context - what the mount options asked for
@@ -100,7 +100,6 @@ int xsan_auth_proof(const struct xsan_secret *s, const char *label,
 int xsan_con_probe(struct net *net, const struct sockaddr_storage *addr,
 		   unsigned int timeout_secs, const char *volume,
 		   struct xsan_probe *res);
-
 
 /* ===================================================================
  * The contract between the parts of the client (session 3 plan).

@@ -112,8 +112,8 @@ struct xsan_msgr {
 	struct delayed_work work;
 	struct delayed_work hb_work;
 
-	struct mutex mutex;
-	struct mutex sock_mutex;
+	struct mutex mutex;		/* the connection: see above */
+	struct mutex sock_mutex;	/* the @sock pointer */
 	struct socket *sock;
 	struct xsan_rx rx;
 	u8 *rxbuf;
@@ -126,7 +126,7 @@ struct xsan_msgr {
 	struct xsan_con_ident id;
 	unsigned long backoff;
 
-	spinlock_t lock;
+	spinlock_t lock;		/* requests, state, lease */
 	enum xsan_msgr_state state;
 	bool closing;
 	struct rb_root reqs;
@@ -1142,8 +1142,9 @@ void xsan_msgr_close(struct xsan_msgr *m)
 			kfree(req);
 		}
 		if (!IS_ERR_OR_NULL(rq)) {
-			wait_for_completion_killable_timeout(&rq->done,
-				min(m->timeout, XSAN_GOODBYE_SECS) * HZ);
+			unsigned long wait = min(m->timeout, XSAN_GOODBYE_SECS) * HZ;
+
+			wait_for_completion_killable_timeout(&rq->done, wait);
 			xsan_msgr_cancel(m, rq);
 			xsan_req_put(rq);
 		}
