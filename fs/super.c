@@ -557,6 +557,20 @@ struct file_system_type xsan_fs_type = {
 };
 MODULE_ALIAS_FS(XSAN_FS_NAME);
 
+/**
+ * xsan_umount_begin() - umount -f: let go of tasks waiting for the MDC
+ * @sb: the superblock
+ *
+ * Context: process context (umount(2) with MNT_FORCE).
+ */
+void xsan_umount_begin(struct super_block *sb)
+{
+	struct xsan_sb_info *sbi = XSAN_SB(sb);
+
+	if (sbi && sbi->msgr)
+		xsan_msgr_abort(sbi->msgr);
+}
+
 static int __init xsan_init(void)
 {
 	int err;
@@ -567,6 +581,8 @@ static int __init xsan_init(void)
 		xsan_sops.statfs = xsan_statfs;
 	if (!xsan_sops.show_options)
 		xsan_sops.show_options = xsan_show_options;
+	if (!xsan_sops.umount_begin)
+		xsan_sops.umount_begin = xsan_umount_begin;
 
 	err = xsan_init_inodecache();
 	if (err)

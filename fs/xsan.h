@@ -210,6 +210,7 @@ int xsan_msgr_call(struct xsan_msgr *m, const struct xsan_req *req,
 int xsan_msgr_call_bounded(struct xsan_msgr *m, const struct xsan_req *req,
 			   struct xsan_rep *rep, struct xsan_msg_buf **bufp);
 int xsan_msgr_send(struct xsan_msgr *m, const struct xsan_req *req);
+void xsan_msgr_abort(struct xsan_msgr *m);
 u64 xsan_msgr_session(struct xsan_msgr *m);
 u32 xsan_msgr_lease_ms(struct xsan_msgr *m);
 bool xsan_msgr_lease_valid(struct xsan_msgr *m);
@@ -220,6 +221,7 @@ struct kstatfs;
 struct seq_file;
 int xsan_statfs(struct dentry *dentry, struct kstatfs *buf);
 int xsan_show_options(struct seq_file *m, struct dentry *root);
+void xsan_umount_begin(struct super_block *sb);
 
 /*
  * The pure parts of the messenger, for KUnit (tests/kunit/msgr_test.c).

@@ -825,7 +825,13 @@ static void xsan_msgr_fault(struct xsan_msgr *m, int err)
 static void xsan_msgr_hb_arm(struct xsan_msgr *m)
 {
 	u32 ms = READ_ONCE(m->lease_ms);
+	bool closing;
 
+	spin_lock(&m->lock);
+	closing = m->closing || m->state == XSAN_MS_CLOSED;
+	spin_unlock(&m->lock);
+	if (closing)
+		return;
 	queue_delayed_work(m->wq, &m->hb_work,
 			   max(msecs_to_jiffies(ms / 3), 1UL));
 }
@@ -1159,8 +1165,13 @@ void xsan_msgr_close(struct xsan_msgr *m)
 		kernel_sock_shutdown(m->sock, SHUT_RDWR);
 	mutex_unlock(&m->sock_mutex);
 
-	cancel_delayed_work_sync(&m->hb_work);
+	/* The work first: a reconnect that finished just now arms the
+	 * heartbeat. After both, nothing queues them with a delay again (a
+	 * socket callback may still queue the work at once: it sees CLOSED,
+	 * and destroy_workqueue() waits for it).
+	 */
 	cancel_delayed_work_sync(&m->work);
+	cancel_delayed_work_sync(&m->hb_work);
 	mutex_lock(&m->mutex);
 	xsan_sock_drop(m);
 	if (m->out_cur) {
@@ -1264,6 +1275,23 @@ int xsan_msgr_call_bounded(struct xsan_msgr *m, const struct xsan_req *req,
 			   struct xsan_rep *rep, struct xsan_msg_buf **bufp)
 {
 	return __xsan_msgr_call(m, req, rep, bufp, (long)m->timeout * HZ);
+}
+
+/**
+ * xsan_msgr_abort() - fail every call waiting now with -EIO
+ * @m: the messenger
+ *
+ * For ``umount -f`` (umount_begin): tasks stuck on a hard mount whose MDC
+ * is gone get an error and let go of the mount. Calls made afterwards wait
+ * as before.
+ *
+ * Context: process context.
+ */
+void xsan_msgr_abort(struct xsan_msgr *m)
+{
+	pr_info("volume %s: forced unmount: failing the calls waiting for metadata controller %pISpc\n",
+		m->volume, (struct sockaddr *)&m->addr);
+	xsan_msgr_fail_all(m, -EIO);
 }
 
 /**

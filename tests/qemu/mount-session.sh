@@ -144,12 +144,21 @@ umnt
 # Hard, MDC gone for good: umount still finishes. umount(8) would stat
 # /mnt/x first, which on a hard mount waits for the MDC (killably, as on
 # NFS); -c (--no-canonicalize) goes straight to umount(2), whose part
-# (GOODBYE skipped, reconnects stopped) is bounded.
+# (GOODBYE skipped, reconnects stopped) is bounded; -f also fails the
+# calls that wait (umount_begin).
 relay 7012
 mnt -o mdc=127.0.0.1:7012 vol1 /mnt/x
 cut_relay
-sleep 1
-umnt -c
+# A task waiting on the hard mount: umount -f fails its call (EIO).
+ls /mnt/x > /dev/null 2>&1 &
+ls_pid=$!
+sleep 2
+kill -0 "$ls_pid" 2> /dev/null || fail "ls on a hard mount without its MDC did not wait"
+timeout 20 umount -f -c /mnt/x 2> /dev/null || true
+for i in $(seq 50); do kill -0 "$ls_pid" 2> /dev/null || break; sleep 0.1; done
+kill -0 "$ls_pid" 2> /dev/null && fail "umount -f did not free the task waiting for the MDC"
+wait "$ls_pid" && fail "ls succeeded on a hard mount without its MDC"
+grep -qs ' /mnt/x ' /proc/mounts && umnt -c
 
 dmesg | grep -qF "$secret" && fail "the volume secret is in the kernel log"
 rmmod xsanfs
