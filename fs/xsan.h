@@ -157,6 +157,8 @@ struct xsan_msgr_ops {
  *	bound on connecting and the handshake at mount
  * @soft: fail calls with -ETIMEDOUT / -EIO when the MDC is unreachable
  *	for @timeout; hard (false, the default) waits killably forever
+ * @secret: the volume secret to use instead of the caller's keyrings
+ *	(KUnit, which has no keyring to put one in); NULL for mount
  */
 struct xsan_msgr_args {
 	struct net *net;
@@ -164,6 +166,7 @@ struct xsan_msgr_args {
 	const char *volume;
 	unsigned int timeout;
 	bool soft;
+	const struct xsan_secret *secret;
 };
 
 /**

@@ -1086,6 +1086,8 @@ int xsan_msgr_open(const struct xsan_msgr_args *a,
 	INIT_DELAYED_WORK(&m->work, xsan_msgr_workfn);
 	INIT_DELAYED_WORK(&m->hb_work, xsan_msgr_hb_workfn);
 	get_random_bytes(m->id.uuid, sizeof(m->id.uuid));
+	if (a->secret)
+		m->id.secret = *a->secret;
 
 	err = -ENOMEM;
 	m->rxbuf = kmalloc(XSAN_RXBUF, GFP_KERNEL);
