@@ -97,10 +97,6 @@ int xsan_auth_proof(const struct xsan_secret *s, const char *label,
 		    const char *volume, const u8 *uuid, const u8 *a,
 		    const u8 *b, u8 *out);
 
-int xsan_con_probe(struct net *net, const struct sockaddr_storage *addr,
-		   unsigned int timeout_secs, const char *volume,
-		   struct xsan_probe *res);
-
 /* ===================================================================
  * The contract between the parts of the client (session 3 plan).
  * net/msgr.c owns the "messenger" section, fs/ the rest; each part

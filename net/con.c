@@ -6,8 +6,7 @@
  * deadline, so that mount can say "unknown volume", "protocol version
  * mismatch", "not an xsanfs MDC" or "authentication failed" in a sentence.
  * It leaves an authenticated socket to the messenger (net/messenger.c), which
- * runs the session on it. xsan_con_probe() is the same handshake ended at
- * once with GOODBYE.
+ * runs the session on it.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -301,15 +300,24 @@ static int xsan_con_connect(struct socket *sock,
  * @id: this client's uuid and the volume secret (fetched from the
  *	caller's keyrings if @id->secret.len is 0, then kept there)
  * @old: a session to take back with RECONNECT after AUTH, or 0
- * @res: what HELLO and AUTH answered (see xsan_con_probe())
+ * @res: what HELLO and AUTH answered
  * @rc: what RECONNECT answered (only if @old)
  *
  * On success the socket is connected and authenticated, ready for the
  * messenger; nothing is left unread on it.
  *
  * Context: process context, may sleep; a signal interrupts the wait.
- * Return: as xsan_con_probe(); a RECONNECT the MDC refused is 0 with
- * @rc->status set.
+ * Return: 0 if the MDC accepted HELLO (@res->version) and, both proofs
+ * right, AUTH (@res->session, @res->lease_ms) and answered RECONNECT
+ * (@rc: a refusal such as ESTALE is 0 with @rc->status set), -ENOENT if it
+ * serves no such volume, -ENOKEY if the caller's keyrings hold no secret
+ * for @volume, -EKEYREJECTED if a proof was wrong (@res->mdc_proof_bad
+ * says whose), -EPROTONOSUPPORT if it shares no protocol version with us
+ * (@res->vmin, @res->vmax), -EREMOTEIO for another refusal
+ * (@res->status), -EPROTO if what it sent is not the xsanfs protocol,
+ * -ECONNRESET if it closed the connection first, -ETIMEDOUT if all this
+ * did not happen in time, -EINTR or -ERESTARTSYS on a signal, or the
+ * socket error (-ECONNREFUSED, -EHOSTUNREACH, -ENETUNREACH, ...).
  */
 int xsan_con_handshake(struct socket *sock,
 		       const struct sockaddr_storage *addr,
@@ -346,65 +354,6 @@ int xsan_con_handshake(struct socket *sock,
 	if (!err && old)
 		err = xsan_probe_reconnect(sock, b, old, deadline, rc);
 out_free:
-	kfree(b);
-	return err;
-}
-
-/**
- * xsan_con_probe() - connect to an MDC, say HELLO, read its answer
- * @net: network namespace of the mount
- * @addr: the MDC's volume port (AF_INET or AF_INET6)
- * @timeout_secs: bound on the connect, the HELLO and the answer together
- * @volume: the volume to ask for
- * @res: details of the answer
- *
- * Context: process context, may sleep; a signal interrupts the wait.
- * Return: 0 if the MDC accepted HELLO (@res->version) and, both proofs
- * right, AUTH (@res->session, @res->lease_ms; the session is ended again
- * at once with GOODBYE), -ENOENT if it serves no such volume, -ENOKEY if the caller's
- * keyrings hold no secret for @volume, -EKEYREJECTED if a proof was wrong
- * (@res->mdc_proof_bad says whose), -EPROTONOSUPPORT if it shares no protocol version with us
- * (@res->vmin, @res->vmax), -EREMOTEIO for another refusal
- * (@res->status), -EPROTO if what it sent is not the xsanfs protocol,
- * -ECONNRESET if it closed the connection first, -ETIMEDOUT if all this
- * did not happen in time, -EINTR or -ERESTARTSYS on a signal, or the
- * socket error (-ECONNREFUSED, -EHOSTUNREACH, -ENETUNREACH, ...).
- */
-int xsan_con_probe(struct net *net, const struct sockaddr_storage *addr,
-		   unsigned int timeout_secs, const char *volume,
-		   struct xsan_probe *res)
-{
-	unsigned long deadline = jiffies + (unsigned long)timeout_secs * HZ;
-	struct xsan_con_ident *id;
-	struct xsan_probe_buf *b;
-	struct socket *sock;
-	int err;
-
-	memset(res, 0, sizeof(*res));
-	id = kzalloc(sizeof(*id), GFP_KERNEL);
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
-	if (!id || !b) {
-		err = -ENOMEM;
-		goto out_free;
-	}
-	get_random_bytes(id->uuid, sizeof(id->uuid));
-	err = sock_create_kern(net, addr->ss_family, SOCK_STREAM, IPPROTO_TCP,
-			       &sock);
-	if (err)
-		goto out_free;
-	err = xsan_con_handshake(sock, addr, timeout_secs, volume, id, 0, res,
-				 NULL);
-	if (!err) {
-		/* Leave cleanly; if the goodbye fails, the lease ends it. */
-		b->id = id;
-		b->req.op = XSAN_OP_GOODBYE;
-		xsan_probe_call(sock, b, 3, deadline, res);
-	}
-	sock_release(sock);
-out_free:
-	if (id)
-		memzero_explicit(&id->secret, sizeof(id->secret));
-	kfree(id);
 	kfree(b);
 	return err;
 }

@@ -1052,7 +1052,7 @@ static void xsan_msgr_free(struct xsan_msgr *m)
  * the wait.
  *
  * Context: process context (mount), may sleep.
- * Return: 0, or the errors of xsan_con_probe(), or -ENOMEM.
+ * Return: 0, or the errors of xsan_con_handshake(), or -ENOMEM.
  */
 int xsan_msgr_open(const struct xsan_msgr_args *a,
 		   const struct xsan_msgr_ops *ops, void *priv,
