@@ -270,6 +270,9 @@ ls -la $M > /dev/null
 umount $M
 
 # --- idle tokens go back (nrtiotokentimeout=1) and come again ---------------
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+echo 'module xsanfs file token.c +p' > /sys/kernel/debug/dynamic_debug/control ||
+	fail "no dynamic debug for fs/token.c"
 timeout 60 mount -t xsanfs -o mdc="$BED_MDC",nrtiotokentimeout=1 vol1 $M ||
 	fail "mount with nrtiotokentimeout=1 failed"
 mkdir $M/idle
@@ -277,6 +280,7 @@ touch $M/idle/f
 chmod 604 $M/idle/f
 want_eq "before idle" "$(stat -c %a $M/idle/f)" "604"
 sleep 2.5
+dmesg | grep -q 'idle: giving back' || fail "no token was given back when idle"
 want_eq "after idle release" "$(stat -c '%a %h' $M/idle/f)" "604 1"
 want_eq "lookup after idle release" "$(ls $M/idle)" "f"
 $user stat $M/idle/f > /dev/null
