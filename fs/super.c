@@ -174,7 +174,7 @@ static int xsan_parse_param(struct fs_context *fc, struct fs_parameter *param)
 		break;
 	case XSAN_OPT_TOKTIMEOUT:
 		if (result.uint_32 > XSAN_TOKTIMEOUT_MAX)
-			return invalfc(fc, "nrtiotokentimeout=%u is out of range: give 0 to %u seconds",
+			return invalfc(fc, "nrtiotokentimeout=%u is out of range: give 0 to %u s",
 				       result.uint_32, XSAN_TOKTIMEOUT_MAX);
 		ctx->tok_idle_secs = result.uint_32;
 		break;
@@ -456,8 +456,8 @@ static void xsan_kill_sb(struct super_block *sb)
  * @buf: filled in
  *
  * Context: process context, may sleep (waits for the MDC).
- * Return: 0, or the error of the call (-ETIMEDOUT on a soft mount whose
- * MDC does not answer, -ERESTARTSYS if killed, -EIO, -ENOMEM ...).
+ * Return: 0, or the error of the call (-ETIMEDOUT if the MDC does not
+ * answer within timeout=, on hard mounts too, -ERESTARTSYS if killed, -EIO, -ENOMEM ...).
  */
 int xsan_statfs(struct dentry *dentry, struct kstatfs *buf)
 {
@@ -474,7 +474,8 @@ int xsan_statfs(struct dentry *dentry, struct kstatfs *buf)
 		goto out;
 	req->op = XSAN_OP_STATFS;
 	xsan_fill_cred(&req->cred);
-	err = xsan_msgr_call(sbi->msgr, req, rep, &mb);
+	/* umount(8) calls statfs: never hang it, even on a hard mount */
+	err = xsan_msgr_call_bounded(sbi->msgr, req, rep, &mb);
 	if (err)
 		goto out;
 	buf->f_type = XSAN_SUPER_MAGIC;
@@ -556,6 +557,20 @@ struct file_system_type xsan_fs_type = {
 };
 MODULE_ALIAS_FS(XSAN_FS_NAME);
 
+/**
+ * xsan_umount_begin() - umount -f: let go of tasks waiting for the MDC
+ * @sb: the superblock
+ *
+ * Context: process context (umount(2) with MNT_FORCE).
+ */
+void xsan_umount_begin(struct super_block *sb)
+{
+	struct xsan_sb_info *sbi = XSAN_SB(sb);
+
+	if (sbi && sbi->msgr)
+		xsan_msgr_abort(sbi->msgr);
+}
+
 static int __init xsan_init(void)
 {
 	int err;
@@ -566,6 +581,8 @@ static int __init xsan_init(void)
 		xsan_sops.statfs = xsan_statfs;
 	if (!xsan_sops.show_options)
 		xsan_sops.show_options = xsan_show_options;
+	if (!xsan_sops.umount_begin)
+		xsan_sops.umount_begin = xsan_umount_begin;
 
 	err = xsan_init_inodecache();
 	if (err)

@@ -29,9 +29,9 @@
 /* nrtiotokentimeout=, seconds; dircachesize=, entries */
 #define XSAN_TOKTIMEOUT_DEFAULT	60
 #define XSAN_TOKTIMEOUT_MAX	86400
-#define XSAN_DIRCACHESIZE_MAX	(1u << 24)
+#define XSAN_DIRCACHESIZE_MAX	16777216u
 /* largest fsBlockSize a volume may have */
-#define XSAN_BSIZE_MAX		(1u << 20)
+#define XSAN_BSIZE_MAX		1048576u
 
 /**
  * struct xsan_fs_context - what the mount options asked for
@@ -101,7 +101,6 @@ int xsan_con_probe(struct net *net, const struct sockaddr_storage *addr,
 		   unsigned int timeout_secs, const char *volume,
 		   struct xsan_probe *res);
 
-
 /* ===================================================================
  * The contract between the parts of the client (session 3 plan).
  * net/msgr.c owns the "messenger" section, fs/ the rest; each part
@@ -158,6 +157,8 @@ struct xsan_msgr_ops {
  *	bound on connecting and the handshake at mount
  * @soft: fail calls with -ETIMEDOUT / -EIO when the MDC is unreachable
  *	for @timeout; hard (false, the default) waits killably forever
+ * @secret: the volume secret to use instead of the caller's keyrings
+ *	(KUnit, which has no keyring to put one in); NULL for mount
  */
 struct xsan_msgr_args {
 	struct net *net;
@@ -165,6 +166,7 @@ struct xsan_msgr_args {
 	const char *volume;
 	unsigned int timeout;
 	bool soft;
+	const struct xsan_secret *secret;
 };
 
 /**
@@ -208,7 +210,10 @@ int xsan_msgr_open(const struct xsan_msgr_args *a,
 void xsan_msgr_close(struct xsan_msgr *m);
 int xsan_msgr_call(struct xsan_msgr *m, const struct xsan_req *req,
 		   struct xsan_rep *rep, struct xsan_msg_buf **bufp);
+int xsan_msgr_call_bounded(struct xsan_msgr *m, const struct xsan_req *req,
+			   struct xsan_rep *rep, struct xsan_msg_buf **bufp);
 int xsan_msgr_send(struct xsan_msgr *m, const struct xsan_req *req);
+void xsan_msgr_abort(struct xsan_msgr *m);
 u64 xsan_msgr_session(struct xsan_msgr *m);
 u32 xsan_msgr_lease_ms(struct xsan_msgr *m);
 bool xsan_msgr_lease_valid(struct xsan_msgr *m);
@@ -219,6 +224,7 @@ struct kstatfs;
 struct seq_file;
 int xsan_statfs(struct dentry *dentry, struct kstatfs *buf);
 int xsan_show_options(struct seq_file *m, struct dentry *root);
+void xsan_umount_begin(struct super_block *sb);
 
 /*
  * The pure parts of the messenger, for KUnit (tests/kunit/msgr_test.c).

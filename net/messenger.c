@@ -112,8 +112,8 @@ struct xsan_msgr {
 	struct delayed_work work;
 	struct delayed_work hb_work;
 
-	struct mutex mutex;
-	struct mutex sock_mutex;
+	struct mutex mutex;		/* the connection: see above */
+	struct mutex sock_mutex;	/* the @sock pointer */
 	struct socket *sock;
 	struct xsan_rx rx;
 	u8 *rxbuf;
@@ -126,7 +126,7 @@ struct xsan_msgr {
 	struct xsan_con_ident id;
 	unsigned long backoff;
 
-	spinlock_t lock;
+	spinlock_t lock;		/* requests, state, lease */
 	enum xsan_msgr_state state;
 	bool closing;
 	struct rb_root reqs;
@@ -775,7 +775,13 @@ static void xsan_msgr_fault(struct xsan_msgr *m, int err)
 	LIST_HEAD(hb);
 
 	lockdep_assert_held(&m->mutex);
-	if (xsan_err_malformed(err))
+	spin_lock(&m->lock);
+	closing = m->closing;
+	spin_unlock(&m->lock);
+	if (closing)
+		pr_debug("volume %s: connection closed during umount (error %d)\n",
+			 m->volume, err);
+	else if (xsan_err_malformed(err))
 		pr_warn_ratelimited("volume %s: malformed frame from metadata controller %pISpc (error %d): closing the connection, reconnecting\n",
 				    m->volume, (struct sockaddr *)&m->addr, err);
 	else
@@ -819,7 +825,13 @@ static void xsan_msgr_fault(struct xsan_msgr *m, int err)
 static void xsan_msgr_hb_arm(struct xsan_msgr *m)
 {
 	u32 ms = READ_ONCE(m->lease_ms);
+	bool closing;
 
+	spin_lock(&m->lock);
+	closing = m->closing || m->state == XSAN_MS_CLOSED;
+	spin_unlock(&m->lock);
+	if (closing)
+		return;
 	queue_delayed_work(m->wq, &m->hb_work,
 			   max(msecs_to_jiffies(ms / 3), 1UL));
 }
@@ -895,9 +907,14 @@ static void xsan_msgr_reconnect(struct xsan_msgr *m)
 					 &m->id, old, &res, &rc);
 	if (err) {
 		xsan_sock_drop(m);
-		pr_info_ratelimited("volume %s: reconnecting to metadata controller %pISpc failed (error %d), retrying in %u ms\n",
-				    m->volume, (struct sockaddr *)&m->addr, err,
-				    jiffies_to_msecs(m->backoff));
+		/* the first failure of a series is news, the rest are not */
+		if (m->backoff == XSAN_BACKOFF_MIN)
+			pr_info("volume %s: reconnecting to metadata controller %pISpc failed (error %d), retrying up to every %u ms\n",
+				m->volume, (struct sockaddr *)&m->addr, err,
+				jiffies_to_msecs(XSAN_BACKOFF_MAX));
+		else
+			pr_debug("volume %s: reconnect failed (error %d), next in %u ms\n",
+				 m->volume, err, jiffies_to_msecs(m->backoff));
 		queue_delayed_work(m->wq, &m->work, m->backoff);
 		m->backoff = min_t(unsigned long, m->backoff * 2,
 				   XSAN_BACKOFF_MAX);
@@ -1069,6 +1086,8 @@ int xsan_msgr_open(const struct xsan_msgr_args *a,
 	INIT_DELAYED_WORK(&m->work, xsan_msgr_workfn);
 	INIT_DELAYED_WORK(&m->hb_work, xsan_msgr_hb_workfn);
 	get_random_bytes(m->id.uuid, sizeof(m->id.uuid));
+	if (a->secret)
+		m->id.secret = *a->secret;
 
 	err = -ENOMEM;
 	m->rxbuf = kmalloc(XSAN_RXBUF, GFP_KERNEL);
@@ -1131,8 +1150,9 @@ void xsan_msgr_close(struct xsan_msgr *m)
 			kfree(req);
 		}
 		if (!IS_ERR_OR_NULL(rq)) {
-			wait_for_completion_killable_timeout(&rq->done,
-				min(m->timeout, XSAN_GOODBYE_SECS) * HZ);
+			unsigned long wait = min(m->timeout, XSAN_GOODBYE_SECS) * HZ;
+
+			wait_for_completion_killable_timeout(&rq->done, wait);
 			xsan_msgr_cancel(m, rq);
 			xsan_req_put(rq);
 		}
@@ -1147,8 +1167,13 @@ void xsan_msgr_close(struct xsan_msgr *m)
 		kernel_sock_shutdown(m->sock, SHUT_RDWR);
 	mutex_unlock(&m->sock_mutex);
 
-	cancel_delayed_work_sync(&m->hb_work);
+	/* The work first: a reconnect that finished just now arms the
+	 * heartbeat. After both, nothing queues them with a delay again (a
+	 * socket callback may still queue the work at once: it sees CLOSED,
+	 * and destroy_workqueue() waits for it).
+	 */
 	cancel_delayed_work_sync(&m->work);
+	cancel_delayed_work_sync(&m->hb_work);
 	mutex_lock(&m->mutex);
 	xsan_sock_drop(m);
 	if (m->out_cur) {
@@ -1159,6 +1184,50 @@ void xsan_msgr_close(struct xsan_msgr *m)
 	xsan_msgr_fail_all(m, -ESHUTDOWN);
 	/* destroy_workqueue() drains: queued callbacks see CLOSED and drop */
 	xsan_msgr_free(m);
+}
+
+/* Send @req, wait at most @wait jiffies (MAX_SCHEDULE_TIMEOUT: until the
+ * reply or a fatal signal), decode the reply.
+ */
+static int __xsan_msgr_call(struct xsan_msgr *m, const struct xsan_req *req,
+			    struct xsan_rep *rep, struct xsan_msg_buf **bufp,
+			    long wait)
+{
+	struct xsan_msgr_req *rq;
+	struct xsan_msg_buf *buf;
+	long left;
+	int err;
+
+	*bufp = NULL;
+	rq = xsan_msgr_submit(m, req, XSAN_RQ_CALL);
+	if (IS_ERR(rq))
+		return PTR_ERR(rq);
+	left = wait_for_completion_killable_timeout(&rq->done, wait);
+	err = left > 0 ? 0 : left ? (int)left : -ETIMEDOUT;
+	if (err) {
+		xsan_msgr_cancel(m, rq);
+		xsan_req_put(rq);
+		return err;
+	}
+	err = rq->result;
+	if (!err && rq->status)
+		err = rq->status < MAX_ERRNO ? -(int)rq->status : -EIO;
+	buf = rq->buf;
+	rq->buf = NULL;
+	xsan_req_put(rq);
+	if (err) {
+		kvfree(buf);
+		return err;
+	}
+	if (xsan_rep_decode(req->op, buf->data, buf->len, rep)) {
+		pr_warn_ratelimited("volume %s: metadata controller %pISpc sent a malformed %s reply\n",
+				    m->volume, (struct sockaddr *)&m->addr,
+				    xsan_op_name(req->op));
+		kvfree(buf);
+		return -EIO;
+	}
+	*bufp = buf;
+	return 0;
 }
 
 /**
@@ -1185,46 +1254,46 @@ void xsan_msgr_close(struct xsan_msgr *m)
 int xsan_msgr_call(struct xsan_msgr *m, const struct xsan_req *req,
 		   struct xsan_rep *rep, struct xsan_msg_buf **bufp)
 {
-	struct xsan_msgr_req *rq;
-	struct xsan_msg_buf *buf;
-	long left;
-	int err;
+	return __xsan_msgr_call(m, req, rep, bufp,
+				m->soft ? (long)m->timeout * HZ :
+					  MAX_SCHEDULE_TIMEOUT);
+}
 
-	*bufp = NULL;
-	rq = xsan_msgr_submit(m, req, XSAN_RQ_CALL);
-	if (IS_ERR(rq))
-		return PTR_ERR(rq);
-	if (m->soft) {
-		left = wait_for_completion_killable_timeout(&rq->done,
-						(unsigned long)m->timeout * HZ);
-		err = left > 0 ? 0 : left ? (int)left : -ETIMEDOUT;
-	} else {
-		err = wait_for_completion_killable(&rq->done);
-	}
-	if (err) {
-		xsan_msgr_cancel(m, rq);
-		xsan_req_put(rq);
-		return err;
-	}
-	err = rq->result;
-	if (!err && rq->status)
-		err = rq->status < MAX_ERRNO ? -(int)rq->status : -EIO;
-	buf = rq->buf;
-	rq->buf = NULL;
-	xsan_req_put(rq);
-	if (err) {
-		kvfree(buf);
-		return err;
-	}
-	if (xsan_rep_decode(req->op, buf->data, buf->len, rep)) {
-		pr_warn_ratelimited("volume %s: metadata controller %pISpc sent a malformed %s reply\n",
-				    m->volume, (struct sockaddr *)&m->addr,
-				    xsan_op_name(req->op));
-		kvfree(buf);
-		return -EIO;
-	}
-	*bufp = buf;
-	return 0;
+/**
+ * xsan_msgr_call_bounded() - xsan_msgr_call() that waits at most timeout=
+ * @m: the messenger
+ * @req: the request
+ * @rep: the decoded reply
+ * @bufp: its payload
+ *
+ * For requests nothing depends on, where an answer later is worth less
+ * than an error now, even on a hard mount: statfs(2), which umount(8) and
+ * df call and which must not hang them while the MDC is away.
+ *
+ * Context: process context, may sleep.
+ * Return: as xsan_msgr_call(), with -ETIMEDOUT on hard mounts too.
+ */
+int xsan_msgr_call_bounded(struct xsan_msgr *m, const struct xsan_req *req,
+			   struct xsan_rep *rep, struct xsan_msg_buf **bufp)
+{
+	return __xsan_msgr_call(m, req, rep, bufp, (long)m->timeout * HZ);
+}
+
+/**
+ * xsan_msgr_abort() - fail every call waiting now with -EIO
+ * @m: the messenger
+ *
+ * For ``umount -f`` (umount_begin): tasks stuck on a hard mount whose MDC
+ * is gone get an error and let go of the mount. Calls made afterwards wait
+ * as before.
+ *
+ * Context: process context.
+ */
+void xsan_msgr_abort(struct xsan_msgr *m)
+{
+	pr_info("volume %s: forced unmount: failing the calls waiting for metadata controller %pISpc\n",
+		m->volume, (struct sockaddr *)&m->addr);
+	xsan_msgr_fail_all(m, -EIO);
 }
 
 /**
