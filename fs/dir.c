@@ -5,12 +5,14 @@
  * valid while the directory changes (Documentation/metadata-format.rst),
  * so it is the file position: position 0 and 1 are "." and "..", an entry
  * with cookie C sits at C + 2, and position 2 means "from the start".
- * Nothing of a listing is cached: each getdents asks the MDC.
+ * Listings are not cached beyond one open directory's last reply (struct
+ * xsan_dir_stash): opendir always asks the MDC again.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "fs/xsan.h"
@@ -52,70 +54,145 @@ static bool xsan_dirent_sane(const struct xsan_dirent *d)
 	return true;
 }
 
-/*
- * Emit the entries of one reply. Returns 1 when the caller's buffer is
- * full, 0 to go on, -EIO for a bad entry.
+/**
+ * struct xsan_dir_stash - the rest of the last READDIR reply of an open
+ * directory
+ * @buf: the reply, or NULL when nothing is kept
+ * @c: cursor at the first entry not yet given to the caller
+ * @left: entries after @c
+ * @eof: the reply said no entries follow its last one
+ * @pos: the file position @c continues from; another position (seekdir,
+ *	rewinddir) drops the stash
+ *
+ * getdents fills the caller's buffer (32 KiB for ls) from a reply of
+ * 64 KiB; keeping the rest saves asking for it again. Only the task that
+ * holds the file's f_pos_lock (getdents, lseek) touches it, so it needs no
+ * lock of its own. Entries removed since the reply may still be listed, as
+ * POSIX allows for entries removed after opendir().
  */
-static int xsan_emit_chunk(struct inode *dir, struct dir_context *ctx,
-			   const struct xsan_rep *rep)
+struct xsan_dir_stash {
+	struct xsan_msg_buf *buf;
+	struct xsan_cur c;
+	u32 left;
+	bool eof;
+	loff_t pos;
+};
+
+static void xsan_stash_drop(struct xsan_dir_stash *st)
+{
+	xsan_msg_buf_free(st->buf);
+	st->buf = NULL;
+	st->left = 0;
+}
+
+/* READDIR from @ctx->pos into @st. */
+static int xsan_stash_fill(struct inode *dir, struct dir_context *ctx,
+			   struct xsan_dir_stash *st)
+{
+	struct xsan_req req = { .op = XSAN_OP_READDIR };
+	struct xsan_rep rep;
+	int err;
+
+	xsan_stash_drop(st);
+	xsan_fill_cred(&req.cred);
+	req.fid = XSAN_I(dir)->fid;
+	req.cookie = ctx->pos - 2;
+	req.size = XSAN_READDIR_SIZE;
+	err = xsan_msgr_call(XSAN_SB(dir->i_sb)->msgr, &req, &rep, &st->buf);
+	if (err) {
+		st->buf = NULL;
+		return err;
+	}
+	if (!rep.eof && rep.count == 0) {
+		pr_err_ratelimited("volume %s: MDC sent no entries and no end in directory %llu\n",
+				   XSAN_SB(dir->i_sb)->volume,
+				   XSAN_I(dir)->fid.ino);
+		xsan_stash_drop(st);
+		return -EIO;
+	}
+	xsan_cur_init(&st->c, rep.data, rep.datalen);
+	st->left = rep.count;
+	st->eof = rep.eof;
+	st->pos = ctx->pos;
+	return 0;
+}
+
+/*
+ * Give the stashed entries to the caller. Returns 1 when its buffer is
+ * full, 0 when the stash is used up, -EIO for a bad entry.
+ */
+static int xsan_stash_emit(struct inode *dir, struct dir_context *ctx,
+			   struct xsan_dir_stash *st)
 {
 	struct xsan_dirent d;
-	struct xsan_cur c;
-	u32 i;
+	struct xsan_cur at;
 
-	xsan_cur_init(&c, rep->data, rep->datalen);
-	for (i = 0; i < rep->count; i++) {
-		if (xsan_dirent_next(&c, &d) || !xsan_dirent_sane(&d) ||
+	while (st->left) {
+		at = st->c;
+		if (xsan_dirent_next(&st->c, &d) || !xsan_dirent_sane(&d) ||
 		    d.cookie + 2 <= ctx->pos) {
 			pr_err_ratelimited("volume %s: MDC sent a bad entry in directory %llu (after position %lld)\n",
 					   XSAN_SB(dir->i_sb)->volume,
 					   XSAN_I(dir)->fid.ino, ctx->pos);
+			xsan_stash_drop(st);
 			return -EIO;
 		}
-		if (!dir_emit(ctx, d.name, d.namelen, d.ino, d.type))
+		if (!dir_emit(ctx, d.name, d.namelen, d.ino, d.type)) {
+			st->c = at;	/* this one goes first next time */
 			return 1;
+		}
 		ctx->pos = d.cookie + 2;
+		st->pos = ctx->pos;
+		st->left--;
 	}
 	return 0;
 }
 
 static int xsan_readdir(struct file *file, struct dir_context *ctx)
 {
+	struct xsan_dir_stash *st = file->private_data;
 	struct inode *dir = file_inode(file);
-	struct xsan_req req = { .op = XSAN_OP_READDIR };
-	struct xsan_msg_buf *buf;
-	struct xsan_rep rep;
-	bool eof = false;
 	int err;
 
 	if (!dir_emit_dots(file, ctx))
 		return 0;
-	while (!eof && ctx->pos != XSAN_DIR_EOF) {
-		xsan_fill_cred(&req.cred);
-		req.fid = XSAN_I(dir)->fid;
-		req.cookie = ctx->pos - 2;
-		req.size = XSAN_READDIR_SIZE;
-		buf = NULL;
-		err = xsan_msgr_call(XSAN_SB(dir->i_sb)->msgr, &req, &rep, &buf);
-		if (err)
-			return err;
-		err = xsan_emit_chunk(dir, ctx, &rep);
-		eof = rep.eof;
-		if (!err && !eof && rep.count == 0) {
-			pr_err_ratelimited("volume %s: MDC sent no entries and no end in directory %llu\n",
-					   XSAN_SB(dir->i_sb)->volume,
-					   XSAN_I(dir)->fid.ino);
-			err = -EIO;
+	while (ctx->pos != XSAN_DIR_EOF) {
+		if (!st->buf || st->pos != ctx->pos) {
+			err = xsan_stash_fill(dir, ctx, st);
+			if (err)
+				return err;
 		}
-		xsan_msg_buf_free(buf);
-		if (err < 0)
-			return err;
-		if (err > 0)
-			return 0;
+		err = xsan_stash_emit(dir, ctx, st);
+		if (err)
+			return err < 0 ? err : 0;
+		if (st->eof) {
+			ctx->pos = XSAN_DIR_EOF;
+			break;
+		}
+		xsan_stash_drop(st);
 		if (fatal_signal_pending(current))
 			return -EINTR;
 	}
-	ctx->pos = XSAN_DIR_EOF;
+	xsan_stash_drop(st);
+	return 0;
+}
+
+static int xsan_dir_open(struct inode *inode, struct file *file)
+{
+	struct xsan_dir_stash *st = kzalloc(sizeof(*st), GFP_KERNEL);
+
+	if (!st)
+		return -ENOMEM;
+	file->private_data = st;
+	return 0;
+}
+
+static int xsan_dir_release(struct inode *inode, struct file *file)
+{
+	struct xsan_dir_stash *st = file->private_data;
+
+	xsan_stash_drop(st);
+	kfree(st);
 	return 0;
 }
 
@@ -130,5 +207,7 @@ const struct file_operations xsan_dir_fops = {
 	.llseek		= xsan_dir_llseek,
 	.read		= generic_read_dir,
 	.iterate_shared	= xsan_readdir,
+	.open		= xsan_dir_open,
+	.release	= xsan_dir_release,
 	.fsync		= noop_fsync,
 };

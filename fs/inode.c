@@ -484,7 +484,13 @@ int xsan_permission(struct user_namespace *mnt_userns, struct inode *inode,
 	if (!xsan_tok_valid(inode, XSAN_TOK_ATTR_RD)) {
 		if (mask & MAY_NOT_BLOCK)
 			return -ECHILD;
-		err = xsan_tok_get(inode, XSAN_TOK_ATTR_RD);
+		/*
+		 * A directory searched is about to be looked up in: one
+		 * TOKEN_GET brings the DIR token lookup wants too.
+		 */
+		err = xsan_tok_get(inode, S_ISDIR(inode->i_mode) ?
+				   XSAN_TOK_ATTR_RD | XSAN_TOK_DIR :
+				   XSAN_TOK_ATTR_RD);
 		if (err)
 			return err;
 	}

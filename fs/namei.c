@@ -227,7 +227,13 @@ static int xsan_make(struct inode *dir, struct dentry *dentry,
 		err = PTR_ERR(inode);
 		goto out;
 	}
-	if ((inode->i_mode & S_IFMT) != (req->mode & S_IFMT)) {
+	/*
+	 * A new inode has no dentry yet; a directory that has one would get a
+	 * second alias (a loop, if it is @dir or above it).
+	 */
+	if ((inode->i_mode & S_IFMT) != (req->mode & S_IFMT) ||
+	    (S_ISDIR(inode->i_mode) && (inode == dir ||
+					!hlist_empty(&inode->i_dentry)))) {
 		pr_err_ratelimited("volume %s: MDC made inode %llu of mode %o for a %s\n",
 				   XSAN_SB(dir->i_sb)->volume,
 				   XSAN_I(inode)->fid.ino, inode->i_mode,

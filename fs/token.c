@@ -294,6 +294,7 @@ static void xsan_tok_put_voluntary(struct inode *inode, u32 types)
 
 	req.fid = xi->fid;
 	req.tok.types = types;
+	pr_debug("idle: giving back %#x of inode %llu\n", types, xi->fid.ino);
 	if (xsan_msgr_call(XSAN_SB(inode->i_sb)->msgr, &req, &rep, &buf))
 		return;
 	spin_lock(&xi->tok_lock);

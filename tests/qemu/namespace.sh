@@ -129,6 +129,8 @@ setfattr -n user.color -v blue $M/f
 want_eq "getxattr" "$(getfattr --only-values -n user.color $M/f)" "blue"
 setfattr -n user.empty $M/f
 setfattr -n trusted.secret -v 42 $M/d
+setfattr -n security.label -v 'x y' $M/d
+want_eq "security getxattr" "$(getfattr --only-values -n security.label $M/d)" "x y"
 want_eq "trusted getxattr" "$(getfattr --only-values -n trusted.secret $M/d)" "42"
 big=$(head -c 3000 /dev/urandom | xxd -p | tr -d '\n')
 setfattr -n user.big -v "0x$big" $M/f
@@ -265,6 +267,27 @@ want_eq "root nlink back" "$(stat -c %h $M)" "$root_links"
 # --- the cache goes away cleanly ----------------------------------------------
 echo 2 > /proc/sys/vm/drop_caches
 ls -la $M > /dev/null
+umount $M
+
+# --- idle tokens go back (nrtiotokentimeout=1) and come again ---------------
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+echo 'module xsanfs file token.c +p' > /sys/kernel/debug/dynamic_debug/control ||
+	fail "no dynamic debug for fs/token.c"
+timeout 60 mount -t xsanfs -o mdc="$BED_MDC",nrtiotokentimeout=1 vol1 $M ||
+	fail "mount with nrtiotokentimeout=1 failed"
+mkdir $M/idle
+touch $M/idle/f
+chmod 604 $M/idle/f
+want_eq "before idle" "$(stat -c %a $M/idle/f)" "604"
+sleep 2.5
+dmesg | grep -q 'idle: giving back' || fail "no token was given back when idle"
+want_eq "after idle release" "$(stat -c '%a %h' $M/idle/f)" "604 1"
+want_eq "lookup after idle release" "$(ls $M/idle)" "f"
+$user stat $M/idle/f > /dev/null
+sleep 2.5
+rm $M/idle/f
+rmdir $M/idle
+want_eq "root empty again" "$(ls -A $M | tr '\n' ' ')" ""
 umount $M
 rmmod xsanfs
 dmesg | grep -i 'xsanfs.*\(bad\|MDC sent\)' && fail "the client logged bad input from the MDC"
