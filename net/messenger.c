@@ -42,6 +42,11 @@
 #define XSAN_BACKOFF_MIN	(HZ / 10)
 #define XSAN_BACKOFF_MAX	(5 * HZ)
 #define XSAN_GOODBYE_SECS	2u	/* most umount waits for GOODBYE */
+/* The handshake of every connection uses xids 1-3 (net/con.c); the
+ * messenger's start above them, so no xid means two things on one
+ * connection.
+ */
+#define XSAN_XID_FIRST		16u
 
 /**
  * enum xsan_msgr_state - where the connection is
@@ -642,7 +647,7 @@ static int xsan_msgr_got_reply(struct xsan_msgr *m, const struct xsan_hdr *h,
 	int err = 0;
 
 	spin_lock(&m->lock);
-	if (!h->xid || h->xid >= m->next_xid) {
+	if (h->xid < XSAN_XID_FIRST || h->xid >= m->next_xid) {
 		/* never sent: this is not our conversation */
 		spin_unlock(&m->lock);
 		kvfree(buf);
@@ -1080,7 +1085,7 @@ int xsan_msgr_open(const struct xsan_msgr_args *a,
 	m->state = XSAN_MS_DOWN;
 	m->reqs = RB_ROOT;
 	INIT_LIST_HEAD(&m->sendq);
-	m->next_xid = 1;
+	m->next_xid = XSAN_XID_FIRST;
 	m->backoff = XSAN_BACKOFF_MIN;
 	m->lease_ms = 30000;
 	INIT_DELAYED_WORK(&m->work, xsan_msgr_workfn);
