@@ -45,11 +45,11 @@ umnt() {
 mnt -o mdc=10.0.2.100,timeout=7,nrtiotokentimeout=30,cvnode_max=5000 vol1 /mnt/x
 line=$(grep ' /mnt/x ' /proc/mounts) || fail "mount succeeded but /mnt/x is not in /proc/mounts"
 echo "/proc/mounts: $line"
-set -- $line
-[ "$1" = vol1 ] || fail "/proc/mounts shows source '$1', want vol1"
-[ "$3" = xsanfs ] || fail "/proc/mounts shows type '$3', want xsanfs"
+read -r src _ type opts _ <<<"$line"
+[ "$src" = vol1 ] || fail "/proc/mounts shows source '$src', want vol1"
+[ "$type" = xsanfs ] || fail "/proc/mounts shows type '$type', want xsanfs"
 for o in rw mdc=10.0.2.100:60766 timeout=7 hard nrtiotokentimeout=30 cvnode_max=5000; do
-	grep -q ",$o\(,\|$\)\|^$o," <<<"$4" || fail "/proc/mounts options '$4' lack $o"
+	grep -q ",$o\(,\|$\)\|^$o," <<<"$opts" || fail "/proc/mounts options '$opts' lack $o"
 done
 grep -qF "$secret" /proc/mounts && fail "the volume secret is in /proc/mounts"
 grep -q 'xsanfs:' /proc/keys && fail "an xsanfs key outlived the mount: $(grep xsanfs: /proc/keys)"
@@ -93,9 +93,9 @@ umnt
 
 # wait_listen PORT: until a TCP socket listens on PORT
 wait_listen() {
-	local port i
+	local port
 	port=$(printf ':%04X' "$1")
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		awk -v p="$port" 'substr($2, length($2) - 4) == p && $4 == "0A" { f = 1 }
 			END { exit !f }' /proc/net/tcp /proc/net/tcp6 && return 0
 		sleep 0.1
@@ -155,7 +155,7 @@ ls_pid=$!
 sleep 2
 kill -0 "$ls_pid" 2> /dev/null || fail "ls on a hard mount without its MDC did not wait"
 timeout 20 umount -f -c /mnt/x 2> /dev/null || true
-for i in $(seq 50); do kill -0 "$ls_pid" 2> /dev/null || break; sleep 0.1; done
+for _ in $(seq 50); do kill -0 "$ls_pid" 2> /dev/null || break; sleep 0.1; done
 kill -0 "$ls_pid" 2> /dev/null && fail "umount -f did not free the task waiting for the MDC"
 wait "$ls_pid" && fail "ls succeeded on a hard mount without its MDC"
 grep -qs ' /mnt/x ' /proc/mounts && umnt -c
