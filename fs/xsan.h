@@ -99,7 +99,7 @@ int xsan_auth_proof(const struct xsan_secret *s, const char *label,
 
 /* ===================================================================
  * The contract between the parts of the client (session 3 plan).
- * net/msgr.c owns the "messenger" section, fs/ the rest; each part
+ * net/messenger.c owns the "messenger" section, fs/ the rest; each part
  * changes only its own section.
  * ===================================================================
  */
@@ -148,11 +148,12 @@ struct xsan_msgr_ops {
  * @net: network namespace of the mount
  * @addr: the MDC's volume port
  * @volume: volume name (copied)
- * @timeout: seconds a call waits for its reply before it is retried on a
- *	new connection (hard) or fails with -ETIMEDOUT (soft); also the
- *	bound on connecting and the handshake at mount
- * @soft: fail calls with -ETIMEDOUT / -EIO when the MDC is unreachable
- *	for @timeout; hard (false, the default) waits killably forever
+ * @timeout: seconds: the bound on connecting and each handshake; how long
+ *	a soft call (and xsan_msgr_call_bounded()) waits for its reply; a
+ *	connection silent for longer than both this and the lease while a
+ *	heartbeat waits is dropped, and hard calls go out again on the next
+ * @soft: fail calls with -ETIMEDOUT when no reply came within @timeout;
+ *	hard (false, the default) waits killably until the reply
  * @secret: the volume secret to use instead of the caller's keyrings
  *	(KUnit, which has no keyring to put one in); NULL for mount
  */
