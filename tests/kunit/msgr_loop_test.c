@@ -36,6 +36,7 @@ enum fake_mode {
 	FAKE_GARBAGE,		/* a reply that does not decode */
 	FAKE_SILENT,		/* no reply at all (nor to GOODBYE) */
 	FAKE_REVOKE,		/* the reply, then a REVOKE callback */
+	FAKE_DEAF,		/* from then on, nothing on that connection */
 };
 
 struct fake_mdc {
@@ -166,6 +167,10 @@ static void fake_serve(struct fake_mdc *f, struct socket *s, int conn)
 					 ESTALE, NULL, NULL, NULL, 0, false);
 			break;
 		case XSAN_OP_HEARTBEAT:
+			if (f->mode == FAKE_DEAF && conn == 1 && !first_getattr) {
+				err = 0;
+				break;
+			}
 			atomic_inc(&f->heartbeats);
 			rep->lease_ms = FAKE_LEASE_MS;
 			err = fake_frame(f, s, h.opcode, h.xid, XSAN_F_REPLY, 0,
@@ -192,7 +197,8 @@ static void fake_serve(struct fake_mdc *f, struct socket *s, int conn)
 			rep->attr[0].gen = req->fid.gen;
 			rep->attr[0].mode = S_IFDIR | 0755;
 			rep->attr[0].nlink = 2;
-			if (mode == FAKE_SILENT) {
+			if (mode == FAKE_SILENT || mode == FAKE_DEAF ||
+			    (f->mode == FAKE_DEAF && conn == 1)) {
 				err = 0;
 				break;
 			}
@@ -488,6 +494,32 @@ out:
 	fake_stop(f);
 }
 
+/* A connection that stays up but goes silent: the heartbeat notices, the
+ * messenger drops it, and the hard call goes out again on a new one.
+ */
+static void xsan_loop_silent_conn_test(struct kunit *test)
+{
+	struct fake_mdc *f = fake_start(test, FAKE_DEAF);
+	struct fake_priv p = {};
+	struct xsan_msgr *m = fake_open(test, f, &p, false);
+	unsigned long t0;
+	int err;
+
+	if (!m)
+		goto out;
+	t0 = jiffies;
+	err = fake_getattr(test, m, NULL);
+	KUNIT_EXPECT_EQ_MSG(test, err, 0, "the hard call did not survive a silent connection (%d)",
+			    err);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&f->conns), 2,
+			    "a silent connection must be dropped and replaced once");
+	KUNIT_EXPECT_LT_MSG(test, jiffies - t0, 10UL * HZ,
+			    "took far longer than timeout=2 and the 0.9 s lease");
+	xsan_msgr_close(m);
+out:
+	fake_stop(f);
+}
+
 static void xsan_loop_revoke_test(struct kunit *test)
 {
 	struct fake_mdc *f = fake_start(test, FAKE_REVOKE);
@@ -564,6 +596,7 @@ static struct kunit_case xsan_msgr_loop_test_cases[] = {
 	KUNIT_CASE(xsan_loop_bad_crc_test),
 	KUNIT_CASE(xsan_loop_garbage_test),
 	KUNIT_CASE(xsan_loop_soft_timeout_test),
+	KUNIT_CASE(xsan_loop_silent_conn_test),
 	KUNIT_CASE(xsan_loop_revoke_test),
 	KUNIT_CASE(xsan_loop_close_waiter_test),
 	{}
