@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xsanfs superblock and mount: the filesystem type, the fs_context that
- * mount options are parsed into, and get_tree, which contacts the metadata
- * controller (MDC). Until the session protocol lands, get_tree reports what
- * the MDC did (refused, timed out, closed, answered) as a sentence that the
- * mount helper prints, and fails: it never waits longer than timeout=, and
- * a signal ends the wait.
+ * mount options are parsed into, and get_tree, which opens a session with
+ * the metadata controller (MDC) through the messenger (net/messenger.c), asks
+ * it for the volume's block size and the root inode, and makes the root
+ * dentry. What went wrong on the way (refused, timed out, closed, unknown
+ * volume, bad secret) becomes a sentence that the mount helper prints; the
+ * handshake never waits longer than timeout=, and a signal ends the wait.
+ * Also statfs and show_options, and module init and exit.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -17,21 +19,38 @@
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/inet.h>
+#include <linux/log2.h>
 #include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/statfs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include "fs/xsan.h"
 #include "xsanfs/msg.h"
 
+/* "XSAN" as statfs(2)'s f_type */
+#define XSAN_SUPER_MAGIC	0x5853414e
+
 enum xsan_param {
 	XSAN_OPT_MDC,
 	XSAN_OPT_TIMEOUT,
+	XSAN_OPT_HARD,
+	XSAN_OPT_SOFT,
+	XSAN_OPT_TOKTIMEOUT,
+	XSAN_OPT_DIRCACHESIZE,
+	XSAN_OPT_CVNODE_MAX,
 };
 
+/* ro and rw are VFS flags (fc->sb_flags): the VFS parses them itself. */
 static const struct fs_parameter_spec xsan_param_specs[] = {
 	fsparam_string("mdc", XSAN_OPT_MDC),
 	fsparam_u32("timeout", XSAN_OPT_TIMEOUT),
+	fsparam_flag("hard", XSAN_OPT_HARD),
+	fsparam_flag("soft", XSAN_OPT_SOFT),
+	fsparam_u32("nrtiotokentimeout", XSAN_OPT_TOKTIMEOUT),
+	fsparam_u32("dircachesize", XSAN_OPT_DIRCACHESIZE),
+	fsparam_u32("cvnode_max", XSAN_OPT_CVNODE_MAX),
 	{}
 };
 
@@ -147,6 +166,27 @@ static int xsan_parse_param(struct fs_context *fc, struct fs_parameter *param)
 				       result.uint_32, XSAN_TIMEOUT_MAX);
 		ctx->timeout = result.uint_32;
 		break;
+	case XSAN_OPT_HARD:
+		ctx->soft = false;
+		break;
+	case XSAN_OPT_SOFT:
+		ctx->soft = true;
+		break;
+	case XSAN_OPT_TOKTIMEOUT:
+		if (result.uint_32 > XSAN_TOKTIMEOUT_MAX)
+			return invalfc(fc, "nrtiotokentimeout=%u is out of range: give 0 to %u seconds",
+				       result.uint_32, XSAN_TOKTIMEOUT_MAX);
+		ctx->tok_idle_secs = result.uint_32;
+		break;
+	case XSAN_OPT_DIRCACHESIZE:
+		if (result.uint_32 > XSAN_DIRCACHESIZE_MAX)
+			return invalfc(fc, "dircachesize=%u is out of range: give 0 to %u entries",
+				       result.uint_32, XSAN_DIRCACHESIZE_MAX);
+		ctx->dircachesize = result.uint_32;
+		break;
+	case XSAN_OPT_CVNODE_MAX:
+		ctx->cvnode_max = result.uint_32;
+		break;
 	}
 	return 0;
 }
@@ -173,12 +213,6 @@ static int xsan_report_mdc(struct fs_context *fc, int err,
 	struct xsan_fs_context *ctx = fc->fs_private;
 
 	switch (err) {
-	case 0:
-		errorfc(fc,
-			"volume %s: authenticated to metadata controller %pISpc (session %016llx), %s",
-			fc->source, (struct sockaddr *)&ctx->mdc, res->session,
-			"but this client cannot mount volumes yet (not implemented in this version)");
-		return -EOPNOTSUPP;
 	case -ENOKEY:
 		errorfc(fc,
 			"volume %s: no secret for it in the keyring: put it in /etc/xsanfs/%s.auth_secret (mode 0600) for mount.xsanfs to load",
@@ -238,11 +272,155 @@ static int xsan_report_mdc(struct fs_context *fc, int err,
 	return err;
 }
 
+/* A reply that makes no sense for the mount: say so, fail with -EIO. */
+static int xsan_mount_bad(struct fs_context *fc, const char *what, int err)
+{
+	struct xsan_fs_context *ctx = fc->fs_private;
+
+	errorfc(fc, "volume %s: metadata controller %pISpc: %s (error %d)",
+		fc->source, (struct sockaddr *)&ctx->mdc, what, err);
+	return err == -ENOMEM || err == -EINTR || err == -ERESTARTSYS ?
+	       err : -EIO;
+}
+
+/* STATFS: the volume's block size. */
+static int xsan_read_bsize(struct fs_context *fc, struct xsan_sb_info *sbi)
+{
+	struct xsan_msg_buf *buf;
+	struct xsan_req *req;
+	struct xsan_rep *rep;
+	int err;
+
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	rep = kzalloc(sizeof(*rep), GFP_KERNEL);
+	err = -ENOMEM;
+	if (!req || !rep)
+		goto out;
+	req->op = XSAN_OP_STATFS;
+	xsan_fill_cred(&req->cred);
+	err = xsan_msgr_call(sbi->msgr, req, rep, &buf);
+	if (err) {
+		err = xsan_mount_bad(fc, "STATFS failed", err);
+		goto out;
+	}
+	if (rep->st.bsize < 512 || rep->st.bsize > XSAN_BSIZE_MAX ||
+	    !is_power_of_2(rep->st.bsize))
+		err = xsan_mount_bad(fc, "STATFS gave an impossible block size",
+				     -EIO);
+	else
+		sbi->bsize = rep->st.bsize;
+	xsan_msg_buf_free(buf);
+out:
+	kfree(req);
+	kfree(rep);
+	return err;
+}
+
+/* GETATTR of the root directory, and its inode. */
+static struct inode *xsan_read_root(struct fs_context *fc,
+				    struct super_block *sb)
+{
+	struct xsan_msg_buf *buf;
+	struct inode *inode;
+	struct xsan_req *req;
+	struct xsan_rep *rep;
+	int err;
+
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	rep = kzalloc(sizeof(*rep), GFP_KERNEL);
+	inode = ERR_PTR(-ENOMEM);
+	if (!req || !rep)
+		goto out;
+	req->op = XSAN_OP_GETATTR;
+	req->fid.ino = XSAN_ROOT_INO_NR;
+	req->fid.gen = XSAN_ROOT_GEN_NR;
+	xsan_fill_cred(&req->cred);
+	err = xsan_msgr_call(XSAN_SB(sb)->msgr, req, rep, &buf);
+	if (err) {
+		inode = ERR_PTR(xsan_mount_bad(fc, "GETATTR of the root directory failed",
+					       err));
+		goto out;
+	}
+	if (rep->nattr < 1 || !S_ISDIR(rep->attr[0].mode) ||
+	    rep->attr[0].ino != XSAN_ROOT_INO_NR) {
+		inode = ERR_PTR(xsan_mount_bad(fc, "the root is not a directory",
+					       -EIO));
+	} else {
+		inode = xsan_iget(sb, &rep->attr[0], buf->seq);
+		if (IS_ERR(inode))
+			xsan_mount_bad(fc, "cannot make the root inode",
+				       (int)PTR_ERR(inode));
+	}
+	xsan_msg_buf_free(buf);
+out:
+	kfree(req);
+	kfree(rep);
+	return inode;
+}
+
+static struct super_operations xsan_sops __ro_after_init;
+
+static int xsan_fill_super(struct super_block *sb, struct fs_context *fc)
+{
+	struct xsan_fs_context *ctx = fc->fs_private;
+	struct xsan_msgr_args args = {
+		.net = fc->net_ns, .addr = ctx->mdc, .volume = fc->source,
+		.timeout = ctx->timeout, .soft = ctx->soft,
+	};
+	struct xsan_sb_info *sbi;
+	struct xsan_probe res;
+	struct inode *root;
+	int err;
+
+	/* From here on kill_sb undoes whatever was set up. */
+	sbi = kzalloc(sizeof(*sbi), GFP_KERNEL);
+	if (!sbi)
+		return -ENOMEM;
+	sbi->sb = sb;
+	strscpy(sbi->volume, fc->source, sizeof(sbi->volume));
+	sbi->opts.timeout = ctx->timeout;
+	sbi->opts.soft = ctx->soft;
+	sbi->opts.ro = fc->sb_flags & SB_RDONLY;
+	sbi->opts.tok_idle_secs = ctx->tok_idle_secs;
+	sbi->opts.dircachesize = ctx->dircachesize;
+	sbi->opts.cvnode_max = ctx->cvnode_max;
+	sb->s_fs_info = sbi;
+	sb->s_op = &xsan_sops;
+	sb->s_magic = XSAN_SUPER_MAGIC;
+	sb->s_maxbytes = MAX_LFS_FILESIZE;
+	sb->s_time_gran = 1;
+
+	sbi->tok_wq = alloc_workqueue("xsan-tok-%s", WQ_MEM_RECLAIM, 0,
+				      sbi->volume);
+	if (!sbi->tok_wq)
+		return -ENOMEM;
+
+	err = xsan_msgr_open(&args, &xsan_tok_msgr_ops, sbi, &sbi->msgr, &res);
+	if (err)
+		return xsan_report_mdc(fc, err, &res);
+
+	err = xsan_read_bsize(fc, sbi);
+	if (err)
+		return err;
+	/* the page cache works in blocks of at most a page */
+	sb->s_blocksize = min_t(u32, sbi->bsize, PAGE_SIZE);
+	sb->s_blocksize_bits = ilog2(sb->s_blocksize);
+
+	root = xsan_read_root(fc, sb);
+	if (IS_ERR(root))
+		return PTR_ERR(root);
+	sb->s_root = d_make_root(root);
+	if (!sb->s_root)
+		return -ENOMEM;
+	pr_info("volume %s: mounted from metadata controller %pISpc, session %016llx, lease %u ms%s\n",
+		sbi->volume, (struct sockaddr *)&ctx->mdc, res.session,
+		res.lease_ms, ctx->soft ? ", soft" : "");
+	return 0;
+}
+
 static int xsan_get_tree(struct fs_context *fc)
 {
 	struct xsan_fs_context *ctx = fc->fs_private;
-	struct xsan_probe res;
-	int err;
 
 	if (!fc->source)
 		return invalfc(fc, "no volume given: mount -t xsanfs VOLUME DIR");
@@ -254,9 +432,94 @@ static int xsan_get_tree(struct fs_context *fc)
 		return invalfc(fc, "volume %s: no metadata controller: use -o mdc=ADDRESS[:PORT]",
 			       fc->source);
 
-	err = xsan_con_probe(fc->net_ns, &ctx->mdc, ctx->timeout, fc->source,
-			     &res);
-	return xsan_report_mdc(fc, err, &res);
+	/* a superblock per mount for now: two mounts, two sessions */
+	return get_tree_nodev(fc, xsan_fill_super);
+}
+
+static void xsan_kill_sb(struct super_block *sb)
+{
+	struct xsan_sb_info *sbi = XSAN_SB(sb);
+
+	/* evicting the inodes may still send TOKEN_PUTs */
+	kill_anon_super(sb);
+	if (!sbi)
+		return;
+	if (sbi->tok_wq)
+		destroy_workqueue(sbi->tok_wq);
+	xsan_msgr_close(sbi->msgr);
+	kfree(sbi);
+}
+
+/**
+ * xsan_statfs() - statfs(2) of an xsanfs mount: STATFS to the MDC
+ * @dentry: any dentry of the mount
+ * @buf: filled in
+ *
+ * Context: process context, may sleep (waits for the MDC).
+ * Return: 0, or the error of the call (-ETIMEDOUT on a soft mount whose
+ * MDC does not answer, -ERESTARTSYS if killed, -EIO, -ENOMEM ...).
+ */
+int xsan_statfs(struct dentry *dentry, struct kstatfs *buf)
+{
+	struct xsan_sb_info *sbi = XSAN_SB(dentry->d_sb);
+	struct xsan_msg_buf *mb;
+	struct xsan_req *req;
+	struct xsan_rep *rep;
+	int err;
+
+	req = kzalloc(sizeof(*req), GFP_NOFS);
+	rep = kzalloc(sizeof(*rep), GFP_NOFS);
+	err = -ENOMEM;
+	if (!req || !rep)
+		goto out;
+	req->op = XSAN_OP_STATFS;
+	xsan_fill_cred(&req->cred);
+	err = xsan_msgr_call(sbi->msgr, req, rep, &mb);
+	if (err)
+		goto out;
+	buf->f_type = XSAN_SUPER_MAGIC;
+	buf->f_bsize = rep->st.bsize;
+	buf->f_frsize = rep->st.bsize;
+	buf->f_blocks = rep->st.blocks;
+	buf->f_bfree = rep->st.bfree;
+	buf->f_bavail = rep->st.bavail;
+	buf->f_files = rep->st.files;
+	buf->f_ffree = rep->st.ffree;
+	buf->f_namelen = rep->st.namemax ? rep->st.namemax : XSAN_NAME_MAX;
+	buf->f_fsid = u64_to_fsid(xsan_msgr_session(sbi->msgr));
+	xsan_msg_buf_free(mb);
+out:
+	kfree(req);
+	kfree(rep);
+	return err;
+}
+
+/**
+ * xsan_show_options() - the options of a mount, for /proc/mounts
+ * @m: the seq file
+ * @root: the mount's root
+ *
+ * The volume is the mount source (shown by the VFS, as are ro/rw); the
+ * secret is never an option, so it cannot show here.
+ *
+ * Context: process context.
+ * Return: 0.
+ */
+int xsan_show_options(struct seq_file *m, struct dentry *root)
+{
+	struct xsan_sb_info *sbi = XSAN_SB(root->d_sb);
+	const struct xsan_mount_opts *o = &sbi->opts;
+
+	if (sbi->msgr)
+		seq_printf(m, ",mdc=%pISpc", xsan_msgr_addr(sbi->msgr));
+	seq_printf(m, ",timeout=%u", o->timeout);
+	seq_puts(m, o->soft ? ",soft" : ",hard");
+	seq_printf(m, ",nrtiotokentimeout=%u", o->tok_idle_secs);
+	if (o->dircachesize)
+		seq_printf(m, ",dircachesize=%u", o->dircachesize);
+	if (o->cvnode_max)
+		seq_printf(m, ",cvnode_max=%u", o->cvnode_max);
+	return 0;
 }
 
 static void xsan_free_fc(struct fs_context *fc)
@@ -278,6 +541,7 @@ static int xsan_init_fs_context(struct fs_context *fc)
 	if (!ctx)
 		return -ENOMEM;
 	ctx->timeout = XSAN_TIMEOUT_DEFAULT;
+	ctx->tok_idle_secs = XSAN_TOKTIMEOUT_DEFAULT;
 	fc->fs_private = ctx;
 	fc->ops = &xsan_context_ops;
 	return 0;
@@ -288,7 +552,7 @@ struct file_system_type xsan_fs_type = {
 	.name			= XSAN_FS_NAME,
 	.init_fs_context	= xsan_init_fs_context,
 	.parameters		= xsan_param_specs,
-	.kill_sb		= kill_anon_super,
+	.kill_sb		= xsan_kill_sb,
 };
 MODULE_ALIAS_FS(XSAN_FS_NAME);
 
@@ -296,9 +560,21 @@ static int __init xsan_init(void)
 {
 	int err;
 
-	err = register_filesystem(&xsan_fs_type);
+	/* fs/inode.c's operations, with ours where it left them out */
+	xsan_sops = xsan_super_ops;
+	if (!xsan_sops.statfs)
+		xsan_sops.statfs = xsan_statfs;
+	if (!xsan_sops.show_options)
+		xsan_sops.show_options = xsan_show_options;
+
+	err = xsan_init_inodecache();
 	if (err)
 		return err;
+	err = register_filesystem(&xsan_fs_type);
+	if (err) {
+		xsan_destroy_inodecache();
+		return err;
+	}
 	pr_info("registered (volume port %d, name service port %d)\n",
 		XSAN_VOLUME_PORT, XSAN_NAME_PORT);
 	return 0;
@@ -307,6 +583,7 @@ static int __init xsan_init(void)
 static void __exit xsan_exit(void)
 {
 	unregister_filesystem(&xsan_fs_type);
+	xsan_destroy_inodecache();
 }
 
 module_init(xsan_init);

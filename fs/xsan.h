@@ -7,6 +7,9 @@
 #define _XSAN_H
 
 #include <linux/fs_context.h>
+#include <linux/completion.h>
+#include <linux/kref.h>
+#include <linux/rbtree.h>
 #include <linux/socket.h>
 #include <linux/types.h>
 #include <linux/fs.h>
@@ -23,12 +26,22 @@
 /* Default and bounds of timeout=, in seconds. */
 #define XSAN_TIMEOUT_DEFAULT	10
 #define XSAN_TIMEOUT_MAX	3600
+/* nrtiotokentimeout=, seconds; dircachesize=, entries */
+#define XSAN_TOKTIMEOUT_DEFAULT	60
+#define XSAN_TOKTIMEOUT_MAX	86400
+#define XSAN_DIRCACHESIZE_MAX	(1u << 24)
+/* largest fsBlockSize a volume may have */
+#define XSAN_BSIZE_MAX		(1u << 20)
 
 /**
  * struct xsan_fs_context - what the mount options asked for
  * @mdc: address of the metadata controller's volume port
  * @have_mdc: @mdc was given
  * @timeout: seconds to wait for the MDC to connect or answer
+ * @soft: soft (calls fail after @timeout) rather than hard
+ * @tok_idle_secs: nrtiotokentimeout=
+ * @dircachesize: dircachesize=
+ * @cvnode_max: cvnode_max=
  *
  * Owned by one fs_context; only the mount syscall that owns it touches it,
  * so it needs no lock.
@@ -37,6 +50,10 @@ struct xsan_fs_context {
 	struct sockaddr_storage mdc;
 	bool have_mdc;
 	unsigned int timeout;
+	bool soft;
+	unsigned int tok_idle_secs;
+	unsigned int dircachesize;
+	unsigned int cvnode_max;
 };
 
 extern struct file_system_type xsan_fs_type;
@@ -96,7 +113,7 @@ int xsan_con_probe(struct net *net, const struct sockaddr_storage *addr,
 #define XSAN_ROOT_INO_NR	1
 #define XSAN_ROOT_GEN_NR	1
 
-/* ---- messenger: net/msgr.c ------------------------------------------ */
+/* ---- messenger: net/messenger.c ------------------------------------------ */
 
 struct xsan_msgr;
 
@@ -150,6 +167,41 @@ struct xsan_msgr_args {
 	bool soft;
 };
 
+/**
+ * struct xsan_con_ident - who this client is to the MDC, across reconnects
+ * @uuid: the client uuid sent in every HELLO of this mount
+ * @secret: the volume secret; read from the mounting task's keyrings at
+ *	the first handshake and kept (zeroed when the messenger is freed),
+ *	because reconnects run on a workqueue that has no such keyring
+ */
+struct xsan_con_ident {
+	u8 uuid[XSAN_UUID_SIZE];
+	struct xsan_secret secret;
+};
+
+/**
+ * struct xsan_con_recon - what the MDC answered to RECONNECT
+ * @status: 0 if it gave the session back, else its positive errno
+ *	(ESTALE: it no longer knows it)
+ * @session: the session (status 0)
+ * @lease_ms: its lease period
+ * @grace_ms: the grace period for reclaiming tokens
+ * @flags: XSAN_RECON_*
+ */
+struct xsan_con_recon {
+	u32 status;
+	u64 session;
+	u32 lease_ms;
+	u32 grace_ms;
+	u32 flags;
+};
+
+int xsan_con_handshake(struct socket *sock,
+		       const struct sockaddr_storage *addr,
+		       unsigned int timeout_secs, const char *volume,
+		       struct xsan_con_ident *id, u64 old,
+		       struct xsan_probe *res, struct xsan_con_recon *rc);
+
 int xsan_msgr_open(const struct xsan_msgr_args *a,
 		   const struct xsan_msgr_ops *ops, void *priv,
 		   struct xsan_msgr **out, struct xsan_probe *res);
@@ -159,6 +211,81 @@ int xsan_msgr_call(struct xsan_msgr *m, const struct xsan_req *req,
 int xsan_msgr_send(struct xsan_msgr *m, const struct xsan_req *req);
 u64 xsan_msgr_session(struct xsan_msgr *m);
 u32 xsan_msgr_lease_ms(struct xsan_msgr *m);
+bool xsan_msgr_lease_valid(struct xsan_msgr *m);
+const struct sockaddr *xsan_msgr_addr(struct xsan_msgr *m);
+
+/* fs/super.c: for fs/inode.c's xsan_super_ops */
+struct kstatfs;
+struct seq_file;
+int xsan_statfs(struct dentry *dentry, struct kstatfs *buf);
+int xsan_show_options(struct seq_file *m, struct dentry *root);
+
+/*
+ * The pure parts of the messenger, for KUnit (tests/kunit/msgr_test.c).
+ */
+
+/**
+ * struct xsan_rx - reassembly of frames from the received byte stream
+ * @hdr: the header bytes gathered so far
+ * @hlen: how many
+ * @h: the decoded header, once @hlen is %XSAN_HDR_SIZE
+ * @buf: the payload being gathered (NULL until the header is complete);
+ *	handed to the caller with the frame
+ * @plen: payload bytes in @buf so far
+ *
+ * Owned by the receive path (under the messenger's mutex).
+ */
+struct xsan_rx {
+	u8 hdr[XSAN_HDR_SIZE];
+	u32 hlen;
+	struct xsan_hdr h;
+	struct xsan_msg_buf *buf;
+	u32 plen;
+};
+
+int xsan_rx_feed(struct xsan_rx *rx, const u8 *p, size_t n, size_t *used,
+		 struct xsan_hdr *h, struct xsan_msg_buf **bufp);
+void xsan_rx_reset(struct xsan_rx *rx);
+
+/**
+ * struct xsan_msgr_req - one request in flight
+ * @node: in the messenger's xid tree while a reply is awaited
+ * @out: in the send queue while (re)sending is due
+ * @ref: the caller's, the tree's and the send path's references
+ * @xid: its id, unique on the messenger
+ * @op: its opcode
+ * @frame: the sealed frame (header and payload)
+ * @flen: its bytes
+ * @done: completed when @result is set
+ * @result: 0 (reply in @buf, status @status) or -errno
+ * @status: the reply's status (positive errno or 0)
+ * @buf: the reply payload
+ * @sent_at: jiffies when it was last handed to the socket
+ * @kind: XSAN_RQ_* (who waits for it)
+ */
+struct xsan_msgr_req {
+	struct rb_node node;
+	struct list_head out;
+	struct kref ref;
+	u64 xid;
+	u16 op;
+	u8 *frame;
+	u32 flen;
+	struct completion done;
+	int result;
+	u32 status;
+	struct xsan_msg_buf *buf;
+	unsigned long sent_at;
+	u8 kind;
+};
+
+#define XSAN_RQ_CALL	0	/* a caller waits in xsan_msgr_call() */
+#define XSAN_RQ_ASYNC	1	/* xsan_msgr_send(): reply dropped */
+#define XSAN_RQ_HB	2	/* heartbeat: the reply renews the lease */
+
+void xsan_xid_insert(struct rb_root *root, struct xsan_msgr_req *rq);
+struct xsan_msgr_req *xsan_xid_find(struct rb_root *root, u64 xid);
+struct xsan_msgr_req *xsan_xid_take(struct rb_root *root, u64 xid);
 
 static inline void xsan_msg_buf_free(struct xsan_msg_buf *b)
 {
@@ -209,28 +336,46 @@ static inline struct xsan_sb_info *XSAN_SB(struct super_block *sb)
 	return sb->s_fs_info;
 }
 
+/* Token types there are (XSAN_TOK_* bits 0..5), for per-type state. */
+#define XSAN_TOK_NTYPES		6
+
 /**
  * struct xsan_inode_info - an xsanfs inode
  * @vfs_inode: the VFS inode
- * @fid: the MDC's name for it (ino is also i_ino; gen tells reuse apart)
- * @tok_lock: protects @tok_held, @tok_revoked_seq and @tok_used
+ * @fid: the MDC's name for it (ino is also i_ino; gen tells reuse apart);
+ *	set before the inode is unlocked and never changed
+ * @tok_lock: protects @tok_held, @tok_grant_seq, @tok_revoked_seq,
+ *	@tok_used and @attr_seq; with @attr_seq it also orders the updates of
+ *	the VFS attributes from replies (xsan_refresh_inode())
  * @tok_held: XSAN_TOK_* the MDC has granted us and we have not given back
- * @tok_revoked_seq: receive sequence number of the last REVOKE applied;
- *	a grant read before it (lower xsan_msg_buf.seq) does not count for
- *	the types that REVOKE named
+ * @tok_grant_seq: per type (bit number), receive sequence number of the
+ *	grant that made us hold it
+ * @tok_revoked_seq: per type, receive sequence number of the last REVOKE
+ *	(or of the reply to the last voluntary TOKEN_PUT) applied; a grant
+ *	read before it (lower xsan_msg_buf.seq) does not count for that type
  * @tok_used: jiffies of the last use of a cached token (idle release)
+ * @attr_seq: receive sequence number of the reply the VFS attributes were
+ *	last refreshed from; an older reply does not overwrite them
  * @dir_gen: bumped whenever our DIR token on this directory goes; a
  *	dentry in it is valid without asking only if it was made under the
- *	current value and DIR is still held
+ *	current value (kept in its d_time) and DIR is still held
+ * @tok_idle_work: gives the tokens back once idle for tok_idle_secs (on
+ *	the mount's tok_wq); cancelled by eviction
+ *
+ * Changed from the session 3 plan: @tok_revoked_seq is per type and
+ * @tok_grant_seq, @attr_seq and @tok_idle_work are new (fs/token.c).
  */
 struct xsan_inode_info {
 	struct inode vfs_inode;
 	struct xsan_fid fid;
-	spinlock_t tok_lock;
+	spinlock_t tok_lock;	/* protects the token state, attr_seq */
 	u32 tok_held;
-	u64 tok_revoked_seq;
+	u64 tok_grant_seq[XSAN_TOK_NTYPES];
+	u64 tok_revoked_seq[XSAN_TOK_NTYPES];
 	unsigned long tok_used;
+	u64 attr_seq;
 	atomic64_t dir_gen;
+	struct delayed_work tok_idle_work;
 };
 
 static inline struct xsan_inode_info *XSAN_I(struct inode *inode)
@@ -241,16 +386,61 @@ static inline struct xsan_inode_info *XSAN_I(struct inode *inode)
 /* fs/inode.c */
 struct inode *xsan_iget(struct super_block *sb, const struct xsan_attr *a,
 			u64 seq);
+int xsan_refresh_inode(struct inode *inode, const struct xsan_attr *a,
+		       u64 seq);
+int xsan_refresh_from_rep(struct inode *inode, const struct xsan_rep *rep,
+			  u32 i, u64 seq);
 void xsan_fill_cred(struct xsan_cred *cr);
+int xsan_getattr(struct user_namespace *mnt_userns, const struct path *path,
+		 struct kstat *stat, u32 request_mask, unsigned int flags);
+int xsan_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
+		 struct iattr *iattr);
+int xsan_permission(struct user_namespace *mnt_userns, struct inode *inode,
+		    int mask);
 int xsan_init_inodecache(void);
 void xsan_destroy_inodecache(void);
 extern const struct super_operations xsan_super_ops;
+int xsan_statfs(struct dentry *dentry, struct kstatfs *buf);	/* super.c */
 
-/* fs/token.c */
+/* fs/namei.c: directory inode operations, dentry operations */
+extern const struct inode_operations xsan_dir_iops;
+extern const struct inode_operations xsan_symlink_iops;
+extern const struct inode_operations xsan_special_iops;
+extern const struct dentry_operations xsan_dentry_ops;
+
+/* fs/dir.c: readdir */
+extern const struct file_operations xsan_dir_fops;
+
+/* fs/file.c: regular files (no data path yet) */
+extern const struct inode_operations xsan_file_iops;
+extern const struct file_operations xsan_file_fops;
+extern const struct address_space_operations xsan_aops;
+
+/* fs/xattr.c */
+extern const struct xattr_handler *xsan_xattr_handlers[];
+ssize_t xsan_listxattr(struct dentry *dentry, char *list, size_t size);
+
+/*
+ * fs/token.c. xsan_tok_msgr_ops expects the xsan_msgr_open() priv to be
+ * the mount's struct xsan_sb_info.
+ */
 int xsan_tok_get(struct inode *inode, u32 types);
 bool xsan_tok_valid(struct inode *inode, u32 types);
 void xsan_tok_grant(struct inode *inode, u32 types, u64 seq);
 void xsan_tok_release_inode(struct inode *inode);
+void xsan_tok_init_inode(struct xsan_inode_info *xi);
 extern const struct xsan_msgr_ops xsan_tok_msgr_ops;
+
+/*
+ * The pure state transitions of the token cache (no network), caller
+ * holds @xi->tok_lock; KUnit tests them directly. Each returns the types
+ * whose held bit it changed.
+ */
+u32 __xsan_tok_apply_grant(struct xsan_inode_info *xi, u32 types, u64 seq);
+u32 __xsan_tok_apply_revoke(struct xsan_inode_info *xi, u32 types, u64 seq);
+u32 __xsan_tok_drop(struct xsan_inode_info *xi, u32 types);
+u32 __xsan_tok_take_idle(struct xsan_inode_info *xi, unsigned long now,
+			 unsigned long idle);
+u32 __xsan_tok_reset_one(struct xsan_inode_info *xi);
 
 #endif /* _XSAN_H */

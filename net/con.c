@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Connection to the metadata controller. For now this is the probe that
- * mount runs: connect, HELLO, check the MDC's proof of the volume secret,
- * AUTH with ours, GOODBYE, all within one deadline, so that mount can say
- * "unknown volume", "protocol version mismatch", "not an xsanfs MDC" or
- * "authentication failed" in a sentence. The full messenger (xid-matched
- * requests, heartbeats, reconnect, callbacks on a workqueue) replaces it
- * with the session protocol.
+ * The synchronous start of every connection to the metadata controller:
+ * connect, HELLO, check the MDC's proof of the volume secret, AUTH with
+ * ours and, on a reconnect, RECONNECT with the old session, all within one
+ * deadline, so that mount can say "unknown volume", "protocol version
+ * mismatch", "not an xsanfs MDC" or "authentication failed" in a sentence.
+ * It leaves an authenticated socket to the messenger (net/messenger.c), which
+ * runs the session on it. xsan_con_probe() is the same handshake ended at
+ * once with GOODBYE.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -33,8 +34,7 @@
 struct xsan_probe_buf {
 	struct xsan_req req;
 	struct xsan_rep rep;
-	struct xsan_secret secret;
-	u8 uuid[XSAN_UUID_SIZE];
+	struct xsan_con_ident *id;
 	u8 cnonce[XSAN_NONCE_SIZE];
 	u8 mnonce[XSAN_NONCE_SIZE];
 	u8 proof[XSAN_PROOF_SIZE];
@@ -130,13 +130,12 @@ static int xsan_probe_hello(struct xsan_probe_buf *b, const char *volume)
 {
 	struct xsan_req *r = &b->req;
 
-	get_random_bytes(b->uuid, sizeof(b->uuid));
 	get_random_bytes(b->cnonce, sizeof(b->cnonce));
 	memset(r, 0, sizeof(*r));
 	r->op = XSAN_OP_HELLO;
 	r->ver_min = XSAN_PROTO_MIN;
 	r->ver_max = XSAN_PROTO_MAX;
-	memcpy(r->uuid, b->uuid, sizeof(r->uuid));
+	memcpy(r->uuid, b->id->uuid, sizeof(r->uuid));
 	memcpy(r->nonce, b->cnonce, sizeof(r->nonce));
 	r->name = volume;
 	r->namelen = strlen(volume);
@@ -203,21 +202,26 @@ static int xsan_probe_call(struct socket *sock, struct xsan_probe_buf *b,
 	return xsan_probe_reply(sock, b, b->req.op, xid, deadline, res);
 }
 
-/* After HELLO: check the MDC's proof, send ours, and end the session
- * again with GOODBYE (the mount goes no further in this version).
+/* After HELLO: check the MDC's proof and send ours. The secret comes
+ * from the caller's keyrings the first time (only after HELLO, so that an
+ * unknown volume is reported as such, not as a missing key) and is kept in
+ * @b->id for reconnects, which run where those keyrings are not.
  */
 static int xsan_probe_auth(struct socket *sock, struct xsan_probe_buf *b,
 			   const char *volume, unsigned long deadline,
 			   struct xsan_probe *res)
 {
+	struct xsan_con_ident *id = b->id;
 	int err;
 
 	memcpy(b->mnonce, b->rep.nonce, sizeof(b->mnonce));
-	err = xsan_secret_get(volume, &b->secret);
-	if (err)
-		return err;
-	err = xsan_auth_proof(&b->secret, XSAN_AUTH_MDC_LABEL, volume, b->uuid,
-			      b->cnonce, b->mnonce, b->proof);
+	if (!id->secret.len) {
+		err = xsan_secret_get(volume, &id->secret);
+		if (err)
+			return err;
+	}
+	err = xsan_auth_proof(&id->secret, XSAN_AUTH_MDC_LABEL, volume,
+			      id->uuid, b->cnonce, b->mnonce, b->proof);
 	if (err)
 		return err;
 	if (crypto_memneq(b->proof, b->rep.proof, XSAN_PROOF_SIZE)) {
@@ -226,8 +230,8 @@ static int xsan_probe_auth(struct socket *sock, struct xsan_probe_buf *b,
 	}
 	memset(&b->req, 0, sizeof(b->req));
 	b->req.op = XSAN_OP_AUTH;
-	err = xsan_auth_proof(&b->secret, XSAN_AUTH_CLIENT_LABEL, volume,
-			      b->uuid, b->mnonce, b->cnonce, b->req.proof);
+	err = xsan_auth_proof(&id->secret, XSAN_AUTH_CLIENT_LABEL, volume,
+			      id->uuid, b->mnonce, b->cnonce, b->req.proof);
 	if (err)
 		return err;
 	err = xsan_probe_call(sock, b, 2, deadline, res);
@@ -235,12 +239,115 @@ static int xsan_probe_auth(struct socket *sock, struct xsan_probe_buf *b,
 		return err;
 	res->session = b->rep.session;
 	res->lease_ms = b->rep.lease_ms;
-
-	/* Leave cleanly; if the goodbye fails, the lease ends the session. */
-	memset(&b->req, 0, sizeof(b->req));
-	b->req.op = XSAN_OP_GOODBYE;
-	xsan_probe_call(sock, b, 3, deadline, res);
 	return 0;
+}
+
+/* After AUTH: ask for @old back. A refusal is an answer, not an error. */
+static int xsan_probe_reconnect(struct socket *sock, struct xsan_probe_buf *b,
+				u64 old, unsigned long deadline,
+				struct xsan_con_recon *rc)
+{
+	struct xsan_probe res = {};
+	int err;
+
+	memset(&b->req, 0, sizeof(b->req));
+	b->req.op = XSAN_OP_RECONNECT;
+	b->req.session = old;
+	err = xsan_probe_call(sock, b, 3, deadline, &res);
+	memset(rc, 0, sizeof(*rc));
+	switch (err) {
+	case 0:
+		rc->session = b->rep.session;
+		rc->lease_ms = b->rep.lease_ms;
+		rc->grace_ms = b->rep.grace_ms;
+		rc->flags = b->rep.flags;
+		return 0;
+	case -EREMOTEIO:
+		rc->status = res.status;
+		return 0;
+	case -ENOENT:
+		rc->status = ENOENT;
+		return 0;
+	default:
+		return err;
+	}
+}
+
+/* Connect @sock to @addr within @timeout_secs; a blocking connect waits at
+ * most sk_sndtimeo, interruptibly.
+ */
+static int xsan_con_connect(struct socket *sock,
+			    const struct sockaddr_storage *addr,
+			    unsigned int timeout_secs)
+{
+	int addrlen = addr->ss_family == AF_INET6 ?
+		      sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	int err;
+
+	sock->sk->sk_sndtimeo = (long)timeout_secs * HZ;
+	err = kernel_connect(sock, (struct sockaddr *)addr, addrlen, 0);
+	if (err == -EINPROGRESS || err == -EAGAIN)
+		err = -ETIMEDOUT;
+	return err;
+}
+
+/**
+ * xsan_con_handshake() - connect a new socket and open a session on it
+ * @sock: a new, unconnected TCP socket of @addr's family; the caller owns
+ *	it (and may shut it down from another thread to abort the handshake)
+ * @addr: the MDC's volume port
+ * @timeout_secs: bound on the connect and every exchange together
+ * @volume: the volume to ask for
+ * @id: this client's uuid and the volume secret (fetched from the
+ *	caller's keyrings if @id->secret.len is 0, then kept there)
+ * @old: a session to take back with RECONNECT after AUTH, or 0
+ * @res: what HELLO and AUTH answered (see xsan_con_probe())
+ * @rc: what RECONNECT answered (only if @old)
+ *
+ * On success the socket is connected and authenticated, ready for the
+ * messenger; nothing is left unread on it.
+ *
+ * Context: process context, may sleep; a signal interrupts the wait.
+ * Return: as xsan_con_probe(); a RECONNECT the MDC refused is 0 with
+ * @rc->status set.
+ */
+int xsan_con_handshake(struct socket *sock,
+		       const struct sockaddr_storage *addr,
+		       unsigned int timeout_secs, const char *volume,
+		       struct xsan_con_ident *id, u64 old,
+		       struct xsan_probe *res, struct xsan_con_recon *rc)
+{
+	unsigned long deadline = jiffies + (unsigned long)timeout_secs * HZ;
+	struct xsan_probe_buf *b;
+	int err, len;
+
+	memset(res, 0, sizeof(*res));
+	b = kzalloc(sizeof(*b), GFP_NOFS);
+	if (!b)
+		return -ENOMEM;
+	b->id = id;
+	len = xsan_probe_hello(b, volume);
+	if (len < 0) {
+		err = len;
+		goto out_free;
+	}
+	err = xsan_con_connect(sock, addr, timeout_secs);
+	if (!err)
+		err = xsan_send_all(sock, b->out, len, deadline);
+	/* An MDC that closed at once makes the send fail: say so alike. */
+	if (err == -EPIPE)
+		err = -ECONNRESET;
+	if (!err)
+		err = xsan_probe_reply(sock, b, XSAN_OP_HELLO, 1, deadline, res);
+	if (!err) {
+		res->version = b->rep.version;
+		err = xsan_probe_auth(sock, b, volume, deadline, res);
+	}
+	if (!err && old)
+		err = xsan_probe_reconnect(sock, b, old, deadline, rc);
+out_free:
+	kfree(b);
+	return err;
 }
 
 /**
@@ -254,7 +361,7 @@ static int xsan_probe_auth(struct socket *sock, struct xsan_probe_buf *b,
  * Context: process context, may sleep; a signal interrupts the wait.
  * Return: 0 if the MDC accepted HELLO (@res->version) and, both proofs
  * right, AUTH (@res->session, @res->lease_ms; the session is ended again
- * at once), -ENOENT if it serves no such volume, -ENOKEY if the caller's
+ * at once with GOODBYE), -ENOENT if it serves no such volume, -ENOKEY if the caller's
  * keyrings hold no secret for @volume, -EKEYREJECTED if a proof was wrong
  * (@res->mdc_proof_bad says whose), -EPROTONOSUPPORT if it shares no protocol version with us
  * (@res->vmin, @res->vmax), -EREMOTEIO for another refusal
@@ -267,46 +374,37 @@ int xsan_con_probe(struct net *net, const struct sockaddr_storage *addr,
 		   unsigned int timeout_secs, const char *volume,
 		   struct xsan_probe *res)
 {
-	int addrlen = addr->ss_family == AF_INET6 ?
-		      sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 	unsigned long deadline = jiffies + (unsigned long)timeout_secs * HZ;
+	struct xsan_con_ident *id;
 	struct xsan_probe_buf *b;
 	struct socket *sock;
-	int err, len;
+	int err;
 
 	memset(res, 0, sizeof(*res));
+	id = kzalloc(sizeof(*id), GFP_KERNEL);
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
-	if (!b)
-		return -ENOMEM;
-	len = xsan_probe_hello(b, volume);
-	if (len < 0) {
-		err = len;
+	if (!id || !b) {
+		err = -ENOMEM;
 		goto out_free;
 	}
+	get_random_bytes(id->uuid, sizeof(id->uuid));
 	err = sock_create_kern(net, addr->ss_family, SOCK_STREAM, IPPROTO_TCP,
 			       &sock);
 	if (err)
 		goto out_free;
-
-	/* A blocking connect waits at most sk_sndtimeo, interruptibly. */
-	sock->sk->sk_sndtimeo = (long)timeout_secs * HZ;
-	err = kernel_connect(sock, (struct sockaddr *)addr, addrlen, 0);
-	if (err == -EINPROGRESS || err == -EAGAIN)
-		err = -ETIMEDOUT;
-	if (!err)
-		err = xsan_send_all(sock, b->out, len, deadline);
-	/* An MDC that closed at once makes the send fail: say so alike. */
-	if (err == -EPIPE)
-		err = -ECONNRESET;
-	if (!err)
-		err = xsan_probe_reply(sock, b, XSAN_OP_HELLO, 1, deadline, res);
+	err = xsan_con_handshake(sock, addr, timeout_secs, volume, id, 0, res,
+				 NULL);
 	if (!err) {
-		res->version = b->rep.version;
-		err = xsan_probe_auth(sock, b, volume, deadline, res);
+		/* Leave cleanly; if the goodbye fails, the lease ends it. */
+		b->id = id;
+		b->req.op = XSAN_OP_GOODBYE;
+		xsan_probe_call(sock, b, 3, deadline, res);
 	}
 	sock_release(sock);
 out_free:
-	memzero_explicit(&b->secret, sizeof(b->secret));
+	if (id)
+		memzero_explicit(&id->secret, sizeof(id->secret));
+	kfree(id);
 	kfree(b);
 	return err;
 }

@@ -264,7 +264,16 @@ struct xsan_opts_case {
 	bool have_mdc;
 	struct xsan_addr_want mdc;	/* only if @have_mdc */
 	unsigned int timeout;
+	/* the options added with the session; 0/false are the defaults */
+	bool soft;
+	bool ro;
+	unsigned int tok;		/* nrtiotokentimeout=; 0: the default */
+	bool tok_zero;			/* ... or really 0 */
+	unsigned int dircachesize;
+	unsigned int cvnode_max;
 };
+
+#define XSAN_DEF	.timeout = XSAN_TIMEOUT_DEFAULT
 
 static const struct xsan_opts_case xsan_opts_cases[] = {
 	{ .desc = "no options: defaults", .timeout = XSAN_TIMEOUT_DEFAULT },
@@ -338,6 +347,51 @@ static const struct xsan_opts_case xsan_opts_cases[] = {
 	{ .desc = "a second source is refused",
 	  .opts = { { "source", "vol", 0 }, { "source", "other", -EINVAL } },
 	  .source = "vol", .timeout = XSAN_TIMEOUT_DEFAULT },
+	{ .desc = "soft", .opts = { { "soft", NULL, 0 } }, .soft = true, XSAN_DEF },
+	{ .desc = "hard is the default", .opts = { { "hard", NULL, 0 } }, XSAN_DEF },
+	{ .desc = "the last of soft and hard counts",
+	  .opts = { { "hard", NULL, 0 }, { "soft", NULL, 0 }, { "hard", NULL, 0 } }, XSAN_DEF },
+	{ .desc = "soft then hard... then soft",
+	  .opts = { { "soft", NULL, 0 }, { "hard", NULL, 0 }, { "soft", NULL, 0 } },
+	  .soft = true, XSAN_DEF },
+	{ .desc = "soft=1 is refused (a flag takes no value)",
+	  .opts = { { "soft", "1", -EINVAL } }, XSAN_DEF },
+	{ .desc = "ro is a VFS flag", .opts = { { "ro", NULL, 0 } }, .ro = true, XSAN_DEF },
+	{ .desc = "rw after ro", .opts = { { "ro", NULL, 0 }, { "rw", NULL, 0 } }, XSAN_DEF },
+	{ .desc = "nrtiotokentimeout=0 (keep until revoked)",
+	  .opts = { { "nrtiotokentimeout", "0", 0 } }, .tok_zero = true, XSAN_DEF },
+	{ .desc = "nrtiotokentimeout=300",
+	  .opts = { { "nrtiotokentimeout", "300", 0 } }, .tok = 300, XSAN_DEF },
+	{ .desc = "nrtiotokentimeout=86400",
+	  .opts = { { "nrtiotokentimeout", "86400", 0 } }, .tok = 86400, XSAN_DEF },
+	{ .desc = "nrtiotokentimeout=86401 is refused",
+	  .opts = { { "nrtiotokentimeout", "86401", -EINVAL } }, XSAN_DEF },
+	{ .desc = "nrtiotokentimeout=abc is refused",
+	  .opts = { { "nrtiotokentimeout", "abc", -EINVAL } }, XSAN_DEF },
+	{ .desc = "nrtiotokentimeout without a value is refused",
+	  .opts = { { "nrtiotokentimeout", NULL, -EINVAL } }, XSAN_DEF },
+	{ .desc = "dircachesize=10000",
+	  .opts = { { "dircachesize", "10000", 0 } }, .dircachesize = 10000, XSAN_DEF },
+	{ .desc = "dircachesize=2^24+1 is refused",
+	  .opts = { { "dircachesize", "16777217", -EINVAL } }, XSAN_DEF },
+	{ .desc = "dircachesize=-5 is refused",
+	  .opts = { { "dircachesize", "-5", -EINVAL } }, XSAN_DEF },
+	{ .desc = "cvnode_max=100000",
+	  .opts = { { "cvnode_max", "100000", 0 } }, .cvnode_max = 100000, XSAN_DEF },
+	{ .desc = "cvnode_max=4294967295",
+	  .opts = { { "cvnode_max", "4294967295", 0 } }, .cvnode_max = 4294967295u, XSAN_DEF },
+	{ .desc = "cvnode_max=4294967296 is refused",
+	  .opts = { { "cvnode_max", "4294967296", -EINVAL } }, XSAN_DEF },
+	{ .desc = "cvnode_max=1k is refused",
+	  .opts = { { "cvnode_max", "1k", -EINVAL } }, XSAN_DEF },
+	{ .desc = "lease= is the MDC's choice, not an option",
+	  .opts = { { "lease", "30", -EINVAL } }, XSAN_DEF },
+	{ .desc = "the secret is never a mount option",
+	  .opts = { { "secret", "abcdefghijklmnop", -EINVAL } }, XSAN_DEF },
+	{ .desc = "soft, timeout, nrtiotokentimeout together",
+	  .opts = { { "soft", NULL, 0 }, { "timeout", "20", 0 },
+		    { "nrtiotokentimeout", "5", 0 } },
+	  .soft = true, .tok = 5, .timeout = 20 },
 	{ .desc = "source, mdc and timeout together",
 	  .opts = { { "source", "san1", 0 }, { "mdc", "[::1]", 0 }, { "timeout", "30", 0 } },
 	  .source = "san1", .have_mdc = true,
@@ -399,6 +453,15 @@ static void xsan_mount_options_test(struct kunit *test)
 			    c->have_mdc ? "mdc= not recorded" : "have_mdc set, no valid mdc=");
 	if (c->have_mdc && ctx->have_mdc)
 		xsan_expect_addr(test, &ctx->mdc, &c->mdc, "mdc in the context");
+	KUNIT_EXPECT_EQ_MSG(test, ctx->soft, c->soft, "%s",
+			    c->soft ? "soft not recorded" : "soft without asking");
+	KUNIT_EXPECT_EQ_MSG(test, !!(fc->sb_flags & SB_RDONLY), c->ro, "%s",
+			    c->ro ? "ro did not set SB_RDONLY" : "SB_RDONLY without ro");
+	KUNIT_EXPECT_EQ_MSG(test, ctx->tok_idle_secs,
+			    c->tok_zero ? 0 : c->tok ? c->tok : XSAN_TOKTIMEOUT_DEFAULT,
+			    "wrong nrtiotokentimeout");
+	KUNIT_EXPECT_EQ_MSG(test, ctx->dircachesize, c->dircachesize, "wrong dircachesize");
+	KUNIT_EXPECT_EQ_MSG(test, ctx->cvnode_max, c->cvnode_max, "wrong cvnode_max");
 out:
 	put_fs_context(fc);
 }

@@ -4,8 +4,8 @@
 # shared LUN images with xsanlabel/mkfs.xsanfs): both guests see the labels
 # mkfs wrote; the kernel's HELLO and AUTH, encoded by the same net/msg.c
 # the MDC decodes, with the secret mount.xsanfs put in the keyring, open a
-# session; a wrong, unsafe or missing secret, and an unknown volume, get
-# the sentences mount prints.
+# session and the volume mounts (and unmounts); a wrong, unsafe or missing
+# secret, and an unknown volume, get the sentences mount prints.
 set -euo pipefail
 . /bed/lib.sh
 
@@ -38,9 +38,13 @@ mnt_msg() {
 }
 
 # The secret the bed put in /etc/xsanfs: both proofs check out, the MDC
-# opens a session (and this client, which cannot mount yet, ends it).
-mnt_msg 'volume vol1: authenticated to metadata controller 10\.0\.2\.100:60766 \(session [0-9a-f]{16}\), but this client cannot mount volumes yet' \
-	-o mdc=10.0.2.100 vol1 /mnt/x
+# opens a session, the volume mounts, and unmounts in bounded time.
+out=$(timeout 60 mount -t xsanfs -o mdc=10.0.2.100 vol1 /mnt/x 2>&1) ||
+	fail "mount with the right secret failed (status $?): $out"
+grep -qs ' /mnt/x xsanfs ' /proc/mounts || fail "vol1 is not in /proc/mounts after mount"
+stat /mnt/x > /dev/null || fail "stat of the mounted root failed"
+timeout 30 umount /mnt/x || fail "umount failed or hung (status $?)"
+grep -qs ' /mnt/x ' /proc/mounts && fail "/mnt/x still mounted after umount"
 # The key lived in mount.xsanfs's process keyring only.
 grep -q 'xsanfs:' /proc/keys && fail "an xsanfs key outlived the mount: $(grep xsanfs: /proc/keys)"
 secret=$(cat /etc/xsanfs/vol1.auth_secret)

@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xsanfs names: lookup and d_revalidate on top of the DIR token, and the
+ * namespace changes (create, mkdir, mknod, symlink, link, unlink, rmdir,
+ * rename) and readlink, each one MDC request. The MDC checks permissions
+ * again and does not revoke our own tokens for our own changes, so every
+ * reply refreshes the inodes it carries (the order is the nattr table of
+ * Documentation/protocol.rst, "Namespace replies") and the dcache is
+ * updated here as the VFS expects.
+ *
+ * A dentry keeps in d_time the parent's dir_gen it was made or last
+ * checked under, or dir_gen - 1 when the parent's DIR token was not held
+ * (never valid without asking).
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/namei.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/xattr.h>
+
+#include "fs/xsan.h"
+
+/*
+ * Make sure we hold DIR on @dir (failure only costs caching) and return
+ * the dir_gen a dentry made from an answer read after this may carry.
+ */
+static unsigned long xsan_dir_gen_begin(struct inode *dir)
+{
+	struct xsan_inode_info *xi = XSAN_I(dir);
+
+	if (xsan_tok_get(dir, XSAN_TOK_DIR))
+		return (unsigned long)atomic64_read(&xi->dir_gen) - 1;
+	return (unsigned long)atomic64_read(&xi->dir_gen);
+}
+
+/* A gen to record for a dentry we change ourselves in @dir. */
+static unsigned long xsan_dir_gen_now(struct inode *dir)
+{
+	unsigned long gen = (unsigned long)atomic64_read(&XSAN_I(dir)->dir_gen);
+
+	return xsan_tok_valid(dir, XSAN_TOK_DIR) ? gen : gen - 1;
+}
+
+static void xsan_set_gen(struct dentry *dentry, unsigned long gen)
+{
+	WRITE_ONCE(dentry->d_time, gen);
+}
+
+/* Is @dentry valid in @dir without asking the MDC? Safe under RCU. */
+static bool xsan_dentry_cached(struct inode *dir, const struct dentry *dentry)
+{
+	unsigned long gen = (unsigned long)atomic64_read(&XSAN_I(dir)->dir_gen);
+
+	return READ_ONCE(dentry->d_time) == gen &&
+	       xsan_tok_valid(dir, XSAN_TOK_DIR);
+}
+
+/* Fill the fields every namespace request has. */
+static void xsan_ns_req(struct xsan_req *req, u16 op, struct inode *dir,
+			const struct qstr *name)
+{
+	memset(req, 0, sizeof(*req));
+	req->op = op;
+	xsan_fill_cred(&req->cred);
+	req->fid = XSAN_I(dir)->fid;
+	if (name) {
+		req->name = name->name;
+		req->namelen = name->len;
+	}
+}
+
+static int xsan_call(struct inode *inode, const struct xsan_req *req,
+		     struct xsan_rep *rep, struct xsan_msg_buf **bufp)
+{
+	*bufp = NULL;
+	return xsan_msgr_call(XSAN_SB(inode->i_sb)->msgr, req, rep, bufp);
+}
+
+/* Does attribute @i of @rep exist? Logs the MDC's mistake if not. */
+static int xsan_rep_has(struct super_block *sb, const struct xsan_rep *rep,
+			u32 i)
+{
+	if (rep->nattr > i)
+		return 0;
+	pr_err_ratelimited("volume %s: MDC reply to %s carries %u attributes, need %u\n",
+			   XSAN_SB(sb)->volume, xsan_op_name(rep->op),
+			   rep->nattr, i + 1);
+	return -EIO;
+}
+
+static struct dentry *xsan_lookup(struct inode *dir, struct dentry *dentry,
+				  unsigned int flags)
+{
+	struct xsan_msg_buf *buf;
+	struct inode *inode = NULL;
+	struct dentry *res;
+	struct xsan_req req;
+	struct xsan_rep rep;
+	unsigned long gen;
+	int err;
+
+	if (dentry->d_name.len > XSAN_NAME_MAX)
+		return ERR_PTR(-ENAMETOOLONG);
+	gen = xsan_dir_gen_begin(dir);
+	xsan_ns_req(&req, XSAN_OP_LOOKUP, dir, &dentry->d_name);
+	err = xsan_call(dir, &req, &rep, &buf);
+	if (err && err != -ENOENT)
+		return ERR_PTR(err);
+	if (!err) {
+		err = xsan_rep_has(dir->i_sb, &rep, 0);
+		if (!err)
+			inode = xsan_iget(dir->i_sb, &rep.attr[0], buf->seq);
+		xsan_msg_buf_free(buf);
+		if (err)
+			return ERR_PTR(err);
+		if (IS_ERR(inode))
+			return ERR_CAST(inode);
+	}
+	xsan_set_gen(dentry, gen);
+	res = d_splice_alias(inode, dentry);
+	if (!IS_ERR_OR_NULL(res))
+		xsan_set_gen(res, gen);
+	return res;
+}
+
+/*
+ * Ask the MDC whether @dentry still names what it named. Returns 1
+ * (valid), 0 (look it up again) or -errno.
+ */
+static int xsan_revalidate_slow(struct inode *dir, struct dentry *dentry)
+{
+	struct inode *inode = d_inode(dentry);
+	struct xsan_msg_buf *buf;
+	struct xsan_req req;
+	struct xsan_rep rep;
+	unsigned long gen;
+	int err, ret;
+
+	gen = xsan_dir_gen_begin(dir);
+	xsan_ns_req(&req, XSAN_OP_LOOKUP, dir, &dentry->d_name);
+	err = xsan_call(dir, &req, &rep, &buf);
+	if (err == -ENOENT) {
+		if (inode)
+			return 0;
+		xsan_set_gen(dentry, gen);
+		return 1;
+	}
+	if (err == -ESTALE || err == -ENOTDIR)
+		return 0;
+	if (err)
+		return err;
+	ret = 0;
+	if (inode && !xsan_rep_has(dir->i_sb, &rep, 0) &&
+	    rep.attr[0].ino == XSAN_I(inode)->fid.ino &&
+	    rep.attr[0].gen == XSAN_I(inode)->fid.gen) {
+		/* -EIO (type changed under the same fid): drop the dentry */
+		if (!xsan_refresh_inode(inode, &rep.attr[0], buf->seq)) {
+			xsan_set_gen(dentry, gen);
+			ret = 1;
+		}
+	}
+	xsan_msg_buf_free(buf);
+	return ret;
+}
+
+static int xsan_d_revalidate(struct dentry *dentry, unsigned int flags)
+{
+	struct dentry *parent;
+	struct inode *dir;
+	int ret;
+
+	if (flags & LOOKUP_RCU) {
+		parent = READ_ONCE(dentry->d_parent);
+		dir = d_inode_rcu(parent);
+		if (!dir)
+			return -ECHILD;
+		return xsan_dentry_cached(dir, dentry) ? 1 : -ECHILD;
+	}
+	if (IS_ROOT(dentry))
+		return 1;
+	parent = dget_parent(dentry);
+	dir = d_inode(parent);
+	if (xsan_dentry_cached(dir, dentry))
+		ret = 1;
+	else
+		ret = xsan_revalidate_slow(dir, dentry);
+	dput(parent);
+	return ret;
+}
+
+const struct dentry_operations xsan_dentry_ops = {
+	.d_revalidate	= xsan_d_revalidate,
+};
+
+/*
+ * CREATE, MKDIR, MKNOD and SYMLINK answer the new inode, then the parent:
+ * instantiate @dentry with the first and refresh @dir from the second.
+ */
+static int xsan_make(struct inode *dir, struct dentry *dentry,
+		     struct xsan_req *req)
+{
+	struct xsan_msg_buf *buf;
+	struct inode *inode;
+	struct xsan_rep rep;
+	unsigned long gen;
+	int err;
+
+	if (XSAN_SB(dir->i_sb)->opts.ro)
+		return -EROFS;
+	if (dentry->d_name.len > XSAN_NAME_MAX)
+		return -ENAMETOOLONG;
+	gen = xsan_dir_gen_now(dir);
+	err = xsan_call(dir, req, &rep, &buf);
+	if (err)
+		return err;
+	err = xsan_rep_has(dir->i_sb, &rep, 1);
+	if (err)
+		goto out;
+	err = xsan_refresh_inode(dir, &rep.attr[1], buf->seq);
+	if (err)
+		goto out;
+	inode = xsan_iget(dir->i_sb, &rep.attr[0], buf->seq);
+	if (IS_ERR(inode)) {
+		err = PTR_ERR(inode);
+		goto out;
+	}
+	if ((inode->i_mode & S_IFMT) != (req->mode & S_IFMT)) {
+		pr_err_ratelimited("volume %s: MDC made inode %llu of mode %o for a %s\n",
+				   XSAN_SB(dir->i_sb)->volume,
+				   XSAN_I(inode)->fid.ino, inode->i_mode,
+				   xsan_op_name(req->op));
+		iput(inode);
+		err = -EIO;
+		goto out;
+	}
+	xsan_set_gen(dentry, gen);
+	d_instantiate(dentry, inode);
+out:
+	xsan_msg_buf_free(buf);
+	return err;
+}
+
+static int xsan_create(struct user_namespace *mnt_userns, struct inode *dir,
+		       struct dentry *dentry, umode_t mode, bool excl)
+{
+	struct xsan_req req;
+
+	xsan_ns_req(&req, XSAN_OP_CREATE, dir, &dentry->d_name);
+	req.mode = S_IFREG | (mode & 07777);
+	return xsan_make(dir, dentry, &req);
+}
+
+static int xsan_mkdir(struct user_namespace *mnt_userns, struct inode *dir,
+		      struct dentry *dentry, umode_t mode)
+{
+	struct xsan_req req;
+
+	xsan_ns_req(&req, XSAN_OP_MKDIR, dir, &dentry->d_name);
+	req.mode = S_IFDIR | (mode & 07777);
+	return xsan_make(dir, dentry, &req);
+}
+
+static int xsan_mknod(struct user_namespace *mnt_userns, struct inode *dir,
+		      struct dentry *dentry, umode_t mode, dev_t rdev)
+{
+	struct xsan_req req;
+
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+	case S_IFCHR:
+	case S_IFBLK:
+	case S_IFIFO:
+	case S_IFSOCK:
+		break;
+	default:
+		return -EINVAL;
+	}
+	xsan_ns_req(&req, XSAN_OP_MKNOD, dir, &dentry->d_name);
+	req.mode = mode & (S_IFMT | 07777);
+	if (S_ISCHR(mode) || S_ISBLK(mode)) {
+		req.rdev_major = MAJOR(rdev);
+		req.rdev_minor = MINOR(rdev);
+	}
+	return xsan_make(dir, dentry, &req);
+}
+
+static int xsan_symlink(struct user_namespace *mnt_userns, struct inode *dir,
+			struct dentry *dentry, const char *target)
+{
+	size_t len = strlen(target);
+	struct xsan_req req;
+
+	if (len == 0)
+		return -ENOENT;
+	if (len > XSAN_SYMLINK_MAX)
+		return -ENAMETOOLONG;
+	xsan_ns_req(&req, XSAN_OP_SYMLINK, dir, &dentry->d_name);
+	req.mode = S_IFLNK | 0777;
+	req.data = target;
+	req.datalen = len;
+	return xsan_make(dir, dentry, &req);
+}
+
+static int xsan_link(struct dentry *old_dentry, struct inode *dir,
+		     struct dentry *dentry)
+{
+	struct inode *inode = d_inode(old_dentry);
+	struct xsan_msg_buf *buf;
+	struct xsan_req req;
+	struct xsan_rep rep;
+	unsigned long gen;
+	int err;
+
+	if (XSAN_SB(dir->i_sb)->opts.ro)
+		return -EROFS;
+	if (dentry->d_name.len > XSAN_NAME_MAX)
+		return -ENAMETOOLONG;
+	xsan_ns_req(&req, XSAN_OP_LINK, inode, &dentry->d_name);
+	req.fid2 = XSAN_I(dir)->fid;
+	gen = xsan_dir_gen_now(dir);
+	err = xsan_call(dir, &req, &rep, &buf);
+	if (err)
+		return err;
+	err = xsan_rep_has(dir->i_sb, &rep, 1);
+	if (!err)
+		err = xsan_refresh_inode(inode, &rep.attr[0], buf->seq);
+	if (!err)
+		err = xsan_refresh_inode(dir, &rep.attr[1], buf->seq);
+	xsan_msg_buf_free(buf);
+	if (err)
+		return err;
+	ihold(inode);
+	xsan_set_gen(dentry, gen);
+	d_instantiate(dentry, inode);
+	return 0;
+}
+
+/* UNLINK and RMDIR answer the parent, then the removed inode. */
+static int xsan_remove(struct inode *dir, struct dentry *dentry, u16 op)
+{
+	struct inode *inode = d_inode(dentry);
+	struct xsan_msg_buf *buf;
+	struct xsan_req req;
+	struct xsan_rep rep;
+	unsigned long gen;
+	int err;
+
+	if (XSAN_SB(dir->i_sb)->opts.ro)
+		return -EROFS;
+	xsan_ns_req(&req, op, dir, &dentry->d_name);
+	gen = xsan_dir_gen_now(dir);
+	err = xsan_call(dir, &req, &rep, &buf);
+	if (err)
+		return err;
+	err = xsan_rep_has(dir->i_sb, &rep, 1);
+	if (!err)
+		err = xsan_refresh_inode(dir, &rep.attr[0], buf->seq);
+	/*
+	 * The name we asked for may have named another inode by now (another
+	 * client renamed over it): refresh ours only if it is that one.
+	 */
+	if (!err && rep.attr[1].ino == XSAN_I(inode)->fid.ino &&
+	    rep.attr[1].gen == XSAN_I(inode)->fid.gen)
+		err = xsan_refresh_inode(inode, &rep.attr[1], buf->seq);
+	xsan_msg_buf_free(buf);
+	/* the VFS makes the dentry negative: the name is gone, as of gen */
+	if (!err)
+		xsan_set_gen(dentry, gen);
+	return err;
+}
+
+static int xsan_unlink(struct inode *dir, struct dentry *dentry)
+{
+	return xsan_remove(dir, dentry, XSAN_OP_UNLINK);
+}
+
+static int xsan_rmdir(struct inode *dir, struct dentry *dentry)
+{
+	return xsan_remove(dir, dentry, XSAN_OP_RMDIR);
+}
+
+static int xsan_rename(struct user_namespace *mnt_userns,
+		       struct inode *old_dir, struct dentry *old_dentry,
+		       struct inode *new_dir, struct dentry *new_dentry,
+		       unsigned int flags)
+{
+	struct inode *old_inode = d_inode(old_dentry);
+	struct inode *new_inode = d_inode(new_dentry);
+	unsigned long old_gen, new_gen;
+	struct xsan_msg_buf *buf;
+	struct xsan_req req;
+	struct xsan_rep rep;
+	int err;
+
+	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE))
+		return -EINVAL;		/* RENAME_WHITEOUT: no whiteouts */
+	if (XSAN_SB(old_dir->i_sb)->opts.ro)
+		return -EROFS;
+	if (new_dentry->d_name.len > XSAN_NAME_MAX)
+		return -ENAMETOOLONG;
+	xsan_ns_req(&req, XSAN_OP_RENAME, old_dir, &old_dentry->d_name);
+	req.fid2 = XSAN_I(new_dir)->fid;
+	req.name2 = new_dentry->d_name.name;
+	req.name2len = new_dentry->d_name.len;
+	req.flags = flags & (XSAN_RENAME_NOREPLACE | XSAN_RENAME_EXCHANGE);
+	old_gen = xsan_dir_gen_now(old_dir);
+	new_gen = xsan_dir_gen_now(new_dir);
+	err = xsan_call(old_dir, &req, &rep, &buf);
+	if (err)
+		return err;
+	err = xsan_rep_has(old_dir->i_sb, &rep, 2);
+	if (!err)
+		err = xsan_refresh_inode(old_dir, &rep.attr[0], buf->seq);
+	if (!err)
+		err = xsan_refresh_inode(new_dir, &rep.attr[1], buf->seq);
+	if (!err)
+		err = xsan_refresh_inode(old_inode, &rep.attr[2], buf->seq);
+	if (!err && new_inode) {
+		if (rep.nattr > 3 && rep.attr[3].ino == XSAN_I(new_inode)->fid.ino &&
+		    rep.attr[3].gen == XSAN_I(new_inode)->fid.gen)
+			err = xsan_refresh_inode(new_inode, &rep.attr[3], buf->seq);
+	}
+	xsan_msg_buf_free(buf);
+	if (err)
+		return err;
+	/* the VFS moves (or swaps) the dentries after we return */
+	xsan_set_gen(old_dentry, new_gen);
+	xsan_set_gen(new_dentry, (flags & RENAME_EXCHANGE) ? old_gen : new_gen);
+	return 0;
+}
+
+const struct inode_operations xsan_dir_iops = {
+	.lookup		= xsan_lookup,
+	.create		= xsan_create,
+	.link		= xsan_link,
+	.unlink		= xsan_unlink,
+	.symlink	= xsan_symlink,
+	.mkdir		= xsan_mkdir,
+	.rmdir		= xsan_rmdir,
+	.mknod		= xsan_mknod,
+	.rename		= xsan_rename,
+	.permission	= xsan_permission,
+	.getattr	= xsan_getattr,
+	.setattr	= xsan_setattr,
+	.listxattr	= xsan_listxattr,
+};
+
+/*
+ * A symlink's target never changes (there is no operation that would), but
+ * it is not cached either: READLINK each time keeps eviction simple.
+ */
+static const char *xsan_get_link(struct dentry *dentry, struct inode *inode,
+				 struct delayed_call *done)
+{
+	struct xsan_msg_buf *buf;
+	struct xsan_req req;
+	struct xsan_rep rep;
+	char *target;
+	int err;
+
+	if (!dentry)
+		return ERR_PTR(-ECHILD);
+	xsan_ns_req(&req, XSAN_OP_READLINK, inode, NULL);
+	err = xsan_call(inode, &req, &rep, &buf);
+	if (err)
+		return ERR_PTR(err);
+	if (rep.datalen == 0 || rep.datalen > XSAN_SYMLINK_MAX ||
+	    memchr(rep.data, 0, rep.datalen)) {
+		pr_err_ratelimited("volume %s: MDC sent a bad target for symlink %llu\n",
+				   XSAN_SB(inode->i_sb)->volume,
+				   XSAN_I(inode)->fid.ino);
+		xsan_msg_buf_free(buf);
+		return ERR_PTR(-EIO);
+	}
+	target = kmemdup_nul(rep.data, rep.datalen, GFP_KERNEL);
+	xsan_msg_buf_free(buf);
+	if (!target)
+		return ERR_PTR(-ENOMEM);
+	set_delayed_call(done, kfree_link, target);
+	return target;
+}
+
+const struct inode_operations xsan_symlink_iops = {
+	.get_link	= xsan_get_link,
+	.getattr	= xsan_getattr,
+	.setattr	= xsan_setattr,
+	.permission	= xsan_permission,
+	.listxattr	= xsan_listxattr,
+};
+
+const struct inode_operations xsan_special_iops = {
+	.getattr	= xsan_getattr,
+	.setattr	= xsan_setattr,
+	.permission	= xsan_permission,
+	.listxattr	= xsan_listxattr,
+};

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the client token cache's state transitions (fs/token.c):
+ * grants and revokes applied in either order on two threads (told apart by
+ * the messenger's receive sequence numbers), upgrades, idle expiry, the
+ * voluntary TOKEN_PUT and the session reset. No network: the pure
+ * functions work on a bare struct xsan_inode_info.
+ */
+
+#include <kunit/test.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+
+#include "fs/xsan.h"
+
+#define T_RD	XSAN_TOK_ATTR_RD
+#define T_DIR	XSAN_TOK_DIR
+#define T_DRD	XSAN_TOK_DATA_RD
+
+static struct xsan_inode_info *xsan_test_xi(struct kunit *test)
+{
+	struct xsan_inode_info *xi;
+
+	xi = kunit_kzalloc(test, sizeof(*xi), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, xi);
+	xsan_tok_init_inode(xi);
+	return xi;
+}
+
+static u32 grant(struct xsan_inode_info *xi, u32 types, u64 seq)
+{
+	u32 r;
+
+	spin_lock(&xi->tok_lock);
+	r = __xsan_tok_apply_grant(xi, types, seq);
+	spin_unlock(&xi->tok_lock);
+	return r;
+}
+
+static u32 revoke(struct xsan_inode_info *xi, u32 types, u64 seq)
+{
+	u32 r;
+
+	spin_lock(&xi->tok_lock);
+	r = __xsan_tok_apply_revoke(xi, types, seq);
+	spin_unlock(&xi->tok_lock);
+	return r;
+}
+
+static u32 held(struct xsan_inode_info *xi)
+{
+	u32 r;
+
+	spin_lock(&xi->tok_lock);
+	r = xi->tok_held;
+	spin_unlock(&xi->tok_lock);
+	return r;
+}
+
+/*
+ * One grant reply and one REVOKE of the same inode: each was read at a
+ * receive seq, and they are applied in the order @revoke_first says.
+ */
+struct xsan_tok_race_case {
+	const char *desc;
+	u32 granted;
+	u64 grant_seq;
+	u32 revoked;
+	u64 revoke_seq;
+	bool revoke_first;
+	u32 want_held;
+	s64 want_dir_bumps;
+};
+
+static const struct xsan_tok_race_case xsan_tok_race_cases[] = {
+	{ "grant 5, revoke 7, applied in order", T_RD, 5, T_RD, 7, false, 0, 0 },
+	{ "revoke 7 applied before the stale grant 5", T_RD, 5, T_RD, 7, true, 0, 0 },
+	{ "revoke 3 (of an older grant) applied after grant 5",
+	  T_RD, 5, T_RD, 3, false, T_RD, 0 },
+	{ "revoke 3 applied before grant 5", T_RD, 5, T_RD, 3, true, T_RD, 0 },
+	{ "grant T_DIR|ATTR_RD 5, revoke T_DIR 7: ATTR_RD stays, dentries go",
+	  T_DIR | T_RD, 5, T_DIR, 7, false, T_RD, 1 },
+	{ "revoke T_DIR 7 first, stale grant T_DIR|ATTR_RD 5: only ATTR_RD",
+	  T_DIR | T_RD, 5, T_DIR, 7, true, T_RD, 0 },
+	{ "revoke of a type not granted leaves the grant alone",
+	  T_RD, 5, T_DRD, 7, false, T_RD, 0 },
+	{ "revoke of everything at the grant's seq + 1",
+	  XSAN_TOK_ALL, 5, XSAN_TOK_ALL, 6, false, 0, 1 },
+};
+
+static void xsan_tok_race_desc(const struct xsan_tok_race_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(xsan_tok_race, xsan_tok_race_cases, xsan_tok_race_desc);
+
+static void xsan_tok_race_test(struct kunit *test)
+{
+	const struct xsan_tok_race_case *c = test->param_value;
+	struct xsan_inode_info *xi = xsan_test_xi(test);
+	s64 gen0 = atomic64_read(&xi->dir_gen);
+
+	if (c->revoke_first) {
+		revoke(xi, c->revoked, c->revoke_seq);
+		grant(xi, c->granted, c->grant_seq);
+	} else {
+		grant(xi, c->granted, c->grant_seq);
+		revoke(xi, c->revoked, c->revoke_seq);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, held(xi), c->want_held,
+			    "%s: held %#x, want %#x", c->desc, held(xi),
+			    c->want_held);
+	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&xi->dir_gen) - gen0,
+			    c->want_dir_bumps,
+			    "%s: dir_gen moved by the wrong amount", c->desc);
+	KUNIT_EXPECT_EQ_MSG(test, xsan_tok_valid(&xi->vfs_inode, c->want_held | T_RD),
+			    (c->want_held & T_RD) == T_RD,
+			    "%s: xsan_tok_valid(ATTR_RD) disagrees with tok_held",
+			    c->desc);
+}
+
+/* A second grant adds types; a revoke takes only what it names. */
+static void xsan_tok_upgrade_test(struct kunit *test)
+{
+	struct xsan_inode_info *xi = xsan_test_xi(test);
+
+	KUNIT_EXPECT_EQ_MSG(test, grant(xi, T_RD, 2), T_RD,
+			    "first grant should add ATTR_RD");
+	KUNIT_EXPECT_EQ_MSG(test, grant(xi, T_RD | T_DIR, 4), T_DIR,
+			    "upgrade should report only the new type T_DIR");
+	KUNIT_EXPECT_EQ_MSG(test, held(xi), T_RD | T_DIR, "upgrade lost a type");
+	KUNIT_EXPECT_EQ_MSG(test, grant(xi, T_RD, 6), 0u,
+			    "a repeated grant adds nothing");
+	/* ATTR_RD was granted again at 6: a revoke read at 5 is older */
+	KUNIT_EXPECT_EQ_MSG(test, revoke(xi, T_RD | T_DIR, 5), T_DIR,
+			    "revoke at 5 must take T_DIR (granted at 4) but not ATTR_RD (regranted at 6)");
+	KUNIT_EXPECT_EQ_MSG(test, held(xi), T_RD, "wrong types left after revoke");
+	KUNIT_EXPECT_EQ_MSG(test, grant(xi, T_DIR, 5), 0u,
+			    "a grant read at the revoke's own seq must not count");
+	KUNIT_EXPECT_EQ_MSG(test, grant(xi, T_DIR, 8), T_DIR,
+			    "a grant read after the revoke must count");
+}
+
+/* Tokens unused for the idle time go back; in use they stay. */
+static void xsan_tok_idle_test(struct kunit *test)
+{
+	struct xsan_inode_info *xi = xsan_test_xi(test);
+	unsigned long idle = 60 * HZ, t0;
+	s64 gen0 = atomic64_read(&xi->dir_gen);
+	u32 r;
+
+	grant(xi, T_RD | T_DIR, 1);
+	spin_lock(&xi->tok_lock);
+	t0 = jiffies;
+	xi->tok_used = t0;
+	r = __xsan_tok_take_idle(xi, t0 + idle - 1, idle);
+	spin_unlock(&xi->tok_lock);
+	KUNIT_EXPECT_EQ_MSG(test, r, 0u, "tokens taken one jiffy before idle");
+
+	spin_lock(&xi->tok_lock);
+	r = __xsan_tok_take_idle(xi, t0 + idle, 0);
+	spin_unlock(&xi->tok_lock);
+	KUNIT_EXPECT_EQ_MSG(test, r, 0u, "idle time 0 must mean never");
+
+	spin_lock(&xi->tok_lock);
+	r = __xsan_tok_take_idle(xi, t0 + idle, idle);
+	spin_unlock(&xi->tok_lock);
+	KUNIT_EXPECT_EQ_MSG(test, r, T_RD | T_DIR, "idle tokens not taken");
+	KUNIT_EXPECT_EQ_MSG(test, held(xi), 0u, "idle tokens still held");
+	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&xi->dir_gen) - gen0, 1LL,
+			    "giving T_DIR back must bump dir_gen once");
+
+	spin_lock(&xi->tok_lock);
+	r = __xsan_tok_take_idle(xi, t0 + 2 * idle, idle);
+	spin_unlock(&xi->tok_lock);
+	KUNIT_EXPECT_EQ_MSG(test, r, 0u, "nothing held, nothing to give back");
+
+	/* jiffies wrap: used just before the wrap, checked just after */
+	grant(xi, T_RD, 2);
+	spin_lock(&xi->tok_lock);
+	xi->tok_used = ULONG_MAX - 10;
+	r = __xsan_tok_take_idle(xi, 5, idle);
+	spin_unlock(&xi->tok_lock);
+	KUNIT_EXPECT_EQ_MSG(test, r, 0u, "jiffies wrap taken for idleness");
+}
+
+/*
+ * Idle release: drop, send TOKEN_PUT, apply its reply's seq like a
+ * revoke. A grant the MDC sent before it read the PUT (lower seq) must
+ * not survive, whether applied before or after the PUT's reply.
+ */
+static void xsan_tok_voluntary_put_test(struct kunit *test)
+{
+	struct xsan_inode_info *xi = xsan_test_xi(test);
+
+	grant(xi, T_RD, 1);
+	spin_lock(&xi->tok_lock);
+	KUNIT_EXPECT_EQ_MSG(test, __xsan_tok_drop(xi, T_RD), T_RD,
+			    "drop did not report ATTR_RD");
+	spin_unlock(&xi->tok_lock);
+	/* a concurrent TOKEN_GET crossed the PUT: answered at 3, PUT at 4 */
+	grant(xi, T_RD, 3);
+	KUNIT_EXPECT_EQ_MSG(test, held(xi), T_RD, "grant at 3 not recorded");
+	revoke(xi, T_RD, 4);
+	KUNIT_EXPECT_EQ_MSG(test, held(xi), 0u,
+			    "grant at 3 survived the PUT answered at 4");
+	grant(xi, T_RD, 2);
+	KUNIT_EXPECT_EQ_MSG(test, held(xi), 0u,
+			    "stale grant at 2 counted after the PUT at 4");
+	grant(xi, T_RD, 5);
+	KUNIT_EXPECT_EQ_MSG(test, held(xi), T_RD,
+			    "grant at 5, after the PUT, not recorded");
+}
+
+/* The MDC forgot our session: nothing is held, every dentry revalidates. */
+static void xsan_tok_reset_test(struct kunit *test)
+{
+	struct xsan_inode_info *xi = xsan_test_xi(test);
+	s64 gen0 = atomic64_read(&xi->dir_gen);
+	u32 r;
+
+	spin_lock(&xi->tok_lock);
+	r = __xsan_tok_reset_one(xi);
+	spin_unlock(&xi->tok_lock);
+	KUNIT_EXPECT_EQ_MSG(test, r, 0u, "reset of nothing reported types");
+	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&xi->dir_gen) - gen0, 1LL,
+			    "reset must bump dir_gen even without T_DIR");
+
+	grant(xi, XSAN_TOK_ALL, 10);
+	spin_lock(&xi->tok_lock);
+	r = __xsan_tok_reset_one(xi);
+	spin_unlock(&xi->tok_lock);
+	KUNIT_EXPECT_EQ_MSG(test, r, XSAN_TOK_ALL, "reset lost track of types");
+	KUNIT_EXPECT_EQ_MSG(test, held(xi), 0u, "tokens held after reset");
+	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&xi->dir_gen) - gen0, 2LL,
+			    "reset with T_DIR must bump dir_gen exactly once more");
+	KUNIT_EXPECT_FALSE_MSG(test, xsan_tok_valid(&xi->vfs_inode, T_RD),
+			       "ATTR_RD valid after reset");
+	grant(xi, T_RD, 11);
+	KUNIT_EXPECT_EQ_MSG(test, held(xi), T_RD,
+			    "a new session's grant must count after reset");
+}
+
+static struct kunit_case xsan_token_test_cases[] = {
+	KUNIT_CASE_PARAM(xsan_tok_race_test, xsan_tok_race_gen_params),
+	KUNIT_CASE(xsan_tok_upgrade_test),
+	KUNIT_CASE(xsan_tok_idle_test),
+	KUNIT_CASE(xsan_tok_voluntary_put_test),
+	KUNIT_CASE(xsan_tok_reset_test),
+	{}
+};
+
+static struct kunit_suite xsan_token_suite = {
+	.name = "xsanfs_token",
+	.test_cases = xsan_token_test_cases,
+};
+
+kunit_test_suite(xsan_token_suite);
