@@ -50,7 +50,7 @@ view() {
 		if [ -L "$p" ]; then
 			echo "$p: -> $(readlink -- "$p")"
 		elif [ -d "$p" ]; then
-			ls -lan --time-style=+%s -- "$p" | sed "s|^|$p: |"
+			ls -lAn --time-style=+%s -- "$p" | sed "s|^|$p: |"
 		fi
 		{ getfattr -h -d -m '^user\.' --absolute-names -- "$p" 2>&1 ||
 			echo "getfattr failed"; } |
