@@ -1,4 +1,4 @@
-# bed: guests=2 luns=lun0:256M,lun1:256M mdc=vol1 deadline=420 memory=1024
+# bed: guests=2 luns=lun0:256M,lun1:256M mdc=vol1 deadline=360 memory=1024
 # SPDX-License-Identifier: GPL-2.0
 # Coherence at scale: guest A makes 10,000 files in 100 directories, with
 # 8 modes, 4 owners and 5 mtimes spread over them (sizes stay 0: there is
