@@ -3,7 +3,8 @@
 # Namespace coherence between two clients of one volume. Guest A changes
 # the namespace one operation at a time (create, mkdir, rename, chmod,
 # chown, utimes, symlink, hard link, user.* xattrs, rename over a file,
-# unlink, rmdir, a name re-created), then guest B does the same to A.
+# unlink, rmdir, a name re-created, a directory renamed, permissions seen
+# by an unprivileged user), then guest B does the same to A.
 #
 # Each step has three phases, separated by barriers:
 #   1. the checker looks at the paths the step touches (stat, ls -l of the
@@ -42,6 +43,17 @@ bed_barrier mounted
 view() {
 	local p
 	for p in "$@"; do
+		# @PATH: whether the unprivileged user xsan may read PATH
+		# (permission checks follow the other client's chmod)
+		if [ "${p#@}" != "$p" ]; then
+			if setpriv --reuid=1000 --regid=1000 --clear-groups \
+				head -c 0 -- "${p#@}" 2> /dev/null; then
+				echo "$p: readable by uid 1000"
+			else
+				echo "$p: not readable by uid 1000"
+			fi
+			continue
+		fi
 		if [ ! -e "$p" ] && [ ! -L "$p" ]; then
 			echo "$p: absent"
 			continue
@@ -128,6 +140,13 @@ scenario() {
 	# same name is another inode, seen as such.
 	step "$w" mkdir-again "mkdir -m 751 $D/sub" "$D" "$D/sub"
 	step "$w" unlink-symlink "rm $D/l1" "$D" "$D/l1"
+	step "$w" create-in-new "touch $D/sub/g" "$D/sub" "$D/sub/g" "@$D/sub/g"
+	# rename a directory whose entry and child the checker holds cached
+	step "$w" rename-dir "mv $D/sub $D/moved" "$D" "$D/sub" "$D/sub/g" \
+		"$D/moved" "$D/moved/g" "@$D/moved/g"
+	step "$w" chmod-access "chmod 600 $D/moved/g" "$D/moved/g" "@$D/moved/g"
+	step "$w" chmod-access-dir "chmod 700 $D/moved; chmod 644 $D/moved/g" \
+		"$D/moved" "$D/moved/g" "@$D/moved/g"
 }
 
 scenario a a2b
