@@ -57,6 +57,7 @@ timed() {
 }
 count_entries() {
 	local n
+	# shellcheck disable=SC2012 # ls -f is the operation measured
 	n=$(ls -f | wc -l)
 	[ "$n" -eq $((N + 2)) ] || fail "readdir saw $n entries, not $((N + 2))"
 }

@@ -62,6 +62,7 @@ view() {
 		if [ -L "$p" ]; then
 			echo "$p: -> $(readlink -- "$p")"
 		elif [ -d "$p" ]; then
+			# shellcheck disable=SC2012 # ls -l is what is checked
 			ls -lAn --time-style=+%s -- "$p" | sed "s|^|$p: |"
 		fi
 		{ getfattr -h -d -m '^user\.' --absolute-names -- "$p" 2>&1 ||

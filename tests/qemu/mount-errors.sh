@@ -96,12 +96,13 @@ crc=$(crc32c "${hdr}00000000${payload}")
 frame=$hdr$(le 4 $((16#$crc)))$payload
 echo "fake MDC frame: $frame"
 [ ${#frame} -eq 72 ] || fail "the frame is ${#frame} hex digits, not 72"
+# shellcheck disable=SC2001 # a back-reference, which ${//} lacks
 esc=$(sed 's/../\\x&/g' <<<"$frame")
 # The peer sends the frame as soon as the client connects and keeps the
 # connection open (cat of a FIFO) so the answer is read before any close;
 # writing the FIFO ends it (bash's wait waits for the whole pipeline).
 mkfifo /tmp/hold
-{ printf "$esc"; cat /tmp/hold; } | nc -l -p 7005 > /dev/null &
+{ printf '%b' "$esc"; cat /tmp/hold; } | nc -l -p 7005 > /dev/null &
 fake_pid=$!
 wait_listen 7005
 mnt_msg 'volume vol1: protocol version mismatch: we speak 1-1, MDC 127\.0\.0\.1:7005 7-9' \
