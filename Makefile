@@ -9,7 +9,7 @@ KDIR ?= $(shell scripts/kdir.sh)
 DEPS := scripts/deps.sh
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_XSANFS_FS=m W=1
 
-.PHONY: all deps module tools sparse checkpatch unit mdc bench-mdc fuzz kunit qemu check demo clean
+.PHONY: all deps module tools sparse checkpatch unit mdc bench-mdc bench-ns fuzz kunit qemu check demo clean
 
 all: module tools
 
@@ -46,6 +46,15 @@ bench-mdc: tools
 		XSANMDC=../../tools/bin/xsanmdc build/bench
 	cd tests/mdc && BENCH_COMMIT=$$(git describe --always --dirty 2>/dev/null) \
 		XSANMDC=../../tools/bin/xsanmdc build/bench_tokens
+
+# Namespace benchmark in one QEMU guest: xsanfs against ext4 on an equal
+# local LUN (figures, not a test; not part of `make check`, whose QEMU step
+# skips tests/qemu/bench-*.sh). Results: the "bench-ns:" lines printed here,
+# from results/qemu/bench-ns/a.console.log.
+bench-ns: module tools
+	scripts/qemu/bed.py tests/qemu/bench-ns.sh; rc=$$?; \
+		echo "bench-ns: commit $$(git describe --always --dirty 2>/dev/null), $$(date -u '+%Y-%m-%d %H:%M UTC')"; \
+		grep -a '^bench-ns:' results/qemu/bench-ns/a.console.log; exit $$rc
 
 # FUZZ_SECONDS=N per target (default 60)
 fuzz: deps

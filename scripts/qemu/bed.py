@@ -25,6 +25,8 @@ group, xsanmdc serves it on 127.0.0.1 (ports it picks), the guests'
 10.0.2.100 relays reach it, and each guest finds the volume secret in
 /etc/xsanfs/VOLUME.auth_secret. xsanmdc's log is RESULTS/TEST/mdc.log;
 the run fails if xsanmdc does not stop cleanly (exit 0) after the test.
+A LUN written NAME:SIZE:spare is attached to every guest like the others
+but left blank, outside the volume (a local disk for comparisons).
 
 Results: every guest's console log and the bed's own log go to
 RESULTS/TEST/. The run fails if any guest's test exits non-zero, a guest
@@ -92,17 +94,25 @@ def parse_header(path):
     if not 1 <= guests <= len(GUEST_NAMES):
         raise ValueError(f"{path}: guests must be 1 to {len(GUEST_NAMES)}")
     luns = []
+    spare = set()
     for spec in filter(None, cfg["luns"].split(",")):
-        name, _, size = spec.partition(":")
+        name, _, rest = spec.partition(":")
+        size, _, flag = rest.partition(":")
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", name):
             raise ValueError(f"{path}: bad LUN name {name!r}")
+        if flag not in ("", "spare"):
+            raise ValueError(f"{path}: bad LUN flag {flag!r} (only spare)")
+        if flag:
+            spare.add(name)
         luns.append((name, parse_size(size or "64M")))
     if cfg["expect"] not in ("pass", "fail-log", "fail-deadline"):
         raise ValueError(f"{path}: bad expect={cfg['expect']}")
     if cfg["mdc"] and not (re.fullmatch(r"[A-Za-z0-9_-]{1,64}", cfg["mdc"])
-                           and luns):
-        raise ValueError(f"{path}: mdc= needs a volume name and luns=")
-    return {"guests": guests, "luns": luns, "deadline": int(cfg["deadline"]),
+                           and len(luns) > len(spare)):
+        raise ValueError(f"{path}: mdc= needs a volume name and luns= "
+                         f"(not all spare)")
+    return {"guests": guests, "luns": luns, "spare": spare,
+            "deadline": int(cfg["deadline"]),
             "expect": cfg["expect"], "memory": int(cfg["memory"]),
             "smp": int(cfg["smp"]), "mdc": cfg["mdc"]}
 
@@ -182,13 +192,17 @@ class Bed:
         os.makedirs(cfgdir)
         os.makedirs(state)
         bindir = os.path.join(TOP, "tools", "bin")
+        # LUNs flagged spare are attached to the guests but stay blank.
+        sizes = dict(self.cfg["luns"])
+        vluns = [(i, lname, path) for i, lname, path in self.luns
+                 if lname not in self.cfg["spare"]]
         # The partition leaves the first and last MiB; keep 4 MiB spare.
         disks = "".join(
             f'        <disk index="{i}" diskLabel="{lname}" diskType="t{i}"/>\n'
-            for i, lname, _ in self.luns)
+            for i, (_, lname, _) in enumerate(vluns))
         types = "".join(
-            f'      <diskType typeName="t{i}" sectors="{(size - (4 << 20)) // 512}" sectorSize="512"/>\n'
-            for i, (_, size) in enumerate(self.cfg["luns"]))
+            f'      <diskType typeName="t{i}" sectors="{(sizes[lname] - (4 << 20)) // 512}" sectorSize="512"/>\n'
+            for i, (_, lname, _) in enumerate(vluns))
         with open(os.path.join(cfgdir, f"{vol}.cfgx"), "w") as f:
             f.write(f"""<?xml version="1.0" encoding="UTF-8"?>
 <configDoc xmlns="http://www.quantum.com/snfs" version="1.0">
@@ -210,10 +224,10 @@ class Bed:
         self.extra.append((secret, f"/etc/xsanfs/{vol}.auth_secret"))
         labels = os.path.join(d, "labels")
         with open(labels, "w") as f:
-            for _, lname, path in self.luns:
+            for _, lname, path in vluns:
                 f.write(f"{lname} {path}\n")
         argv = [os.path.join(bindir, "mkfs.xsanfs"), "-l", labels, "-S", state]
-        for _, _, path in self.luns:
+        for _, _, path in vluns:
             argv += ["-d", path]
         argv.append(os.path.join(cfgdir, f"{vol}.cfgx"))
         out = subprocess.run(argv, stdout=subprocess.PIPE,
