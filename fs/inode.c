@@ -53,6 +53,8 @@ const struct super_operations xsan_super_ops = {
 	.evict_inode	= xsan_evict_inode,
 	.drop_inode	= generic_delete_inode,
 	.statfs		= xsan_statfs,
+	.show_options	= xsan_show_options,
+	.umount_begin	= xsan_umount_begin,
 };
 
 static void xsan_inode_init_once(void *p)

@@ -358,8 +358,6 @@ out:
 	return inode;
 }
 
-static struct super_operations xsan_sops __ro_after_init;
-
 static int xsan_fill_super(struct super_block *sb, struct fs_context *fc)
 {
 	struct xsan_fs_context *ctx = fc->fs_private;
@@ -385,7 +383,7 @@ static int xsan_fill_super(struct super_block *sb, struct fs_context *fc)
 	sbi->opts.dircachesize = ctx->dircachesize;
 	sbi->opts.cvnode_max = ctx->cvnode_max;
 	sb->s_fs_info = sbi;
-	sb->s_op = &xsan_sops;
+	sb->s_op = &xsan_super_ops;
 	sb->s_magic = XSAN_SUPER_MAGIC;
 	sb->s_maxbytes = MAX_LFS_FILESIZE;
 	sb->s_time_gran = 1;
@@ -574,15 +572,6 @@ void xsan_umount_begin(struct super_block *sb)
 static int __init xsan_init(void)
 {
 	int err;
-
-	/* fs/inode.c's operations, with ours where it left them out */
-	xsan_sops = xsan_super_ops;
-	if (!xsan_sops.statfs)
-		xsan_sops.statfs = xsan_statfs;
-	if (!xsan_sops.show_options)
-		xsan_sops.show_options = xsan_show_options;
-	if (!xsan_sops.umount_begin)
-		xsan_sops.umount_begin = xsan_umount_begin;
 
 	err = xsan_init_inodecache();
 	if (err)

@@ -439,6 +439,7 @@ extern const struct xsan_msgr_ops xsan_tok_msgr_ops;
  * holds @xi->tok_lock; KUnit tests them directly. Each returns the types
  * whose held bit it changed.
  */
+bool __xsan_tok_valid(struct xsan_inode_info *xi, u32 types);
 u32 __xsan_tok_apply_grant(struct xsan_inode_info *xi, u32 types, u64 seq);
 u32 __xsan_tok_apply_revoke(struct xsan_inode_info *xi, u32 types, u64 seq);
 u32 __xsan_tok_drop(struct xsan_inode_info *xi, u32 types);

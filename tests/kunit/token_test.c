@@ -115,7 +115,7 @@ static void xsan_tok_race_test(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&xi->dir_gen) - gen0,
 			    c->want_dir_bumps,
 			    "%s: dir_gen moved by the wrong amount", c->desc);
-	KUNIT_EXPECT_EQ_MSG(test, xsan_tok_valid(&xi->vfs_inode, c->want_held | T_RD),
+	KUNIT_EXPECT_EQ_MSG(test, __xsan_tok_valid(xi, c->want_held | T_RD),
 			    (c->want_held & T_RD) == T_RD,
 			    "%s: xsan_tok_valid(ATTR_RD) disagrees with tok_held",
 			    c->desc);
@@ -236,7 +236,7 @@ static void xsan_tok_reset_test(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, held(xi), 0u, "tokens held after reset");
 	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&xi->dir_gen) - gen0, 2LL,
 			    "reset with T_DIR must bump dir_gen exactly once more");
-	KUNIT_EXPECT_FALSE_MSG(test, xsan_tok_valid(&xi->vfs_inode, T_RD),
+	KUNIT_EXPECT_FALSE_MSG(test, __xsan_tok_valid(xi, T_RD),
 			       "ATTR_RD valid after reset");
 	grant(xi, T_RD, 11);
 	KUNIT_EXPECT_EQ_MSG(test, held(xi), T_RD,
