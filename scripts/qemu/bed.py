@@ -251,6 +251,10 @@ class Bed:
             if m:
                 self.ports = [(PORTS["volume"], int(m.group(1))),
                               (PORTS["name"], int(m.group(2)))]
+                # The name service answers the volume's real port: relay
+                # it too, so a mount without mdc= reaches the MDC.
+                if int(m.group(1)) not in PORTS.values():
+                    self.ports.append((int(m.group(1)), int(m.group(1))))
                 log(f"{self.name}: xsanmdc pid {self.mdc.pid} serves {vol} "
                     f"on 127.0.0.1:{m.group(1)} (name service {m.group(2)})")
                 return

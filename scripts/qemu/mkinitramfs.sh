@@ -23,6 +23,9 @@ kver=${XSAN_GUEST_KVER:-$("$top/scripts/kver.sh")}
 # Host packages whose programs go into the guest.
 PKGS="bash coreutils util-linux mount kmod e2fsprogs iproute2 attr fio grep sed
       mawk findutils diffutils procps xxd bsdextrautils strace busybox-static"
+# Libraries the project's own tools (mount.xsanfs) link, not only pulled in
+# by a package above by chance.
+PKGS="$PKGS libxml2 libblkid1 libssl3"
 # Guest kernel modules loaded by /init or by the tests (dependencies follow).
 MODS="virtio_pci virtio_console virtio_scsi sd_mod virtio_net ext4 loop
       crc32c_generic crc32c-intel libcrc32c"
