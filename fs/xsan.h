@@ -396,6 +396,7 @@ int xsan_refresh_inode(struct inode *inode, const struct xsan_attr *a,
 		       u64 seq);
 int xsan_refresh_from_rep(struct inode *inode, const struct xsan_rep *rep,
 			  u32 i, u64 seq);
+bool xsan_mode_ok(u32 mode);
 void xsan_fill_cred(struct xsan_cred *cr);
 int xsan_getattr(struct user_namespace *mnt_userns, const struct path *path,
 		 struct kstat *stat, u32 request_mask, unsigned int flags);
@@ -416,6 +417,7 @@ extern const struct dentry_operations xsan_dentry_ops;
 
 /* fs/dir.c: readdir */
 extern const struct file_operations xsan_dir_fops;
+bool xsan_dirent_sane(const struct xsan_dirent *d);
 
 /* fs/file.c: regular files (no data path yet) */
 extern const struct inode_operations xsan_file_iops;
