@@ -327,6 +327,9 @@ struct xsan_mount_opts {
  * @volume: the volume name
  * @bsize: the volume's block size (STATFS)
  * @tok_wq: fs/token.c's work (idle release, deferred TOKEN_PUTs)
+ * @tok_resets: sessions lost so far (fs/token.c; starts at 0 from
+ *	kzalloc): a TOKEN_GET whose reply is applied after the count moved
+ *	does not record its grant, which may be the old session's
  */
 struct xsan_sb_info {
 	struct super_block *sb;
@@ -335,6 +338,7 @@ struct xsan_sb_info {
 	char volume[XSAN_VOLNAME_MAX + 1];
 	u32 bsize;
 	struct workqueue_struct *tok_wq;
+	atomic_t tok_resets;
 };
 
 static inline struct xsan_sb_info *XSAN_SB(struct super_block *sb)
