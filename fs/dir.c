@@ -40,8 +40,18 @@ static bool xsan_dt_ok(u8 type)
 	}
 }
 
-/* The decoder already refused these; a second look costs nothing. */
-static bool xsan_dirent_sane(const struct xsan_dirent *d)
+/**
+ * xsan_dirent_sane() - may this READDIR entry reach the caller?
+ * @d: a decoded entry
+ *
+ * The decoder already refused most of these; a second look costs nothing
+ * and keeps a name with '/' or NUL, "." or "..", inode 0 or a cookie
+ * without a file position out of getdents whatever the codec lets by.
+ *
+ * Context: any context.
+ * Return: true if @d is a valid entry.
+ */
+bool xsan_dirent_sane(const struct xsan_dirent *d)
 {
 	if (d->ino == 0 || d->cookie == 0 || d->cookie > XSAN_COOKIE_MAX ||
 	    !xsan_dt_ok(d->type) || d->namelen == 0 ||

@@ -92,8 +92,15 @@ void xsan_destroy_inodecache(void)
 	kmem_cache_destroy(xsan_inode_cachep);
 }
 
-/* Is @mode one of the seven types the protocol allows? */
-static bool xsan_mode_ok(u32 mode)
+/**
+ * xsan_mode_ok() - is @mode one of the seven types the protocol allows,
+ * with permission bits only below them?
+ * @mode: a mode from the MDC
+ *
+ * Context: any context.
+ * Return: true if valid.
+ */
+bool xsan_mode_ok(u32 mode)
 {
 	switch (mode & S_IFMT) {
 	case S_IFREG:

@@ -249,6 +249,29 @@ void xsan_tok_grant(struct inode *inode, u32 types, u64 seq)
 	xsan_tok_arm_idle(inode);
 }
 
+/*
+ * xsan_tok_grant() for a TOKEN_GET sent when @resets sessions had been
+ * lost. Checked under tok_lock: the reset walk clears each inode under it
+ * after counting, so a grant recorded before that walk reached the inode
+ * is cleared by it, and one recorded after sees the new count.
+ */
+static void xsan_tok_grant_since(struct inode *inode, u32 types, u64 seq,
+				 int resets)
+{
+	struct xsan_inode_info *xi = XSAN_I(inode);
+	bool same;
+
+	spin_lock(&xi->tok_lock);
+	same = atomic_read(&XSAN_SB(inode->i_sb)->tok_resets) == resets;
+	if (same) {
+		__xsan_tok_apply_grant(xi, types, seq);
+		xi->tok_used = jiffies;
+	}
+	spin_unlock(&xi->tok_lock);
+	if (same)
+		xsan_tok_arm_idle(inode);
+}
+
 /**
  * xsan_tok_get() - make sure @types are held on @inode
  * @inode: the inode
@@ -271,10 +294,11 @@ int xsan_tok_get(struct inode *inode, u32 types)
 	struct xsan_req req = { .op = XSAN_OP_TOKEN_GET };
 	struct xsan_msg_buf *buf = NULL;
 	struct xsan_rep rep;
-	int err;
+	int resets, err;
 
 	if (xsan_tok_valid(inode, types))
 		return 0;
+	resets = atomic_read(&XSAN_SB(inode->i_sb)->tok_resets);
 	xsan_fill_cred(&req.cred);
 	req.fid = xi->fid;
 	req.tok.types = types;
@@ -293,7 +317,7 @@ int xsan_tok_get(struct inode *inode, u32 types)
 		if (err)
 			goto out;
 	}
-	xsan_tok_grant(inode, rep.tok.granted, buf->seq);
+	xsan_tok_grant_since(inode, rep.tok.granted, buf->seq, resets);
 out:
 	xsan_msg_buf_free(buf);
 	return err;
@@ -452,6 +476,8 @@ static void xsan_tok_reset(void *priv)
 
 	pr_info("volume %s: session lost, dropping every cached token\n",
 		sbi->volume);
+	/* before the walk: see xsan_tok_grant_since() */
+	atomic_inc(&sbi->tok_resets);
 	/*
 	 * An inode on s_inodes stays allocated while we hold the list lock;
 	 * the token state lives in it from alloc to free.

@@ -324,6 +324,9 @@ struct xsan_mount_opts {
  * @volume: the volume name
  * @bsize: the volume's block size (STATFS)
  * @tok_wq: fs/token.c's work (idle release, deferred TOKEN_PUTs)
+ * @tok_resets: sessions lost so far (fs/token.c; starts at 0 from
+ *	kzalloc): a TOKEN_GET whose reply is applied after the count moved
+ *	does not record its grant, which may be the old session's
  */
 struct xsan_sb_info {
 	struct super_block *sb;
@@ -332,6 +335,7 @@ struct xsan_sb_info {
 	char volume[XSAN_VOLNAME_MAX + 1];
 	u32 bsize;
 	struct workqueue_struct *tok_wq;
+	atomic_t tok_resets;
 };
 
 static inline struct xsan_sb_info *XSAN_SB(struct super_block *sb)
@@ -393,6 +397,7 @@ int xsan_refresh_inode(struct inode *inode, const struct xsan_attr *a,
 		       u64 seq);
 int xsan_refresh_from_rep(struct inode *inode, const struct xsan_rep *rep,
 			  u32 i, u64 seq);
+bool xsan_mode_ok(u32 mode);
 void xsan_fill_cred(struct xsan_cred *cr);
 int xsan_getattr(struct user_namespace *mnt_userns, const struct path *path,
 		 struct kstat *stat, u32 request_mask, unsigned int flags);
@@ -413,6 +418,7 @@ extern const struct dentry_operations xsan_dentry_ops;
 
 /* fs/dir.c: readdir */
 extern const struct file_operations xsan_dir_fops;
+bool xsan_dirent_sane(const struct xsan_dirent *d);
 
 /* fs/file.c: regular files (no data path yet) */
 extern const struct inode_operations xsan_file_iops;
