@@ -336,6 +336,7 @@ struct xsan_sb_info {
 	u32 bsize;
 	struct workqueue_struct *tok_wq;
 	atomic_t tok_resets;
+	struct xsan_luns *luns;
 };
 
 static inline struct xsan_sb_info *XSAN_SB(struct super_block *sb)
@@ -452,5 +453,27 @@ u32 __xsan_tok_drop(struct xsan_inode_info *xi, u32 types);
 u32 __xsan_tok_take_idle(struct xsan_inode_info *xi, unsigned long now,
 			 unsigned long idle);
 u32 __xsan_tok_reset_one(struct xsan_inode_info *xi);
+
+/* ---- LUNs and stripe mapping: fs/lun.c (issue 6) --------------------- */
+
+struct xsan_luns;	/* the volume's open LUNs and stripe groups (fs/lun.c) */
+
+/**
+ * struct xsan_io_map - where bytes of a stripe group live on one LUN
+ * @bdev: the LUN's block device (its partition)
+ * @sector: 512-byte sector on @bdev where the bytes start
+ * @len: bytes from there that stay on this LUN: the request clipped at
+ *	the stripe-unit (stripeBreadth) boundary
+ */
+struct xsan_io_map {
+	struct block_device *bdev;
+	sector_t sector;
+	u64 len;
+};
+
+int xsan_luns_open(struct xsan_sb_info *sbi, struct fs_context *fc);
+void xsan_luns_close(struct xsan_sb_info *sbi);
+int xsan_lun_map(struct xsan_sb_info *sbi, u32 sg, u64 sg_byte, u64 len,
+		 struct xsan_io_map *out);
 
 #endif /* _XSAN_H */
