@@ -77,7 +77,11 @@ mnt_msg 'mdc=not-an-address is not an IP address|cannot resolve metadata control
 	-o mdc=not-an-address vol1 /mnt/x
 mnt_msg 'timeout=0 is out of range' -o mdc=10.0.2.100,timeout=0 vol1 /mnt/x
 mnt_msg "is not a volume name" -o mdc=10.0.2.100 'bad/name' /mnt/x
-mnt_msg "xsanfs: Unknown parameter 'bogus'" -o mdc=10.0.2.100,bogus=1 vol1 /mnt/x
+# The helper refuses an unknown option; the kernel too, without the helper.
+mnt_msg "unknown option 'bogus'" -o mdc=10.0.2.100,bogus=1 vol1 /mnt/x
+mnt_msg "xsanfs: Unknown parameter 'bogus'|wrong fs type, bad option" -i -o mdc=10.0.2.100,bogus=1 vol1 /mnt/x
+dmesg | tail -n 5 | grep -q "xsanfs: Unknown parameter 'bogus'" ||
+	fail "the kernel did not log the unknown parameter"
 
 # A signal ends a long wait for the MDC at once (killable, never D state).
 t0=$(date +%s)
