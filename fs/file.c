@@ -34,8 +34,8 @@ struct xsan_file {
 /*
  * OPEN on the MDC: it checks the access mode against the file's
  * permissions, returns a handle, fresh attributes and, if free, ATTR_RD.
- * O_TRUNC is not sent: the VFS truncates after ->open through
- * ->setattr, which must see the file open.
+ * O_TRUNC is not sent: the VFS truncates after ->open, with one
+ * SETATTR of the size through ->setattr.
  */
 static int xsan_file_open(struct inode *inode, struct file *file)
 {

@@ -95,14 +95,16 @@ static int xsan_rep_has(struct super_block *sb, const struct xsan_rep *rep,
  * The tokens a LOOKUP asks for on the inode it finds ("Tokens with
  * replies" of Documentation/protocol.rst): ATTR_RD always, since the VFS
  * stats or checks permission on what it looked up next; DIR too when the
- * walk needs a directory there (a path component with more to come, or
- * LOOKUP_DIRECTORY), since it is looked up in next.
+ * walk needs a directory there (a path component with more to come:
+ * LOOKUP_PARENT, or LOOKUP_DIRECTORY), since it is looked up in next.
+ * (Should that name a symlink instead, DIR on it is harmless: it
+ * conflicts with nothing and goes back with the idle ATTR_RD.)
  */
 static u32 xsan_lookup_want(unsigned int flags)
 {
 	u32 want = XSAN_TOK_ATTR_RD;
 
-	if (flags & LOOKUP_DIRECTORY)
+	if (flags & (LOOKUP_PARENT | LOOKUP_DIRECTORY))
 		want |= XSAN_TOK_DIR;
 	return want;
 }
