@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "itest.h"
+#include "mdc/check.h"
+#include "mdc/store.h"
 
 static const struct xsan_cred *root(void)
 {
@@ -748,6 +750,9 @@ START_TEST(unlink_while_open)
 	struct xsan_client b = { .fd = -1 };
 	struct xsan_req bye = { .op = XSAN_OP_GOODBYE };
 	struct xsan_rep rep;
+	struct xsan_check_stats cs;
+	struct xsan_store *st;
+	char path[4096], msg[256];
 	uint64_t ha, hb;
 	struct it t;
 	int i, err;
@@ -794,6 +799,13 @@ START_TEST(unlink_while_open)
 	ck_assert_int_eq(it_unlink(&t.c, root(), it_root, "h", NULL), 0);
 	xsan_client_close(&t.c);
 	h_stop(&t.h, SIGKILL);
+	/* fsck sees no problem in it: not an orphan, the start frees it */
+	snprintf(path, sizeof(path), "%s/%s", t.h.statedir, t.h.volume);
+	ck_assert_msg(!xsan_store_open(path, true, &st, msg, sizeof(msg)),
+		      "open for fsck: %s", msg);
+	ck_assert_int_eq(xsan_check(st, false, stderr, &cs), 0);
+	ck_assert_msg(cs.problems == 0, "fsck found %u problems", cs.problems);
+	xsan_store_close(st);
 	it_start(&t);
 	err = h_login(&t.h, &t.c);
 	ck_assert_msg(!err, "login: %s", t.c.err);
