@@ -1,17 +1,120 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xsanfs regular files, namespace side only. The data path (iomap over the
- * LUNs, LAYOUT_GET/COMMIT) is a later issue: until then open and release
- * succeed so that files can be created, stat'ed, renamed, truncated to any
- * size through SETATTR and removed, but read and write fail with
- * -EOPNOTSUPP (Documentation/admin-guide.rst says so). O_TRUNC works: it
- * is a SETATTR of the size.
+ * xsanfs regular files, namespace side only. open(2) sends OPEN and keeps
+ * the MDC's handle in the file, release sends CLOSE: while the handle is
+ * open the MDC keeps the inode, so a file unlinked (here or on another
+ * client) stays usable until the last close. The data path (iomap over
+ * the LUNs, LAYOUT_GET/COMMIT) is a later issue: until then files can be
+ * created, stat'ed, renamed, truncated to any size through SETATTR and
+ * removed, but read and write fail with -EOPNOTSUPP
+ * (Documentation/admin-guide.rst says so). O_TRUNC works: it is a
+ * SETATTR of the size.
  */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
 #include <linux/pagemap.h>
+#include <linux/slab.h>
 
 #include "fs/xsan.h"
+
+/**
+ * struct xsan_file - what an open regular file keeps (file->private_data)
+ * @handle: the handle the MDC's OPEN reply named; CLOSE gives it back.
+ *	Set before open returns, unchanged until release: no lock.
+ *
+ * While a session holds a handle the MDC keeps the inode even when its
+ * last name goes (POSIX: usable until the last close).
+ */
+struct xsan_file {
+	u64 handle;
+};
+
+/*
+ * OPEN on the MDC: it checks the access mode against the file's
+ * permissions, returns a handle, fresh attributes and, if free, ATTR_RD.
+ * O_TRUNC is not sent: the VFS truncates after ->open, with one
+ * SETATTR of the size through ->setattr.
+ */
+static int xsan_file_open(struct inode *inode, struct file *file)
+{
+	struct xsan_sb_info *sbi = XSAN_SB(inode->i_sb);
+	struct xsan_req req = { .op = XSAN_OP_OPEN };
+	struct xsan_msg_buf *buf = NULL;
+	struct xsan_file *xf;
+	struct xsan_rep rep;
+	int err, resets;
+
+	err = generic_file_open(inode, file);
+	if (err)
+		return err;
+	xf = kzalloc(sizeof(*xf), GFP_KERNEL);
+	if (!xf)
+		return -ENOMEM;
+	xsan_fill_cred(&req.cred);
+	req.fid = XSAN_I(inode)->fid;
+	switch (file->f_flags & O_ACCMODE) {
+	case O_WRONLY:
+		req.layout.flags = XSAN_OPEN_WRONLY;
+		break;
+	case O_RDWR:
+		req.layout.flags = XSAN_OPEN_RDWR;
+		break;
+	default:		/* O_RDONLY, and 3 (ioctl-only) */
+		req.layout.flags = XSAN_OPEN_RDONLY;
+		break;
+	}
+	if (!xsan_tok_valid(inode, XSAN_TOK_ATTR_RD))
+		req.tok.types = XSAN_TOK_ATTR_RD;
+	resets = atomic_read(&sbi->tok_resets);
+	err = xsan_msgr_call(sbi->msgr, &req, &rep, &buf);
+	if (err)
+		goto out;
+	err = xsan_refresh_from_rep(inode, &rep, 0, buf->seq);
+	if (!err && rep.tok.granted &&
+	    atomic_read(&sbi->tok_resets) == resets)
+		xsan_tok_grant(inode, rep.tok.granted, buf->seq);
+	if (!err) {
+		xf->handle = rep.layout.handle;
+		file->private_data = xf;
+		xf = NULL;
+	}
+	/*
+	 * An -EIO here (bad attributes) leaves an open handle at the MDC;
+	 * it goes with the session.
+	 */
+	xsan_msg_buf_free(buf);
+out:
+	kfree(xf);
+	return err;
+}
+
+/*
+ * CLOSE, not waited for: release cannot fail, and the MDC answers in
+ * order on this connection, so a request we send after it sees the file
+ * closed. A handle the send could not deliver goes with the session.
+ */
+static int xsan_file_release(struct inode *inode, struct file *file)
+{
+	struct xsan_sb_info *sbi = XSAN_SB(inode->i_sb);
+	struct xsan_req req = { .op = XSAN_OP_CLOSE };
+	struct xsan_file *xf = file->private_data;
+	int err;
+
+	if (!xf)
+		return 0;
+	xsan_fill_cred(&req.cred);
+	req.fid = XSAN_I(inode)->fid;
+	req.layout.handle = xf->handle;
+	err = xsan_msgr_send(sbi->msgr, &req);
+	if (err)
+		pr_warn_ratelimited("volume %s: could not close inode %llu (error %d)\n",
+				    sbi->volume, req.fid.ino, err);
+	file->private_data = NULL;
+	kfree(xf);
+	return 0;
+}
 
 static ssize_t xsan_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
@@ -33,7 +136,8 @@ const struct file_operations xsan_file_fops = {
 	.read_iter	= xsan_file_read_iter,
 	.write_iter	= xsan_file_write_iter,
 	.mmap		= xsan_file_mmap,
-	.open		= generic_file_open,
+	.open		= xsan_file_open,
+	.release	= xsan_file_release,
 	.fsync		= noop_fsync,
 };
 

@@ -350,6 +350,22 @@ void xsan_fill_cred(struct xsan_cred *cr)
 	cr->ngroups = n;
 }
 
+/*
+ * The MDC no longer has @inode (its last name went on another client and
+ * no session of ours held it open at the MDC, or the MDC freed it): what
+ * we still reach it by (an open file) sees it with no links and its last
+ * attributes, as POSIX has it for an unlinked open file. The fid is never
+ * reused (gen), so nothing brings it back.
+ */
+static void xsan_inode_gone(struct inode *inode)
+{
+	struct xsan_inode_info *xi = XSAN_I(inode);
+
+	spin_lock(&xi->tok_lock);
+	clear_nlink(inode);
+	spin_unlock(&xi->tok_lock);
+}
+
 /**
  * xsan_getattr() - stat(2): from the cache while ATTR_RD is held
  * @mnt_userns: the mount's idmapping
@@ -360,7 +376,9 @@ void xsan_fill_cred(struct xsan_cred *cr)
  *
  * AT_STATX_DONT_SYNC answers from the cache even without the token;
  * otherwise a missing ATTR_RD is fetched (TOKEN_GET brings the
- * attributes with it).
+ * attributes with it). A regular file (or other non-directory) the MDC
+ * no longer knows (-ESTALE: unlinked elsewhere while we had no handle on
+ * it at the MDC) answers from the cache with no links.
  *
  * Context: process context, may sleep.
  * Return: 0 or -errno.
@@ -374,7 +392,9 @@ int xsan_getattr(struct user_namespace *mnt_userns, const struct path *path,
 	if ((flags & AT_STATX_SYNC_TYPE) != AT_STATX_DONT_SYNC &&
 	    !xsan_tok_valid(inode, XSAN_TOK_ATTR_RD)) {
 		err = xsan_tok_get(inode, XSAN_TOK_ATTR_RD);
-		if (err)
+		if (err == -ESTALE && !S_ISDIR(inode->i_mode))
+			xsan_inode_gone(inode);
+		else if (err)
 			return err;
 	}
 	generic_fillattr(mnt_userns, inode, stat);

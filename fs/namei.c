@@ -91,28 +91,72 @@ static int xsan_rep_has(struct super_block *sb, const struct xsan_rep *rep,
 	return -EIO;
 }
 
+/*
+ * The tokens a LOOKUP asks for on the inode it finds ("Tokens with
+ * replies" of Documentation/protocol.rst): ATTR_RD always, since the VFS
+ * stats or checks permission on what it looked up next; DIR too when the
+ * walk needs a directory there (a path component with more to come:
+ * LOOKUP_PARENT, or LOOKUP_DIRECTORY), since it is looked up in next.
+ * (Should that name a symlink instead, DIR on it is harmless: it
+ * conflicts with nothing and goes back with the idle ATTR_RD.)
+ */
+static u32 xsan_lookup_want(unsigned int flags)
+{
+	u32 want = XSAN_TOK_ATTR_RD;
+
+	if (flags & (LOOKUP_PARENT | LOOKUP_DIRECTORY))
+		want |= XSAN_TOK_DIR;
+	return want;
+}
+
+/*
+ * Record the tokens a LOOKUP reply granted on @inode, which the reply's
+ * attr[0] refreshed. A grant read after our session was lost and came
+ * back (@resets moved) may be the old session's: it is not recorded.
+ * Types the inode cannot use (DIR on a non-directory) are recorded all
+ * the same: the MDC holds them for us and takes them back like any other.
+ */
+static void xsan_lookup_grant(struct inode *inode, const struct xsan_rep *rep,
+			      u64 seq, int resets)
+{
+	struct xsan_sb_info *sbi = XSAN_SB(inode->i_sb);
+
+	if (!rep->tok.granted)
+		return;
+	if (atomic_read(&sbi->tok_resets) != resets)
+		return;
+	xsan_tok_grant(inode, rep->tok.granted, seq);
+}
+
 static struct dentry *xsan_lookup(struct inode *dir, struct dentry *dentry,
 				  unsigned int flags)
 {
+	struct xsan_sb_info *sbi = XSAN_SB(dir->i_sb);
 	struct xsan_msg_buf *buf;
 	struct inode *inode = NULL;
 	struct dentry *res;
 	struct xsan_req req;
 	struct xsan_rep rep;
 	unsigned long gen;
-	int err;
+	int err, resets;
 
 	if (dentry->d_name.len > XSAN_NAME_MAX)
 		return ERR_PTR(-ENAMETOOLONG);
 	gen = xsan_dir_gen_begin(dir);
 	xsan_ns_req(&req, XSAN_OP_LOOKUP, dir, &dentry->d_name);
+	req.tok.types = xsan_lookup_want(flags);
+	resets = atomic_read(&sbi->tok_resets);
 	err = xsan_call(dir, &req, &rep, &buf);
 	if (err && err != -ENOENT)
 		return ERR_PTR(err);
 	if (!err) {
 		err = xsan_rep_has(dir->i_sb, &rep, 0);
-		if (!err)
+		if (!err) {
 			inode = xsan_iget(dir->i_sb, &rep.attr[0], buf->seq);
+			if (!IS_ERR(inode))
+				xsan_lookup_grant(inode, &rep, buf->seq,
+						  resets);
+		}
 		xsan_msg_buf_free(buf);
 		if (err)
 			return ERR_PTR(err);
@@ -130,17 +174,22 @@ static struct dentry *xsan_lookup(struct inode *dir, struct dentry *dentry,
  * Ask the MDC whether @dentry still names what it named. Returns 1
  * (valid), 0 (look it up again) or -errno.
  */
-static int xsan_revalidate_slow(struct inode *dir, struct dentry *dentry)
+static int xsan_revalidate_slow(struct inode *dir, struct dentry *dentry,
+				unsigned int flags)
 {
 	struct inode *inode = d_inode(dentry);
 	struct xsan_msg_buf *buf;
 	struct xsan_req req;
 	struct xsan_rep rep;
 	unsigned long gen;
-	int err, ret;
+	int err, ret, resets;
 
 	gen = xsan_dir_gen_begin(dir);
 	xsan_ns_req(&req, XSAN_OP_LOOKUP, dir, &dentry->d_name);
+	/* a positive dentry: its inode's tokens ride on the answer */
+	if (inode && !xsan_tok_valid(inode, xsan_lookup_want(flags)))
+		req.tok.types = xsan_lookup_want(flags);
+	resets = atomic_read(&XSAN_SB(dir->i_sb)->tok_resets);
 	err = xsan_call(dir, &req, &rep, &buf);
 	if (err == -ENOENT) {
 		if (inode)
@@ -158,10 +207,15 @@ static int xsan_revalidate_slow(struct inode *dir, struct dentry *dentry)
 	    rep.attr[0].gen == XSAN_I(inode)->fid.gen) {
 		/* -EIO (type changed under the same fid): drop the dentry */
 		if (!xsan_refresh_inode(inode, &rep.attr[0], buf->seq)) {
+			xsan_lookup_grant(inode, &rep, buf->seq, resets);
 			xsan_set_gen(dentry, gen);
 			ret = 1;
 		}
 	}
+	/*
+	 * A grant on another inode (the name now names it) is not recorded:
+	 * the MDC takes it back with a REVOKE, which finds nothing cached.
+	 */
 	xsan_msg_buf_free(buf);
 	return ret;
 }
@@ -186,7 +240,7 @@ static int xsan_d_revalidate(struct dentry *dentry, unsigned int flags)
 	if (xsan_dentry_cached(dir, dentry))
 		ret = 1;
 	else
-		ret = xsan_revalidate_slow(dir, dentry);
+		ret = xsan_revalidate_slow(dir, dentry, flags);
 	dput(parent);
 	return ret;
 }

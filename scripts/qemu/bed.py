@@ -27,6 +27,16 @@ group, xsanmdc serves it on 127.0.0.1 (ports it picks), the guests'
 the run fails if xsanmdc does not stop cleanly (exit 0) after the test.
 A LUN written NAME:SIZE:spare is attached to every guest like the others
 but left blank, outside the volume (a local disk for comparisons).
+hostprep=CMD,ARG,... (with mdc=) runs a host command after xsanmdc is up
+and before the guests boot, to prepare the volume faster than a guest
+can: CMD is relative to the top of the tree (a tests/mdc/build/ program is
+built first), the words are split at commas, and @HOST, @PORT, @VOLUME and
+@SECRET in them become 127.0.0.1, the MDC's session port, the volume name
+and the volume secret's file (also in the environment as XSAN_MDC_HOST,
+XSAN_MDC_PORT, XSAN_NS_PORT, XSAN_VOLUME, XSAN_SECRET). It must exit 0
+within the deadline (its time counts against it). Each "KEY VALUE" line it
+prints is published as if a guest had done bed_put KEY VALUE; its output
+is RESULTS/TEST/hostprep.log.
 
 Results: every guest's console log and the bed's own log go to
 RESULTS/TEST/. The run fails if any guest's test exits non-zero, a guest
@@ -81,7 +91,7 @@ def parse_size(s):
 def parse_header(path):
     """The '# bed:' line of a test -> dict of settings."""
     cfg = {"guests": "1", "luns": "", "deadline": "120", "expect": "pass",
-           "memory": "1024", "smp": "1", "mdc": ""}
+           "memory": "1024", "smp": "1", "mdc": "", "hostprep": ""}
     with open(path, encoding="utf-8") as f:
         for line in f:
             if line.startswith("# bed:"):
@@ -111,10 +121,16 @@ def parse_header(path):
                            and len(luns) > len(spare)):
         raise ValueError(f"{path}: mdc= needs a volume name and luns= "
                          f"(not all spare)")
+    hostprep = [w for w in cfg["hostprep"].split(",") if w]
+    if hostprep and not cfg["mdc"]:
+        raise ValueError(f"{path}: hostprep= needs mdc=")
+    if hostprep and (os.path.isabs(hostprep[0]) or ".." in hostprep[0].split("/")):
+        raise ValueError(f"{path}: hostprep= command must be inside the tree")
     return {"guests": guests, "luns": luns, "spare": spare,
             "deadline": int(cfg["deadline"]),
             "expect": cfg["expect"], "memory": int(cfg["memory"]),
-            "smp": int(cfg["smp"]), "mdc": cfg["mdc"]}
+            "smp": int(cfg["smp"]), "mdc": cfg["mdc"],
+            "hostprep": hostprep}
 
 
 def qemu_child_setup():
@@ -257,11 +273,53 @@ class Bed:
                     self.ports.append((int(m.group(1)), int(m.group(1))))
                 log(f"{self.name}: xsanmdc pid {self.mdc.pid} serves {vol} "
                     f"on 127.0.0.1:{m.group(1)} (name service {m.group(2)})")
+                self.mdc_env = {"XSAN_MDC_HOST": "127.0.0.1",
+                                "XSAN_MDC_PORT": m.group(1),
+                                "XSAN_NS_PORT": m.group(2),
+                                "XSAN_VOLUME": vol, "XSAN_SECRET": secret}
                 return
             if self.mdc.poll() is not None:
                 break
             time.sleep(0.05)
         raise RuntimeError(f"xsanmdc did not start; see {self.mdc_log}")
+
+    def hostprep(self):
+        """hostprep=: run the host command, publish its KEY VALUE lines."""
+        words = self.cfg["hostprep"]
+        env = self.mdc_env
+        subst = {"@HOST": env["XSAN_MDC_HOST"], "@PORT": env["XSAN_MDC_PORT"],
+                 "@VOLUME": env["XSAN_VOLUME"], "@SECRET": env["XSAN_SECRET"]}
+        argv = [subst.get(w, w) for w in words]
+        argv[0] = os.path.join(TOP, argv[0])
+        rel = os.path.relpath(argv[0], os.path.join(TOP, "tests", "mdc"))
+        if rel.startswith("build" + os.sep):
+            subprocess.run(["make", "-s", "-C", os.path.join(TOP, "tests", "mdc"),
+                            rel], check=True, timeout=600,
+                           stdout=subprocess.DEVNULL)
+        t0 = time.monotonic()
+        try:
+            out = subprocess.run(argv, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, timeout=self.cfg["deadline"],
+                                 env={**os.environ, **env},
+                                 preexec_fn=qemu_child_setup)
+        except subprocess.TimeoutExpired as e:
+            raise RuntimeError(f"hostprep {words[0]} ran past the deadline") from e
+        secs = time.monotonic() - t0
+        with open(os.path.join(self.rundir, "hostprep.log"), "w") as f:
+            f.write(f"$ {' '.join(words)}\nexit {out.returncode} after "
+                    f"{secs:.1f} s\n--- stdout\n{out.stdout}--- stderr\n"
+                    f"{out.stderr}")
+        if out.returncode:
+            raise RuntimeError(f"hostprep {words[0]} exited {out.returncode}: "
+                               f"{out.stderr.strip()[-300:]}")
+        for line in out.stdout.splitlines():
+            k, sep, v = line.strip().partition(" ")
+            if sep and re.fullmatch(r"[A-Za-z0-9_.-]+", k):
+                self.kv[k] = v
+        log(f"{self.name}: hostprep {words[0]} done in {secs:.1f} s")
+        # the guests' deadline starts when they do; hostprep's time counts
+        self.cfg["deadline"] = max(1, self.cfg["deadline"] - int(secs))
 
     def stop_mdc(self):
         """Stop xsanmdc by its PID; it must exit 0."""
@@ -299,6 +357,8 @@ class Bed:
             self.luns.append((i, lname, path))
         if self.cfg["mdc"]:
             self.setup_mdc()
+            if self.cfg["hostprep"]:
+                self.hostprep()
         runcpio = os.path.join(self.tmp, "run.cpio")
         make_run_cpio(os.path.join(self.tmp, "stage"), runcpio, self.test,
                       self.extra)

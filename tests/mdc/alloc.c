@@ -10,7 +10,8 @@
  *                     a second streaming client: at most 4 extents each
  *   alloc_commit_refused  commits of ranges not granted to the caller,
  *                     outside the file's extents, after CLOSE: EINVAL
- *   alloc_enospc      fill the volume, ENOSPC, unlink, space is back
+ *   alloc_enospc      fill the volume, ENOSPC, unlink (space held while
+ *                     open), close, space is back
  *   alloc_crash       kill -9 of the MDC 20 times during allocations and
  *                     commits; no block both free and used, and every
  *                     acknowledged commit still maps to its blocks
@@ -465,7 +466,7 @@ static void t_enospc(struct mdc_h *h)
 	struct xsan_client c;
 	struct xsan_extent ext[64];
 	struct xsan_fid a, b;
-	uint64_t free0 = 0, free1 = 0, off = 0;
+	uint64_t free0 = 0, free1 = 0, off = 0, ha = 0;
 	uint32_t n;
 	int err;
 
@@ -477,7 +478,7 @@ static void t_enospc(struct mdc_h *h)
 	if (!err)
 		err = create(&c, "small", &b);
 	if (!err)
-		err = open_file(&c, &a, NULL);
+		err = open_file(&c, &a, &ha);
 	if (!err)
 		err = open_file(&c, &b, NULL);
 	/* everything free goes to "big", 4 GiB per request */
@@ -498,8 +499,12 @@ static void t_enospc(struct mdc_h *h)
 	}
 	if ((err = layout_get(&c, &b, 0, BS, XSAN_LG_WRITE, ext, 64, &n)) != -ENOSPC)
 		fail(name, "a full volume answered %d, not ENOSPC", err);
-	if (unlink_name(&c, "big") || statfs_free(&c, &free1) || free1 != free0)
-		fail(name, "after unlink %llu free, before %llu",
+	/* open, "big" keeps its blocks after its last name goes (POSIX) */
+	if (unlink_name(&c, "big") || statfs_free(&c, &free1) || free1)
+		fail(name, "after unlink of the open file %llu free, want 0",
+		     (unsigned long long)free1);
+	if (close_file(&c, &a, ha) || statfs_free(&c, &free1) || free1 != free0)
+		fail(name, "after unlink and close %llu free, before %llu",
 		     (unsigned long long)free1, (unsigned long long)free0);
 	if ((err = layout_get(&c, &b, 0, BS, XSAN_LG_WRITE, ext, 64, &n)))
 		fail(name, "no space after unlink: %d", err);

@@ -5,11 +5,15 @@
  * nlink, time or type here is a wrong `ls -l` on every client later.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "itest.h"
+#include "mdc/check.h"
+#include "mdc/store.h"
 
 static const struct xsan_cred *root(void)
 {
@@ -706,6 +710,111 @@ START_TEST(setgid_dir_and_truncate)
 }
 END_TEST
 
+static int open_fid(struct xsan_client *c, struct xsan_fid f, uint32_t flags,
+		    uint64_t *handle)
+{
+	struct xsan_req r = { .op = XSAN_OP_OPEN, .cred = h_root(), .fid = f };
+	struct xsan_rep rep;
+	int err;
+
+	r.layout.flags = flags;
+	err = xsan_client_call(c, &r, &rep);
+	if (!err)
+		*handle = rep.layout.handle;
+	return err;
+}
+
+static int close_fid(struct xsan_client *c, struct xsan_fid f, uint64_t handle,
+		     struct xsan_attr *a)
+{
+	struct xsan_req r = { .op = XSAN_OP_CLOSE, .cred = h_root(), .fid = f };
+	struct xsan_rep rep;
+	int err;
+
+	r.layout.handle = handle;
+	err = xsan_client_call(c, &r, &rep);
+	if (!err && a)
+		*a = rep.attr[0];
+	return err;
+}
+
+/*
+ * POSIX: a file unlinked while open stays usable (nlink 0) until its last
+ * close, on whichever client holds it open, read-only or not; the last
+ * CLOSE, the end of the last session holding it, or a restart of the MDC
+ * frees it.
+ */
+START_TEST(unlink_while_open)
+{
+	struct xsan_attr f, g, h, a;
+	struct xsan_client b = { .fd = -1 };
+	struct xsan_req bye = { .op = XSAN_OP_GOODBYE };
+	struct xsan_rep rep;
+	struct xsan_check_stats cs;
+	struct xsan_store *st;
+	char path[4096], msg[256];
+	uint64_t ha, hb;
+	struct it t;
+	int i, err;
+
+	it_begin(&t);
+	it_client(&t, &b, true);
+	ck_assert_int_eq(it_create(&t.c, root(), it_root, "f", &f), 0);
+	ck_assert_int_eq(open_fid(&b, it_fid(&f), XSAN_OPEN_RDONLY, &hb), 0);
+	ck_assert_int_eq(open_fid(&t.c, it_fid(&f), XSAN_OPEN_RDWR, &ha), 0);
+	ck_assert_int_eq(it_unlink(&t.c, root(), it_root, "f", &a), 0);
+	ck_assert_uint_eq(a.nlink, 0);
+	ck_assert_int_eq(it_lookup(&t.c, root(), it_root, "f", NULL), -ENOENT);
+	ck_assert_int_eq(it_getattr(&b, it_fid(&f), &a), 0);
+	ck_assert_uint_eq(a.nlink, 0);
+	/* the writer closes; the reader on the other client still has it */
+	ck_assert_int_eq(close_fid(&t.c, it_fid(&f), ha, &a), 0);
+	ck_assert_uint_eq(a.nlink, 0);
+	ck_assert_int_eq(it_getattr(&t.c, it_fid(&f), &a), 0);
+	ck_assert_int_eq(close_fid(&b, it_fid(&f), hb, NULL), 0);
+	ck_assert_int_eq(it_getattr(&t.c, it_fid(&f), NULL), -ESTALE);
+
+	/* the session that held it open ends */
+	ck_assert_int_eq(it_create(&t.c, root(), it_root, "g", &g), 0);
+	ck_assert_int_eq(open_fid(&b, it_fid(&g), XSAN_OPEN_RDONLY, &hb), 0);
+	ck_assert_int_eq(it_unlink(&t.c, root(), it_root, "g", NULL), 0);
+	ck_assert_int_eq(it_getattr(&t.c, it_fid(&g), &a), 0);
+	ck_assert_uint_eq(a.nlink, 0);
+	ck_assert_int_eq(xsan_client_call(&b, &bye, &rep), 0);
+	xsan_client_close(&b);
+	for (i = 0, err = 0; i < 100; i++) {
+		err = it_getattr(&t.c, it_fid(&g), NULL);
+		if (err)
+			break;
+		usleep(50000);
+	}
+	ck_assert_int_eq(err, -ESTALE);
+
+	/*
+	 * The MDC dies while it is open (a clean stop ends the sessions,
+	 * which frees it like above): the next start frees it.
+	 */
+	ck_assert_int_eq(it_create(&t.c, root(), it_root, "h", &h), 0);
+	ck_assert_int_eq(open_fid(&t.c, it_fid(&h), XSAN_OPEN_WRONLY, &ha), 0);
+	ck_assert_int_eq(it_unlink(&t.c, root(), it_root, "h", NULL), 0);
+	xsan_client_close(&t.c);
+	h_stop(&t.h, SIGKILL);
+	/* fsck sees no problem in it: not an orphan, the start frees it */
+	snprintf(path, sizeof(path), "%s/%s", t.h.statedir, t.h.volume);
+	ck_assert_msg(!xsan_store_open(path, true, &st, msg, sizeof(msg)),
+		      "open for fsck: %s", msg);
+	ck_assert_int_eq(xsan_check(st, false, stderr, &cs), 0);
+	ck_assert_msg(cs.problems == 0, "fsck found %u problems", cs.problems);
+	xsan_store_close(st);
+	it_start(&t);
+	err = h_login(&t.h, &t.c);
+	ck_assert_msg(!err, "login: %s", t.c.err);
+	ck_assert_int_eq(it_getattr(&t.c, it_fid(&h), NULL), -ESTALE);
+	ck_assert_int_eq(it_log_lines(&t.h, "freed 1 files unlinked while open", NULL), 1);
+	it_end(&t);
+}
+END_TEST
+
 Suite *it_ns_suite(void)
 {
 	Suite *s = suite_create("ns");
@@ -717,6 +826,7 @@ Suite *it_ns_suite(void)
 	IT_ADD(s, mknod_types);
 	IT_ADD(s, symlink_readlink);
 	IT_ADD(s, link_unlink_rmdir);
+	IT_ADD(s, unlink_while_open);
 	IT_ADD(s, rename_plain_over_noreplace);
 	IT_ADD(s, rename_exchange);
 	IT_ADD(s, rename_dirs);

@@ -4,7 +4,9 @@
 # the namespace one operation at a time (create, mkdir, rename, chmod,
 # chown, utimes, symlink, hard link, user.* xattrs, rename over a file,
 # unlink, rmdir, a name re-created, a directory renamed, permissions seen
-# by an unprivileged user), then guest B does the same to A.
+# by an unprivileged user), then guest B does the same to A. Last, an open
+# file outlives its last name: B holds it open while A unlinks it, and
+# each client opens, unlinks and fstats a file of its own.
 #
 # Each step has three phases, separated by barriers:
 #   1. the checker looks at the paths the step touches (stat, ls -l of the
@@ -152,6 +154,67 @@ scenario() {
 
 scenario a a2b
 scenario b b2a
+
+# read_empty FD: a read of the (empty) open file gives 0 bytes. Until the
+# data path is there read(2) fails with EOPNOTSUPP, which is accepted.
+read_empty() {
+	local out
+	if out=$(timeout 10 cat <&"$1" 2>&1); then
+		[ -z "$out" ] || fail "read of the unlinked empty file gave '$out'"
+	else
+		grep -q "Operation not supported" <<<"$out" ||
+			fail "read of the unlinked open file: $out"
+	fi
+}
+
+# An open file outlives its last name (POSIX): guest b opens, guest a
+# unlinks; b's fstat says nlink 0 and the file still works until b closes.
+# fstat is stat -L of /proc/self/fd/N (getattr on the open file, no new open).
+is_a=0 is_b=0
+if [ "$selftest" = 1 ]; then
+	is_a=1 is_b=1
+elif [ "$BED_GUEST" = a ]; then
+	is_a=1
+else
+	is_b=1
+fi
+if [ $is_a = 1 ]; then
+	touch $M/open-unlink
+fi
+bed_barrier ou-made
+if [ $is_b = 1 ]; then
+	exec 5< $M/open-unlink
+	[ "$(stat -L -c %h /proc/self/fd/5)" = 1 ] || fail "open-unlink: nlink before unlink"
+fi
+bed_barrier ou-open
+if [ $is_a = 1 ]; then
+	rm $M/open-unlink
+fi
+bed_barrier ou-gone
+if [ $is_b = 1 ]; then
+	[ ! -e $M/open-unlink ] || fail "open-unlink: the name is still there on $BED_GUEST"
+	out=$(stat -L -c '%h %s %F' /proc/self/fd/5 2>&1) ||
+		fail "open-unlink: fstat of the open file after the other client's unlink: $out"
+	[ "$out" = "0 0 regular empty file" ] ||
+		fail "open-unlink: fstat after the other client's unlink says '$out', want nlink 0"
+	read_empty 5
+	out=$(stat -L -c %h /proc/self/fd/5) && [ "$out" = 0 ] ||
+		fail "open-unlink: second fstat: $out"
+	exec 5<&-
+	echo "open-unlink: ok (fstat nlink 0 on $BED_GUEST after the unlink elsewhere)"
+fi
+bed_barrier ou-closed
+# The same on one client: open, unlink, fstat, close.
+f=$M/open-unlink-$BED_GUEST
+touch "$f"
+exec 6< "$f"
+rm "$f"
+out=$(stat -L -c '%h %s' /proc/self/fd/6 2>&1) || fail "open-unlink-local: fstat: $out"
+[ "$out" = "0 0" ] || fail "open-unlink-local: fstat says '$out', want nlink 0"
+read_empty 6
+exec 6<&-
+[ ! -e "$f" ] || fail "open-unlink-local: $f is back"
+echo "open-unlink-local: ok"
 bed_barrier checked
 if [ "$selftest" != 1 ]; then
 	umount $M

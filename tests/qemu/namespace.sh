@@ -4,8 +4,11 @@
 # operation (create, mkdir, mknod, symlink/readlink, link, unlink, rmdir,
 # rename with NOREPLACE, setattr, xattrs, readdir over several READDIR
 # chunks) checked with stat/ls/getfattr, and the errors EEXIST, ENOENT,
-# ENOTDIR, EISDIR, ENOTEMPTY, EACCES (uid 1000), ELOOP, ENAMETOOLONG and
-# the sticky bit. Two-guest coherence is tests/qemu/coherence-*.sh.
+# ENOTDIR, EISDIR, ENOTEMPTY, EACCES (uid 1000), ELOOP, ENAMETOOLONG, the
+# sticky bit, EXDEV (rename and link to tmpfs and to a second mount of the
+# same volume), EBUSY from umount with an open file or a cwd inside (the
+# mount stays usable), and an unlinked open file (fstat: nlink 0).
+# Two-guest coherence is tests/qemu/coherence-*.sh.
 set -euo pipefail
 . /bed/lib.sh
 
@@ -263,6 +266,52 @@ rm -r $M/d $M/tmp $M/private
 rm $M/f
 want_eq "root empty" "$(ls -A $M | tr '\n' ' ')" ""
 want_eq "root nlink back" "$(stat -c %h $M)" "$root_links"
+
+# --- EXDEV: rename and link never cross a mount ------------------------------
+mk_renameat2 00 /tmp/rename0
+mkdir -p /mnt/t /mnt/x2
+mount -t tmpfs none /mnt/t
+touch $M/xdev /mnt/t/xdev-t
+want_rc 18 /tmp/rename0 $M/xdev /mnt/t/xdev
+want_rc 18 /tmp/rename0 /mnt/t/xdev-t $M/xdev-t
+want_err "Invalid cross-device link" ln $M/xdev /mnt/t/xdev-l
+# a second mount of the same volume is another mount: EXDEV too
+timeout 60 mount -t xsanfs -o mdc="$BED_MDC" vol1 /mnt/x2 ||
+	fail "second mount of vol1 failed"
+want_eq "second mount sees the file" "$(stat -c %i /mnt/x2/xdev)" "$(stat -c %i $M/xdev)"
+want_rc 18 /tmp/rename0 $M/xdev /mnt/x2/xdev-moved
+want_err "Invalid cross-device link" ln $M/xdev /mnt/x2/xdev-l
+want_eq "nothing moved" "$(ls $M | grep -c xdev)" "1"
+rm /mnt/x2/xdev
+want_eq "first mount sees the removal" "$(ls $M | grep -c xdev || true)" "0"
+umount /mnt/x2
+umount /mnt/t
+
+# --- umount of a busy mount: EBUSY, and the mount stays usable ---------------
+touch $M/busy
+exec 7< $M/busy
+want_err "target is busy" umount $M
+want_eq "usable after EBUSY (open file)" "$(ls $M)" "busy"
+exec 7<&-
+mkdir $M/cwd
+(cd $M/cwd && exec sleep 120) &
+cwd_pid=$!
+sleep 0.5
+want_err "target is busy" umount $M
+touch $M/cwd/still-works
+want_eq "usable after EBUSY (cwd)" "$(ls $M/cwd)" "still-works"
+kill "$cwd_pid"
+wait "$cwd_pid" || true
+rm -r $M/cwd $M/busy
+want_eq "root empty after busy" "$(ls -A $M | tr '\n' ' ')" ""
+
+# --- an open file outlives its last name -------------------------------------
+touch $M/ou
+exec 8< $M/ou
+rm $M/ou
+want_eq "fstat of an unlinked open file" "$(stat -L -c '%h %s' /proc/self/fd/8)" "0 0"
+exec 8<&-
+want_eq "gone after close" "$(ls -A $M | tr '\n' ' ')" ""
 
 # --- the cache goes away cleanly ----------------------------------------------
 echo 2 > /proc/sys/vm/drop_caches

@@ -9,8 +9,10 @@
  * Passes: 1 inodes, 2 next inode number and free list, 3 directory
  * entries (dangling, wrong type, second parents, READDIR index), 4 the
  * READDIR index against the entries, 5 parent pointers, 6 reachability
- * from the root (orphans, loops), 7 link counts, 8 space: every block of
- * a user data stripe group is free or in exactly one file's extent.
+ * from the root (orphans, loops; an inode with no link at all was
+ * unlinked while open and is left for xsanmdc to free at start), 7 link
+ * counts, 8 space: every block of a user data stripe group is free or in
+ * exactly one file's extent.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -691,6 +693,18 @@ static int pass_reach(struct ck *c)
 
 			if (in->reached || S_ISDIR(in->mode) == files)
 				continue;
+			/*
+			 * No link at all: unlinked while a client had it
+			 * open when the MDC stopped. Not an orphan: the
+			 * MDC frees it at its next start.
+			 */
+			if (!in->nlink && !in->links) {
+				if (c->out)
+					fprintf(c->out, "Inode %llu has no link (unlinked while open); xsanmdc frees it at start\n",
+						(unsigned long long)ino);
+				in->reached = true;
+				continue;
+			}
 			if (files) {
 				problem(c, "Inode %llu is not in any directory; moving it to /lost+found",
 					(unsigned long long)ino);

@@ -34,9 +34,10 @@
 #define GRANTS_MAX	65536u	/* per (client, inode): bounds memory */
 #define SEARCH_TRIES	64	/* free extents looked at per search */
 
-/* One open handle. */
+/* One open handle (read-only ones too: they keep an unlinked inode). */
 struct xsan_open {
 	uint64_t handle, client, ino;
+	bool write;
 	struct xsan_open *next;
 };
 
@@ -140,11 +141,112 @@ void xsan_asess_free_all(struct xsan_store *st)
 	}
 }
 
+/** xsan_ino_is_open() - does any session hold @ino open? */
+bool xsan_ino_is_open(const struct xsan_store *st, uint64_t ino)
+{
+	for (const struct xsan_open *o = st->opens; o; o = o->next)
+		if (o->ino == ino)
+			return true;
+	return false;
+}
+
+/*
+ * Free @ino if it has no link left and no session holds it open (the
+ * last close of a file unlinked while open). 0 if there was nothing to do.
+ */
+static int free_if_orphan(struct xsan_store *st, MDB_txn *txn, uint64_t ino)
+{
+	struct xsan_inode *in;
+	int rc;
+
+	if (xsan_ino_is_open(st, ino))
+		return 0;
+	in = malloc(sizeof(*in));
+	if (!in)
+		return -ENOMEM;
+	rc = xsan_inode_get(st, txn, ino, in);
+	if (rc == -ENOENT)
+		rc = 0;
+	else if (!rc && !in->nlink)
+		rc = xsan_ino_free(st, txn, in);
+	free(in);
+	return rc;
+}
+
+/** xsan_orphans_reap() - see store.h. */
+int xsan_orphans_reap(struct xsan_store *st, uint64_t *freed)
+{
+	uint64_t *inos = NULL, n = 0, cap = 0;
+	struct xsan_inode *in;
+	struct xsan_txn *t;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	MDB_txn *txn;
+	int rc;
+
+	*freed = 0;
+	in = malloc(sizeof(*in));
+	if (!in)
+		return -ENOMEM;
+	rc = xsan_txn_begin(st, true, &t);
+	if (rc) {
+		free(in);
+		return rc;
+	}
+	rc = xsan_op_begin(t, &txn);
+	if (rc)
+		goto abort;
+	rc = mdb_cursor_open(txn, st->inodes, &cur);
+	if (rc) {
+		rc = xsan_op_end(txn, xsan_mdb_err(rc));
+		goto abort;
+	}
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != 8 ||
+		    xsan_inode_decode(xsan_get_be64(k.mv_data), &v, in) ||
+		    in->nlink)
+			continue;
+		if (n == cap) {
+			uint64_t *p = realloc(inos, (cap = cap ? 2 * cap : 64) *
+					      sizeof(*inos));
+
+			if (!p) {
+				rc = ENOMEM;
+				break;
+			}
+			inos = p;
+		}
+		inos[n++] = in->ino;
+	}
+	mdb_cursor_close(cur);
+	rc = rc == MDB_NOTFOUND ? 0 : rc == ENOMEM ? -ENOMEM : xsan_mdb_err(rc);
+	for (uint64_t i = 0; !rc && i < n; i++)
+		rc = free_if_orphan(st, txn, inos[i]);
+	rc = xsan_op_end(txn, rc);
+	if (rc)
+		goto abort;
+	free(inos);
+	free(in);
+	rc = xsan_txn_commit(t);
+	if (!rc)
+		*freed = n;
+	return rc;
+abort:
+	xsan_txn_abort(t);
+	free(inos);
+	free(in);
+	return rc;
+}
+
 /** xsan_client_forget() - see store.h. */
-void xsan_client_forget(struct xsan_store *st, uint64_t client)
+int xsan_client_forget(struct xsan_store *st, uint64_t client)
 {
 	struct xsan_asess **pp = &st->asess;
-	struct xsan_open **op = &st->opens, *o;
+	struct xsan_open **op = &st->opens, *o, *gone = NULL;
+	struct xsan_txn *t;
+	MDB_txn *txn;
+	int rc = 0;
 
 	while (*pp) {
 		if ((*pp)->client == client)
@@ -155,11 +257,31 @@ void xsan_client_forget(struct xsan_store *st, uint64_t client)
 	while ((o = *op)) {
 		if (o->client == client) {
 			*op = o->next;
-			free(o);
+			o->next = gone;
+			gone = o;
 		} else {
 			op = &o->next;
 		}
 	}
+	/* the files it alone held open after their last name went */
+	if (gone && !st->readonly && !xsan_txn_begin(st, true, &t)) {
+		rc = xsan_op_begin(t, &txn);
+		for (o = gone; !rc && o; o = o->next)
+			rc = free_if_orphan(st, txn, o->ino);
+		if (!rc)
+			rc = xsan_op_end(txn, rc);
+		else
+			xsan_op_end(txn, rc);
+		if (rc)
+			xsan_txn_abort(t);
+		else
+			rc = xsan_txn_commit(t);
+	}
+	while ((o = gone)) {
+		gone = o->next;
+		free(o);
+	}
+	return rc;
 }
 
 /* Add file blocks [s, s + n) to the grants, merging neighbours. */
@@ -954,7 +1076,7 @@ static bool open_for_write(const struct xsan_store *st, uint64_t client,
 			   uint64_t ino)
 {
 	for (const struct xsan_open *o = st->opens; o; o = o->next)
-		if (o->client == client && o->ino == ino)
+		if (o->client == client && o->ino == ino && o->write)
 			return true;
 	return false;
 }
@@ -1017,16 +1139,14 @@ int xsan_open(struct xsan_txn *t, const struct xsan_cred *cr,
 	o->handle = ++st->next_handle;
 	o->client = client;
 	o->ino = in->ino;
+	o->write = mask & XSAN_MAY_WRITE;
 	*handle = o->handle;
 out:
 	rc = xsan_op_end(txn, rc);
-	if (!rc && (mask & XSAN_MAY_WRITE)) {
+	if (!rc) {
+		/* read-only too: an open file outlives its last name */
 		o->next = st->opens;
 		st->opens = o;
-		o = NULL;
-	} else if (!rc) {
-		/* read-only opens need no state: the handle only names it */
-		free(o);
 		o = NULL;
 	}
 	free(o);
@@ -1034,7 +1154,10 @@ out:
 	return rc;
 }
 
-/** xsan_close() - CLOSE: the file's allocation session ends. */
+/**
+ * xsan_close() - CLOSE: the file's allocation session ends; the last
+ * close (of every session) of a file whose last name went frees it.
+ */
 int xsan_close(struct xsan_txn *t, const struct xsan_fid *fid,
 	       uint64_t client, uint64_t handle, struct xsan_attr *out)
 {
@@ -1044,9 +1167,6 @@ int xsan_close(struct xsan_txn *t, const struct xsan_fid *fid,
 	bool last = true;
 	int rc;
 
-	rc = xsan_ns_getattr(t, fid, out);
-	if (rc)
-		return rc;
 	for (op = &st->opens; (o = *op); op = &o->next) {
 		if (o->handle == handle && o->ino == fid->ino &&
 		    o->client == client) {
@@ -1054,6 +1174,19 @@ int xsan_close(struct xsan_txn *t, const struct xsan_fid *fid,
 			free(o);
 			break;
 		}
+	}
+	rc = xsan_ns_getattr(t, fid, out);
+	if (rc)
+		return rc;
+	if (!xsan_ino_is_open(st, fid->ino) && !out->nlink) {
+		MDB_txn *txn;
+
+		rc = xsan_op_begin(t, &txn);
+		if (rc)
+			return rc;
+		rc = xsan_op_end(txn, free_if_orphan(st, txn, fid->ino));
+		if (rc)
+			return rc;
 	}
 	for (o = st->opens; o; o = o->next)
 		if (o->client == client && o->ino == fid->ino)

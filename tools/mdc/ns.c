@@ -543,7 +543,9 @@ out:
 
 /*
  * Drop one link of @in (whose entry is already gone): a directory loses
- * all its links. Frees the inode at 0; otherwise writes it back.
+ * all its links. Frees the inode at 0, unless a session holds it open:
+ * then it stays, with no link, until the last CLOSE (or the end of the
+ * sessions holding it, or the next start of the MDC) frees it.
  */
 static int drop_link(struct xsan_store *st, MDB_txn *txn,
 		     struct xsan_inode *in, const struct xsan_time *now)
@@ -553,7 +555,7 @@ static int drop_link(struct xsan_store *st, MDB_txn *txn,
 	else
 		in->nlink--;
 	xsan_touch(in, now, false);
-	if (!in->nlink)
+	if (!in->nlink && !xsan_ino_is_open(st, in->ino))
 		return xsan_ino_free(st, txn, in);
 	return xsan_inode_put(st, txn, in);
 }

@@ -365,8 +365,9 @@ static void session_free(struct mdc_vol *v, struct mdc_session *s,
 	 */
 	if (v->store && persist)
 		session_unpersist(v, s);
-	if (v->store)
-		xsan_client_forget(v->store, s->id);
+	if (v->store && xsan_client_forget(v->store, s->id))
+		mdc_log(LOG_ERR, "volume %s: session %016llx of host '%s': cannot free the unlinked files it held open",
+			v->name, (unsigned long long)s->id, s->host);
 	free(s);
 }
 

@@ -252,8 +252,20 @@ int xsan_fallocate(struct xsan_txn *t, const struct xsan_cred *cr,
 		   const struct xsan_fid *fid, uint64_t client, uint32_t mode,
 		   uint64_t off, uint64_t len, const struct xsan_time *now,
 		   struct xsan_attr *out);
-/* A client session ended: drop its open files, reservations and grants. */
-void xsan_client_forget(struct xsan_store *st, uint64_t client);
+/*
+ * A client session ended: drop its open files, reservations and grants,
+ * and free the files it alone held open after their last name went (a
+ * transaction of its own: call it outside a batch). 0 or -errno.
+ */
+int xsan_client_forget(struct xsan_store *st, uint64_t client);
+/*
+ * At start, before any session: free the inodes left with no link (files
+ * unlinked while open when the MDC stopped; open handles do not survive
+ * a restart). *@freed counts them. 0 or -errno.
+ */
+int xsan_orphans_reap(struct xsan_store *st, uint64_t *freed);
+/* Does any session hold inode @ino open (OPEN without CLOSE yet)? */
+bool xsan_ino_is_open(const struct xsan_store *st, uint64_t ino);
 /* Blocks and free blocks of stripe group number @i of the table. */
 int xsan_sg_space(struct xsan_txn *t, uint32_t i, uint64_t *blocks,
 		  uint64_t *bfree);

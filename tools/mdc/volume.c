@@ -80,6 +80,7 @@ static int volume_load(struct mdc *m, const char *file, struct mdc_vol **out,
 		       char *err, size_t errlen)
 {
 	char path[4096], sub[512];
+	uint64_t orphans = 0;
 	struct mdc_vol *v;
 	size_t i, n = strlen(file) - 5;
 
@@ -115,6 +116,14 @@ static int volume_load(struct mdc *m, const char *file, struct mdc_vol **out,
 		goto fail;
 	}
 	memcpy(v->uuid, xsan_store_geom(v->store)->uuid, sizeof(v->uuid));
+	if (xsan_orphans_reap(v->store, &orphans)) {
+		xsan_seterr(err, errlen, "volume %s: cannot free the files unlinked while open",
+			    v->name);
+		goto fail;
+	}
+	if (orphans)
+		mdc_log(LOG_NOTICE, "volume %s: freed %llu files unlinked while open before the restart",
+			v->name, (unsigned long long)orphans);
 	volume_affinities(v);
 	/* an allocation session unused for allocSessionIdleTimeout seconds
 	 * (default 30, 0 = never) gives its reservation back
