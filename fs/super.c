@@ -375,6 +375,7 @@ static int xsan_fill_super(struct super_block *sb, struct fs_context *fc)
 	if (!sbi)
 		return -ENOMEM;
 	sbi->sb = sb;
+	spin_lock_init(&sbi->rv_lock);
 	strscpy(sbi->volume, fc->source, sizeof(sbi->volume));
 	sbi->opts.timeout = ctx->timeout;
 	sbi->opts.soft = ctx->soft;

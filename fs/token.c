@@ -230,6 +230,53 @@ static void xsan_tok_arm_idle(struct inode *inode)
 				   secs * HZ);
 }
 
+/*
+ * Every REVOKE is noted here before its inode is looked up. A grant is
+ * recorded only after its inode is in the cache, and checks this list
+ * first: so either the grant's check sees the note, or the note (and the
+ * lookup after it) comes after the grant was recorded and the lookup
+ * finds the inode and clears it. Without the list, a LOOKUP's grant
+ * applied after a REVOKE of the same new inode (handled while the inode
+ * was not yet hashed, so answered with everything) would be trusted.
+ */
+void xsan_tok_note_revoke(struct xsan_sb_info *sbi,
+			  const struct xsan_fid *fid, u32 types, u64 seq)
+{
+	struct xsan_recent_revoke *r;
+
+	spin_lock(&sbi->rv_lock);
+	r = &sbi->rv[sbi->rv_next++ % XSAN_RECENT_REVOKES];
+	if (r->seq > sbi->rv_lost_seq)
+		sbi->rv_lost_seq = r->seq;
+	r->fid = *fid;
+	r->types = types;
+	r->seq = seq;
+	spin_unlock(&sbi->rv_lock);
+}
+
+/* The types a grant of @fid read at @seq must not record. */
+u32 xsan_tok_revoked_after(struct xsan_sb_info *sbi,
+			   const struct xsan_fid *fid, u64 seq)
+{
+	u32 gone = 0;
+	int i;
+
+	spin_lock(&sbi->rv_lock);
+	if (seq < sbi->rv_lost_seq) {
+		gone = XSAN_TOK_ALL;
+	} else {
+		for (i = 0; i < XSAN_RECENT_REVOKES; i++) {
+			const struct xsan_recent_revoke *r = &sbi->rv[i];
+
+			if (r->seq > seq && r->fid.ino == fid->ino &&
+			    r->fid.gen == fid->gen)
+				gone |= r->types;
+		}
+	}
+	spin_unlock(&sbi->rv_lock);
+	return gone;
+}
+
 /**
  * xsan_tok_grant() - record tokens a TOKEN_GET reply granted
  * @inode: the inode
@@ -242,6 +289,7 @@ void xsan_tok_grant(struct inode *inode, u32 types, u64 seq)
 {
 	struct xsan_inode_info *xi = XSAN_I(inode);
 
+	types &= ~xsan_tok_revoked_after(XSAN_SB(inode->i_sb), &xi->fid, seq);
 	spin_lock(&xi->tok_lock);
 	__xsan_tok_apply_grant(xi, types, seq);
 	xi->tok_used = jiffies;
@@ -261,6 +309,7 @@ static void xsan_tok_grant_since(struct inode *inode, u32 types, u64 seq,
 	struct xsan_inode_info *xi = XSAN_I(inode);
 	bool same;
 
+	types &= ~xsan_tok_revoked_after(XSAN_SB(inode->i_sb), &xi->fid, seq);
 	spin_lock(&xi->tok_lock);
 	same = atomic_read(&XSAN_SB(inode->i_sb)->tok_resets) == resets;
 	if (same) {
@@ -421,6 +470,7 @@ static void xsan_tok_revoke(struct xsan_sb_info *sbi, const struct xsan_req *cb,
 	struct inode *inode;
 	int err;
 
+	xsan_tok_note_revoke(sbi, &cb->fid, types, seq);
 	/*
 	 * Never i_rwsem here: a lookup may hold it while its own TOKEN_GET
 	 * waits for this very revoke to be answered.

@@ -315,6 +315,20 @@ struct xsan_mount_opts {
 	unsigned int cvnode_max;
 };
 
+#define XSAN_RECENT_REVOKES	128
+
+/**
+ * struct xsan_recent_revoke - a REVOKE as struct xsan_sb_info.rv keeps it
+ * @fid: the inode
+ * @types: XSAN_TOK_* it took back
+ * @seq: its receive sequence number
+ */
+struct xsan_recent_revoke {
+	struct xsan_fid fid;
+	u32 types;
+	u64 seq;
+};
+
 /**
  * struct xsan_sb_info - one mounted volume
  * @sb: the superblock
@@ -327,6 +341,15 @@ struct xsan_mount_opts {
  * @tok_resets: sessions lost so far (fs/token.c; starts at 0 from
  *	kzalloc): a TOKEN_GET whose reply is applied after the count moved
  *	does not record its grant, which may be the old session's
+ * @luns: the volume's open LUNs (fs/lun.c)
+ * @rv_lock: protects @rv, @rv_next and @rv_lost_seq
+ * @rv: the last %XSAN_RECENT_REVOKES REVOKEs (fs/token.c): a grant read
+ *	before one of them is not recorded even if its inode was not in the
+ *	cache when the REVOKE was handled (a LOOKUP's grant and a REVOKE of
+ *	the new inode cross)
+ * @rv_next: where the next one goes (mod %XSAN_RECENT_REVOKES)
+ * @rv_lost_seq: the highest seq pushed out of @rv; a grant read before it
+ *	cannot be checked and is not recorded
  */
 struct xsan_sb_info {
 	struct super_block *sb;
@@ -337,6 +360,10 @@ struct xsan_sb_info {
 	struct workqueue_struct *tok_wq;
 	atomic_t tok_resets;
 	struct xsan_luns *luns;
+	spinlock_t rv_lock;	/* protects rv, rv_next, rv_lost_seq */
+	struct xsan_recent_revoke rv[XSAN_RECENT_REVOKES];
+	unsigned int rv_next;
+	u64 rv_lost_seq;
 };
 
 static inline struct xsan_sb_info *XSAN_SB(struct super_block *sb)
@@ -447,6 +474,10 @@ extern const struct xsan_msgr_ops xsan_tok_msgr_ops;
  * whose held bit it changed.
  */
 bool __xsan_tok_valid(struct xsan_inode_info *xi, u32 types);
+void xsan_tok_note_revoke(struct xsan_sb_info *sbi,
+			  const struct xsan_fid *fid, u32 types, u64 seq);
+u32 xsan_tok_revoked_after(struct xsan_sb_info *sbi,
+			   const struct xsan_fid *fid, u64 seq);
 u32 __xsan_tok_apply_grant(struct xsan_inode_info *xi, u32 types, u64 seq);
 u32 __xsan_tok_apply_revoke(struct xsan_inode_info *xi, u32 types, u64 seq);
 u32 __xsan_tok_drop(struct xsan_inode_info *xi, u32 types);

@@ -243,12 +243,52 @@ static void xsan_tok_reset_test(struct kunit *test)
 			    "a new session's grant must count after reset");
 }
 
+/*
+ * A REVOKE of an inode not yet in the cache (a LOOKUP's grant crossing
+ * it) is remembered, so the grant read before it is not recorded later;
+ * once more revokes came than are remembered, an older grant is refused.
+ */
+static void xsan_tok_recent_revoke_test(struct kunit *test)
+{
+	struct xsan_sb_info *sbi = kunit_kzalloc(test, sizeof(*sbi), GFP_KERNEL);
+	struct xsan_fid a = { .ino = 7, .gen = 1 }, a2 = { .ino = 7, .gen = 2 };
+	struct xsan_fid b = { .ino = 8, .gen = 1 };
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, sbi);
+	spin_lock_init(&sbi->rv_lock);
+	KUNIT_EXPECT_EQ_MSG(test, xsan_tok_revoked_after(sbi, &a, 1), 0u,
+			    "nothing revoked yet");
+	xsan_tok_note_revoke(sbi, &a, T_RD | T_DIR, 10);
+	KUNIT_EXPECT_EQ_MSG(test, xsan_tok_revoked_after(sbi, &a, 9), T_RD | T_DIR,
+			    "a grant read before the REVOKE must not count");
+	KUNIT_EXPECT_EQ_MSG(test, xsan_tok_revoked_after(sbi, &a, 10), 0u,
+			    "the REVOKE's own seq is not after it");
+	KUNIT_EXPECT_EQ_MSG(test, xsan_tok_revoked_after(sbi, &a, 11), 0u,
+			    "a grant read after the REVOKE counts");
+	KUNIT_EXPECT_EQ_MSG(test, xsan_tok_revoked_after(sbi, &b, 9), 0u,
+			    "another inode is not affected");
+	KUNIT_EXPECT_EQ_MSG(test, xsan_tok_revoked_after(sbi, &a2, 9), 0u,
+			    "another generation is not affected");
+	for (i = 0; i < XSAN_RECENT_REVOKES; i++)
+		xsan_tok_note_revoke(sbi, &b, T_RD, 100 + i);
+	KUNIT_EXPECT_EQ_MSG(test, xsan_tok_revoked_after(sbi, &a, 9), XSAN_TOK_ALL,
+			    "a grant older than a forgotten REVOKE must be refused");
+	KUNIT_EXPECT_EQ_MSG(test, xsan_tok_revoked_after(sbi, &a, 50), 0u,
+			    "a grant after the forgotten REVOKEs, of an inode none of the kept ones names, counts");
+	KUNIT_EXPECT_EQ_MSG(test, xsan_tok_revoked_after(sbi, &b, 150), T_RD,
+			    "kept REVOKEs after the grant still count");
+	KUNIT_EXPECT_EQ_MSG(test, xsan_tok_revoked_after(sbi, &a, 1000), 0u,
+			    "a grant newer than every REVOKE counts");
+}
+
 static struct kunit_case xsan_token_test_cases[] = {
 	KUNIT_CASE_PARAM(xsan_tok_race_test, xsan_tok_race_gen_params),
 	KUNIT_CASE(xsan_tok_upgrade_test),
 	KUNIT_CASE(xsan_tok_idle_test),
 	KUNIT_CASE(xsan_tok_voluntary_put_test),
 	KUNIT_CASE(xsan_tok_reset_test),
+	KUNIT_CASE(xsan_tok_recent_revoke_test),
 	{}
 };
 
