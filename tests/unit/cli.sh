@@ -405,6 +405,58 @@ ns_mdc_given() {
 		"$(mdc_line)"
 }
 
+# lun= given: passed to the kernel as given, in order, and no disk is
+# scanned (with mdc= or the name service).
+cli_lun_passthrough() {
+	run "$bin" vol1 "$tmp/mnt" -fv -o mdc=127.0.0.1:6000,lun=/dev/sdb1,ro,lun=/dev/disk/by-partlabel/data1
+	expect "exit status" 0 "$rc" &&
+	expect "stderr" "" "$err" &&
+	expect "lun lines" "mount.xsanfs: fsconfig(FSCONFIG_SET_STRING, \"lun\", \"/dev/sdb1\")
+mount.xsanfs: fsconfig(FSCONFIG_SET_STRING, \"lun\", \"/dev/disk/by-partlabel/data1\")" \
+		"$(grep '"lun"' <<<"$out")" &&
+	expect "no scan" 0 "$(grep -c 'LUN' <<<"$out")"
+}
+
+ns_lun_given_no_scan() {
+	need_mdc || return 1
+	fsns 127.0.0.1
+	run "$bin" vol1 "$tmp/mnt" -fv -o nsport=$nsport,lun=/dev/vdb1
+	expect "exit status" 0 "$rc" &&
+	expect "stderr" "" "$err" &&
+	expect "lun line" "mount.xsanfs: fsconfig(FSCONFIG_SET_STRING, \"lun\", \"/dev/vdb1\")" \
+		"$(grep '"lun"' <<<"$out")" &&
+	expect "no scan" 0 "$(grep -c 'LUN of volume' <<<"$out")"
+}
+
+# mdc= and no lun=: a real mount logs in to the MDC for the volume uuid
+# and scans this host's disks for its LUNs (none here: the summary line
+# says so); a fake one does not ask. Run in user and mount namespaces that
+# share the network (the MDC is on 127.0.0.1) so that the mount itself
+# fails with EPERM and nothing is loaded or mounted; a wrong secret only
+# means no lun= (the kernel then says what is wrong).
+mdc_login_luns() {
+	need_mdc || return 1
+	local u=()
+	if unshare -Urm true 2>/dev/null; then
+		u=(unshare -Urm)
+	elif [ "$(id -u)" = 0 ]; then
+		echo "  $prefix.$name: skipped: no user namespaces and root would really mount" >&2
+		return 0
+	fi
+	cp "$tmp/vol/config/vol1.auth_secret" "$tmp/etc/vol1.auth_secret"
+	chmod 600 "$tmp/etc/vol1.auth_secret"
+	run "${u[@]}" "$bin" vol1 "$tmp/mnt" -v -o mdc=127.0.0.1:$sport,timeout=5
+	expect "exit status" 32 "$rc" &&
+	expect "LUN summary" 1 "$(grep -c '^mount.xsanfs: no LUN of volume vol1 on this host (' <<<"$out")" &&
+	expect "no lun=" 0 "$(grep -c '"lun"' <<<"$out")" || { rm -f "$tmp/etc/vol1.auth_secret"; return 1; }
+	echo "a-different-secret-0123456789abcdef" > "$tmp/etc/vol1.auth_secret"
+	run "${u[@]}" "$bin" vol1 "$tmp/mnt" -v -o mdc=127.0.0.1:$sport,timeout=5
+	rm -f "$tmp/etc/vol1.auth_secret"
+	expect "exit status" 32 "$rc" &&
+	expect "asked" 1 "$(grep -c "^mount.xsanfs: cannot ask 127.0.0.1:$sport for the volume uuid: " <<<"$out")" &&
+	expect "no scan" 0 "$(grep -c 'LUN of volume' <<<"$out")"
+}
+
 # The secret is read from the config dir, and never shows up in -v.
 ns_secret_not_shown() {
 	need_mdc || return 1
@@ -483,6 +535,7 @@ t cli_fake_verbose
 t cli_bad_port
 t cli_bad_option_list
 t cli_opts_passthrough
+t cli_lun_passthrough
 t cli_opts_refused
 t cli_opts_sloppy
 t cli_real_attempt
@@ -501,6 +554,8 @@ t ns_bad_file
 t ns_duplicate_warns
 t ns_option
 t ns_mdc_given
+t ns_lun_given_no_scan
+t mdc_login_luns
 t ns_secret_not_shown
 if [ "$with_valgrind" = valgrind ]; then
 	t cli_valgrind_help

@@ -320,17 +320,17 @@ int main(int argc, char *argv[])
 		have_uuid = true;
 	}
 	/*
-	 * The LUNs, unless lun= lists them: not in a fake mount (-f), which
-	 * only shows what would be passed and needs neither the MDC nor the
-	 * disks.
+	 * The LUNs, unless lun= lists them. The name service gave the volume
+	 * uuid; with mdc= the MDC is asked for it, except in a fake mount
+	 * (-f), which then passes no lun= (the MDC need not be up for -f).
 	 */
-	if (!args.fake && !xmount_opts_find(&opts, "lun")) {
+	if (!xmount_opts_find(&opts, "lun")) {
 		struct xmount_kopt *t = xmount_opts_find(&opts, "timeout");
 		int timeout_s = XMOUNT_NS_TIMEOUT_S;
 
 		if (t && t->value && atoi(t->value) > 0 && atoi(t->value) <= 3600)
 			timeout_s = atoi(t->value);
-		if (!have_uuid)
+		if (!have_uuid && !args.fake)
 			have_uuid = !xmount_login_uuid(args.spec,
 						       xmount_opts_find(&opts, "mdc")->value,
 						       timeout_s, args.verbose, uuid);
