@@ -8,6 +8,9 @@
  * there; a missing or mismatched LUN fails the mount with a sentence that
  * names its label.
  *
+ * mount.xsanfs passes the partitions it finds as lunprobe=PATH: those of
+ * another volume are skipped, so it need not know this volume's uuid.
+ *
  * Then the stripe mapping the data path uses: bytes of a stripe group ->
  * (LUN block device, sector), exactly the MDC's geometry
  * (Documentation/metadata-format.rst): block b of a group is in stripe
@@ -303,9 +306,15 @@ static struct xsan_lun *xsan_lun_by_label(struct xsan_luns *luns,
 	return NULL;
 }
 
-/* Open @path, check its header, record it in its table entry. */
+/*
+ * Open @path, check its header, record it in its table entry. A probed
+ * candidate (@probe) that cannot be opened, has no valid header or
+ * belongs to another volume is closed again and skipped (0); one of this
+ * volume is held to the same checks as lun=.
+ */
 static int xsan_lun_open_one(struct fs_context *fc, struct xsan_sb_info *sbi,
-			     struct xsan_luns *luns, const char *path)
+			     struct xsan_luns *luns, const char *path,
+			     bool probe)
 {
 	fmode_t mode = FMODE_READ | FMODE_EXCL |
 		       (sbi->opts.ro ? 0 : FMODE_WRITE);
@@ -320,6 +329,11 @@ static int xsan_lun_open_one(struct fs_context *fc, struct xsan_sb_info *sbi,
 	bdev = blkdev_get_by_path(path, mode, sbi->sb);
 	if (IS_ERR(bdev)) {
 		err = PTR_ERR(bdev);
+		if (probe) {
+			pr_info("volume %s: skipping candidate LUN %s: cannot open it (error %d)\n",
+				sbi->volume, path, err);
+			return 0;
+		}
 		if (err == -EBUSY)
 			errorfc(fc, "volume %s: LUN device %s is in use (mounted, or open exclusively by another program)",
 				sbi->volume, path);
@@ -333,12 +347,22 @@ static int xsan_lun_open_one(struct fs_context *fc, struct xsan_sb_info *sbi,
 	if (!buf)
 		goto put;
 	err = xsan_lun_read_hdr(bdev, buf);
+	if (err && probe) {
+		pr_info("volume %s: skipping candidate LUN %s: cannot read it (error %d)\n",
+			sbi->volume, path, err);
+		err = 0;
+		goto put;
+	}
 	if (err) {
 		errorfc(fc, "volume %s: cannot read the LUN header of %s (error %d)",
 			sbi->volume, path, err);
 		goto put;
 	}
 	err = xsan_lun_hdr_decode(buf, XSAN_LUN_HDR_AREA, &h);
+	if (err && probe) {
+		err = 0;
+		goto put;
+	}
 	if (err) {
 		errorfc(fc, "volume %s: %s has no valid xsanfs LUN header (error %d): is it a LUN of this volume?",
 			sbi->volume, path, err);
@@ -346,6 +370,10 @@ static int xsan_lun_open_one(struct fs_context *fc, struct xsan_sb_info *sbi,
 		goto put;
 	}
 	err = -EINVAL;
+	if (memcmp(h.volume_uuid, luns->uuid, XSAN_UUID_SIZE) && probe) {
+		err = 0;
+		goto put;
+	}
 	if (memcmp(h.volume_uuid, luns->uuid, XSAN_UUID_SIZE)) {
 		errorfc(fc, "volume %s: LUN '%s' at %s belongs to another volume (volume uuid %pUb, not %pUb)",
 			sbi->volume, h.label, path, h.volume_uuid, luns->uuid);
@@ -408,7 +436,7 @@ static int xsan_luns_complete(struct fs_context *fc, struct xsan_sb_info *sbi,
 			struct xsan_lun *l = g->luns[j];
 
 			if (!l->bdev) {
-				errorfc(fc, "volume %s: LUN '%s' (stripe group %u) was not found: pass its partition with -o lun=PATH (mount.xsanfs finds LUNs by their header)",
+				errorfc(fc, "volume %s: LUN '%s' (stripe group %u) was not found: pass its partition with -o lun=PATH (mount.xsanfs looks for LUNs by their header on this host's disks)",
 					sbi->volume, l->label, g->index);
 				return -ENXIO;
 			}
@@ -448,10 +476,12 @@ static void xsan_luns_free(struct xsan_luns *luns)
  * @sbi: the mount; its messenger is up
  * @fc: the mount context: the lun= paths, and where errors go
  *
- * Asks the MDC for DISK_TABLE, opens every lun= partition exclusively
- * with the superblock as holder (read-only for a read-only mount), checks
- * each LUN header against the table, and requires every LUN of every
- * user data stripe group. Sets @sbi->luns.
+ * Asks the MDC for DISK_TABLE, opens every lun= and lunprobe= partition
+ * exclusively with the superblock as holder (read-only for a read-only
+ * mount), checks each LUN header against the table (a lunprobe= of
+ * another volume, or that cannot be opened or read as a LUN, is skipped),
+ * and requires every LUN of every user data stripe group. Sets
+ * @sbi->luns.
  *
  * Context: process context, may sleep; fill_super.
  * Return: 0, or a negative errno after a message naming the LUN (ENXIO:
@@ -468,8 +498,9 @@ int xsan_luns_open(struct xsan_sb_info *sbi, struct fs_context *fc)
 	err = xsan_luns_fetch(fc, sbi, &luns);
 	if (err)
 		return err;
-	for (i = 0; i < ctx->nlun_path; i++) {
-		err = xsan_lun_open_one(fc, sbi, luns, ctx->lun_path[i]);
+	for (i = 0; i < ctx->nlun_arg; i++) {
+		err = xsan_lun_open_one(fc, sbi, luns, ctx->lun_arg[i].path,
+					ctx->lun_arg[i].probe);
 		if (err)
 			goto fail;
 	}

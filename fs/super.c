@@ -41,6 +41,7 @@ enum xsan_param {
 	XSAN_OPT_DIRCACHESIZE,
 	XSAN_OPT_CVNODE_MAX,
 	XSAN_OPT_LUN,
+	XSAN_OPT_LUNPROBE,
 };
 
 /* ro and rw are VFS flags (fc->sb_flags): the VFS parses them itself. */
@@ -53,6 +54,7 @@ static const struct fs_parameter_spec xsan_param_specs[] = {
 	fsparam_u32("dircachesize", XSAN_OPT_DIRCACHESIZE),
 	fsparam_u32("cvnode_max", XSAN_OPT_CVNODE_MAX),
 	fsparam_string("lun", XSAN_OPT_LUN),
+	fsparam_string("lunprobe", XSAN_OPT_LUNPROBE),
 	{}
 };
 
@@ -142,25 +144,29 @@ int xsan_check_volume_name(const char *name)
 	return 0;
 }
 
-/* lun=PATH: one more LUN partition to open (fs/lundev.c). */
-static int xsan_add_lun_path(struct fs_context *fc, struct fs_parameter *param)
+/* lun=PATH, lunprobe=PATH: one more partition to open (fs/lundev.c). */
+static int xsan_add_lun_path(struct fs_context *fc, struct fs_parameter *param,
+			     bool probe)
 {
 	struct xsan_fs_context *ctx = fc->fs_private;
+	const char *opt = probe ? "lunprobe" : "lun";
 
-	if (!param->string[0] || param->string[0] != '/')
-		return invalfc(fc, "lun=%s is not an absolute path of a block device",
-			       param->string);
-	if (ctx->nlun_path >= XSAN_LUN_PATHS_MAX)
-		return invalfc(fc, "too many lun= options: at most %u",
+	if (param->string[0] != '/')
+		return invalfc(fc, "%s=%s is not an absolute path of a block device",
+			       opt, param->string);
+	if (ctx->nlun_arg >= XSAN_LUN_PATHS_MAX)
+		return invalfc(fc, "too many lun= and lunprobe= options: at most %u",
 			       XSAN_LUN_PATHS_MAX);
-	if (!ctx->lun_path) {
-		ctx->lun_path = kcalloc(XSAN_LUN_PATHS_MAX,
-					sizeof(*ctx->lun_path), GFP_KERNEL);
-		if (!ctx->lun_path)
+	if (!ctx->lun_arg) {
+		ctx->lun_arg = kcalloc(XSAN_LUN_PATHS_MAX,
+				       sizeof(*ctx->lun_arg), GFP_KERNEL);
+		if (!ctx->lun_arg)
 			return -ENOMEM;
 	}
 	/* take the string: fs_parse() leaves it to the parameter's owner */
-	ctx->lun_path[ctx->nlun_path++] = param->string;
+	ctx->lun_arg[ctx->nlun_arg].path = param->string;
+	ctx->lun_arg[ctx->nlun_arg].probe = probe;
+	ctx->nlun_arg++;
 	param->string = NULL;
 	return 0;
 }
@@ -213,7 +219,8 @@ static int xsan_parse_param(struct fs_context *fc, struct fs_parameter *param)
 		ctx->cvnode_max = result.uint_32;
 		break;
 	case XSAN_OPT_LUN:
-		return xsan_add_lun_path(fc, param);
+	case XSAN_OPT_LUNPROBE:
+		return xsan_add_lun_path(fc, param, opt == XSAN_OPT_LUNPROBE);
 	}
 	return 0;
 }
@@ -564,9 +571,9 @@ static void xsan_free_fc(struct fs_context *fc)
 	unsigned int i;
 
 	if (ctx) {
-		for (i = 0; i < ctx->nlun_path; i++)
-			kfree(ctx->lun_path[i]);
-		kfree(ctx->lun_path);
+		for (i = 0; i < ctx->nlun_arg; i++)
+			kfree(ctx->lun_arg[i].path);
+		kfree(ctx->lun_arg);
 	}
 	kfree(ctx);
 }

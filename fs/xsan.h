@@ -43,9 +43,9 @@
  * @tok_idle_secs: nrtiotokentimeout=
  * @dircachesize: dircachesize=
  * @cvnode_max: cvnode_max=
- * @lun_path: lun=: the LUN partitions to open, @nlun_path of them
- *	(kstrdup'ed, freed with the context)
- * @nlun_path: their number, at most XSAN_LUN_PATHS_MAX
+ * @lun_arg: lun= and lunprobe=: the partitions to open, @nlun_arg of
+ *	them in the order given (struct xsan_lun_arg, fs/lundev.c's section)
+ * @nlun_arg: their number, at most XSAN_LUN_PATHS_MAX
  *
  * Owned by one fs_context; only the mount syscall that owns it touches it,
  * so it needs no lock.
@@ -58,8 +58,8 @@ struct xsan_fs_context {
 	unsigned int tok_idle_secs;
 	unsigned int dircachesize;
 	unsigned int cvnode_max;
-	char **lun_path;
-	unsigned int nlun_path;
+	struct xsan_lun_arg *lun_arg;
+	unsigned int nlun_arg;
 };
 
 extern struct file_system_type xsan_fs_type;
@@ -462,8 +462,21 @@ u32 __xsan_tok_reset_one(struct xsan_inode_info *xi);
 
 /* ---- LUNs and stripe mapping: fs/lundev.c (issue 6) ------------------ */
 
-/* lun= options one mount takes (a page of mount data holds about 250). */
+/* lun= and lunprobe= options one mount takes, together. */
 #define XSAN_LUN_PATHS_MAX	256u
+
+/**
+ * struct xsan_lun_arg - one lun= or lunprobe= option
+ * @path: the partition (owned by the fs_context, freed with it)
+ * @probe: lunprobe=: a candidate mount.xsanfs found; skipped quietly if it
+ *	cannot be opened, has no LUN header or belongs to another volume.
+ *	lun= (false): the LUN must be one of this volume's, or the mount
+ *	fails
+ */
+struct xsan_lun_arg {
+	char *path;
+	bool probe;
+};
 
 /**
  * struct xsan_lun - one LUN of the volume's disk table (DISK_TABLE)

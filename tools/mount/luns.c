@@ -4,7 +4,10 @@
  * host is probed with libblkid; each GPT partition of the xsanfs type
  * whose LUN header (decoded by fs/lunhdr.c, as the kernel will) is valid,
  * agrees with the partition name and carries the volume's uuid is one of
- * its LUNs; its partition device is passed to the kernel as lun=PATH. A
+ * its LUNs; its partition device is passed to the kernel as
+ * lunprobe=PATH. Without the uuid (mdc= given, no name service asked)
+ * every LUN of any volume is passed so, and the kernel, which has the
+ * MDC's disk table, skips those of other volumes. A
  * disk that cannot be read (mount run without privilege, a busy device)
  * is counted, not reported: nothing is refused here, the kernel names
  * the LUN it misses.
@@ -158,7 +161,9 @@ static int xmount_luns_probe(const char *path, const uint8_t *volume_uuid,
 		if (xmount_read_at(fd, area, sizeof(area), start) ||
 		    xsan_lun_hdr_decode(area, sizeof(area), &hdr) ||
 		    !name || strcmp(name, hdr.label) ||
-		    memcmp(hdr.volume_uuid, volume_uuid, XSAN_LUN_UUID_SIZE))
+		    (volume_uuid ?
+		     memcmp(hdr.volume_uuid, volume_uuid, XSAN_LUN_UUID_SIZE) :
+		     xsan_lun_uuid_is_zero(hdr.volume_uuid)))
 			continue;
 		(*found)++;
 		if (out)
@@ -260,7 +265,9 @@ static size_t xmount_disks(char ***paths)
 /**
  * xmount_luns_find() - the partitions of this host that are LUNs of a volume
  * @volume: its name, for the summary line
- * @volume_uuid: its uuid (the name service's answer, or AUTH's)
+ * @volume_uuid: its uuid (the name service's answer), or NULL when not
+ *	known (mdc=): then every LUN that belongs to some volume is listed,
+ *	for the kernel to pick this volume's (lunprobe=)
  * @out: where a line per LUN goes (-v), or NULL
  * @list: filled with "/dev/PARTITION" paths, one per LUN found
  *
@@ -285,9 +292,12 @@ int xmount_luns_find(const char *volume, const uint8_t *volume_uuid, FILE *out,
 	for (i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);
-	if (!res.found && out)
+	if (!res.found && out && volume_uuid)
 		fprintf(out, "mount.xsanfs: no LUN of volume %s on this host (%zu disks checked, %zu could not be read)\n",
 			volume, res.checked, res.unreadable);
+	else if (!res.found && out)
+		fprintf(out, "mount.xsanfs: no xsanfs LUN on this host (%zu disks checked, %zu could not be read)\n",
+			res.checked, res.unreadable);
 	return ret;
 }
 

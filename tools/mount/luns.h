@@ -3,7 +3,7 @@
  * The LUNs of a volume on this host: block devices whose xsanfs LUN header
  * (include/xsanfs/disk.h) carries the volume's uuid. Found with libblkid
  * through tools/lib/lun.c, shown with -v and passed to the kernel as one
- * lun=/dev/PARTITION option each (fs/lun.c opens and checks them).
+ * lunprobe=/dev/PARTITION option each (fs/lundev.c opens and checks them).
  */
 #ifndef XMOUNT_LUNS_H
 #define XMOUNT_LUNS_H

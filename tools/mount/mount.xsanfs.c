@@ -24,8 +24,6 @@
 #include <unistd.h>
 
 #include "args.h"
-#include "auth.h"
-#include "client.h"
 #include "luns.h"
 #include "mdc.h"
 #include "mount_api.h"
@@ -39,6 +37,9 @@
  * given; timeout= (the kernel's wait for the MDC) applies to it otherwise.
  */
 #define XMOUNT_NS_TIMEOUT_S	5
+
+/* lunprobe= options passed at most (the kernel's XSAN_LUN_PATHS_MAX). */
+#define XMOUNT_LUNS_MAX		256
 
 /* mount(8)'s exit codes. */
 #define XMOUNT_EX_USAGE		1
@@ -200,64 +201,10 @@ out:
 }
 
 /*
- * mdc= gave no volume uuid: log in to the MDC (HELLO + AUTH with the
- * volume's secret) for it. 0 with @uuid set, or -1 (said with -v): the
- * kernel then reports what is wrong with the MDC or the secret.
- */
-static int xmount_login_uuid(const char *volume, const char *mdc, int timeout_s,
-			     bool verbose, uint8_t *uuid)
-{
-	char host[XMOUNT_MDC_MAX], path[4096], err[512], me[256] = "";
-	struct xsan_secret secret;
-	struct xsan_client c;
-	int port = XSAN_VOLUME_PORT, e;
-	const char *colon;
-
-	snprintf(host, sizeof(host), "%s", mdc);
-	if (host[0] == '[') {
-		char *end = strchr(host, ']');
-
-		if (!end)
-			return -1;
-		if (end[1] == ':')
-			port = atoi(end + 2);
-		*end = '\0';
-		memmove(host, host + 1, strlen(host));
-	} else if ((colon = strchr(host, ':'))) {
-		port = atoi(colon + 1);
-		host[colon - host] = '\0';
-	}
-	snprintf(path, sizeof(path), "%s/%s.auth_secret", xmount_config_dir(), volume);
-	if (xsan_secret_load(path, &secret, err, sizeof(err))) {
-		if (verbose)
-			printf(XMOUNT_PROG ": cannot find the LUNs: %s\n", err);
-		return -1;
-	}
-	gethostname(me, sizeof(me) - 1);
-	e = xsan_client_init(&c, timeout_s * 1000);
-	if (!e)
-		e = xsan_client_connect(&c, host, port);
-	if (!e)
-		e = xsan_client_login(&c, volume, &secret, me[0] ? me : "mount.xsanfs");
-	xsan_secret_wipe(&secret);
-	if (e && verbose)
-		printf(XMOUNT_PROG ": cannot ask %s for the volume uuid: %s\n", mdc, c.err);
-	if (!e) {
-		struct xsan_req bye = { .op = XSAN_OP_GOODBYE };
-		struct xsan_rep rep;
-
-		memcpy(uuid, c.volume_uuid, XSAN_UUID_SIZE);
-		/* end the session now rather than at lease expiry */
-		xsan_client_call(&c, &bye, &rep);
-	}
-	xsan_client_close(&c);
-	return e ? -1 : 0;
-}
-
-/*
- * Without lun= options: find this host's LUNs of the volume (by the uuid
- * in their headers) and pass each as lun=/dev/PARTITION. Finding none is
- * not an error here: the kernel names the LUN it misses.
+ * Without lun= options: find this host's LUNs (of the volume @uuid, or of
+ * any volume if NULL) by their headers and pass each as
+ * lunprobe=/dev/PARTITION: the kernel skips those of other volumes.
+ * Finding none is not an error here: the kernel names the LUN it misses.
  */
 static int xmount_add_luns(const struct xmount_args *args, struct xmount_opts *o,
 			   const uint8_t *uuid)
@@ -268,8 +215,13 @@ static int xmount_add_luns(const struct xmount_args *args, struct xmount_opts *o
 
 	if (xmount_luns_find(args->spec, uuid, args->verbose ? stdout : NULL, &list))
 		return -1;
+	if (list.n > XMOUNT_LUNS_MAX) {
+		fprintf(stderr, XMOUNT_PROG ": %zu LUNs found, passing the first %d (use lun= to choose)\n",
+			list.n, XMOUNT_LUNS_MAX);
+		list.n = XMOUNT_LUNS_MAX;
+	}
 	for (i = 0; i < list.n && !rc; i++)
-		rc = xmount_opts_add(o, "lun", list.paths[i]);
+		rc = xmount_opts_add(o, "lunprobe", list.paths[i]);
 	xmount_lun_list_free(&list);
 	if (rc)
 		fprintf(stderr, XMOUNT_PROG ": out of memory\n");
@@ -320,23 +272,13 @@ int main(int argc, char *argv[])
 		have_uuid = true;
 	}
 	/*
-	 * The LUNs, unless lun= lists them. The name service gave the volume
-	 * uuid; with mdc= the MDC is asked for it, except in a fake mount
-	 * (-f), which then passes no lun= (the MDC need not be up for -f).
+	 * The LUNs, unless lun= lists them: those with the volume uuid the
+	 * name service gave, or with mdc= any volume's. A fake mount (-f)
+	 * with mdc= looks at no disk.
 	 */
-	if (!xmount_opts_find(&opts, "lun")) {
-		struct xmount_kopt *t = xmount_opts_find(&opts, "timeout");
-		int timeout_s = XMOUNT_NS_TIMEOUT_S;
-
-		if (t && t->value && atoi(t->value) > 0 && atoi(t->value) <= 3600)
-			timeout_s = atoi(t->value);
-		if (!have_uuid && !args.fake)
-			have_uuid = !xmount_login_uuid(args.spec,
-						       xmount_opts_find(&opts, "mdc")->value,
-						       timeout_s, args.verbose, uuid);
-		if (have_uuid && xmount_add_luns(&args, &opts, uuid))
-			goto out;
-	}
+	if (!xmount_opts_find(&opts, "lun") && (have_uuid || !args.fake) &&
+	    xmount_add_luns(&args, &opts, have_uuid ? uuid : NULL))
+		goto out;
 	if (args.ns && !args.fake && xmount_enter_ns(args.ns))
 		goto out;
 	if (!args.fake && xmount_load_secret(xmount_config_dir(), args.spec, err,
