@@ -272,11 +272,12 @@ int main(int argc, char *argv[])
 		have_uuid = true;
 	}
 	/*
-	 * The LUNs, unless lun= lists them: those with the volume uuid the
+	 * The LUNs, unless lun= or lunprobe= list them: those with the volume uuid the
 	 * name service gave, or with mdc= any volume's. A fake mount (-f)
 	 * with mdc= looks at no disk.
 	 */
-	if (!xmount_opts_find(&opts, "lun") && (have_uuid || !args.fake) &&
+	if (!xmount_opts_find(&opts, "lun") && !xmount_opts_find(&opts, "lunprobe") &&
+	    (have_uuid || !args.fake) &&
 	    xmount_add_luns(&args, &opts, have_uuid ? uuid : NULL))
 		goto out;
 	if (args.ns && !args.fake && xmount_enter_ns(args.ns))
