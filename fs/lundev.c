@@ -2,7 +2,7 @@
 /*
  * The volume's LUNs: at mount, ask the MDC for the disk table
  * (DISK_TABLE: block size, stripe groups, LUNs), open every partition the
- * mount helper passed (lun=PATH, exclusively, the superblock as holder),
+ * mount helper passed (lun=PATH, exclusively, xsanfs as the holder),
  * read its LUN header (include/xsanfs/disk.h) and check it against the
  * table. Every LUN of every stripe group that holds user data must be
  * there; a missing or mismatched LUN fails the mount with a sentence that
@@ -214,7 +214,8 @@ static int xsan_luns_fetch(struct fs_context *fc, struct xsan_sb_info *sbi,
 	xsan_fill_cred(&req->cred);
 	err = xsan_msgr_call(sbi->msgr, req, rep, &buf);
 	if (err) {
-		errorfc(fc, "volume %s: the metadata controller did not give its LUN table (DISK_TABLE, error %d)",
+		errorfc(fc,
+			"volume %s: the metadata controller did not give its LUN table (DISK_TABLE, error %d)",
 			sbi->volume, err);
 		goto out;
 	}
@@ -326,7 +327,13 @@ static int xsan_lun_open_one(struct fs_context *fc, struct xsan_sb_info *sbi,
 	void *buf;
 	int err;
 
-	bdev = blkdev_get_by_path(path, mode, sbi->sb);
+	/*
+	 * The holder is xsanfs itself, not this superblock: two mounts of the
+	 * volume on one host (two sessions, a superblock each) share the LUNs,
+	 * while every other exclusive opener (another filesystem, mkfs, md)
+	 * gets EBUSY.
+	 */
+	bdev = blkdev_get_by_path(path, mode, &xsan_fs_type);
 	if (IS_ERR(bdev)) {
 		err = PTR_ERR(bdev);
 		if (probe) {
@@ -335,7 +342,8 @@ static int xsan_lun_open_one(struct fs_context *fc, struct xsan_sb_info *sbi,
 			return 0;
 		}
 		if (err == -EBUSY)
-			errorfc(fc, "volume %s: LUN device %s is in use (mounted, or open exclusively by another program)",
+			errorfc(fc,
+				"volume %s: LUN device %s is in use (mounted, or open exclusively by another program)",
 				sbi->volume, path);
 		else
 			errorfc(fc, "volume %s: cannot open LUN device %s (error %d)",
@@ -364,7 +372,8 @@ static int xsan_lun_open_one(struct fs_context *fc, struct xsan_sb_info *sbi,
 		goto put;
 	}
 	if (err) {
-		errorfc(fc, "volume %s: %s has no valid xsanfs LUN header (error %d): is it a LUN of this volume?",
+		errorfc(fc,
+			"volume %s: %s has no valid xsanfs LUN header (error %d): is it a LUN of this volume?",
 			sbi->volume, path, err);
 		err = -EINVAL;
 		goto put;
@@ -375,7 +384,8 @@ static int xsan_lun_open_one(struct fs_context *fc, struct xsan_sb_info *sbi,
 		goto put;
 	}
 	if (memcmp(h.volume_uuid, luns->uuid, XSAN_UUID_SIZE)) {
-		errorfc(fc, "volume %s: LUN '%s' at %s belongs to another volume (volume uuid %pUb, not %pUb)",
+		errorfc(fc,
+			"volume %s: LUN '%s' at %s belongs to another volume (volume uuid %pUb, not %pUb)",
 			sbi->volume, h.label, path, h.volume_uuid, luns->uuid);
 		goto put;
 	}
@@ -388,7 +398,8 @@ static int xsan_lun_open_one(struct fs_context *fc, struct xsan_sb_info *sbi,
 	bytes = bdev_nr_bytes(bdev);
 	bad = xsan_lun_hdr_mismatch(&h, luns->uuid, l, bytes);
 	if (bad) {
-		errorfc(fc, "volume %s: LUN '%s' at %s does not match the volume's LUN table: its %s differs",
+		errorfc(fc,
+			"volume %s: LUN '%s' at %s does not match the volume's LUN table: its %s differs",
 			sbi->volume, h.label, path, bad);
 		goto put;
 	}
@@ -436,7 +447,8 @@ static int xsan_luns_complete(struct fs_context *fc, struct xsan_sb_info *sbi,
 			struct xsan_lun *l = g->luns[j];
 
 			if (!l->bdev) {
-				errorfc(fc, "volume %s: LUN '%s' (stripe group %u) was not found: pass its partition with -o lun=PATH (mount.xsanfs looks for LUNs by their header on this host's disks)",
+				errorfc(fc,
+					"volume %s: LUN '%s' (stripe group %u) was not found: pass its partition with -o lun=PATH (mount.xsanfs looks for LUNs by their header on this host's disks)",
 					sbi->volume, l->label, g->index);
 				return -ENXIO;
 			}
@@ -446,7 +458,8 @@ static int xsan_luns_complete(struct fs_context *fc, struct xsan_sb_info *sbi,
 		min_blocks -= min_blocks % g->breadth;
 		if (div_u64(g->blocks, g->nluns) > min_blocks ||
 		    g->blocks % g->nluns) {
-			errorfc(fc, "volume %s: stripe group %u: the metadata controller says %llu blocks, its %u LUNs hold %llu",
+			errorfc(fc,
+				"volume %s: stripe group %u: the metadata controller says %llu blocks, its %u LUNs hold %llu",
 				sbi->volume, g->index, g->blocks, g->nluns,
 				min_blocks * g->nluns);
 			return -EIO;
@@ -477,7 +490,7 @@ static void xsan_luns_free(struct xsan_luns *luns)
  * @fc: the mount context: the lun= paths, and where errors go
  *
  * Asks the MDC for DISK_TABLE, opens every lun= and lunprobe= partition
- * exclusively with the superblock as holder (read-only for a read-only
+ * exclusively with xsanfs as holder (read-only for a read-only
  * mount), checks each LUN header against the table (a lunprobe= of
  * another volume, or that cannot be opened or read as a LUN, is skipped),
  * and requires every LUN of every user data stripe group. Sets

@@ -268,18 +268,36 @@ static void xsan_lun_hdr_mismatch_test(struct kunit *test)
 
 		t_hdr(&h, &t, vol);
 		switch (i) {
-		case 0: h.volume_uuid[15] ^= 1; break;
-		case 1: strscpy(h.label, "data-3", sizeof(h.label)); break;
-		case 2: h.lun_uuid[0] ^= 0x80; break;
-		case 3: h.sg_index = 0; break;
-		case 4: h.ordinal = 3; break;
-		case 5: h.sector_size = 4096; break;
-		case 6: h.sectors--; break;
-		case 7: dev = bytes - 1; break;
+		case 0:
+			h.volume_uuid[15] ^= 1;
+			break;
+		case 1:
+			strscpy(h.label, "data-3", sizeof(h.label));
+			break;
+		case 2:
+			h.lun_uuid[0] ^= 0x80;
+			break;
+		case 3:
+			h.sg_index = 0;
+			break;
+		case 4:
+			h.ordinal = 3;
+			break;
+		case 5:
+			h.sector_size = 4096;
+			break;
+		case 6:
+			h.sectors--;
+			break;
+		case 7:
+			dev = bytes - 1;
+			break;
 		case 8:
 			/* sectors x sector size past 2^64 */
-			h.sectors = t.sectors = 1ull << 60;
-			h.sector_size = t.sector_size = 65536;
+			t.sectors = 1ull << 60;
+			h.sectors = t.sectors;
+			t.sector_size = 65536;
+			h.sector_size = t.sector_size;
 			dev = ~0ull;
 			break;
 		}

@@ -2,9 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The kernel opens the volume's LUNs (issue 6): mount.xsanfs finds both
 # LUN partitions of vol1 by their headers and passes them (lunprobe=); the
-# kernel opens them exclusively (a second mount naming them with lun= is
-# told they are in use, ext4 cannot open them either) and shows them in
-# /proc/mounts; a missing LUN fails the mount with its label named; a
+# kernel opens them exclusively (ext4 cannot open them; a second mount of
+# vol1 shares them) and shows them in /proc/mounts; a missing LUN fails the mount with its label named; a
 # wrong LUN (lun1's header cloned onto the spare, then changed: another LUN
 # uuid, another volume) fails with a sentence naming it and the field;
 # umount releases the devices.
@@ -72,11 +71,14 @@ grep -q ",lun=$p1\(,\|$\| \)" <<<"$line" || fail "/proc/mounts lacks lun=$p1"
 grep -q "lun=$spare" <<<"$line" && fail "/proc/mounts shows the spare"
 stat /mnt/x > /dev/null || fail "stat of the mounted root failed"
 
-# Held exclusively: ext4 and a second xsanfs mount naming them get EBUSY.
+# Held exclusively: ext4 gets EBUSY. A second mount of vol1 (a second
+# session) shares them: xsanfs is the holder, not one superblock.
 ext4_busy "$p0" || fail "$p0 is not held exclusively while mounted"
 ext4_busy "$p1" || fail "$p1 is not held exclusively while mounted"
-mnt_msg "volume vol1: LUN device $p0 is in use" \
-	-o mdc=10.0.2.100,lun=$p0,lun=$p1 vol1 /mnt/y
+out=$(timeout 60 mount -t xsanfs -o mdc=10.0.2.100,lun=$p0,lun=$p1 vol1 /mnt/y 2>&1) ||
+	fail "a second mount of vol1 naming its LUNs failed (status $?): $out"
+timeout 30 umount /mnt/y || fail "umount /mnt/y failed or hung (status $?)"
+ext4_busy "$p0" || fail "$p0 released while /mnt/x still holds it"
 
 timeout 30 umount /mnt/x || fail "umount failed or hung (status $?)"
 # --- umount released them ----------------------------------------------
