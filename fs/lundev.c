@@ -315,7 +315,7 @@ static struct xsan_lun *xsan_lun_by_label(struct xsan_luns *luns,
  */
 static int xsan_lun_open_one(struct fs_context *fc, struct xsan_sb_info *sbi,
 			     struct xsan_luns *luns, const char *path,
-			     bool probe)
+			     bool probe, unsigned int *busy)
 {
 	fmode_t mode = FMODE_READ | FMODE_EXCL |
 		       (sbi->opts.ro ? 0 : FMODE_WRITE);
@@ -337,6 +337,8 @@ static int xsan_lun_open_one(struct fs_context *fc, struct xsan_sb_info *sbi,
 	if (IS_ERR(bdev)) {
 		err = PTR_ERR(bdev);
 		if (probe) {
+			if (err == -EBUSY)
+				(*busy)++;
 			pr_info("volume %s: skipping candidate LUN %s: cannot open it (error %d)\n",
 				sbi->volume, path, err);
 			return 0;
@@ -431,9 +433,12 @@ put:
 	return err;
 }
 
+/* Said of a missing LUN when a lunprobe= could not be opened: EBUSY. */
+#define XSAN_LUN_BUSY_NOTE	" (a candidate partition was in use by another program)"
+
 /* Every LUN of every user data group is open and the groups fit them. */
 static int xsan_luns_complete(struct fs_context *fc, struct xsan_sb_info *sbi,
-			      struct xsan_luns *luns)
+			      struct xsan_luns *luns, unsigned int busy)
 {
 	u32 i, j;
 
@@ -448,8 +453,9 @@ static int xsan_luns_complete(struct fs_context *fc, struct xsan_sb_info *sbi,
 
 			if (!l->bdev) {
 				errorfc(fc,
-					"volume %s: LUN '%s' (stripe group %u) was not found: pass its partition with -o lun=PATH (mount.xsanfs looks for LUNs by their header on this host's disks)",
-					sbi->volume, l->label, g->index);
+					"volume %s: LUN '%s' (stripe group %u) was not found%s: pass its partition with -o lun=PATH (mount.xsanfs looks for LUNs by their header on this host's disks)",
+					sbi->volume, l->label, g->index,
+					busy ? XSAN_LUN_BUSY_NOTE : "");
 				return -ENXIO;
 			}
 			min_blocks = min(min_blocks, l->data_blocks);
@@ -505,7 +511,7 @@ int xsan_luns_open(struct xsan_sb_info *sbi, struct fs_context *fc)
 {
 	struct xsan_fs_context *ctx = fc->fs_private;
 	struct xsan_luns *luns;
-	unsigned int i;
+	unsigned int i, busy = 0;
 	int err;
 
 	err = xsan_luns_fetch(fc, sbi, &luns);
@@ -513,11 +519,11 @@ int xsan_luns_open(struct xsan_sb_info *sbi, struct fs_context *fc)
 		return err;
 	for (i = 0; i < ctx->nlun_arg; i++) {
 		err = xsan_lun_open_one(fc, sbi, luns, ctx->lun_arg[i].path,
-					ctx->lun_arg[i].probe);
+					ctx->lun_arg[i].probe, &busy);
 		if (err)
 			goto fail;
 	}
-	err = xsan_luns_complete(fc, sbi, luns);
+	err = xsan_luns_complete(fc, sbi, luns, busy);
 	if (err)
 		goto fail;
 	sbi->luns = luns;
