@@ -40,6 +40,8 @@ enum xsan_param {
 	XSAN_OPT_TOKTIMEOUT,
 	XSAN_OPT_DIRCACHESIZE,
 	XSAN_OPT_CVNODE_MAX,
+	XSAN_OPT_LUN,
+	XSAN_OPT_LUNPROBE,
 };
 
 /* ro and rw are VFS flags (fc->sb_flags): the VFS parses them itself. */
@@ -51,6 +53,8 @@ static const struct fs_parameter_spec xsan_param_specs[] = {
 	fsparam_u32("nrtiotokentimeout", XSAN_OPT_TOKTIMEOUT),
 	fsparam_u32("dircachesize", XSAN_OPT_DIRCACHESIZE),
 	fsparam_u32("cvnode_max", XSAN_OPT_CVNODE_MAX),
+	fsparam_string("lun", XSAN_OPT_LUN),
+	fsparam_string("lunprobe", XSAN_OPT_LUNPROBE),
 	{}
 };
 
@@ -140,6 +144,33 @@ int xsan_check_volume_name(const char *name)
 	return 0;
 }
 
+/* lun=PATH, lunprobe=PATH: one more partition to open (fs/lundev.c). */
+static int xsan_add_lun_path(struct fs_context *fc, struct fs_parameter *param,
+			     bool probe)
+{
+	struct xsan_fs_context *ctx = fc->fs_private;
+	const char *opt = probe ? "lunprobe" : "lun";
+
+	if (param->string[0] != '/')
+		return invalfc(fc, "%s=%s is not an absolute path of a block device",
+			       opt, param->string);
+	if (ctx->nlun_arg >= XSAN_LUN_PATHS_MAX)
+		return invalfc(fc, "too many lun= and lunprobe= options: at most %u",
+			       XSAN_LUN_PATHS_MAX);
+	if (!ctx->lun_arg) {
+		ctx->lun_arg = kcalloc(XSAN_LUN_PATHS_MAX,
+				       sizeof(*ctx->lun_arg), GFP_KERNEL);
+		if (!ctx->lun_arg)
+			return -ENOMEM;
+	}
+	/* take the string: fs_parse() leaves it to the parameter's owner */
+	ctx->lun_arg[ctx->nlun_arg].path = param->string;
+	ctx->lun_arg[ctx->nlun_arg].probe = probe;
+	ctx->nlun_arg++;
+	param->string = NULL;
+	return 0;
+}
+
 static int xsan_parse_param(struct fs_context *fc, struct fs_parameter *param)
 {
 	struct xsan_fs_context *ctx = fc->fs_private;
@@ -187,6 +218,9 @@ static int xsan_parse_param(struct fs_context *fc, struct fs_parameter *param)
 	case XSAN_OPT_CVNODE_MAX:
 		ctx->cvnode_max = result.uint_32;
 		break;
+	case XSAN_OPT_LUN:
+	case XSAN_OPT_LUNPROBE:
+		return xsan_add_lun_path(fc, param, opt == XSAN_OPT_LUNPROBE);
 	}
 	return 0;
 }
@@ -401,6 +435,10 @@ static int xsan_fill_super(struct super_block *sb, struct fs_context *fc)
 	err = xsan_read_bsize(fc, sbi);
 	if (err)
 		return err;
+
+	err = xsan_luns_open(sbi, fc);
+	if (err)
+		return err;
 	/* the page cache works in blocks of at most a page */
 	sb->s_blocksize = min_t(u32, sbi->bsize, PAGE_SIZE);
 	sb->s_blocksize_bits = ilog2(sb->s_blocksize);
@@ -446,6 +484,7 @@ static void xsan_kill_sb(struct super_block *sb)
 	if (sbi->tok_wq)
 		destroy_workqueue(sbi->tok_wq);
 	xsan_msgr_close(sbi->msgr);
+	xsan_luns_close(sbi);
 	kfree(sbi);
 }
 
@@ -509,6 +548,7 @@ int xsan_show_options(struct seq_file *m, struct dentry *root)
 {
 	struct xsan_sb_info *sbi = XSAN_SB(root->d_sb);
 	const struct xsan_mount_opts *o = &sbi->opts;
+	u32 i;
 
 	if (sbi->msgr)
 		seq_printf(m, ",mdc=%pISpc", xsan_msgr_addr(sbi->msgr));
@@ -519,12 +559,24 @@ int xsan_show_options(struct seq_file *m, struct dentry *root)
 		seq_printf(m, ",dircachesize=%u", o->dircachesize);
 	if (o->cvnode_max)
 		seq_printf(m, ",cvnode_max=%u", o->cvnode_max);
+	/* the LUNs as opened: one lun= per open partition */
+	for (i = 0; sbi->luns && i < sbi->luns->nlun; i++)
+		if (sbi->luns->lun[i].bdev)
+			seq_printf(m, ",lun=/dev/%pg", sbi->luns->lun[i].bdev);
 	return 0;
 }
 
 static void xsan_free_fc(struct fs_context *fc)
 {
-	kfree(fc->fs_private);
+	struct xsan_fs_context *ctx = fc->fs_private;
+	unsigned int i;
+
+	if (ctx) {
+		for (i = 0; i < ctx->nlun_arg; i++)
+			kfree(ctx->lun_arg[i].path);
+		kfree(ctx->lun_arg);
+	}
+	kfree(ctx);
 }
 
 static const struct fs_context_operations xsan_context_ops = {

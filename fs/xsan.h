@@ -16,6 +16,7 @@
 #include <linux/mm.h>
 #include <linux/workqueue.h>
 
+#include "xsanfs/disk.h"
 #include "xsanfs/msg.h"
 
 #include "xsanfs/proto.h"
@@ -42,6 +43,9 @@
  * @tok_idle_secs: nrtiotokentimeout=
  * @dircachesize: dircachesize=
  * @cvnode_max: cvnode_max=
+ * @lun_arg: lun= and lunprobe=: the partitions to open, @nlun_arg of
+ *	them in the order given (struct xsan_lun_arg, fs/lundev.c's section)
+ * @nlun_arg: their number, at most XSAN_LUN_PATHS_MAX
  *
  * Owned by one fs_context; only the mount syscall that owns it touches it,
  * so it needs no lock.
@@ -54,6 +58,8 @@ struct xsan_fs_context {
 	unsigned int tok_idle_secs;
 	unsigned int dircachesize;
 	unsigned int cvnode_max;
+	struct xsan_lun_arg *lun_arg;
+	unsigned int nlun_arg;
 };
 
 extern struct file_system_type xsan_fs_type;
@@ -485,16 +491,101 @@ u32 __xsan_tok_take_idle(struct xsan_inode_info *xi, unsigned long now,
 			 unsigned long idle);
 u32 __xsan_tok_reset_one(struct xsan_inode_info *xi);
 
-/* ---- LUNs and stripe mapping: fs/lun.c (issue 6) --------------------- */
+/* ---- LUNs and stripe mapping: fs/lundev.c (issue 6) ------------------ */
 
-struct xsan_luns;	/* the volume's open LUNs and stripe groups (fs/lun.c) */
+/* lun= and lunprobe= options one mount takes, together. */
+#define XSAN_LUN_PATHS_MAX	256u
+
+/**
+ * struct xsan_lun_arg - one lun= or lunprobe= option
+ * @path: the partition (owned by the fs_context, freed with it)
+ * @probe: lunprobe=: a candidate mount.xsanfs found; skipped quietly if it
+ *	cannot be opened, has no LUN header or belongs to another volume.
+ *	lun= (false): the LUN must be one of this volume's, or the mount
+ *	fails
+ */
+struct xsan_lun_arg {
+	char *path;
+	bool probe;
+};
+
+/**
+ * struct xsan_lun - one LUN of the volume's disk table (DISK_TABLE)
+ * @bdev: its open partition, or NULL (not passed, or of a stripe group
+ *	that holds no user data and was not passed)
+ * @mode: the mode @bdev was opened with (for blkdev_put())
+ * @sg: stripe group index
+ * @ordinal: position in the stripe group
+ * @sectors: size in @sector_size units, as the table says
+ * @sector_size: ditto
+ * @data_blocks: volume blocks this LUN holds past XSAN_LUN_DATA_OFFSET
+ *	(from the smaller of the table's size and the device's); 0 while
+ *	@bdev is NULL
+ * @uuid: the LUN uuid
+ * @label: the label, NUL terminated
+ */
+struct xsan_lun {
+	struct block_device *bdev;
+	fmode_t mode;
+	u32 sg;
+	u32 ordinal;
+	u64 sectors;
+	u32 sector_size;
+	u64 data_blocks;
+	u8 uuid[XSAN_UUID_SIZE];
+	char label[XSAN_LUN_LABEL_MAX + 1];
+};
+
+/**
+ * struct xsan_sgroup - one stripe group's geometry (DISK_TABLE)
+ * @index: stripe group index
+ * @flags: XSAN_SG_*
+ * @breadth: stripeBreadth in blocks, at least 1
+ * @nluns: LUNs in @luns, at least 1
+ * @blocks: the group's blocks 0 .. @blocks - 1
+ * @luns: @nluns entries of struct xsan_luns.lun, by ordinal
+ */
+struct xsan_sgroup {
+	u32 index;
+	u32 flags;
+	u32 breadth;
+	u32 nluns;
+	u64 blocks;
+	struct xsan_lun **luns;
+};
+
+/**
+ * struct xsan_luns - the volume's LUNs and stripe groups
+ * @uuid: the volume uuid
+ * @bsize: the volume block size (DISK_TABLE)
+ * @bshift: log2(@bsize)
+ * @nsg: stripe groups in @sg, ascending by index
+ * @sg: the stripe groups
+ * @nlun: LUNs in @lun, ascending by (stripe group, ordinal)
+ * @lun: the LUNs
+ *
+ * Built by xsan_luns_open() before the superblock is live and freed by
+ * xsan_luns_close() in kill_sb; nothing changes in between, so readers
+ * (xsan_lun_map()) need no lock.
+ */
+struct xsan_luns {
+	u8 uuid[XSAN_UUID_SIZE];
+	u32 bsize;
+	u32 bshift;
+	u32 nsg;
+	struct xsan_sgroup *sg;
+	u32 nlun;
+	struct xsan_lun *lun;
+};
 
 /**
  * struct xsan_io_map - where bytes of a stripe group live on one LUN
  * @bdev: the LUN's block device (its partition)
- * @sector: 512-byte sector on @bdev where the bytes start
+ * @sector: 512-byte sector on @bdev where the bytes start; the byte
+ *	address is (@sector << 9) + (sg_byte & 511): LUN data starts and
+ *	volume blocks are 512-byte aligned
  * @len: bytes from there that stay on this LUN: the request clipped at
- *	the stripe-unit (stripeBreadth) boundary
+ *	the stripe-unit (stripeBreadth) boundary and at the group's end
  */
 struct xsan_io_map {
 	struct block_device *bdev;
@@ -506,5 +597,11 @@ int xsan_luns_open(struct xsan_sb_info *sbi, struct fs_context *fc);
 void xsan_luns_close(struct xsan_sb_info *sbi);
 int xsan_lun_map(struct xsan_sb_info *sbi, u32 sg, u64 sg_byte, u64 len,
 		 struct xsan_io_map *out);
+/* The pure parts, for KUnit: mapping in a table, a header vs the table. */
+int __xsan_lun_map(const struct xsan_luns *luns, u32 sg, u64 sg_byte,
+		   u64 len, struct xsan_io_map *out);
+const char *xsan_lun_hdr_mismatch(const struct xsan_lun_hdr *h,
+				  const u8 *vol_uuid,
+				  const struct xsan_lun *t, u64 dev_bytes);
 
 #endif /* _XSAN_H */

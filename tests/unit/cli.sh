@@ -405,6 +405,30 @@ ns_mdc_given() {
 		"$(mdc_line)"
 }
 
+# lun= given: passed to the kernel as given, in order, and no disk is
+# scanned (with mdc= or the name service); a fake mount with mdc= does
+# not scan either.
+cli_lun_passthrough() {
+	run "$bin" vol1 "$tmp/mnt" -fv -o mdc=127.0.0.1:6000,lun=/dev/sdb1,ro,lun=/dev/disk/by-partlabel/data1
+	expect "exit status" 0 "$rc" &&
+	expect "stderr" "" "$err" &&
+	expect "lun lines" "mount.xsanfs: fsconfig(FSCONFIG_SET_STRING, \"lun\", \"/dev/sdb1\")
+mount.xsanfs: fsconfig(FSCONFIG_SET_STRING, \"lun\", \"/dev/disk/by-partlabel/data1\")" \
+		"$(grep '"lun"' <<<"$out")" &&
+	expect "no scan" 0 "$(grep -c 'LUN' <<<"$out")"
+}
+
+ns_lun_given_no_scan() {
+	need_mdc || return 1
+	fsns 127.0.0.1
+	run "$bin" vol1 "$tmp/mnt" -fv -o nsport=$nsport,lun=/dev/vdb1
+	expect "exit status" 0 "$rc" &&
+	expect "stderr" "" "$err" &&
+	expect "lun line" "mount.xsanfs: fsconfig(FSCONFIG_SET_STRING, \"lun\", \"/dev/vdb1\")" \
+		"$(grep '"lun"' <<<"$out")" &&
+	expect "no scan" 0 "$(grep -c 'LUN of volume' <<<"$out")"
+}
+
 # The secret is read from the config dir, and never shows up in -v.
 ns_secret_not_shown() {
 	need_mdc || return 1
@@ -439,6 +463,18 @@ cli_real_attempt() {
 mount.xsanfs: mounting vol1 on $tmp/mnt failed: No such device" \
 			"$(grep '^mount.xsanfs: ' <<<"$err")"
 	fi
+}
+
+# mdc= and no lun=, a real mount: this host's disks are scanned for LUNs
+# of any volume, each passed as lunprobe= (the kernel skips other
+# volumes'); here none, normally, and the summary line says so.
+cli_real_scans_luns() {
+	run "${ns[@]}" "$bin" vol1 "$tmp/mnt" -v -o mdc=127.0.0.1:1,timeout=2
+	expect "exit status" 32 "$rc" || return 1
+	local n
+	n=$(grep -c '^mount.xsanfs: no xsanfs LUN on this host (\|"lunprobe"' <<<"$out")
+	[ "$n" -ge 1 ] || { printf '  %s: no LUN summary nor lunprobe= in:\n%s\n' "$prefix.$name" "$out" >&2; return 1; }
+	expect "lun=" 0 "$(grep -c '"lun"' <<<"$out")"
 }
 
 # valgrind: no error, no leak, and the same exit status as without it.
@@ -483,9 +519,11 @@ t cli_fake_verbose
 t cli_bad_port
 t cli_bad_option_list
 t cli_opts_passthrough
+t cli_lun_passthrough
 t cli_opts_refused
 t cli_opts_sloppy
 t cli_real_attempt
+t cli_real_scans_luns
 if start_mdc; then
 	cp "$tmp/vol/config/vol1.auth_secret" "$tmp/etc/"
 fi
@@ -501,6 +539,7 @@ t ns_bad_file
 t ns_duplicate_warns
 t ns_option
 t ns_mdc_given
+t ns_lun_given_no_scan
 t ns_secret_not_shown
 if [ "$with_valgrind" = valgrind ]; then
 	t cli_valgrind_help

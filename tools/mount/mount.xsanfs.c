@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <limits.h>
 #include <sched.h>
 #include <spawn.h>
@@ -36,6 +37,9 @@
  * given; timeout= (the kernel's wait for the MDC) applies to it otherwise.
  */
 #define XMOUNT_NS_TIMEOUT_S	5
+
+/* lunprobe= options passed at most (the kernel's XSAN_LUN_PATHS_MAX). */
+#define XMOUNT_LUNS_MAX		256
 
 /* mount(8)'s exit codes. */
 #define XMOUNT_EX_USAGE		1
@@ -154,11 +158,11 @@ static int xmount_resolve_mdc(struct xmount_kopt *k, bool verbose)
 
 /*
  * No mdc=: ask the name servers (nameserver= options, else fsnameservers)
- * and pass the answer to the kernel as mdc=. With -v, also show the LUNs
- * of the volume found on this host.
+ * and pass the answer to the kernel as mdc=; its volume uuid goes to
+ * *@uuid for finding the LUNs.
  */
 static int xmount_find_mdc(const struct xmount_args *args, struct xmount_opts *o,
-			   const struct xmount_helper_opts *h)
+			   const struct xmount_helper_opts *h, uint8_t *uuid)
 {
 	struct xmount_kopt *t = xmount_opts_find(o, "timeout");
 	struct xmount_ns_list list = { 0 };
@@ -189,11 +193,38 @@ static int xmount_find_mdc(const struct xmount_args *args, struct xmount_opts *o
 		fprintf(stderr, XMOUNT_PROG ": out of memory\n");
 		goto out;
 	}
-	if (args->verbose)
-		xmount_luns_show(args->spec, ans.uuid, stdout);
+	memcpy(uuid, ans.uuid, XSAN_UUID_SIZE);
 	rc = 0;
 out:
 	xmount_ns_list_free(&list);
+	return rc;
+}
+
+/*
+ * Without lun= options: find this host's LUNs (of the volume @uuid, or of
+ * any volume if NULL) by their headers and pass each as
+ * lunprobe=/dev/PARTITION: the kernel skips those of other volumes.
+ * Finding none is not an error here: the kernel names the LUN it misses.
+ */
+static int xmount_add_luns(const struct xmount_args *args, struct xmount_opts *o,
+			   const uint8_t *uuid)
+{
+	struct xmount_lun_list list;
+	size_t i;
+	int rc = 0;
+
+	if (xmount_luns_find(args->spec, uuid, args->verbose ? stdout : NULL, &list))
+		return -1;
+	if (list.n > XMOUNT_LUNS_MAX) {
+		fprintf(stderr, XMOUNT_PROG ": %zu LUNs found, passing the first %d (use lun= to choose)\n",
+			list.n, XMOUNT_LUNS_MAX);
+		list.n = XMOUNT_LUNS_MAX;
+	}
+	for (i = 0; i < list.n && !rc; i++)
+		rc = xmount_opts_add(o, "lunprobe", list.paths[i]);
+	xmount_lun_list_free(&list);
+	if (rc)
+		fprintf(stderr, XMOUNT_PROG ": out of memory\n");
 	return rc;
 }
 
@@ -204,6 +235,8 @@ int main(int argc, char *argv[])
 	struct xmount_opts opts;
 	struct xmount_args args;
 	struct xmount_req req;
+	uint8_t uuid[XSAN_UUID_SIZE];
+	bool have_uuid = false;
 	char err[512];
 	int ret = XMOUNT_EX_FAIL;
 
@@ -230,8 +263,22 @@ int main(int argc, char *argv[])
 	}
 	/* With mdc= the name service is not asked (nor its LUNs shown). */
 	mdc = xmount_opts_find(&opts, "mdc");
-	if (mdc ? xmount_resolve_mdc(mdc, args.verbose) :
-		  xmount_find_mdc(&args, &opts, &hopts))
+	if (mdc) {
+		if (xmount_resolve_mdc(mdc, args.verbose))
+			goto out;
+	} else {
+		if (xmount_find_mdc(&args, &opts, &hopts, uuid))
+			goto out;
+		have_uuid = true;
+	}
+	/*
+	 * The LUNs, unless lun= or lunprobe= list them: those with the volume uuid the
+	 * name service gave, or with mdc= any volume's. A fake mount (-f)
+	 * with mdc= looks at no disk.
+	 */
+	if (!xmount_opts_find(&opts, "lun") && !xmount_opts_find(&opts, "lunprobe") &&
+	    (have_uuid || !args.fake) &&
+	    xmount_add_luns(&args, &opts, have_uuid ? uuid : NULL))
 		goto out;
 	if (args.ns && !args.fake && xmount_enter_ns(args.ns))
 		goto out;
