@@ -347,7 +347,7 @@ struct xsan_recent_revoke {
  * @tok_resets: sessions lost so far (fs/token.c; starts at 0 from
  *	kzalloc): a TOKEN_GET whose reply is applied after the count moved
  *	does not record its grant, which may be the old session's
- * @luns: the volume's open LUNs (fs/lun.c)
+ * @luns: the volume's open LUNs (fs/lundev.c)
  * @rv_lock: protects @rv, @rv_next and @rv_lost_seq
  * @rv: the last %XSAN_RECENT_REVOKES REVOKEs (fs/token.c): a grant read
  *	before one of them is not recorded even if its inode was not in the
