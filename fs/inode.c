@@ -32,6 +32,7 @@ static struct inode *xsan_alloc_inode(struct super_block *sb)
 	xi->fid.ino = 0;
 	xi->fid.gen = 0;
 	xsan_tok_init_inode(xi);
+	xsan_layout_init(&xi->layout);
 	return &xi->vfs_inode;
 }
 
@@ -45,6 +46,7 @@ static void xsan_evict_inode(struct inode *inode)
 	truncate_inode_pages_final(&inode->i_data);
 	clear_inode(inode);
 	xsan_tok_release_inode(inode);
+	xsan_layout_destroy(&XSAN_I(inode)->layout);
 }
 
 const struct super_operations xsan_super_ops = {

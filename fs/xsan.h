@@ -344,6 +344,52 @@ static inline struct xsan_sb_info *XSAN_SB(struct super_block *sb)
 	return sb->s_fs_info;
 }
 
+/* ---- the layout cache: fs/layout.c (issue 6) ------------------------- */
+
+/* struct xsan_lext.flags: XSAN_EXT_UNWRITTEN and these */
+#define XSAN_LX_HOLE		0x100u	/* no blocks: @sg, @block unused */
+#define XSAN_LX_GRANTED		0x200u	/* from a WRITE LAYOUT_GET: committable */
+
+/**
+ * struct xsan_lext - one cached record of a file's layout (a copy)
+ * @offset: file offset, bytes, block aligned
+ * @length: bytes, not 0, whole blocks
+ * @sg: stripe group (not for a hole)
+ * @block: first block in @sg (not for a hole)
+ * @flags: XSAN_EXT_UNWRITTEN, XSAN_LX_*
+ */
+struct xsan_lext {
+	u64 offset;
+	u64 length;
+	u32 sg;
+	u32 flags;
+	u64 block;
+};
+
+/**
+ * struct xsan_layout - a regular file's layout cache
+ * @lock: protects @root and @gen
+ * @root: the cached records by offset, disjoint
+ * @gen: bumped by every invalidation (xsan_layout_forget())
+ */
+struct xsan_layout {
+	spinlock_t lock;	/* protects root, gen */
+	struct rb_root root;
+	u64 gen;
+};
+
+void xsan_layout_init(struct xsan_layout *l);
+u64 xsan_layout_gen(struct xsan_layout *l);
+int xsan_layout_stage(const struct xsan_layout_res *res, u64 off, u64 len,
+		      u32 bsize, u32 flags, gfp_t gfp, struct list_head *stage);
+void xsan_layout_stage_free(struct list_head *stage);
+int xsan_layout_insert(struct xsan_layout *l, struct list_head *stage,
+		       u64 gen, u64 pos, struct xsan_lext *out);
+bool xsan_layout_lookup(struct xsan_layout *l, u64 pos, struct xsan_lext *out);
+void xsan_layout_forget(struct xsan_layout *l, u64 off, u64 len);
+void xsan_layout_destroy(struct xsan_layout *l);
+unsigned int xsan_layout_count(struct xsan_layout *l);
+
 /* Token types there are (XSAN_TOK_* bits 0..5), for per-type state. */
 #define XSAN_TOK_NTYPES		6
 
@@ -369,6 +415,7 @@ static inline struct xsan_sb_info *XSAN_SB(struct super_block *sb)
  *	current value (kept in its d_time) and DIR is still held
  * @tok_idle_work: gives the tokens back once idle for tok_idle_secs (on
  *	the mount's tok_wq); cancelled by eviction
+ * @layout: the layout cache of a regular file (fs/layout.c, issue 6)
  *
  * Changed from the session 3 plan: @tok_revoked_seq is per type and
  * @tok_grant_seq, @attr_seq and @tok_idle_work are new (fs/token.c).
@@ -384,6 +431,7 @@ struct xsan_inode_info {
 	u64 attr_seq;
 	atomic64_t dir_gen;
 	struct delayed_work tok_idle_work;
+	struct xsan_layout layout;
 };
 
 static inline struct xsan_inode_info *XSAN_I(struct inode *inode)
