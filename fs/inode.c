@@ -33,6 +33,7 @@ static struct inode *xsan_alloc_inode(struct super_block *sb)
 	xi->fid.gen = 0;
 	xsan_tok_init_inode(xi);
 	xsan_layout_init(&xi->layout);
+	xsan_data_init_inode(xi);
 	return &xi->vfs_inode;
 }
 
@@ -43,10 +44,11 @@ static void xsan_free_inode(struct inode *inode)
 
 static void xsan_evict_inode(struct inode *inode)
 {
+	xsan_data_evict_begin(inode);
 	truncate_inode_pages_final(&inode->i_data);
 	clear_inode(inode);
 	xsan_tok_release_inode(inode);
-	xsan_layout_destroy(&XSAN_I(inode)->layout);
+	xsan_data_evict(inode);
 }
 
 const struct super_operations xsan_super_ops = {
@@ -240,7 +242,7 @@ static void xsan_set_ops(struct inode *inode, const struct xsan_attr *a)
 	case S_IFREG:
 		inode->i_op = &xsan_file_iops;
 		inode->i_fop = &xsan_file_fops;
-		inode->i_mapping->a_ops = &xsan_aops;
+		inode->i_mapping->a_ops = &xsan_data_aops;
 		break;
 	case S_IFLNK:
 		inode->i_op = &xsan_symlink_iops;

@@ -40,6 +40,7 @@ enum xsan_param {
 	XSAN_OPT_TOKTIMEOUT,
 	XSAN_OPT_DIRCACHESIZE,
 	XSAN_OPT_CVNODE_MAX,
+	XSAN_OPT_LUN,
 };
 
 /* ro and rw are VFS flags (fc->sb_flags): the VFS parses them itself. */
@@ -51,6 +52,7 @@ static const struct fs_parameter_spec xsan_param_specs[] = {
 	fsparam_u32("nrtiotokentimeout", XSAN_OPT_TOKTIMEOUT),
 	fsparam_u32("dircachesize", XSAN_OPT_DIRCACHESIZE),
 	fsparam_u32("cvnode_max", XSAN_OPT_CVNODE_MAX),
+	fsparam_string("lun", XSAN_OPT_LUN),
 	{}
 };
 
@@ -140,6 +142,29 @@ int xsan_check_volume_name(const char *name)
 	return 0;
 }
 
+/* lun=PATH: one more LUN partition to open (fs/lun.c). */
+static int xsan_add_lun_path(struct fs_context *fc, struct fs_parameter *param)
+{
+	struct xsan_fs_context *ctx = fc->fs_private;
+
+	if (!param->string[0] || param->string[0] != '/')
+		return invalfc(fc, "lun=%s is not an absolute path of a block device",
+			       param->string);
+	if (ctx->nlun_path >= XSAN_LUN_PATHS_MAX)
+		return invalfc(fc, "too many lun= options: at most %u",
+			       XSAN_LUN_PATHS_MAX);
+	if (!ctx->lun_path) {
+		ctx->lun_path = kcalloc(XSAN_LUN_PATHS_MAX,
+					sizeof(*ctx->lun_path), GFP_KERNEL);
+		if (!ctx->lun_path)
+			return -ENOMEM;
+	}
+	/* take the string: fs_parse() leaves it to the parameter's owner */
+	ctx->lun_path[ctx->nlun_path++] = param->string;
+	param->string = NULL;
+	return 0;
+}
+
 static int xsan_parse_param(struct fs_context *fc, struct fs_parameter *param)
 {
 	struct xsan_fs_context *ctx = fc->fs_private;
@@ -187,6 +212,8 @@ static int xsan_parse_param(struct fs_context *fc, struct fs_parameter *param)
 	case XSAN_OPT_CVNODE_MAX:
 		ctx->cvnode_max = result.uint_32;
 		break;
+	case XSAN_OPT_LUN:
+		return xsan_add_lun_path(fc, param);
 	}
 	return 0;
 }
@@ -388,6 +415,11 @@ static int xsan_fill_super(struct super_block *sb, struct fs_context *fc)
 	sb->s_maxbytes = MAX_LFS_FILESIZE;
 	sb->s_time_gran = 1;
 
+	/* a bdi of our own: the anon one cannot write back dirty pages */
+	err = super_setup_bdi(sb);
+	if (err)
+		return err;
+
 	sbi->tok_wq = alloc_workqueue("xsan-tok-%s", WQ_MEM_RECLAIM, 0,
 				      sbi->volume);
 	if (!sbi->tok_wq)
@@ -398,6 +430,10 @@ static int xsan_fill_super(struct super_block *sb, struct fs_context *fc)
 		return xsan_report_mdc(fc, err, &res);
 
 	err = xsan_read_bsize(fc, sbi);
+	if (err)
+		return err;
+
+	err = xsan_luns_open(sbi, fc);
 	if (err)
 		return err;
 	/* the page cache works in blocks of at most a page */
@@ -445,6 +481,7 @@ static void xsan_kill_sb(struct super_block *sb)
 	if (sbi->tok_wq)
 		destroy_workqueue(sbi->tok_wq);
 	xsan_msgr_close(sbi->msgr);
+	xsan_luns_close(sbi);
 	kfree(sbi);
 }
 
@@ -508,6 +545,7 @@ int xsan_show_options(struct seq_file *m, struct dentry *root)
 {
 	struct xsan_sb_info *sbi = XSAN_SB(root->d_sb);
 	const struct xsan_mount_opts *o = &sbi->opts;
+	u32 i;
 
 	if (sbi->msgr)
 		seq_printf(m, ",mdc=%pISpc", xsan_msgr_addr(sbi->msgr));
@@ -518,12 +556,24 @@ int xsan_show_options(struct seq_file *m, struct dentry *root)
 		seq_printf(m, ",dircachesize=%u", o->dircachesize);
 	if (o->cvnode_max)
 		seq_printf(m, ",cvnode_max=%u", o->cvnode_max);
+	/* the LUNs as opened: one lun= per open partition */
+	for (i = 0; sbi->luns && i < sbi->luns->nlun; i++)
+		if (sbi->luns->lun[i].bdev)
+			seq_printf(m, ",lun=/dev/%pg", sbi->luns->lun[i].bdev);
 	return 0;
 }
 
 static void xsan_free_fc(struct fs_context *fc)
 {
-	kfree(fc->fs_private);
+	struct xsan_fs_context *ctx = fc->fs_private;
+	unsigned int i;
+
+	if (ctx) {
+		for (i = 0; i < ctx->nlun_path; i++)
+			kfree(ctx->lun_path[i]);
+		kfree(ctx->lun_path);
+	}
+	kfree(ctx);
 }
 
 static const struct fs_context_operations xsan_context_ops = {

@@ -10,12 +10,14 @@
 #include <linux/completion.h>
 #include <linux/kref.h>
 #include <linux/rbtree.h>
+#include <linux/rwsem.h>
 #include <linux/socket.h>
 #include <linux/types.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/workqueue.h>
 
+#include "xsanfs/disk.h"
 #include "xsanfs/msg.h"
 
 #include "xsanfs/proto.h"
@@ -42,6 +44,9 @@
  * @tok_idle_secs: nrtiotokentimeout=
  * @dircachesize: dircachesize=
  * @cvnode_max: cvnode_max=
+ * @lun_path: lun=: the LUN partitions to open, @nlun_path of them
+ *	(kstrdup'ed, freed with the context)
+ * @nlun_path: their number, at most XSAN_LUN_PATHS_MAX
  *
  * Owned by one fs_context; only the mount syscall that owns it touches it,
  * so it needs no lock.
@@ -54,6 +59,8 @@ struct xsan_fs_context {
 	unsigned int tok_idle_secs;
 	unsigned int dircachesize;
 	unsigned int cvnode_max;
+	char **lun_path;
+	unsigned int nlun_path;
 };
 
 extern struct file_system_type xsan_fs_type;
@@ -416,6 +423,14 @@ unsigned int xsan_layout_count(struct xsan_layout *l);
  * @tok_idle_work: gives the tokens back once idle for tok_idle_secs (on
  *	the mount's tok_wq); cancelled by eviction
  * @layout: the layout cache of a regular file (fs/layout.c, issue 6)
+ * @data_sem: held shared by the data paths while they use the page cache
+ *	or the LUNs under a data token, exclusive while one is given back
+ *	(fs/data.c); taken after the token, before i_rwsem
+ * @io_lock: protects @io_done (taken in bio completion: irqsave) and
+ *	orders the i_size updates of O_DIRECT completions
+ * @io_done: writeback ioends whose bios are done, waiting for their
+ *	LAYOUT_COMMIT
+ * @io_work: commits them and ends their writeback (on the mount's tok_wq)
  *
  * Changed from the session 3 plan: @tok_revoked_seq is per type and
  * @tok_grant_seq, @attr_seq and @tok_idle_work are new (fs/token.c).
@@ -432,6 +447,10 @@ struct xsan_inode_info {
 	atomic64_t dir_gen;
 	struct delayed_work tok_idle_work;
 	struct xsan_layout layout;
+	struct rw_semaphore data_sem;	/* see above */
+	spinlock_t io_lock;		/* protects io_done */
+	struct list_head io_done;
+	struct work_struct io_work;
 };
 
 static inline struct xsan_inode_info *XSAN_I(struct inode *inode)
@@ -469,10 +488,27 @@ extern const struct dentry_operations xsan_dentry_ops;
 extern const struct file_operations xsan_dir_fops;
 bool xsan_dirent_sane(const struct xsan_dirent *d);
 
-/* fs/file.c: regular files (no data path yet) */
+/* fs/file.c: regular files (the data path is fs/data.c) */
 extern const struct inode_operations xsan_file_iops;
 extern const struct file_operations xsan_file_fops;
-extern const struct address_space_operations xsan_aops;
+
+/* fs/data.c: the data path of regular files (issue 6) */
+extern const struct address_space_operations xsan_data_aops;
+void xsan_data_init_inode(struct xsan_inode_info *xi);
+void xsan_data_evict_begin(struct inode *inode);
+void xsan_data_evict(struct inode *inode);
+void xsan_data_drop_tokens(struct inode *inode, u32 types);
+ssize_t xsan_data_read_iter(struct kiocb *iocb, struct iov_iter *to);
+ssize_t xsan_data_write_iter(struct kiocb *iocb, struct iov_iter *from);
+int xsan_data_fsync(struct file *file, loff_t start, loff_t end, int datasync);
+loff_t xsan_data_llseek(struct file *file, loff_t offset, int whence);
+struct fiemap_extent_info;
+int xsan_data_fiemap(struct inode *inode, struct fiemap_extent_info *fi,
+		     u64 start, u64 len);
+int xsan_data_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
+		      struct iattr *iattr);
+long xsan_data_fallocate(struct file *file, int mode, loff_t offset,
+			 loff_t len);
 
 /* fs/xattr.c */
 extern const struct xattr_handler *xsan_xattr_handlers[];
@@ -504,14 +540,86 @@ u32 __xsan_tok_reset_one(struct xsan_inode_info *xi);
 
 /* ---- LUNs and stripe mapping: fs/lun.c (issue 6) --------------------- */
 
-struct xsan_luns;	/* the volume's open LUNs and stripe groups (fs/lun.c) */
+/* lun= options one mount takes (a page of mount data holds about 250). */
+#define XSAN_LUN_PATHS_MAX	256u
+
+/**
+ * struct xsan_lun - one LUN of the volume's disk table (DISK_TABLE)
+ * @bdev: its open partition, or NULL (not passed, or of a stripe group
+ *	that holds no user data and was not passed)
+ * @mode: the mode @bdev was opened with (for blkdev_put())
+ * @sg: stripe group index
+ * @ordinal: position in the stripe group
+ * @sectors: size in @sector_size units, as the table says
+ * @sector_size: ditto
+ * @data_blocks: volume blocks this LUN holds past XSAN_LUN_DATA_OFFSET
+ *	(from the smaller of the table's size and the device's); 0 while
+ *	@bdev is NULL
+ * @uuid: the LUN uuid
+ * @label: the label, NUL terminated
+ */
+struct xsan_lun {
+	struct block_device *bdev;
+	fmode_t mode;
+	u32 sg;
+	u32 ordinal;
+	u64 sectors;
+	u32 sector_size;
+	u64 data_blocks;
+	u8 uuid[XSAN_UUID_SIZE];
+	char label[XSAN_LUN_LABEL_MAX + 1];
+};
+
+/**
+ * struct xsan_sgroup - one stripe group's geometry (DISK_TABLE)
+ * @index: stripe group index
+ * @flags: XSAN_SG_*
+ * @breadth: stripeBreadth in blocks, at least 1
+ * @nluns: LUNs in @luns, at least 1
+ * @blocks: the group's blocks 0 .. @blocks - 1
+ * @luns: @nluns entries of struct xsan_luns.lun, by ordinal
+ */
+struct xsan_sgroup {
+	u32 index;
+	u32 flags;
+	u32 breadth;
+	u32 nluns;
+	u64 blocks;
+	struct xsan_lun **luns;
+};
+
+/**
+ * struct xsan_luns - the volume's LUNs and stripe groups
+ * @uuid: the volume uuid
+ * @bsize: the volume block size (DISK_TABLE)
+ * @bshift: log2(@bsize)
+ * @nsg: stripe groups in @sg, ascending by index
+ * @sg: the stripe groups
+ * @nlun: LUNs in @lun, ascending by (stripe group, ordinal)
+ * @lun: the LUNs
+ *
+ * Built by xsan_luns_open() before the superblock is live and freed by
+ * xsan_luns_close() in kill_sb; nothing changes in between, so readers
+ * (xsan_lun_map()) need no lock.
+ */
+struct xsan_luns {
+	u8 uuid[XSAN_UUID_SIZE];
+	u32 bsize;
+	u32 bshift;
+	u32 nsg;
+	struct xsan_sgroup *sg;
+	u32 nlun;
+	struct xsan_lun *lun;
+};
 
 /**
  * struct xsan_io_map - where bytes of a stripe group live on one LUN
  * @bdev: the LUN's block device (its partition)
- * @sector: 512-byte sector on @bdev where the bytes start
+ * @sector: 512-byte sector on @bdev where the bytes start; the byte
+ *	address is (@sector << 9) + (sg_byte & 511): LUN data starts and
+ *	volume blocks are 512-byte aligned
  * @len: bytes from there that stay on this LUN: the request clipped at
- *	the stripe-unit (stripeBreadth) boundary
+ *	the stripe-unit (stripeBreadth) boundary and at the group's end
  */
 struct xsan_io_map {
 	struct block_device *bdev;
@@ -523,5 +631,11 @@ int xsan_luns_open(struct xsan_sb_info *sbi, struct fs_context *fc);
 void xsan_luns_close(struct xsan_sb_info *sbi);
 int xsan_lun_map(struct xsan_sb_info *sbi, u32 sg, u64 sg_byte, u64 len,
 		 struct xsan_io_map *out);
+/* The pure parts, for KUnit: mapping in a table, a header vs the table. */
+int __xsan_lun_map(const struct xsan_luns *luns, u32 sg, u64 sg_byte,
+		   u64 len, struct xsan_io_map *out);
+const char *xsan_lun_hdr_mismatch(const struct xsan_lun_hdr *h,
+				  const u8 *vol_uuid,
+				  const struct xsan_lun *t, u64 dev_bytes);
 
 #endif /* _XSAN_H */

@@ -7,9 +7,12 @@
  * Documentation/protocol.rst ("DISK_TABLE"); the encoder applies the same
  * predicates and fails with -EINVAL.
  *
- * The reply is a list like ADMIN_SHOW's: the MDC appends entries with
- * xsan_put_disk() and sends them as @data; a client walks the decoded
- * (already checked) list with xsan_disk_next().
+ * The reply carries the volume's block size, one fixed-size record per
+ * stripe group (its geometry: breadth, LUN count, flags, blocks) and a
+ * list of LUNs like ADMIN_SHOW's: the MDC appends stripe group records
+ * with xsan_put_disk_sg() and LUN entries with xsan_put_disk(); a client
+ * reads the decoded (already checked, mutually consistent) records with
+ * xsan_disk_sg_at() and walks the LUNs with xsan_disk_next().
  */
 
 #ifdef __KERNEL__
@@ -125,20 +128,130 @@ int xsan_disk_next(struct xsan_cur *c, struct xsan_disk *d)
 	return c->err;
 }
 
-/* Walk @count entries: each valid, in order; the caller checks the end. */
-static void xsan_disk_check(struct xsan_cur *c, u32 count)
+static bool xsan_bsize_ok(u32 bsize)
+{
+	return bsize >= XSAN_DISK_BSIZE_MIN && bsize <= XSAN_DISK_BSIZE_MAX &&
+	       !(bsize & (bsize - 1));
+}
+
+/* A stripe group record on its own: known flags, breadth and LUNs at
+ * least 1, blocks a multiple of breadth.
+ */
+static bool xsan_disk_sg_ok(const struct xsan_disk_sg *g)
+{
+	return !(g->flags & ~XSAN_DISK_SG_FLAGS) && g->breadth && g->nluns &&
+	       g->nluns <= XSAN_DISK_MAX && !(g->blocks % g->breadth);
+}
+
+static void xsan_get_disk_sg(struct xsan_cur *c, struct xsan_disk_sg *g)
+{
+	g->index = xsan_get_u32(c);
+	g->flags = xsan_get_u32(c);
+	g->breadth = xsan_get_u32(c);
+	g->nluns = xsan_get_u32(c);
+	g->blocks = xsan_get_u64(c);
+}
+
+/**
+ * xsan_put_disk_sg() - append one DISK_TABLE stripe group record
+ * @w: the cursor (the MDC's record buffer)
+ * @g: the record
+ *
+ * Context: any context.
+ */
+void xsan_put_disk_sg(struct xsan_put *w, const struct xsan_disk_sg *g)
+{
+	if (!xsan_disk_sg_ok(g)) {
+		xsan_dput_err(w, -EINVAL);
+		return;
+	}
+	xsan_put_u32(w, g->index);
+	xsan_put_u32(w, g->flags);
+	xsan_put_u32(w, g->breadth);
+	xsan_put_u32(w, g->nluns);
+	xsan_put_u64(w, g->blocks);
+}
+
+/**
+ * xsan_disk_sg_at() - stripe group record @i of a decoded DISK_TABLE reply
+ * @raw: @r->disk.sgs
+ * @i: below @r->disk.nsg
+ * @g: filled in
+ *
+ * Context: any context.
+ */
+void xsan_disk_sg_at(const void *raw, u32 i, struct xsan_disk_sg *g)
+{
+	struct xsan_cur c;
+
+	xsan_cur_init(&c, (const u8 *)raw + (size_t)i * XSAN_DISK_SG_REC,
+		      XSAN_DISK_SG_REC);
+	xsan_get_disk_sg(&c, g);
+}
+
+/* Check the @nsg records at @sgs: each valid, ascending by index. Return
+ * the LUNs they count in *@luns.
+ */
+static bool xsan_disk_sgs_check(const void *sgs, u32 nsg, u32 *luns)
+{
+	struct xsan_disk_sg g;
+	u32 i, prev = 0, sum = 0;
+
+	for (i = 0; i < nsg; i++) {
+		xsan_disk_sg_at(sgs, i, &g);
+		if (!xsan_disk_sg_ok(&g) || (i && g.index <= prev))
+			return false;
+		prev = g.index;
+		sum += g.nluns;
+		if (sum > XSAN_DISK_MAX)
+			return false;
+	}
+	*luns = sum;
+	return true;
+}
+
+/* The record of group @index among @nsg at @sgs, or false. */
+static bool xsan_disk_sg_find(const void *sgs, u32 nsg, u32 index,
+			      struct xsan_disk_sg *g)
+{
+	u32 lo = 0, hi = nsg;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		xsan_disk_sg_at(sgs, mid, g);
+		if (g->index == index)
+			return true;
+		if (g->index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* Walk @count entries: each valid, in order, each in a group of @sgs with
+ * an ordinal below its LUN count; @count is what the groups count, so
+ * every group has exactly its ordinals. The caller checks the end.
+ */
+static void xsan_disk_check(struct xsan_cur *c, u32 count, const void *sgs,
+			    u32 nsg)
 {
 	struct xsan_disk prev = { 0 }, d;
-	u32 i;
+	struct xsan_disk_sg g;
+	u32 i, luns;
 
-	if (count > XSAN_DISK_MAX || count > c->left / XSAN_DISK_REC_MIN) {
+	if (count > XSAN_DISK_MAX || count > c->left / XSAN_DISK_REC_MIN ||
+	    !xsan_disk_sgs_check(sgs, nsg, &luns) || count != luns) {
 		xsan_dbad(c);
 		return;
 	}
 	for (i = 0; i < count && !c->err; i++) {
 		if (xsan_disk_next(c, &d))
 			break;
-		if (!xsan_disk_after(&prev, &d, !i))
+		if (!xsan_disk_after(&prev, &d, !i) ||
+		    !xsan_disk_sg_find(sgs, nsg, d.sg, &g) ||
+		    d.ordinal >= g.nluns)
 			xsan_dbad(c);
 		prev = d;
 	}
@@ -147,7 +260,8 @@ static void xsan_disk_check(struct xsan_cur *c, u32 count)
 /**
  * xsan_disk_rep_encode() - append the payload of a DISK_TABLE reply
  * @w: the cursor
- * @r: the reply: @uuid the volume, @count entries encoded in @data
+ * @r: the reply: @uuid the volume, @disk.bsize, @disk.nsg records in
+ *	@disk.sgs, @count entries encoded in @data
  *
  * Context: any context.
  * Return: 0, -EINVAL or -EMSGSIZE.
@@ -157,18 +271,24 @@ int xsan_disk_rep_encode(struct xsan_put *w, const struct xsan_rep *r)
 	struct xsan_cur c;
 
 	if (!xsan_op_is_disk(r->op) || xsan_uuid_zero(r->uuid) ||
-	    (r->datalen && !r->data)) {
+	    (r->datalen && !r->data) || !xsan_bsize_ok(r->disk.bsize) ||
+	    r->disk.nsg > XSAN_DISK_SG_MAX || (r->disk.nsg && !r->disk.sgs)) {
 		xsan_dput_err(w, -EINVAL);
 		return w->err;
 	}
-	/* @count must describe @data exactly, as the decoder checks */
+	/* @count and the records must describe @data exactly, as the
+	 * decoder checks
+	 */
 	xsan_cur_init(&c, r->data, r->datalen);
-	xsan_disk_check(&c, r->count);
+	xsan_disk_check(&c, r->count, r->disk.sgs, r->disk.nsg);
 	if (xsan_cur_end(&c)) {
 		xsan_dput_err(w, -EINVAL);
 		return w->err;
 	}
 	xsan_put_bytes(w, r->uuid, XSAN_UUID_SIZE);
+	xsan_put_u32(w, r->disk.bsize);
+	xsan_put_u32(w, r->disk.nsg);
+	xsan_put_bytes(w, r->disk.sgs, r->disk.nsg * XSAN_DISK_SG_REC);
 	xsan_put_u32(w, r->count);
 	xsan_put_bytes(w, r->data, r->datalen);
 	return w->err;
@@ -177,7 +297,8 @@ int xsan_disk_rep_encode(struct xsan_put *w, const struct xsan_rep *r)
 /**
  * xsan_disk_rep_decode() - decode a DISK_TABLE reply from @c
  * @c: a cursor over the whole payload; the caller checks its end
- * @r: filled in (@r->op set by the caller): @uuid, @count, @data, @datalen
+ * @r: filled in (@r->op set by the caller): @uuid, @disk, @count, @data,
+ *	@datalen
  *
  * Context: any context.
  */
@@ -188,13 +309,21 @@ void xsan_disk_rep_decode(struct xsan_cur *c, struct xsan_rep *r)
 	u = xsan_get_bytes(c, XSAN_UUID_SIZE);
 	if (u)
 		memcpy(r->uuid, u, XSAN_UUID_SIZE);
+	r->disk.bsize = xsan_get_u32(c);
+	r->disk.nsg = xsan_get_u32(c);
+	if (c->err || xsan_uuid_zero(r->uuid) ||
+	    !xsan_bsize_ok(r->disk.bsize) || r->disk.nsg > XSAN_DISK_SG_MAX) {
+		xsan_dbad(c);
+		return;
+	}
+	r->disk.sgs = xsan_get_bytes(c, r->disk.nsg * XSAN_DISK_SG_REC);
 	r->count = xsan_get_u32(c);
-	if (c->err || xsan_uuid_zero(r->uuid)) {
+	if (c->err) {
 		xsan_dbad(c);
 		return;
 	}
 	start = c->p;
-	xsan_disk_check(c, r->count);
+	xsan_disk_check(c, r->count, r->disk.sgs, r->disk.nsg);
 	if (!c->err) {
 		r->data = start;
 		r->datalen = (u32)(c->p - start);

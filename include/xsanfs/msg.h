@@ -425,11 +425,16 @@ void xsan_range_at(const void *raw, u32 i, struct xsan_range *r);
 /* ---- end of layouts ---- */
 
 /* ---- The LUN table: net/msg_disk.c -------------------------------------
- * DISK_TABLE (after AUTH, no request payload) answers the volume uuid and
- * every LUN of the volume as mkfs.xsanfs recorded it, for a client to
- * check each LUN header it opens (include/xsanfs/disk.h) against. The
- * reply reuses struct xsan_rep: @uuid the volume, @count entries encoded
- * in @data (xsan_put_disk()), walked with xsan_disk_next().
+ * DISK_TABLE (after AUTH, no request payload) answers the volume uuid, its
+ * block size, the geometry of every stripe group and every LUN of the
+ * volume as mkfs.xsanfs recorded it, for a client to check each LUN
+ * header it opens (include/xsanfs/disk.h) against and to map stripe
+ * group blocks to LUN sectors. The reply reuses struct xsan_rep: @uuid
+ * the volume, @disk.bsize, @disk.nsg stripe group records in @disk.sgs
+ * (xsan_put_disk_sg(), read with xsan_disk_sg_at()), @count LUN entries
+ * encoded in @data (xsan_put_disk()), walked with xsan_disk_next().
+ * A decoded reply is consistent: the LUN entries of each group are
+ * exactly its ordinals 0 .. nluns - 1, and no entry names another group.
  */
 
 /*
@@ -459,7 +464,47 @@ struct xsan_disk {
 	u32 labellen;
 };
 
+/* Stripe groups in one reply (mkfs records at most 256); block sizes. */
+#define XSAN_DISK_SG_MAX	256u
+#define XSAN_DISK_SG_REC	24u	/* bytes of a stripe group record */
+#define XSAN_DISK_BSIZE_MIN	512u
+#define XSAN_DISK_BSIZE_MAX	1048576u
+/* Stripe group flags a DISK_TABLE record may carry (XSAN_SG_*, below). */
+#define XSAN_DISK_SG_FLAGS	0x1fu
+
+/**
+ * struct xsan_disk_sg - one stripe group's geometry (DISK_TABLE record)
+ * @index: stripe group index (the LUN headers' stripe group)
+ * @flags: XSAN_SG_* (METADATA, JOURNAL, USERDATA, EXCLUSIVE, DOWN)
+ * @breadth: stripeBreadth in blocks, at least 1
+ * @nluns: LUNs in the group, at least 1
+ * @blocks: the group's block space 0 .. @blocks - 1, a multiple of
+ *	@breadth, at most @nluns x the blocks of its smallest LUN
+ */
+struct xsan_disk_sg {
+	u32 index;
+	u32 flags;
+	u32 breadth;
+	u32 nluns;
+	u64 blocks;
+};
+
+/**
+ * struct xsan_disk_rep - DISK_TABLE's geometry in struct xsan_rep
+ * @bsize: the volume's block size (fsBlockSize), a power of two
+ *	XSAN_DISK_BSIZE_MIN .. XSAN_DISK_BSIZE_MAX
+ * @nsg: stripe group records in @sgs
+ * @sgs: the records, XSAN_DISK_SG_REC bytes each, ascending by index
+ */
+struct xsan_disk_rep {
+	u32 bsize;
+	u32 nsg;
+	const void *sgs;
+};
+
 bool xsan_op_is_disk(u16 op);
+void xsan_put_disk_sg(struct xsan_put *w, const struct xsan_disk_sg *g);
+void xsan_disk_sg_at(const void *raw, u32 i, struct xsan_disk_sg *g);
 int xsan_disk_rep_encode(struct xsan_put *w, const struct xsan_rep *r);
 void xsan_disk_rep_decode(struct xsan_cur *c, struct xsan_rep *r);
 void xsan_put_disk(struct xsan_put *w, const struct xsan_disk *d);
@@ -555,6 +600,7 @@ struct xsan_req {
  * @hostlen: its length
  * @tok: TOKEN_GET, LOCK; LOOKUP, GETATTR, OPEN: @tok.granted only
  * @layout: OPEN, LAYOUT_GET
+ * @disk: DISK_TABLE: block size and stripe groups
  */
 struct xsan_rep {
 	u16 op;
@@ -579,6 +625,7 @@ struct xsan_rep {
 	u32 hostlen;
 	struct xsan_token_rep tok;
 	struct xsan_layout_res layout;
+	struct xsan_disk_rep disk;
 };
 
 /**

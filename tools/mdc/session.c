@@ -634,9 +634,11 @@ static void do_disk_table(struct mdc *m, struct mdc_conn *c,
 {
 	struct xsan_rep rep = { .op = XSAN_OP_DISK_TABLE };
 	struct mdc_vol *v = c->vol;
+	const struct xsan_store_geom *g = xsan_store_geom(v->store);
+	uint8_t sgbuf[XSAN_STORE_MAX_SG * XSAN_DISK_SG_REC];
 	struct xsan_store_lun *l = NULL;
 	struct xsan_txn *t;
-	struct xsan_put w;
+	struct xsan_put w, sw;
 	uint32_t n = 0;
 	int err;
 
@@ -651,6 +653,19 @@ static void do_disk_table(struct mdc *m, struct mdc_conn *c,
 		reply_err(m, c, h, (int)-err);
 		return;
 	}
+	/* The stripe groups' geometry, only with a LUN table: a volume
+	 * without one (format 2, tests) has no LUN a client could map to.
+	 */
+	xsan_put_init(&sw, sgbuf, sizeof(sgbuf));
+	for (uint32_t i = 0; n && i < g->nsgs; i++) {
+		struct xsan_disk_sg sg = {
+			.index = g->sgs[i].index, .flags = g->sgs[i].flags,
+			.breadth = g->sgs[i].breadth, .nluns = g->sgs[i].nluns,
+			.blocks = g->sgs[i].blocks,
+		};
+
+		xsan_put_disk_sg(&sw, &sg);
+	}
 	xsan_put_init(&w, m->scratch2, XSAN_PAYLOAD_MAX);
 	for (uint32_t i = 0; i < n; i++) {
 		struct xsan_disk d = {
@@ -663,11 +678,16 @@ static void do_disk_table(struct mdc *m, struct mdc_conn *c,
 		xsan_put_disk(&w, &d);
 	}
 	free(l);
-	if (w.err) {
+	if (w.err || sw.err) {
+		mdc_log(LOG_ERR, "%s: volume %s: LUN table: cannot encode it",
+			c->addr, v->name);
 		reply_err(m, c, h, EOVERFLOW);
 		return;
 	}
-	memcpy(rep.uuid, xsan_store_geom(v->store)->uuid, XSAN_UUID_SIZE);
+	memcpy(rep.uuid, g->uuid, XSAN_UUID_SIZE);
+	rep.disk.bsize = g->bsize;
+	rep.disk.nsg = n ? g->nsgs : 0;
+	rep.disk.sgs = sgbuf;
 	rep.count = n;
 	rep.data = m->scratch2;
 	rep.datalen = w.len;
