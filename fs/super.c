@@ -142,7 +142,7 @@ int xsan_check_volume_name(const char *name)
 	return 0;
 }
 
-/* lun=PATH: one more LUN partition to open (fs/lun.c). */
+/* lun=PATH: one more LUN partition to open (fs/lundev.c). */
 static int xsan_add_lun_path(struct fs_context *fc, struct fs_parameter *param)
 {
 	struct xsan_fs_context *ctx = fc->fs_private;

@@ -538,7 +538,7 @@ u32 __xsan_tok_take_idle(struct xsan_inode_info *xi, unsigned long now,
 			 unsigned long idle);
 u32 __xsan_tok_reset_one(struct xsan_inode_info *xi);
 
-/* ---- LUNs and stripe mapping: fs/lun.c (issue 6) --------------------- */
+/* ---- LUNs and stripe mapping: fs/lundev.c (issue 6) ------------------ */
 
 /* lun= options one mount takes (a page of mount data holds about 250). */
 #define XSAN_LUN_PATHS_MAX	256u

@@ -164,6 +164,16 @@ static void fuzz_rep(u16 op)
 	CHECK(r.op == op && r.nattr <= XSAN_REP_ATTRS);
 	in_pay(r.data, r.datalen);
 	in_pay(r.host, r.hostlen);
+	if (op == XSAN_OP_DISK_TABLE && r.disk.nsg) {
+		struct xsan_disk_sg g;
+		u32 i;
+
+		in_pay(r.disk.sgs, r.disk.nsg * XSAN_DISK_SG_REC);
+		for (i = 0; i < r.disk.nsg; i++) {
+			xsan_disk_sg_at(r.disk.sgs, i, &g);
+			CHECK(g.breadth && g.nluns);
+		}
+	}
 
 	xsan_put_init(&w, out, paylen);
 	CHECK(xsan_rep_encode(&w, &r) == 0);

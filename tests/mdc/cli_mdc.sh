@@ -271,6 +271,18 @@ admin_disks() {
 	got=$(awk '{ print $1, $2, $3 }' <<<"$table")
 	[ "$want" = "$got" ] || {
 		printf '  cfgx:\n%s\n  DISK_TABLE:\n%s\n' "$want" "$got" >&2; return 1; }
+	# the stripe groups: one per .cfgx group, its LUN count the table's
+	groups=$(sed -n '/^SG FLAGS BREADTH_BLOCKS/,/^LUN table/p' <<<"$out" | sed '1d;$d')
+	want=$(awk '{ print $1 }' <<<"$table" | uniq -c | awk '{ print $2, $1 }')
+	got=$(awk '{ print $1, $4 }' <<<"$groups")
+	[ "$want" = "$got" ] || {
+		printf '  groups (SG LUNS) from LUNs:\n%s\n  DISK_TABLE:\n%s\n' "$want" "$got" >&2
+		return 1; }
+	grep -q '^Stripe groups of volume vol1, block size [0-9]*, [0-9]* groups\?$' <<<"$out" || {
+		echo "  no stripe group line: $out" >&2; return 1; }
+	# breadth at least 1, blocks a multiple of breadth x LUNs, user data has blocks
+	awk '$3 < 1 || $5 % ($3 * $4) { exit 1 } $2 ~ /D/ && $5 == 0 { exit 1 }' <<<"$groups" || {
+		printf '  bad geometry:\n%s\n' "$groups" >&2; return 1; }
 }
 
 admin_interactive() {

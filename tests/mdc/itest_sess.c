@@ -528,7 +528,8 @@ END_TEST
 
 /*
  * DISK_TABLE: any authenticated session gets the volume uuid it logged in
- * to and the LUN table (none: the harness formats without LUNs;
+ * to, the block size, and the stripe groups and LUN table (none: the
+ * harness formats without LUNs;
  * cli_mdc.sh admin_disks checks a volume made by mkfs.xsanfs); before
  * AUTH it is refused like every other request.
  */
@@ -543,6 +544,10 @@ START_TEST(disk_table)
 	ck_assert_int_eq(it_call(&t.c, &r, &rep), 0);
 	ck_assert_uint_eq(rep.count, 0);
 	ck_assert_uint_eq(rep.datalen, 0);
+	/* no LUN table: no stripe group a client could map to either */
+	ck_assert_uint_eq(rep.disk.nsg, 0);
+	ck_assert_uint_ge(rep.disk.bsize, XSAN_DISK_BSIZE_MIN);
+	ck_assert_uint_le(rep.disk.bsize, XSAN_DISK_BSIZE_MAX);
 	ck_assert_int_eq(memcmp(rep.uuid, t.c.volume_uuid, XSAN_UUID_SIZE), 0);
 	it_client(&t, &c2, false);
 	ck_assert_int_eq(it_call(&c2, &r, &rep), -EACCES);

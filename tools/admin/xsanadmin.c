@@ -294,9 +294,12 @@ static int cmd_show(struct admin *a)
 }
 
 /*
- * The LUN table as the MDC serves it to clients (DISK_TABLE), one LUN a
- * line in columns a script can read: what a client will check each LUN
- * header against, to compare with `xsanlabel -l` on the hosts.
+ * The LUN table as the MDC serves it to clients (DISK_TABLE): first the
+ * block size and each stripe group's geometry (flags M metadata, J
+ * journal, D user data, X exclusive, - down; stripeBreadth in blocks),
+ * then one LUN a line, in columns a script can read: what a client will
+ * check each LUN header against, to compare with `xsanlabel -l` on the
+ * hosts.
  */
 static int cmd_disks(struct admin *a)
 {
@@ -307,6 +310,22 @@ static int cmd_disks(struct admin *a)
 
 	if (admin_call(a, XSAN_OP_DISK_TABLE, &rep))
 		return 1;
+	printf("Stripe groups of volume %s, block size %u, %u group%s\n", a->volume,
+	       rep.disk.bsize, rep.disk.nsg, rep.disk.nsg == 1 ? "" : "s");
+	printf("SG FLAGS BREADTH_BLOCKS LUNS BLOCKS\n");
+	for (i = 0; i < rep.disk.nsg; i++) {
+		struct xsan_disk_sg g;
+
+		xsan_disk_sg_at(rep.disk.sgs, i, &g);
+		printf("%u %s%s%s%s%s%s %u %u %llu\n", g.index,
+		       g.flags & XSAN_SG_METADATA ? "M" : "",
+		       g.flags & XSAN_SG_JOURNAL ? "J" : "",
+		       g.flags & XSAN_SG_USERDATA ? "D" : "",
+		       g.flags & XSAN_SG_EXCLUSIVE ? "X" : "",
+		       g.flags & XSAN_SG_DOWN ? "-" : "",
+		       g.flags ? "" : "none", g.breadth, g.nluns,
+		       (unsigned long long)g.blocks);
+	}
 	printf("LUN table of volume %s uuid ", a->volume);
 	print_uuid(rep.uuid);
 	printf(", %u LUN%s\n", rep.count, rep.count == 1 ? "" : "s");

@@ -4,8 +4,10 @@
  * host is probed with libblkid; each GPT partition of the xsanfs type
  * whose LUN header (decoded by fs/lunhdr.c, as the kernel will) is valid,
  * agrees with the partition name and carries the volume's uuid is one of
- * its LUNs. A disk that cannot be read (mount run without privilege, a
- * busy device) is counted, not reported: nothing is refused here yet.
+ * its LUNs; its partition device is passed to the kernel as lun=PATH. A
+ * disk that cannot be read (mount run without privilege, a busy device)
+ * is counted, not reported: nothing is refused here, the kernel names
+ * the LUN it misses.
  *
  * This reads only, with libblkid alone: tools/lib/lun.c also writes
  * labels and needs libfdisk, which a client (and the QEMU guests) need
@@ -44,11 +46,88 @@ static int xmount_read_at(int fd, void *buf, size_t len, uint64_t off)
 }
 
 /*
+ * The partition device of partition @partno of whole disk @disk
+ * ("/dev/sdb"): the child of /sys/block/DISK whose "partition" file holds
+ * @partno, as /dev/CHILD. 0, or -1 if there is none.
+ */
+static int xmount_part_path(const char *disk, int partno, char *out,
+			    size_t outlen)
+{
+	char dir[300], file[600], *c;
+	struct dirent *de;
+	int ret = -1;
+	DIR *d;
+
+	if (strncmp(disk, "/dev/", 5))
+		return -1;
+	snprintf(dir, sizeof(dir), "/sys/block/%s", disk + 5);
+	for (c = dir + 11; *c; c++)
+		if (*c == '/')
+			*c = '!';
+	d = opendir(dir);
+	if (!d)
+		return -1;
+	while (ret && (de = readdir(d))) {
+		FILE *f;
+		int n;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(file, sizeof(file), "%s/%s/partition", dir, de->d_name);
+		f = fopen(file, "re");
+		if (!f)
+			continue;
+		if (fscanf(f, "%d", &n) == 1 && n == partno &&
+		    (size_t)snprintf(out, outlen, "/dev/%s", de->d_name) < outlen) {
+			for (c = out + 5; *c; c++)
+				if (*c == '!')
+					*c = '/';
+			ret = 0;
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return ret;
+}
+
+/* Append a copy of @path to @list; 0 or -1. */
+static int xmount_lun_list_add(struct xmount_lun_list *list, const char *path)
+{
+	char **v = realloc(list->paths, (list->n + 1) * sizeof(*v));
+
+	if (!v)
+		return -1;
+	list->paths = v;
+	v[list->n] = strdup(path);
+	if (!v[list->n])
+		return -1;
+	list->n++;
+	return 0;
+}
+
+/**
+ * xmount_lun_list_free() - free what xmount_luns_find() found
+ * @list: the list (left empty)
+ */
+void xmount_lun_list_free(struct xmount_lun_list *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->n; i++)
+		free(list->paths[i]);
+	free(list->paths);
+	list->paths = NULL;
+	list->n = 0;
+}
+
+/*
  * The LUNs of the volume on one device: 0 (lines printed, *found
- * counted) or -1 if the device could not be opened or probed.
+ * counted, partition devices added to @list if not NULL) or -1 if the
+ * device could not be opened or probed.
  */
 static int xmount_luns_probe(const char *path, const uint8_t *volume_uuid,
-			     FILE *out, size_t *found)
+			     FILE *out, size_t *found,
+			     struct xmount_lun_list *list)
 {
 	static uint8_t area[XSAN_LUN_HDR_AREA];
 	struct xsan_lun_hdr hdr;
@@ -87,6 +166,20 @@ static int xmount_luns_probe(const char *path, const uint8_t *volume_uuid,
 				"mount.xsanfs: LUN %s is %s partition %d (stripe group %u, disk %u)\n",
 				hdr.label, path, blkid_partition_get_partno(par),
 				hdr.sg_index, hdr.ordinal);
+		if (list) {
+			char part[320];
+
+			if (xmount_part_path(path, blkid_partition_get_partno(par),
+					     part, sizeof(part))) {
+				if (out)
+					fprintf(out, "mount.xsanfs: LUN %s: no device node for %s partition %d\n",
+						hdr.label, path,
+						blkid_partition_get_partno(par));
+			} else if (xmount_lun_list_add(list, part)) {
+				ret = -1;
+				break;
+			}
+		}
 	}
 out:
 	blkid_free_probe(pr);
@@ -110,7 +203,8 @@ void xmount_luns_scan(const uint8_t *volume_uuid, char *const *paths, size_t n,
 	memset(res, 0, sizeof(*res));
 	for (i = 0; i < n; i++) {
 		res->checked++;
-		if (xmount_luns_probe(paths[i], volume_uuid, out, &res->found))
+		if (xmount_luns_probe(paths[i], volume_uuid, out, &res->found,
+				      NULL))
 			res->unreadable++;
 	}
 }
@@ -161,6 +255,40 @@ static size_t xmount_disks(char ***paths)
 		qsort(v, cnt, sizeof(*v), xmount_cmp_str);
 	*paths = v;
 	return cnt;
+}
+
+/**
+ * xmount_luns_find() - the partitions of this host that are LUNs of a volume
+ * @volume: its name, for the summary line
+ * @volume_uuid: its uuid (the name service's answer, or AUTH's)
+ * @out: where a line per LUN goes (-v), or NULL
+ * @list: filled with "/dev/PARTITION" paths, one per LUN found
+ *
+ * Return: 0, or -1 if out of memory. Finding nothing is not an error:
+ * the kernel names the LUN it misses.
+ */
+int xmount_luns_find(const char *volume, const uint8_t *volume_uuid, FILE *out,
+		     struct xmount_lun_list *list)
+{
+	struct xmount_lun_scan res = { 0 };
+	char **paths;
+	size_t i, n = xmount_disks(&paths);
+	int ret = 0;
+
+	list->paths = NULL;
+	list->n = 0;
+	for (i = 0; i < n; i++) {
+		res.checked++;
+		if (xmount_luns_probe(paths[i], volume_uuid, out, &res.found, list))
+			res.unreadable++;
+	}
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	if (!res.found && out)
+		fprintf(out, "mount.xsanfs: no LUN of volume %s on this host (%zu disks checked, %zu could not be read)\n",
+			volume, res.checked, res.unreadable);
+	return ret;
 }
 
 /**

@@ -2,8 +2,8 @@
 /*
  * The LUNs of a volume on this host: block devices whose xsanfs LUN header
  * (include/xsanfs/disk.h) carries the volume's uuid. Found with libblkid
- * through tools/lib/lun.c. For now only shown (-v): how they reach the
- * kernel belongs to the data path.
+ * through tools/lib/lun.c, shown with -v and passed to the kernel as one
+ * lun=/dev/PARTITION option each (fs/lun.c opens and checks them).
  */
 #ifndef XMOUNT_LUNS_H
 #define XMOUNT_LUNS_H
@@ -24,6 +24,19 @@ struct xmount_lun_scan {
 	size_t checked;
 };
 
+/**
+ * struct xmount_lun_list - partition devices found (xmount_luns_find())
+ * @paths: "/dev/PARTITION", owned
+ * @n: how many
+ */
+struct xmount_lun_list {
+	char **paths;
+	size_t n;
+};
+
+int xmount_luns_find(const char *volume, const uint8_t *volume_uuid, FILE *out,
+		     struct xmount_lun_list *list);
+void xmount_lun_list_free(struct xmount_lun_list *list);
 void xmount_luns_scan(const uint8_t *volume_uuid, char *const *paths, size_t n,
 		      FILE *out, struct xmount_lun_scan *res);
 int xmount_luns_show(const char *volume, const uint8_t *volume_uuid, FILE *out);

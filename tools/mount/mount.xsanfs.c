@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <limits.h>
 #include <sched.h>
 #include <spawn.h>
@@ -23,6 +24,8 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "auth.h"
+#include "client.h"
 #include "luns.h"
 #include "mdc.h"
 #include "mount_api.h"
@@ -154,11 +157,11 @@ static int xmount_resolve_mdc(struct xmount_kopt *k, bool verbose)
 
 /*
  * No mdc=: ask the name servers (nameserver= options, else fsnameservers)
- * and pass the answer to the kernel as mdc=. With -v, also show the LUNs
- * of the volume found on this host.
+ * and pass the answer to the kernel as mdc=; its volume uuid goes to
+ * *@uuid for finding the LUNs.
  */
 static int xmount_find_mdc(const struct xmount_args *args, struct xmount_opts *o,
-			   const struct xmount_helper_opts *h)
+			   const struct xmount_helper_opts *h, uint8_t *uuid)
 {
 	struct xmount_kopt *t = xmount_opts_find(o, "timeout");
 	struct xmount_ns_list list = { 0 };
@@ -189,11 +192,87 @@ static int xmount_find_mdc(const struct xmount_args *args, struct xmount_opts *o
 		fprintf(stderr, XMOUNT_PROG ": out of memory\n");
 		goto out;
 	}
-	if (args->verbose)
-		xmount_luns_show(args->spec, ans.uuid, stdout);
+	memcpy(uuid, ans.uuid, XSAN_UUID_SIZE);
 	rc = 0;
 out:
 	xmount_ns_list_free(&list);
+	return rc;
+}
+
+/*
+ * mdc= gave no volume uuid: log in to the MDC (HELLO + AUTH with the
+ * volume's secret) for it. 0 with @uuid set, or -1 (said with -v): the
+ * kernel then reports what is wrong with the MDC or the secret.
+ */
+static int xmount_login_uuid(const char *volume, const char *mdc, int timeout_s,
+			     bool verbose, uint8_t *uuid)
+{
+	char host[XMOUNT_MDC_MAX], path[4096], err[512], me[256] = "";
+	struct xsan_secret secret;
+	struct xsan_client c;
+	int port = XSAN_VOLUME_PORT, e;
+	const char *colon;
+
+	snprintf(host, sizeof(host), "%s", mdc);
+	if (host[0] == '[') {
+		char *end = strchr(host, ']');
+
+		if (!end)
+			return -1;
+		if (end[1] == ':')
+			port = atoi(end + 2);
+		*end = '\0';
+		memmove(host, host + 1, strlen(host));
+	} else if ((colon = strchr(host, ':'))) {
+		port = atoi(colon + 1);
+		host[colon - host] = '\0';
+	}
+	snprintf(path, sizeof(path), "%s/%s.auth_secret", xmount_config_dir(), volume);
+	if (xsan_secret_load(path, &secret, err, sizeof(err))) {
+		if (verbose)
+			printf(XMOUNT_PROG ": cannot find the LUNs: %s\n", err);
+		return -1;
+	}
+	gethostname(me, sizeof(me) - 1);
+	e = xsan_client_init(&c, timeout_s * 1000);
+	if (!e)
+		e = xsan_client_connect(&c, host, port);
+	if (!e)
+		e = xsan_client_login(&c, volume, &secret, me[0] ? me : "mount.xsanfs");
+	xsan_secret_wipe(&secret);
+	if (e && verbose)
+		printf(XMOUNT_PROG ": cannot ask %s for the volume uuid: %s\n", mdc, c.err);
+	if (!e) {
+		struct xsan_req bye = { .op = XSAN_OP_GOODBYE };
+		struct xsan_rep rep;
+
+		memcpy(uuid, c.volume_uuid, XSAN_UUID_SIZE);
+		/* end the session now rather than at lease expiry */
+		xsan_client_call(&c, &bye, &rep);
+	}
+	xsan_client_close(&c);
+	return e ? -1 : 0;
+}
+
+/*
+ * Without lun= options: find this host's LUNs of the volume (by the uuid
+ * in their headers) and pass each as lun=/dev/PARTITION. Finding none is
+ * not an error here: the kernel names the LUN it misses.
+ */
+static int xmount_add_luns(const struct xmount_args *args, struct xmount_opts *o,
+			   const uint8_t *uuid)
+{
+	struct xmount_lun_list list;
+	size_t i;
+	int rc = 0;
+
+	if (xmount_luns_find(args->spec, uuid, args->verbose ? stdout : NULL, &list))
+		return -1;
+	for (i = 0; i < list.n && !rc; i++)
+		rc = xmount_opts_add(o, "lun", list.paths[i]);
+	xmount_lun_list_free(&list);
+	if (rc)
+		fprintf(stderr, XMOUNT_PROG ": out of memory\n");
 	return rc;
 }
 
@@ -204,6 +283,8 @@ int main(int argc, char *argv[])
 	struct xmount_opts opts;
 	struct xmount_args args;
 	struct xmount_req req;
+	uint8_t uuid[XSAN_UUID_SIZE];
+	bool have_uuid = false;
 	char err[512];
 	int ret = XMOUNT_EX_FAIL;
 
@@ -230,9 +311,32 @@ int main(int argc, char *argv[])
 	}
 	/* With mdc= the name service is not asked (nor its LUNs shown). */
 	mdc = xmount_opts_find(&opts, "mdc");
-	if (mdc ? xmount_resolve_mdc(mdc, args.verbose) :
-		  xmount_find_mdc(&args, &opts, &hopts))
-		goto out;
+	if (mdc) {
+		if (xmount_resolve_mdc(mdc, args.verbose))
+			goto out;
+	} else {
+		if (xmount_find_mdc(&args, &opts, &hopts, uuid))
+			goto out;
+		have_uuid = true;
+	}
+	/*
+	 * The LUNs, unless lun= lists them: not in a fake mount (-f), which
+	 * only shows what would be passed and needs neither the MDC nor the
+	 * disks.
+	 */
+	if (!args.fake && !xmount_opts_find(&opts, "lun")) {
+		struct xmount_kopt *t = xmount_opts_find(&opts, "timeout");
+		int timeout_s = XMOUNT_NS_TIMEOUT_S;
+
+		if (t && t->value && atoi(t->value) > 0 && atoi(t->value) <= 3600)
+			timeout_s = atoi(t->value);
+		if (!have_uuid)
+			have_uuid = !xmount_login_uuid(args.spec,
+						       xmount_opts_find(&opts, "mdc")->value,
+						       timeout_s, args.verbose, uuid);
+		if (have_uuid && xmount_add_luns(&args, &opts, uuid))
+			goto out;
+	}
 	if (args.ns && !args.fake && xmount_enter_ns(args.ns))
 		goto out;
 	if (!args.fake && xmount_load_secret(xmount_config_dir(), args.spec, err,

@@ -44,6 +44,7 @@ static const struct xmount_known xmount_known_opts[] = {
 	{ "nrtiotokentimeout",	XMOUNT_K_VALUE,	"nrtiotokentimeout=SECONDS", NULL },
 	{ "dircachesize",	XMOUNT_K_VALUE,	"dircachesize=ENTRIES", NULL },
 	{ "cvnode_max",		XMOUNT_K_VALUE,	"cvnode_max=INODES", NULL },
+	{ "lun",		XMOUNT_K_VALUE,	"lun=/dev/PARTITION", NULL },
 	/* superblock flags the VFS takes from fsconfig() itself */
 	{ "sync",		XMOUNT_K_FLAG,	NULL, NULL },
 	{ "async",		XMOUNT_K_FLAG,	NULL, NULL },
