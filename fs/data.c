@@ -137,9 +137,13 @@ static int xsan_layout_fetch(struct inode *inode, u64 pos, u64 len,
 		xsan_msg_buf_free(buf);
 	}
 	memalloc_nofs_restore(nofs);
+	pr_debug("LAYOUT_GET inode %llu [%llu, +%llu)%s: %d\n", xi->fid.ino,
+		 pos, len, alloc ? " alloc" : "", err);
 	if (err)
 		return err;
 	err = xsan_layout_insert(&xi->layout, &stage, gen, pos, out);
+	pr_debug("  at %llu: [%llu, +%llu) sg %u block %llu flags %#x\n", pos,
+		 out->offset, out->length, out->sg, out->block, out->flags);
 	if (err)
 		pr_warn_ratelimited("volume %s: LAYOUT_GET of inode %llu at %llu did not cover it\n",
 				    sbi->volume, xi->fid.ino, pos);
@@ -210,6 +214,8 @@ static int xsan_iomap_begin(struct inode *inode, loff_t pos, loff_t length,
 		return -EIO;
 	iomap->type = (e.flags & XSAN_EXT_UNWRITTEN) ? IOMAP_UNWRITTEN :
 						       IOMAP_MAPPED;
+	pr_debug("map %lld+%lld flags %#x: %llu+%llu -> sector %llu type %u\n",
+		 pos, length, flags, start, m.len, (u64)m.sector, iomap->type);
 	iomap->bdev = m.bdev;
 	iomap->addr = (u64)m.sector << SECTOR_SHIFT;
 	iomap->offset = start;
@@ -252,6 +258,8 @@ static int xsan_commit(struct inode *inode, const struct xsan_range *r,
 	nofs = memalloc_nofs_save();
 	err = xsan_msgr_call(sbi->msgr, &req, &rep, &buf);
 	memalloc_nofs_restore(nofs);
+	pr_debug("LAYOUT_COMMIT inode %llu size %llu, %u ranges from %llu: %d\n",
+		 xi->fid.ino, size, n, n ? r[0].offset : 0, err);
 	if (err) {
 		pr_warn_ratelimited("volume %s: LAYOUT_COMMIT of inode %llu failed (error %d)\n",
 				    sbi->volume, xi->fid.ino, err);
@@ -375,7 +383,10 @@ static int xsan_map_blocks(struct iomap_writepage_ctx *wpc,
 			   struct inode *inode, loff_t offset)
 {
 	loff_t isize = i_size_read(inode);
+	struct block_device *prev;
+	u16 shared;
 	u64 len;
+	int err;
 
 	if (offset >= wpc->iomap.offset &&
 	    offset < wpc->iomap.offset + wpc->iomap.length &&
@@ -383,8 +394,23 @@ static int xsan_map_blocks(struct iomap_writepage_ctx *wpc,
 		return 0;
 	len = isize > offset ? isize - offset : PAGE_SIZE;
 	len = min(len, XSAN_LG_WB_MAX);
-	return xsan_iomap_begin(inode, offset, len, IOMAP_WRITE, &wpc->iomap,
-				NULL);
+	prev = wpc->iomap.bdev;
+	shared = wpc->iomap.flags & IOMAP_F_SHARED;
+	err = xsan_iomap_begin(inode, offset, len, IOMAP_WRITE, &wpc->iomap,
+			       NULL);
+	if (err)
+		return err;
+	/*
+	 * 6.1's iomap appends a block to the open ioend when its sector
+	 * follows the ioend's last one, without looking at the device, but
+	 * never across a change of IOMAP_F_SHARED (which means nothing else
+	 * to its writeback). Flip it whenever the LUN changes: the stripe
+	 * unit of one LUN may end at the sector where the next LUN's begins.
+	 */
+	if (prev && wpc->iomap.bdev != prev)
+		shared ^= IOMAP_F_SHARED;
+	wpc->iomap.flags = (wpc->iomap.flags & ~IOMAP_F_SHARED) | shared;
+	return 0;
 }
 
 static const struct iomap_writeback_ops xsan_writeback_ops = {
@@ -399,9 +425,40 @@ static int xsan_read_folio(struct file *file, struct folio *folio)
 	return iomap_read_folio(folio, &xsan_iomap_ops);
 }
 
+/*
+ * 6.1's iomap adds a block to the open read bio when its sector follows
+ * the bio's last one, whatever the device: the stripe unit of one LUN can
+ * end at the very sector where the next LUN's begins, and its bytes would
+ * be read from the wrong LUN. So iomap_readahead() is given one mapping's
+ * worth of pages at a time (its bio is submitted at the end of each call).
+ * This trims the readahead_control's page count, which only readahead
+ * helpers and this function look at while it runs.
+ */
 static void xsan_readahead(struct readahead_control *rac)
 {
-	iomap_readahead(rac, &xsan_iomap_ops);
+	struct inode *inode = rac->mapping->host;
+
+	while (readahead_count(rac)) {
+		unsigned int left = readahead_count(rac), n;
+		struct iomap map = { };
+		loff_t pos = readahead_pos(rac);
+		u64 end;
+
+		if (xsan_iomap_begin(inode, pos, readahead_length(rac), 0,
+				     &map, NULL)) {
+			n = left;	/* iomap_readahead() meets the error */
+		} else {
+			end = map.offset + map.length;
+			n = max_t(u64, min_t(u64, (end - pos) >> PAGE_SHIFT,
+					     left), 1);
+		}
+		rac->_nr_pages = n;
+		iomap_readahead(rac, &xsan_iomap_ops);
+		/* what it left unread goes back with the rest, to be dropped */
+		rac->_nr_pages += left - n;
+		if (readahead_count(rac) != left - n)
+			break;
+	}
 }
 
 static int xsan_writepages(struct address_space *mapping,
@@ -619,6 +676,9 @@ ssize_t xsan_data_write_iter(struct kiocb *iocb, struct iov_iter *from)
 				   &xsan_dio_write_ops, 0, NULL, 0);
 	else
 		ret = iomap_file_buffered_write(iocb, from, &xsan_iomap_ops);
+	/* 6.1's iomap leaves that to the filesystem */
+	if (!dio && ret > 0)
+		iocb->ki_pos += ret;
 out:
 	inode_unlock(inode);
 	xsan_data_unlock(inode);
