@@ -230,6 +230,29 @@ static const struct iomap_ops xsan_iomap_ops = {
 /* ---- commit ----------------------------------------------------------- */
 
 /*
+ * Empty the volatile write caches of the volume's LUNs: before UNWRITTEN
+ * extents are committed (a crash must not leave a written extent whose
+ * data was still in a cache: it would show the old bytes) and at fsync.
+ */
+static int xsan_flush_luns(struct xsan_sb_info *sbi)
+{
+	struct xsan_luns *luns = sbi->luns;
+	int err = 0, e;
+	u32 i;
+
+	if (!luns)
+		return 0;
+	for (i = 0; i < luns->nlun; i++) {
+		if (!luns->lun[i].bdev)
+			continue;
+		e = blkdev_issue_flush(luns->lun[i].bdev);
+		if (e && !err)
+			err = e;
+	}
+	return err;
+}
+
+/*
  * LAYOUT_COMMIT @n ranges (ascending, disjoint; may be 0) of @inode with
  * size @size (ignored by the MDC if smaller) and the inode's mtime. The
  * ranges' cached records are dropped: they are written now.
@@ -247,6 +270,11 @@ static int xsan_commit(struct inode *inode, const struct xsan_range *r,
 	u32 i;
 	int err;
 
+	if (n) {
+		err = xsan_flush_luns(sbi);
+		if (err)
+			return err;
+	}
 	xsan_fill_cred(&req.cred);
 	req.fid = xi->fid;
 	req.layout.flags = XSAN_LC_SIZE | XSAN_LC_MTIME;
@@ -694,15 +722,23 @@ out:
  * @end: last byte
  * @datasync: fdatasync (the same here: the commit carries size and mtime)
  *
- * Pages stay under writeback until their LAYOUT_COMMIT is answered, and
- * an answer means durable at the MDC: waiting for writeback is enough.
+ * Pages stay under writeback until their LAYOUT_COMMIT is answered (an
+ * answer means durable at the MDC; UNWRITTEN ranges are committed only
+ * after the LUNs' caches were flushed); the LUNs' caches are flushed once
+ * more for overwrites, which commit no range.
  *
  * Context: process context, may sleep.
  * Return: 0 or the write or commit error (errseq: reported once per file).
  */
 int xsan_data_fsync(struct file *file, loff_t start, loff_t end, int datasync)
 {
-	return file_write_and_wait_range(file, start, end);
+	struct inode *inode = file_inode(file);
+	int err = file_write_and_wait_range(file, start, end);
+
+	/* overwrites of written extents commit no range: flush them here */
+	if (!err)
+		err = xsan_flush_luns(XSAN_SB(inode->i_sb));
+	return err;
 }
 
 /**
