@@ -138,7 +138,14 @@ static void __xsan_copy_attr(struct inode *inode, const struct xsan_attr *a)
 	set_nlink(inode, a->nlink);
 	inode->i_uid = make_kuid(&init_user_ns, a->uid);
 	inode->i_gid = make_kgid(&init_user_ns, a->gid);
-	i_size_write(inode, a->size);
+	/*
+	 * Under DATA_WR the MDC's size lags ours until the next LAYOUT_COMMIT
+	 * (fs/data.c): shrinking it would make writeback skip dirty pages.
+	 */
+	if (!S_ISREG(inode->i_mode) ||
+	    !(XSAN_I(inode)->tok_held & XSAN_TOK_DATA_WR) ||
+	    a->size > i_size_read(inode))
+		i_size_write(inode, a->size);
 	inode->i_blocks = a->blocks;
 	xsan_time_to_ts(&a->atime, &inode->i_atime);
 	xsan_time_to_ts(&a->mtime, &inode->i_mtime);

@@ -9,7 +9,10 @@
 #   4. no stale data: A writes a file, deletes it, and makes others that
 #      reuse the space (fallocate, sparse writes): every byte not written
 #      reads as zeros, on A and on B;
-#   5. fiemap (filefrag) agrees with what was written.
+#   5. fiemap (filefrag) agrees with what was written;
+#   6. B reads what A wrote without fsync (the revoke of A's DATA_WR
+#      writes it back first), and A's truncate down (to a partial block)
+#      and up again: zeros past the cut.
 # The data is made of numbered 32-byte lines with a seed per run, so bytes
 # at the wrong offset, from the wrong LUN or from an earlier run differ.
 set -euo pipefail
@@ -121,6 +124,18 @@ a)
 	got=$(awk -F'[:. ]+' '/^ *[0-9]+:/ && !/unwritten/ {print $3"-"$4}' <<<"$fr" | tr '\n' ' ')
 	[ "$got" = "0-0 1281-1282 " ] || fail "fiemap of sp shows written blocks '$got', expected '0-0 1281-1282 '"
 	echo "data: fiemap agrees ($got)"
+	# 6. dirty pages not fsynced: B's read makes A write them back first;
+	# truncate down to a partial block, then up: zeros past the cut
+	gen "a8$seed" $((1048576 + 12345)) > /tmp/p6
+	timeout 60 dd if=/tmp/p6 of=$M/f6 bs=64k status=none
+	stat -c %s $M/f6 > /dev/null
+	cp /tmp/p1 /tmp/p1t
+	truncate -s 1000000 $M/f1 /tmp/p1t
+	truncate -s $((2 * 1048576)) $M/f1 /tmp/p1t
+	cmp /tmp/p1t $M/f1 || fail "f1 after truncate down and up (cmp above)"
+	bed_put f6 "$(sum /tmp/p6)"
+	bed_put f1t "$(sum /tmp/p1t)"
+	bed_barrier dirty
 	;;
 b)
 	bed_barrier f1
@@ -148,6 +163,11 @@ b)
 	[ "$(rd $M/small)" = "$(bed_get small)" ] || fail "B reads the short write differently"
 	cmp -n $((8 * 1048576)) $M/fa /dev/zero || fail "B: fallocated file is not all zeros"
 	echo "data: B sees zeros where nothing was written"
+	bed_barrier dirty
+	[ "$(rd $M/f6)" = "$(bed_get f6)" ] || fail "B misses A's unsynced write of f6"
+	[ "$(rd $M/f1)" = "$(bed_get f1t)" ] || fail "B reads f1 after A's truncates differently"
+	[ "$(rd $M/f1 direct)" = "$(bed_get f1t)" ] || fail "B's O_DIRECT read of f1 after truncates differs"
+	echo "data: B sees A's unsynced write and truncates"
 	;;
 esac
 bed_barrier done
