@@ -153,17 +153,22 @@ static int xsan_layout_fetch(struct inode *inode, u64 pos, u64 len,
 /*
  * The record at @pos: from the cache, or fetched. For an allocating
  * caller, a hole or an UNWRITTEN extent not granted to this session is
- * not good enough: it is asked for again, allocating.
+ * not good enough: it is asked for again, allocating. An O_DIRECT write
+ * (@all_granted) commits its whole range when part of it was UNWRITTEN,
+ * and only granted ranges may be committed: it needs every extent
+ * granted.
  */
 static int xsan_get_lext(struct inode *inode, u64 pos, u64 len, bool alloc,
-			 struct xsan_lext *e)
+			 bool all_granted, struct xsan_lext *e)
 {
 	if (xsan_layout_lookup(&XSAN_I(inode)->layout, pos, e)) {
 		if (!alloc)
 			return 0;
 		if (!(e->flags & XSAN_LX_HOLE) &&
-		    (!(e->flags & XSAN_EXT_UNWRITTEN) ||
-		     (e->flags & XSAN_LX_GRANTED)))
+		    (e->flags & XSAN_LX_GRANTED))
+			return 0;
+		if (!(e->flags & (XSAN_LX_HOLE | XSAN_EXT_UNWRITTEN)) &&
+		    !all_granted)
 			return 0;
 	}
 	if (!alloc)
@@ -186,7 +191,8 @@ static int xsan_iomap_begin(struct inode *inode, loff_t pos, loff_t length,
 		return -EINVAL;
 	if (alloc && sbi->bsize > PAGE_SIZE)
 		return -EOPNOTSUPP;
-	err = xsan_get_lext(inode, pos, length, alloc, &e);
+	err = xsan_get_lext(inode, pos, length, alloc, flags & IOMAP_DIRECT,
+			    &e);
 	if (err)
 		return err;
 	iomap->flags = 0;

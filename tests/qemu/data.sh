@@ -133,6 +133,16 @@ a)
 	truncate -s 1000000 $M/f1 /tmp/p1t
 	truncate -s $((2 * 1048576)) $M/f1 /tmp/p1t
 	cmp /tmp/p1t $M/f1 || fail "f1 after truncate down and up (cmp above)"
+	# O_DIRECT over written and new blocks at once (f2 is 2 MiB; its
+	# layout cached by a read first)
+	rd $M/f2 direct > /dev/null
+	gen "a9$seed" $((2 * 1048576)) > /tmp/p2b
+	timeout 60 dd if=/tmp/p2b of=$M/f2 bs=1M seek=1 oflag=direct conv=notrunc status=none ||
+		fail "O_DIRECT write across written and new blocks of f2 failed"
+	head -c 1048576 /tmp/p2 > /tmp/p2x
+	cat /tmp/p2b >> /tmp/p2x
+	cmp /tmp/p2x $M/f2 || fail "f2 after the O_DIRECT rewrite (cmp above)"
+	bed_put f2x "$(sum /tmp/p2x)"
 	bed_put f6 "$(sum /tmp/p6)"
 	bed_put f1t "$(sum /tmp/p1t)"
 	bed_barrier dirty
@@ -167,7 +177,8 @@ b)
 	[ "$(rd $M/f6)" = "$(bed_get f6)" ] || fail "B misses A's unsynced write of f6"
 	[ "$(rd $M/f1)" = "$(bed_get f1t)" ] || fail "B reads f1 after A's truncates differently"
 	[ "$(rd $M/f1 direct)" = "$(bed_get f1t)" ] || fail "B's O_DIRECT read of f1 after truncates differs"
-	echo "data: B sees A's unsynced write and truncates"
+	[ "$(rd $M/f2 direct)" = "$(bed_get f2x)" ] || fail "B's read of f2 after A's O_DIRECT rewrite differs"
+	echo "data: B sees A's unsynced write, truncates and O_DIRECT rewrite"
 	;;
 esac
 bed_barrier done
