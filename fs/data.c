@@ -696,7 +696,7 @@ ssize_t xsan_data_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (XSAN_SB(inode->i_sb)->opts.ro)
 		return -EROFS;
 	if (iocb->ki_flags & IOCB_NOWAIT)
-		return -EOPNOTSUPP;
+		return -EAGAIN;	/* tokens and layouts may need the MDC */
 	ret = xsan_data_lock(inode, dio ? XSAN_TOK_DIO | XSAN_TOK_ATTR_RD :
 				 XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR);
 	if (ret)
@@ -745,6 +745,34 @@ int xsan_data_fsync(struct file *file, loff_t start, loff_t end, int datasync)
 	if (!err)
 		err = xsan_flush_luns(XSAN_SB(inode->i_sb));
 	return err;
+}
+
+/**
+ * xsan_data_flush() - write back and commit a file's dirty data, for
+ * release before its CLOSE (the MDC drops the session's grants at CLOSE:
+ * a commit after it would fail)
+ * @inode: the file
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or the write or commit error.
+ */
+int xsan_data_flush(struct inode *inode)
+{
+	int err = filemap_write_and_wait(inode->i_mapping);
+
+	return err ?: xsan_flush_luns(XSAN_SB(inode->i_sb));
+}
+
+/**
+ * xsan_data_closed() - the session's grants on a file are gone (after
+ * CLOSE of its last handle): forget the cached layout that says otherwise
+ * @inode: the file
+ *
+ * Context: any context.
+ */
+void xsan_data_closed(struct inode *inode)
+{
+	xsan_layout_forget(&XSAN_I(inode)->layout, 0, U64_MAX);
 }
 
 /**
