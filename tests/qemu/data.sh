@@ -9,7 +9,8 @@
 #   4. no stale data: A writes a file, deletes it, and makes others that
 #      reuse the space (fallocate, sparse writes): every byte not written
 #      reads as zeros, on A and on B;
-#   5. fiemap (filefrag) agrees with what was written;
+#   5. fiemap (filefrag) and SEEK_DATA/SEEK_HOLE (through cp) agree with
+#      what was written;
 #   6. B reads what A wrote without fsync (the revoke of A's DATA_WR
 #      writes it back first), and A's truncate down (to a partial block)
 #      and up again: zeros past the cut.
@@ -124,6 +125,14 @@ a)
 	got=$(awk -F'[:. ]+' '/^ *[0-9]+:/ && !/unwritten/ {print $3"-"$4}' <<<"$fr" | tr '\n' ' ')
 	[ "$got" = "0-0 1281-1282 " ] || fail "fiemap of sp shows written blocks '$got', expected '0-0 1281-1282 '"
 	echo "data: fiemap agrees ($got)"
+	# SEEK_DATA/SEEK_HOLE: cp copies only the data that lseek finds, so
+	# the copy has data in the same blocks (checked by fiemap again)
+	timeout 60 cp --sparse=auto $M/sp $M/spc || fail "cp of sp failed"
+	cmp /tmp/spx $M/spc || fail "the sparse copy differs (cmp above)"
+	fr=$(filefrag -v $M/spc) || fail "filefrag spc failed: $fr"
+	got=$(awk -F'[:. ]+' '/^ *[0-9]+:/ && !/unwritten/ {print $3"-"$4}' <<<"$fr" | tr '\n' ' ')
+	[ "$got" = "0-0 1281-1282 " ] || fail "cp (SEEK_DATA/SEEK_HOLE) wrote blocks '$got', expected '0-0 1281-1282 ': $fr"
+	echo "data: SEEK_DATA/SEEK_HOLE agree ($got)"
 	# 6. dirty pages not fsynced: B's read makes A write them back first;
 	# truncate down to a partial block, then up: zeros past the cut
 	gen "a8$seed" $((1048576 + 12345)) > /tmp/p6
