@@ -867,6 +867,13 @@ int xsan_data_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
 	if (iattr->ia_size < 0)
 		return -EINVAL;
 	inode_dio_wait(inode);
+	/*
+	 * Written back first: iomap_truncate_page() skips an UNWRITTEN block
+	 * (it reads as zeros) even if a dirty page holds data for it.
+	 */
+	err = filemap_write_and_wait(inode->i_mapping);
+	if (err)
+		return err;
 	if (iattr->ia_size < i_size_read(inode) && bsize <= PAGE_SIZE &&
 	    (iattr->ia_size & (bsize - 1))) {
 		bool did_zero = false;
@@ -941,6 +948,10 @@ long xsan_data_fallocate(struct file *file, int mode, loff_t offset,
 		return err;
 	inode_lock(inode);
 	inode_dio_wait(inode);
+	/* iomap_zero_range() skips UNWRITTEN blocks, dirty pages or not */
+	err = filemap_write_and_wait(inode->i_mapping);
+	if (err)
+		goto out;
 	if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) {
 		loff_t bs = sbi->bsize;
 		loff_t lo = round_up(offset, bs), hi = round_down(end, bs);

@@ -13,7 +13,7 @@
 #      what was written;
 #   6. B reads what A wrote without fsync (the revoke of A's DATA_WR
 #      writes it back first), and A's truncate down (to a partial block)
-#      and up again: zeros past the cut.
+#      and up again: zeros past the cut; a punched hole reads as zeros.
 # The data is made of numbered 32-byte lines with a seed per run, so bytes
 # at the wrong offset, from the wrong LUN or from an earlier run differ.
 set -euo pipefail
@@ -152,6 +152,19 @@ a)
 	cat /tmp/p2b >> /tmp/p2x
 	cmp /tmp/p2x $M/f2 || fail "f2 after the O_DIRECT rewrite (cmp above)"
 	bed_put f2x "$(sum /tmp/p2x)"
+	# truncate of unsynced data into a partial block, then up: on the
+	# LUN too (page cache dropped), the cut-off bytes are zeros
+	gen "a10$seed" 10000 > /tmp/p7
+	dd if=/tmp/p7 of=$M/f7 status=none
+	truncate -s 5000 $M/f7 /tmp/p7
+	truncate -s 8192 $M/f7 /tmp/p7
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	cmp /tmp/p7 $M/f7 || fail "f7: bytes cut by truncate came back (cmp above)"
+	# punch a hole with partial blocks at both edges into f6 (dirty)
+	timeout 60 fallocate -p -o 4196 -l 20000 $M/f6 || fail "punch hole failed"
+	head -c 20000 /dev/zero | dd of=/tmp/p6 bs=1 seek=4196 conv=notrunc status=none
+	cmp /tmp/p6 $M/f6 || fail "f6 after the punched hole (cmp above)"
 	bed_put f6 "$(sum /tmp/p6)"
 	bed_put f1t "$(sum /tmp/p1t)"
 	bed_barrier dirty
