@@ -13,7 +13,8 @@
 #      what was written;
 #   6. B reads what A wrote without fsync (the revoke of A's DATA_WR
 #      writes it back first), and A's truncate down (to a partial block)
-#      and up again: zeros past the cut; a punched hole reads as zeros.
+#      and up again: zeros past the cut; a punched hole reads as zeros;
+#   7. a write past the free space fails with ENOSPC.
 # The data is made of numbered 32-byte lines with a seed per run, so bytes
 # at the wrong offset, from the wrong LUN or from an earlier run differ.
 set -euo pipefail
@@ -165,6 +166,18 @@ a)
 	timeout 60 fallocate -p -o 4196 -l 20000 $M/f6 || fail "punch hole failed"
 	head -c 20000 /dev/zero | dd of=/tmp/p6 bs=1 seek=4196 conv=notrunc status=none
 	cmp /tmp/p6 $M/f6 || fail "f6 after the punched hole (cmp above)"
+	# ENOSPC: the volume is 2 x 60 MiB; write reports it, and space comes
+	# back with the file
+	set +e
+	out=$(timeout 120 dd if=/dev/zero of=$M/fill bs=1M count=200 conv=fsync 2>&1)
+	rc=$?
+	set -e
+	[ $rc -ne 0 ] && grep -q "No space left" <<<"$out" ||
+		fail "filling the volume: status $rc, '$out'; expected ENOSPC"
+	rm $M/fill
+	timeout 60 dd if=/dev/zero of=$M/after bs=1M count=8 conv=fsync status=none ||
+		fail "no space after the filler was removed"
+	echo "data: ENOSPC reported, space back after rm"
 	bed_put f6 "$(sum /tmp/p6)"
 	bed_put f1t "$(sum /tmp/p1t)"
 	bed_barrier dirty
