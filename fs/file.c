@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xsanfs regular files, namespace side only. open(2) sends OPEN and keeps
- * the MDC's handle in the file, release sends CLOSE: while the handle is
- * open the MDC keeps the inode, so a file unlinked (here or on another
- * client) stays usable until the last close. The data path (iomap over
- * the LUNs, LAYOUT_GET/COMMIT) is a later issue: until then files can be
- * created, stat'ed, renamed, truncated to any size through SETATTR and
- * removed, but read and write fail with -EOPNOTSUPP
- * (Documentation/admin-guide.rst says so). O_TRUNC works: it is a
- * SETATTR of the size.
+ * xsanfs regular files: open(2) sends OPEN and keeps the MDC's handle in
+ * the file, release sends CLOSE: while the handle is open the MDC keeps
+ * the inode, so a file unlinked (here or on another client) stays usable
+ * until the last close. The data path itself (iomap over the LUNs,
+ * LAYOUT_GET/COMMIT, data tokens) is fs/data.c; mmap is not there yet and
+ * fails with -EOPNOTSUPP.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -104,6 +101,9 @@ static int xsan_file_release(struct inode *inode, struct file *file)
 
 	if (!xf)
 		return 0;
+	/* commits need the grants CLOSE may end (its error stays for fsync) */
+	if (file->f_mode & FMODE_WRITE)
+		xsan_data_flush(inode);
 	xsan_fill_cred(&req.cred);
 	req.fid = XSAN_I(inode)->fid;
 	req.layout.handle = xf->handle;
@@ -111,44 +111,34 @@ static int xsan_file_release(struct inode *inode, struct file *file)
 	if (err)
 		pr_warn_ratelimited("volume %s: could not close inode %llu (error %d)\n",
 				    sbi->volume, req.fid.ino, err);
+	xsan_data_closed(inode);
 	file->private_data = NULL;
 	kfree(xf);
 	return 0;
 }
 
-static ssize_t xsan_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
-{
-	return -EOPNOTSUPP;	/* no data path yet */
-}
-
-static ssize_t xsan_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
-{
-	return -EOPNOTSUPP;	/* no data path yet */
-}
-
 static int xsan_file_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	return -EOPNOTSUPP;	/* no data path yet */
+	return -EOPNOTSUPP;	/* not yet: page_mkwrite under DATA_WR */
 }
 
 const struct file_operations xsan_file_fops = {
-	.llseek		= generic_file_llseek,
-	.read_iter	= xsan_file_read_iter,
-	.write_iter	= xsan_file_write_iter,
+	.llseek		= xsan_data_llseek,
+	.read_iter	= xsan_data_read_iter,
+	.write_iter	= xsan_data_write_iter,
 	.mmap		= xsan_file_mmap,
 	.open		= xsan_file_open,
 	.release	= xsan_file_release,
-	.fsync		= noop_fsync,
+	.fsync		= xsan_data_fsync,
+	.splice_read	= generic_file_splice_read,
+	.splice_write	= iter_file_splice_write,
+	.fallocate	= xsan_data_fallocate,
 };
 
 const struct inode_operations xsan_file_iops = {
 	.getattr	= xsan_getattr,
-	.setattr	= xsan_setattr,
+	.setattr	= xsan_data_setattr,
+	.fiemap		= xsan_data_fiemap,
 	.permission	= xsan_permission,
 	.listxattr	= xsan_listxattr,
-};
-
-/* No page ever enters the cache without a data path. */
-const struct address_space_operations xsan_aops = {
-	.dirty_folio	= noop_dirty_folio,
 };

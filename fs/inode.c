@@ -32,6 +32,8 @@ static struct inode *xsan_alloc_inode(struct super_block *sb)
 	xi->fid.ino = 0;
 	xi->fid.gen = 0;
 	xsan_tok_init_inode(xi);
+	xsan_layout_init(&xi->layout);
+	xsan_data_init_inode(xi);
 	return &xi->vfs_inode;
 }
 
@@ -42,9 +44,11 @@ static void xsan_free_inode(struct inode *inode)
 
 static void xsan_evict_inode(struct inode *inode)
 {
+	xsan_data_evict_begin(inode);
 	truncate_inode_pages_final(&inode->i_data);
 	clear_inode(inode);
 	xsan_tok_release_inode(inode);
+	xsan_data_evict(inode);
 }
 
 const struct super_operations xsan_super_ops = {
@@ -134,7 +138,14 @@ static void __xsan_copy_attr(struct inode *inode, const struct xsan_attr *a)
 	set_nlink(inode, a->nlink);
 	inode->i_uid = make_kuid(&init_user_ns, a->uid);
 	inode->i_gid = make_kgid(&init_user_ns, a->gid);
-	i_size_write(inode, a->size);
+	/*
+	 * Under DATA_WR the MDC's size lags ours until the next LAYOUT_COMMIT
+	 * (fs/data.c): shrinking it would make writeback skip dirty pages.
+	 */
+	if (!S_ISREG(inode->i_mode) ||
+	    !(XSAN_I(inode)->tok_held & XSAN_TOK_DATA_WR) ||
+	    a->size > i_size_read(inode))
+		i_size_write(inode, a->size);
 	inode->i_blocks = a->blocks;
 	xsan_time_to_ts(&a->atime, &inode->i_atime);
 	xsan_time_to_ts(&a->mtime, &inode->i_mtime);
@@ -238,7 +249,7 @@ static void xsan_set_ops(struct inode *inode, const struct xsan_attr *a)
 	case S_IFREG:
 		inode->i_op = &xsan_file_iops;
 		inode->i_fop = &xsan_file_fops;
-		inode->i_mapping->a_ops = &xsan_aops;
+		inode->i_mapping->a_ops = &xsan_data_aops;
 		break;
 	case S_IFLNK:
 		inode->i_op = &xsan_symlink_iops;

@@ -423,6 +423,11 @@ static int xsan_fill_super(struct super_block *sb, struct fs_context *fc)
 	sb->s_maxbytes = MAX_LFS_FILESIZE;
 	sb->s_time_gran = 1;
 
+	/* a bdi of our own: the anon one cannot write back dirty pages */
+	err = super_setup_bdi(sb);
+	if (err)
+		return err;
+
 	sbi->tok_wq = alloc_workqueue("xsan-tok-%s", WQ_MEM_RECLAIM, 0,
 				      sbi->volume);
 	if (!sbi->tok_wq)

@@ -410,11 +410,13 @@ static void xsan_tok_idle_work(struct work_struct *work)
 		left = xi->tok_used + idle - jiffies;
 	spin_unlock(&xi->tok_lock);
 
-	if (types)
+	if (types) {
+		xsan_data_drop_tokens(inode, types);
 		xsan_tok_put_voluntary(inode, types);
-	else if (left)
+	} else if (left) {
 		queue_delayed_work(XSAN_SB(inode->i_sb)->tok_wq,
 				   &xi->tok_idle_work, min(left, idle) + 1);
+	}
 }
 
 /**
@@ -486,6 +488,8 @@ static void xsan_tok_revoke(struct xsan_sb_info *sbi, const struct xsan_req *cb,
 		kept = xi->tok_held & types;
 		spin_unlock(&xi->tok_lock);
 		types &= ~kept;
+		/* dirty data written and committed, caches dropped, first */
+		xsan_data_drop_tokens(inode, types);
 		iput(inode);
 	}
 	pr_debug("revoke %llu: inode %llu:%u types %#x, giving back %#x\n",
@@ -539,6 +543,8 @@ static void xsan_tok_reset(void *priv)
 		spin_lock(&xi->tok_lock);
 		__xsan_tok_reset_one(xi);
 		spin_unlock(&xi->tok_lock);
+		/* the layouts were the old session's too */
+		xsan_layout_forget(&xi->layout, 0, U64_MAX);
 	}
 	spin_unlock(&sb->s_inode_list_lock);
 }

@@ -10,6 +10,7 @@
 #include <linux/completion.h>
 #include <linux/kref.h>
 #include <linux/rbtree.h>
+#include <linux/rwsem.h>
 #include <linux/socket.h>
 #include <linux/types.h>
 #include <linux/fs.h>
@@ -377,6 +378,52 @@ static inline struct xsan_sb_info *XSAN_SB(struct super_block *sb)
 	return sb->s_fs_info;
 }
 
+/* ---- the layout cache: fs/layout.c (issue 6) ------------------------- */
+
+/* struct xsan_lext.flags: XSAN_EXT_UNWRITTEN and these */
+#define XSAN_LX_HOLE		0x100u	/* no blocks: @sg, @block unused */
+#define XSAN_LX_GRANTED		0x200u	/* from a WRITE LAYOUT_GET: committable */
+
+/**
+ * struct xsan_lext - one cached record of a file's layout (a copy)
+ * @offset: file offset, bytes, block aligned
+ * @length: bytes, not 0, whole blocks
+ * @sg: stripe group (not for a hole)
+ * @block: first block in @sg (not for a hole)
+ * @flags: XSAN_EXT_UNWRITTEN, XSAN_LX_*
+ */
+struct xsan_lext {
+	u64 offset;
+	u64 length;
+	u32 sg;
+	u32 flags;
+	u64 block;
+};
+
+/**
+ * struct xsan_layout - a regular file's layout cache
+ * @lock: protects @root and @gen
+ * @root: the cached records by offset, disjoint
+ * @gen: bumped by every invalidation (xsan_layout_forget())
+ */
+struct xsan_layout {
+	spinlock_t lock;	/* protects root, gen */
+	struct rb_root root;
+	u64 gen;
+};
+
+void xsan_layout_init(struct xsan_layout *l);
+u64 xsan_layout_gen(struct xsan_layout *l);
+int xsan_layout_stage(const struct xsan_layout_res *res, u64 off, u64 len,
+		      u32 bsize, u32 flags, gfp_t gfp, struct list_head *stage);
+void xsan_layout_stage_free(struct list_head *stage);
+int xsan_layout_insert(struct xsan_layout *l, struct list_head *stage,
+		       u64 gen, u64 pos, struct xsan_lext *out);
+bool xsan_layout_lookup(struct xsan_layout *l, u64 pos, struct xsan_lext *out);
+void xsan_layout_forget(struct xsan_layout *l, u64 off, u64 len);
+void xsan_layout_destroy(struct xsan_layout *l);
+unsigned int xsan_layout_count(struct xsan_layout *l);
+
 /* Token types there are (XSAN_TOK_* bits 0..5), for per-type state. */
 #define XSAN_TOK_NTYPES		6
 
@@ -402,6 +449,15 @@ static inline struct xsan_sb_info *XSAN_SB(struct super_block *sb)
  *	current value (kept in its d_time) and DIR is still held
  * @tok_idle_work: gives the tokens back once idle for tok_idle_secs (on
  *	the mount's tok_wq); cancelled by eviction
+ * @layout: the layout cache of a regular file (fs/layout.c, issue 6)
+ * @data_sem: held shared by the data paths while they use the page cache
+ *	or the LUNs under a data token, exclusive while one is given back
+ *	(fs/data.c); taken after the token, before i_rwsem
+ * @io_lock: protects @io_done (taken in bio completion: irqsave) and
+ *	orders the i_size updates of O_DIRECT completions
+ * @io_done: writeback ioends whose bios are done, waiting for their
+ *	LAYOUT_COMMIT
+ * @io_work: commits them and ends their writeback (on the mount's tok_wq)
  *
  * Changed from the session 3 plan: @tok_revoked_seq is per type and
  * @tok_grant_seq, @attr_seq and @tok_idle_work are new (fs/token.c).
@@ -417,6 +473,11 @@ struct xsan_inode_info {
 	u64 attr_seq;
 	atomic64_t dir_gen;
 	struct delayed_work tok_idle_work;
+	struct xsan_layout layout;
+	struct rw_semaphore data_sem;	/* see above */
+	spinlock_t io_lock;		/* protects io_done */
+	struct list_head io_done;
+	struct work_struct io_work;
 };
 
 static inline struct xsan_inode_info *XSAN_I(struct inode *inode)
@@ -454,10 +515,29 @@ extern const struct dentry_operations xsan_dentry_ops;
 extern const struct file_operations xsan_dir_fops;
 bool xsan_dirent_sane(const struct xsan_dirent *d);
 
-/* fs/file.c: regular files (no data path yet) */
+/* fs/file.c: regular files (the data path is fs/data.c) */
 extern const struct inode_operations xsan_file_iops;
 extern const struct file_operations xsan_file_fops;
-extern const struct address_space_operations xsan_aops;
+
+/* fs/data.c: the data path of regular files (issue 6) */
+extern const struct address_space_operations xsan_data_aops;
+void xsan_data_init_inode(struct xsan_inode_info *xi);
+void xsan_data_evict_begin(struct inode *inode);
+void xsan_data_evict(struct inode *inode);
+void xsan_data_drop_tokens(struct inode *inode, u32 types);
+ssize_t xsan_data_read_iter(struct kiocb *iocb, struct iov_iter *to);
+ssize_t xsan_data_write_iter(struct kiocb *iocb, struct iov_iter *from);
+int xsan_data_fsync(struct file *file, loff_t start, loff_t end, int datasync);
+int xsan_data_flush(struct inode *inode);
+void xsan_data_closed(struct inode *inode);
+loff_t xsan_data_llseek(struct file *file, loff_t offset, int whence);
+struct fiemap_extent_info;
+int xsan_data_fiemap(struct inode *inode, struct fiemap_extent_info *fi,
+		     u64 start, u64 len);
+int xsan_data_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
+		      struct iattr *iattr);
+long xsan_data_fallocate(struct file *file, int mode, loff_t offset,
+			 loff_t len);
 
 /* fs/xattr.c */
 extern const struct xattr_handler *xsan_xattr_handlers[];

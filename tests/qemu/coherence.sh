@@ -155,16 +155,11 @@ scenario() {
 scenario a a2b
 scenario b b2a
 
-# read_empty FD: a read of the (empty) open file gives 0 bytes. Until the
-# data path is there read(2) fails with EOPNOTSUPP, which is accepted.
+# read_empty FD: a read of the (empty) open file gives 0 bytes.
 read_empty() {
 	local out
-	if out=$(timeout 10 cat <&"$1" 2>&1); then
-		[ -z "$out" ] || fail "read of the unlinked empty file gave '$out'"
-	else
-		grep -q "Operation not supported" <<<"$out" ||
-			fail "read of the unlinked open file: $out"
-	fi
+	out=$(timeout 10 cat <&"$1" 2>&1) || fail "read of the unlinked open file: $out"
+	[ -z "$out" ] || fail "read of the unlinked empty file gave '$out'"
 }
 
 # An open file outlives its last name (POSIX): guest b opens, guest a
