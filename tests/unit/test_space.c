@@ -247,13 +247,14 @@ START_TEST(sp_enospc_reuse)
 {
 	struct xsan_fid f1, f2;
 	struct xsan_attr da, va;
+	uint64_t h1;
 	uint32_t n, i;
 	uint64_t seen = 0;
 
 	up_small(100);
 	f1 = mkfile(&rootfid, "a");
 	f2 = mkfile(&rootfid, "b");
-	openw(&f1, C1);
+	h1 = openw(&f1, C1);
 	openw(&f2, C2);
 	ck_assert_int_eq(lget(&f1, C1, 0, 60 * BS, XSAN_LG_WRITE, &n), 0);
 	ck_assert_int_eq(lget(&f2, C2, 0, 40 * BS, XSAN_LG_WRITE, &n), 0);
@@ -266,6 +267,9 @@ START_TEST(sp_enospc_reuse)
 	ck_assert_uint_eq(seen, 40 * BS);
 	check_clean();
 	ck_assert_int_eq(xsan_ns_unlink(t, &rootcr, &rootfid, "a", 1, tick(), &da, &va), 0);
+	/* still open: the inode and its blocks stay until the last close */
+	ck_assert_uint_eq(bfree(), 0);
+	ck_assert_int_eq(xsan_close(t, &f1, C1, h1, &da), 0);
 	ck_assert_uint_eq(bfree(), 60);
 	ck_assert_int_eq(lget(&f2, C2, 40 * BS, 60 * BS, XSAN_LG_WRITE, &n), 0);
 	ck_assert_uint_eq(bfree(), 0);
@@ -417,6 +421,7 @@ END_TEST
 START_TEST(sp_no_double_alloc)
 {
 	struct xsan_fid f[8];
+	uint64_t h[8];
 	struct xsan_attr da, va;
 	char name[8];
 	uint32_t n, i, round;
@@ -425,7 +430,7 @@ START_TEST(sp_no_double_alloc)
 	for (i = 0; i < 8; i++) {
 		snprintf(name, sizeof(name), "f%u", i);
 		f[i] = mkfile(&rootfid, name);
-		openw(&f[i], 1000 + i);
+		h[i] = openw(&f[i], 1000 + i);
 	}
 	for (round = 0; round < 20; round++)
 		for (i = 0; i < 8; i++)
@@ -434,6 +439,7 @@ START_TEST(sp_no_double_alloc)
 	check_clean();
 	for (i = 0; i < 8; i += 2) {
 		snprintf(name, sizeof(name), "f%u", i);
+		ck_assert_int_eq(xsan_close(t, &f[i], 1000 + i, h[i], &da), 0);
 		ck_assert_int_eq(xsan_ns_unlink(t, &rootcr, &rootfid, name, strlen(name),
 						tick(), &da, &va), 0);
 	}
