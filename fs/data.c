@@ -656,7 +656,12 @@ void xsan_data_session_lost(struct inode *inode)
 {
 	struct xsan_inode_info *xi = XSAN_I(inode);
 
+	/*
+	 * Not once unmount has begun (SB_ACTIVE goes before evict_inodes()):
+	 * a reference taken here would make the inode busy after unmount.
+	 */
 	if (!S_ISREG(inode->i_mode) ||
+	    !(READ_ONCE(inode->i_sb->s_flags) & SB_ACTIVE) ||
 	    test_and_set_bit(XSAN_DATA_LOST, &xi->data_flags))
 		return;
 	/* an inode being evicted has nothing left to drop */
