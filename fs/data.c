@@ -699,8 +699,13 @@ static int xsan_fault_lock(struct inode *inode, u32 types)
 
 static vm_fault_t xsan_fault_error(int err)
 {
-	/* no page mapped: the access faults again, and takes the token */
-	if (err == -EAGAIN || err == -EINTR || err == -ERESTARTSYS)
+	/*
+	 * -EAGAIN: no page mapped, the access faults again and asks for the
+	 * token again. Not for a signal: an access from the kernel
+	 * (copy_to_user) would fault again at once, for ever; SIGBUS makes
+	 * it EFAULT there, and a task killed by the signal does not see it.
+	 */
+	if (err == -EAGAIN)
 		return VM_FAULT_NOPAGE;
 	return vmf_error(err);
 }
