@@ -47,7 +47,11 @@ seed=$(head -c 6 /dev/urandom | xxd -p)
 
 # 1. writeback fails
 gen "e1$seed" 1048576 > /tmp/e1
-timeout 60 dd if=/tmp/e1 of=$M/e1 bs=64k status=none || fail "buffered write of e1 failed"
+# written through a descriptor that stays open: the last close of a file
+# writes back and commits (release), which would write it before the
+# failure
+exec 3<>$M/e1
+timeout 60 dd if=/tmp/e1 bs=64k status=none >&3 || fail "buffered write of e1 failed"
 luns offline
 r=$(fsync_rc $M/e1)
 echo "fsync with the LUNs offline: $r"
@@ -56,6 +60,7 @@ case "$r" in
 *) luns running; fail "fsync of e1 with the LUNs offline: '$r', expected EIO" ;;
 esac
 luns running
+exec 3>&-
 r=$(fsync_rc $M/e1)
 [ "$r" = "0 " ] || fail "second fsync of e1 (LUNs back, error reported already): '$r', expected 0"
 echo 3 > /proc/sys/vm/drop_caches
