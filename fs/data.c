@@ -31,7 +31,8 @@
  *   it while a fault waits for a folio lock that writeback holds.
  * - Errors: a failed bio or commit ends its pages' writeback with the
  *   error, which mapping_set_error() keeps in the errseq of the mapping:
- *   fsync (and close) report it once per open file. A lost session drops
+ *   fsync reports it once per open file (close does not: fs/file.c has no
+ *   ->flush yet). A lost session drops
  *   the page cache of files whose data tokens went with it; dirty pages
  *   among them are an -EIO for fsync, never silently gone.
  *
