@@ -42,6 +42,8 @@
  * block size).
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/blkdev.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>

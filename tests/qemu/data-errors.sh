@@ -116,7 +116,7 @@ wait_listen() {
 # to the MDC (as mount-session.sh)
 relay() {
 	exec 5<>/dev/tcp/10.0.2.100/60766 || fail "cannot reach the MDC for the relay"
-	nc -l -p "$1" <&5 >&5 &
+	nc -l -p "$1" <&5 >&5 4>&- &
 	relay_pid=$!
 	exec 5>&-
 	[ "${2:-}" = nowait ] || wait_listen "$1"
