@@ -21,12 +21,28 @@
  *   (or an idle give-back) of one reaches xsan_data_drop_tokens() before
  *   the TOKEN_PUT: it writes back and commits the dirty pages, waits for
  *   direct I/O, empties the page cache and the layout cache.
+ * - mmap: the fault paths take the token first, like read and write, but
+ *   not data_sem: read(2) into (or write(2) from) a mapping of the same
+ *   file faults while data_sem is held shared, and a REVOKE waiting for it
+ *   exclusive would block that second shared hold for ever. They hold
+ *   fault_sem shared instead, never around a wait for data_sem or for
+ *   writeback; a give-back takes fault_sem exclusive only as a fence
+ *   (after the token is marked gone, before writeback), so it never holds
+ *   it while a fault waits for a folio lock that writeback holds.
+ * - Errors: a failed bio or commit ends its pages' writeback with the
+ *   error, which mapping_set_error() keeps in the errseq of the mapping:
+ *   fsync reports it once per open file (close does not: fs/file.c has no
+ *   ->flush yet). A lost session drops
+ *   the page cache of files whose data tokens went with it; dirty pages
+ *   among them are an -EIO for fsync, never silently gone.
  *
  * Only volumes whose block size is at most PAGE_SIZE are written: a
  * larger block would be made written by a commit while only the pages
  * written hold data, exposing the rest of the block (reads work for any
  * block size).
  */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/blkdev.h>
 #include <linux/falloc.h>
@@ -53,6 +69,7 @@
 #define XSAN_TOK_DATA	(XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR | XSAN_TOK_DIO)
 
 static void xsan_io_work(struct work_struct *work);
+static void xsan_lost_work(struct work_struct *work);
 
 /**
  * xsan_data_init_inode() - set up the data path state of a new inode
@@ -66,6 +83,9 @@ void xsan_data_init_inode(struct xsan_inode_info *xi)
 	spin_lock_init(&xi->io_lock);
 	INIT_LIST_HEAD(&xi->io_done);
 	INIT_WORK(&xi->io_work, xsan_io_work);
+	init_rwsem(&xi->fault_sem);
+	xi->data_flags = 0;
+	INIT_WORK(&xi->lost_work, xsan_lost_work);
 }
 
 /**
@@ -532,11 +552,15 @@ static int xsan_data_lock(struct inode *inode, u32 types)
 	int tries, err;
 
 	for (tries = 0; tries < XSAN_TOK_TRIES; tries++) {
+		/* the cache of a lost session goes before a new token is used */
+		if (test_bit(XSAN_DATA_LOST, &xi->data_flags))
+			flush_work(&xi->lost_work);
 		err = xsan_tok_get(inode, types);
 		if (err)
 			return err;
 		down_read(&xi->data_sem);
-		if (xsan_tok_valid(inode, types))
+		if (xsan_tok_valid(inode, types) &&
+		    !test_bit(XSAN_DATA_LOST, &xi->data_flags))
 			return 0;
 		up_read(&xi->data_sem);
 	}
@@ -568,6 +592,9 @@ void xsan_data_drop_tokens(struct inode *inode, u32 types)
 	if (!S_ISREG(inode->i_mode) || !(types & XSAN_TOK_DATA))
 		return;
 	down_write(&xi->data_sem);
+	/* the fence: faults that saw @types valid are over, later ones wait */
+	down_write(&xi->fault_sem);
+	up_write(&xi->fault_sem);
 	if (types & XSAN_TOK_DIO)
 		inode_dio_wait(inode);
 	if (types & (XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR)) {
@@ -584,6 +611,179 @@ void xsan_data_drop_tokens(struct inode *inode, u32 types)
 	}
 	xsan_layout_forget(&xi->layout, 0, U64_MAX);
 	up_write(&xi->data_sem);
+}
+
+/*
+ * Drop the page cache of a file whose data tokens went with a lost
+ * session: nothing cached under them can be trusted, and dirty pages can
+ * no longer be written (another client may own the blocks now). Those
+ * are an -EIO in the mapping's errseq, so fsync and close report them.
+ */
+static void xsan_lost_work(struct work_struct *work)
+{
+	struct xsan_inode_info *xi = container_of(work, struct xsan_inode_info,
+						  lost_work);
+	struct inode *inode = &xi->vfs_inode;
+	struct address_space *mapping = inode->i_mapping;
+
+	down_write(&xi->data_sem);
+	down_write(&xi->fault_sem);
+	up_write(&xi->fault_sem);
+	/* cleared under data_sem: a reader that sees it clear sees this done */
+	inode_dio_wait(inode);
+	if (mapping_tagged(mapping, PAGECACHE_TAG_DIRTY)) {
+		pr_warn_ratelimited("volume %s: inode %llu: session lost, dirty data not written (reported as EIO)\n",
+				    XSAN_SB(inode->i_sb)->volume, xi->fid.ino);
+		mapping_set_error(mapping, -EIO);
+	}
+	/* waits for writeback in flight, whose own errors are kept too */
+	truncate_pagecache(inode, 0);
+	xsan_layout_forget(&xi->layout, 0, U64_MAX);
+	clear_bit(XSAN_DATA_LOST, &xi->data_flags);
+	up_write(&xi->data_sem);
+	iput(inode);
+}
+
+/**
+ * xsan_data_session_lost() - the data tokens of @inode went with a lost
+ * session: queue the drop of its page cache
+ * @inode: the inode
+ *
+ * Until the drop is done, read and write wait for it before they use a
+ * new token (xsan_data_lock()).
+ *
+ * Context: any context that may take inode->i_lock (the messenger's
+ * reset callback calls it under sb->s_inode_list_lock).
+ */
+void xsan_data_session_lost(struct inode *inode)
+{
+	struct xsan_inode_info *xi = XSAN_I(inode);
+
+	/*
+	 * Not once unmount has begun (SB_ACTIVE goes before evict_inodes()):
+	 * a reference taken here would make the inode busy after unmount.
+	 */
+	if (!S_ISREG(inode->i_mode) ||
+	    !(READ_ONCE(inode->i_sb->s_flags) & SB_ACTIVE) ||
+	    test_and_set_bit(XSAN_DATA_LOST, &xi->data_flags))
+		return;
+	/* an inode being evicted has nothing left to drop */
+	if (!igrab(inode)) {
+		clear_bit(XSAN_DATA_LOST, &xi->data_flags);
+		return;
+	}
+	queue_work(XSAN_SB(inode->i_sb)->tok_wq, &xi->lost_work);
+}
+
+/* ---- mmap --------------------------------------------------------------- */
+
+/*
+ * Take @types and hold fault_sem shared while they are valid (see the
+ * head of this file for why not data_sem). Return: 0, -EAGAIN (a REVOKE
+ * keeps taking the token back: the caller lets the access fault again),
+ * or -errno from the MDC.
+ */
+static int xsan_fault_lock(struct inode *inode, u32 types)
+{
+	struct xsan_inode_info *xi = XSAN_I(inode);
+	int tries, err;
+
+	for (tries = 0; tries < XSAN_TOK_TRIES; tries++) {
+		err = xsan_tok_get(inode, types);
+		if (err)
+			return err;
+		down_read(&xi->fault_sem);
+		if (xsan_tok_valid(inode, types))
+			return 0;
+		up_read(&xi->fault_sem);
+	}
+	return -EAGAIN;
+}
+
+static vm_fault_t xsan_fault_error(int err)
+{
+	/*
+	 * -EAGAIN: no page mapped, the access faults again and asks for the
+	 * token again. Not for a signal: an access from the kernel
+	 * (copy_to_user) would fault again at once, for ever; SIGBUS makes
+	 * it EFAULT there, and a task killed by the signal does not see it.
+	 */
+	if (err == -EAGAIN)
+		return VM_FAULT_NOPAGE;
+	return vmf_error(err);
+}
+
+static vm_fault_t xsan_filemap_fault(struct vm_fault *vmf)
+{
+	/* filemap_fault() may drop mmap_lock: keep the file (and inode) */
+	struct file *file = get_file(vmf->vma->vm_file);
+	struct inode *inode = file_inode(file);
+	vm_fault_t ret;
+	int err;
+
+	err = xsan_fault_lock(inode, XSAN_TOK_DATA_RD);
+	if (err) {
+		ret = xsan_fault_error(err);
+		goto out;
+	}
+	ret = filemap_fault(vmf);
+	up_read(&XSAN_I(inode)->fault_sem);
+out:
+	fput(file);
+	return ret;
+}
+
+static vm_fault_t xsan_page_mkwrite(struct vm_fault *vmf)
+{
+	struct file *file = vmf->vma->vm_file;
+	struct inode *inode = file_inode(file);
+	vm_fault_t ret;
+	int err;
+
+	sb_start_pagefault(inode->i_sb);
+	err = xsan_fault_lock(inode, XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR);
+	if (err) {
+		ret = xsan_fault_error(err);
+		goto out;
+	}
+	file_update_time(file);
+	/* allocates (LAYOUT_GET) under the folio lock, like a write */
+	ret = iomap_page_mkwrite(vmf, &xsan_iomap_ops);
+	up_read(&XSAN_I(inode)->fault_sem);
+out:
+	sb_end_pagefault(inode->i_sb);
+	return ret;
+}
+
+static const struct vm_operations_struct xsan_file_vm_ops = {
+	.fault		= xsan_filemap_fault,
+	.map_pages	= filemap_map_pages,
+	.page_mkwrite	= xsan_page_mkwrite,
+};
+
+/**
+ * xsan_data_mmap() - mmap(2) of a regular file
+ * @file: the file
+ * @vma: the new mapping
+ *
+ * Faults read under DATA_RD, page_mkwrite dirties under DATA_RD|DATA_WR;
+ * a REVOKE writes back and unmaps (Documentation/architecture.rst). A
+ * shared writable mapping needs a block size of at most PAGE_SIZE, as
+ * write(2) does.
+ *
+ * Context: process context, mmap_lock held for write.
+ * Return: 0 or -EOPNOTSUPP.
+ */
+int xsan_data_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct inode *inode = file_inode(file);
+
+	if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_MAYWRITE) &&
+	    XSAN_SB(inode->i_sb)->bsize > PAGE_SIZE)
+		return -EOPNOTSUPP;
+	file_accessed(file);
+	vma->vm_ops = &xsan_file_vm_ops;
+	return 0;
 }
 
 /* ---- file operations ---------------------------------------------------- */

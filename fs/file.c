@@ -4,8 +4,7 @@
  * the file, release sends CLOSE: while the handle is open the MDC keeps
  * the inode, so a file unlinked (here or on another client) stays usable
  * until the last close. The data path itself (iomap over the LUNs,
- * LAYOUT_GET/COMMIT, data tokens) is fs/data.c; mmap is not there yet and
- * fails with -EOPNOTSUPP.
+ * LAYOUT_GET/COMMIT, data tokens, mmap) is fs/data.c.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -117,16 +116,11 @@ static int xsan_file_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static int xsan_file_mmap(struct file *file, struct vm_area_struct *vma)
-{
-	return -EOPNOTSUPP;	/* not yet: page_mkwrite under DATA_WR */
-}
-
 const struct file_operations xsan_file_fops = {
 	.llseek		= xsan_data_llseek,
 	.read_iter	= xsan_data_read_iter,
 	.write_iter	= xsan_data_write_iter,
-	.mmap		= xsan_file_mmap,
+	.mmap		= xsan_data_mmap,
 	.open		= xsan_file_open,
 	.release	= xsan_file_release,
 	.fsync		= xsan_data_fsync,

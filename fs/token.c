@@ -539,12 +539,16 @@ static void xsan_tok_reset(void *priv)
 	spin_lock(&sb->s_inode_list_lock);
 	list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
 		struct xsan_inode_info *xi = XSAN_I(inode);
+		u32 lost;
 
 		spin_lock(&xi->tok_lock);
-		__xsan_tok_reset_one(xi);
+		lost = __xsan_tok_reset_one(xi);
 		spin_unlock(&xi->tok_lock);
 		/* the layouts were the old session's too */
 		xsan_layout_forget(&xi->layout, 0, U64_MAX);
+		/* and so was the page cache: dropped (dirty: EIO) from a work */
+		if (lost & (XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR))
+			xsan_data_session_lost(inode);
 	}
 	spin_unlock(&sb->s_inode_list_lock);
 }

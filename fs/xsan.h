@@ -458,6 +458,14 @@ unsigned int xsan_layout_count(struct xsan_layout *l);
  * @io_done: writeback ioends whose bios are done, waiting for their
  *	LAYOUT_COMMIT
  * @io_work: commits them and ends their writeback (on the mount's tok_wq)
+ * @fault_sem: held shared by the mmap fault paths (fault, page_mkwrite)
+ *	while they use the page cache under a data token; a token give-back
+ *	takes it exclusive and lets it go at once, a fence after which no
+ *	fault still works under the token it gives back. Never held while
+ *	waiting for writeback (fs/data.c, "mmap")
+ * @data_flags: XSAN_DATA_* bits (atomic bitops)
+ * @lost_work: drops the page cache of a file whose data tokens went with
+ *	a lost session (on the mount's tok_wq, holds an inode reference)
  *
  * Changed from the session 3 plan: @tok_revoked_seq is per type and
  * @tok_grant_seq, @attr_seq and @tok_idle_work are new (fs/token.c).
@@ -478,7 +486,13 @@ struct xsan_inode_info {
 	spinlock_t io_lock;		/* protects io_done */
 	struct list_head io_done;
 	struct work_struct io_work;
+	struct rw_semaphore fault_sem;	/* see above */
+	unsigned long data_flags;
+	struct work_struct lost_work;
 };
+
+/* @data_flags: @lost_work is queued (and holds an inode reference) */
+#define XSAN_DATA_LOST		0
 
 static inline struct xsan_inode_info *XSAN_I(struct inode *inode)
 {
@@ -525,6 +539,8 @@ void xsan_data_init_inode(struct xsan_inode_info *xi);
 void xsan_data_evict_begin(struct inode *inode);
 void xsan_data_evict(struct inode *inode);
 void xsan_data_drop_tokens(struct inode *inode, u32 types);
+void xsan_data_session_lost(struct inode *inode);
+int xsan_data_mmap(struct file *file, struct vm_area_struct *vma);
 ssize_t xsan_data_read_iter(struct kiocb *iocb, struct iov_iter *to);
 ssize_t xsan_data_write_iter(struct kiocb *iocb, struct iov_iter *from);
 int xsan_data_fsync(struct file *file, loff_t start, loff_t end, int datasync);

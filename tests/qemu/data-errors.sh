@@ -1,0 +1,163 @@
+# bed: guests=1 luns=lun0:64M,lun1:64M mdc=vol1 deadline=360
+# SPDX-License-Identifier: GPL-2.0
+# I/O errors of the data path reach the caller (one stripe group of two
+# LUNs; both are taken offline at once through the SCSI midlayer,
+# /sys/block/sdX/device/state, so every file here fails whatever its
+# stripe):
+#   1. dirty pages whose writeback fails: fsync reports EIO, once (errseq):
+#      with the LUNs back, the next fsync of the file succeeds; the lost
+#      range reads as zeros (its extents stayed UNWRITTEN), never as stale
+#      bytes;
+#   2. an O_DIRECT write and a read of uncached data fail with EIO;
+#   3. with the LUNs back, writes and fsync work again and the bytes are on
+#      the LUNs;
+#   4. a lost session: a second mount reaches the MDC through a relay in
+#      the guest, keeps dirty pages, and the relay is cut for longer than
+#      lease + grace (20 + 10 s), so the MDC drops the session; after the
+#      reconnect (a new session) the dirty pages are dropped and fsync
+#      reports EIO, once.
+set -euo pipefail
+. /bed/lib.sh
+export LC_ALL=C
+
+M=/mnt/x
+insmod /opt/xsanfs/xsanfs.ko
+if [ -n "${XSAN_DEBUG:-}" ]; then
+	mount -t debugfs none /sys/kernel/debug 2>/dev/null || true
+	echo 'module xsanfs +p' > /sys/kernel/debug/dynamic_debug/control
+fi
+mkdir -p $M
+out=$(timeout 60 mount -t xsanfs -o mdc=10.0.2.100 vol1 $M 2>&1) ||
+	fail "mount of vol1 failed: $out"
+
+disks=()
+for l in lun0 lun1; do
+	d=$(basename "$(readlink -f /dev/lun/$l)")
+	[ -w /sys/block/$d/device/state ] || fail "$l ($d): no SCSI device state to set"
+	disks+=("$d")
+done
+# luns STATE: set the SCSI state (offline, running) of both LUNs
+luns() {
+	local d
+	for d in "${disks[@]}"; do echo "$1" > /sys/block/$d/device/state; done
+}
+gen() { { seq -f "$1-%014.0f" 0 $(($2 / 16)) || true; } | head -c "$2"; }
+# fsync_rc FILE: open FILE, fsync it, print the exit status and message
+fsync_rc() {
+	local out rc=0
+	out=$(timeout 60 sync "$1" 2>&1) || rc=$?
+	echo "$rc $out"
+}
+seed=$(head -c 6 /dev/urandom | xxd -p)
+
+# 1. writeback fails
+gen "e1$seed" 1048576 > /tmp/e1
+# written through a descriptor that stays open: the last close of a file
+# writes back and commits (release), which would write it before the
+# failure
+exec 3<>$M/e1
+timeout 60 dd if=/tmp/e1 bs=64k status=none >&3 || fail "buffered write of e1 failed"
+luns offline
+r=$(fsync_rc $M/e1)
+echo "fsync with the LUNs offline: $r"
+case "$r" in
+"1 "*"Input/output error"*) ;;
+*) luns running; fail "fsync of e1 with the LUNs offline: '$r', expected EIO" ;;
+esac
+luns running
+exec 3>&-
+r=$(fsync_rc $M/e1)
+[ "$r" = "0 " ] || fail "second fsync of e1 (LUNs back, error reported already): '$r', expected 0"
+echo 3 > /proc/sys/vm/drop_caches
+# its size may or may not have been committed; whatever it is, zeros
+sz=$(stat -c %s $M/e1)
+echo "e1 after the failed writeback: $sz bytes"
+head -c "$sz" /dev/zero > /tmp/z1
+cmp $M/e1 /tmp/z1 || fail "e1, whose writeback failed, does not read as zeros (cmp above)"
+echo "data-errors: failed writeback is EIO at fsync, once; the range reads zeros"
+
+# 2. O_DIRECT write and uncached read
+gen "e2$seed" 1048576 > /tmp/e2
+timeout 60 dd if=/tmp/e2 of=$M/e2 bs=64k conv=fsync status=none || fail "write of e2 failed"
+echo 3 > /proc/sys/vm/drop_caches
+luns offline
+rc=0
+out=$(timeout 60 dd if=/tmp/e2 of=$M/e2 bs=1M oflag=direct conv=notrunc status=none 2>&1) || rc=$?
+[ $rc -ne 0 ] && grep -q "Input/output error" <<<"$out" ||
+	{ luns running; fail "O_DIRECT write with the LUNs offline: status $rc, '$out'"; }
+rc=0
+out=$(timeout 60 cat $M/e2 2>&1 >/dev/null) || rc=$?
+[ $rc -ne 0 ] && grep -q "Input/output error" <<<"$out" ||
+	{ luns running; fail "read of e2 with the LUNs offline: status $rc, '$out'"; }
+luns running
+echo 3 > /proc/sys/vm/drop_caches
+cmp /tmp/e2 $M/e2 || fail "e2 changed by the failed O_DIRECT write"
+echo "data-errors: O_DIRECT write and read fail with EIO"
+
+# 3. back to work
+timeout 60 dd if=/tmp/e1 of=$M/e1 bs=64k conv=fsync status=none ||
+	fail "write of e1 with the LUNs back failed"
+echo 3 > /proc/sys/vm/drop_caches
+cmp /tmp/e1 $M/e1 || fail "e1 rewritten with the LUNs back differs"
+echo "data-errors: writes work again with the LUNs back"
+
+# 4. lost session
+wait_listen() {
+	local port
+	port=$(printf ':%04X' "$1")
+	for _ in $(seq 100); do
+		awk -v p="$port" 'substr($2, length($2) - 4) == p && $4 == "0A" { f = 1 }
+			END { exit !f }' /proc/net/tcp /proc/net/tcp6 && return 0
+		sleep 0.1
+	done
+	fail "nothing listens on port $1 after 10 s"
+}
+# relay PORT [nowait]: accept one connection on 127.0.0.1:PORT and join it
+# to the MDC (as mount-session.sh)
+relay() {
+	exec 5<>/dev/tcp/10.0.2.100/60766 || fail "cannot reach the MDC for the relay"
+	nc -l -p "$1" <&5 >&5 4>&- &
+	relay_pid=$!
+	exec 5>&-
+	[ "${2:-}" = nowait ] || wait_listen "$1"
+}
+cut_relay() {
+	kill "$relay_pid" 2> /dev/null || true
+	wait "$relay_pid" 2> /dev/null || true
+}
+# no periodic writeback: the dirty pages stay dirty across the cut
+echo 0 > /proc/sys/vm/dirty_writeback_centisecs
+Y=/mnt/y
+mkdir -p $Y
+relay 7010
+out=$(timeout 60 mount -t xsanfs -o mdc=127.0.0.1:7010,timeout=5 vol1 $Y 2>&1) ||
+	fail "mount of vol1 through the relay failed: $out"
+exec 4<>$Y/s1
+timeout 60 dd if=/tmp/e1 bs=64k status=none >&4 || fail "buffered write of s1 failed"
+cut_relay
+echo "relay cut; waiting for the MDC to drop the session (lease + grace)"
+sleep 33
+relay 7010 nowait
+for _ in $(seq 300); do
+	dmesg | grep -q 'session lost, dirty data not written' && break
+	sleep 0.1
+done
+dmesg | grep 'vol1: \(reconnected\|session lost\)' | tail -3
+dmesg | grep -q 'session lost, dirty data not written' ||
+	fail "no drop of the dirty pages after the session was lost"
+r=$(fsync_rc $Y/s1)
+echo "fsync after the lost session: $r"
+case "$r" in
+"1 "*"Input/output error"*) ;;
+*) fail "fsync of s1 after the lost session: '$r', expected EIO" ;;
+esac
+r=$(fsync_rc $Y/s1)
+[ "$r" = "0 " ] || fail "second fsync of s1 after the lost session: '$r', expected 0"
+exec 4>&-
+sz=$(stat -c %s $Y/s1)
+head -c "$sz" /dev/zero > /tmp/z1
+cmp $Y/s1 /tmp/z1 || fail "s1, whose dirty pages were dropped, is not zeros (cmp above)"
+echo "data-errors: lost session: dirty pages dropped, EIO at fsync once ($sz bytes left)"
+timeout 60 umount $Y || fail "umount of $Y failed"
+cut_relay
+timeout 60 umount $M || fail "umount failed"
