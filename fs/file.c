@@ -116,30 +116,12 @@ static int xsan_file_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/*
- * close(2) of a file open for writing: write back and commit what it left
- * dirty, and report a write error this descriptor has not seen yet (as
- * NFS does), so an error is never only in the log. fsync on another
- * descriptor still sees it (errseq keeps one cursor per file).
- */
-static int xsan_file_flush(struct file *file, fl_owner_t id)
-{
-	int err, wb_err;
-
-	if (!(file->f_mode & FMODE_WRITE))
-		return 0;
-	err = xsan_data_flush(file_inode(file));
-	wb_err = file_check_and_advance_wb_err(file);
-	return err ?: wb_err;
-}
-
 const struct file_operations xsan_file_fops = {
 	.llseek		= xsan_data_llseek,
 	.read_iter	= xsan_data_read_iter,
 	.write_iter	= xsan_data_write_iter,
 	.mmap		= xsan_data_mmap,
 	.open		= xsan_file_open,
-	.flush		= xsan_file_flush,
 	.release	= xsan_file_release,
 	.fsync		= xsan_data_fsync,
 	.splice_read	= generic_file_splice_read,

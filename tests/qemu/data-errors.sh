@@ -49,14 +49,20 @@ fsync_rc() {
 	echo "$rc $out"
 }
 seed=$(head -c 6 /dev/urandom | xxd -p)
+# write_fd FD FILE: write FILE (text) through the shell's own descriptor
+# FD, with no child process holding a copy of it.
+write_fd() {
+	local buf
+	IFS= read -r -d '' buf <"$2" || true
+	printf '%s' "$buf" >&"$1"
+}
 
 # 1. writeback fails
 gen "e1$seed" 1048576 > /tmp/e1
-# written through a descriptor that stays open: the last close of a file
-# writes back and commits (release), which would write it before the
-# failure
+# written through a descriptor that stays open (write_fd): a close of a
+# writer writes back and commits, which would write it before the failure
 exec 3<>$M/e1
-timeout 60 dd if=/tmp/e1 bs=64k status=none >&3 || fail "buffered write of e1 failed"
+write_fd 3 /tmp/e1 || fail "buffered write of e1 failed"
 luns offline
 r=$(fsync_rc $M/e1)
 echo "fsync with the LUNs offline: $r"
@@ -133,7 +139,7 @@ relay 7010
 out=$(timeout 60 mount -t xsanfs -o mdc=127.0.0.1:7010,timeout=5 vol1 $Y 2>&1) ||
 	fail "mount of vol1 through the relay failed: $out"
 exec 4<>$Y/s1
-timeout 60 dd if=/tmp/e1 bs=64k status=none >&4 || fail "buffered write of s1 failed"
+write_fd 4 /tmp/e1 || fail "buffered write of s1 failed"
 cut_relay
 echo "relay cut; waiting for the MDC to drop the session (lease + grace)"
 sleep 33
