@@ -8,6 +8,8 @@
 #                      guest ended without reaching it)
 #   bed_put KEY VALUE / bed_get KEY   pass a value to / from other guests
 #                      (bed_get waits until some guest has put KEY)
+#   bed_kill G         the host kills guest G's QEMU now (a power cut;
+#                      G must be listed in the test's killable=)
 #   fail MSG           print MSG and exit 1
 
 : "${BED_WAIT:=600}"
@@ -50,13 +52,21 @@ bed_get() {
 	esac
 }
 
+bed_kill() {
+	bed_send "kill $1"
+}
+
 fail() {
 	echo "xsanbed[$BED_GUEST]: FAILED: $*"
 	exit 1
 }
 
 # expect_fail CMD...: CMD must fail; its output is shown
-expect_fail() {
+expect_bed_kill() {
+	bed_send "kill $1"
+}
+
+fail() {
 	if "$@"; then
 		fail "expected failure: $*"
 	fi
