@@ -3,12 +3,14 @@
 # The writer guest is killed mid-write (issue 6): A first fills most of
 # the volume with an "old" pattern, fsyncs and deletes it, so the space
 # it then reuses holds old bytes. A writes 16 files of 1 MiB, each with
-# fsync, and publishes how many it fsynced; then it starts an unfsynced
-# 96 MiB stream and an unfsynced rewrite of files, and has the bed kill
-# its QEMU (bed_kill: a power cut, killable=a) while they run. B, after
-# A's lease runs out: every fsynced file reads back exactly; the stream
-# file holds only lines of the new pattern or zeros: no byte of the old
-# pattern, no garbage (each 4 KiB block is either written or zeros).
+# fsync, and publishes how many it fsynced; then it fallocates a 48 MiB
+# stream file (durable size, unwritten blocks over the old bytes), writes
+# it without fsync while writeback runs (dirty_background_bytes 1 MiB,
+# expire 1 s), and has the bed kill its QEMU (bed_kill: a power cut,
+# killable=a) in the middle. B, after A's lease runs out: every fsynced
+# file reads back exactly; every byte of the stream is either zero or the
+# new pattern's byte at that offset (each 32-byte line is checked at its
+# place): no byte of the old pattern, nothing out of place.
 set -euo pipefail
 . /bed/lib.sh
 export LC_ALL=C
@@ -44,12 +46,17 @@ a)
 		bed_put synced "$i"
 	done
 	echo "crash: $N files fsynced"
-	# unfsynced: a stream, and f1 rewritten in place (f1's fsynced
-	# content may be replaced only by whole new-pattern blocks)
-	gen "$seed" $((96 * 1048576)) | dd of=$M/stream bs=64k \
+	# the stream: allocated (unwritten) over the old bytes, size durable
+	timeout 60 fallocate -l $((48 * 1048576)) $M/stream ||
+		fail "fallocate of stream failed"
+	sync $M/stream
+	echo 1048576 > /proc/sys/vm/dirty_background_bytes
+	echo 100 > /proc/sys/vm/dirty_expire_centisecs
+	echo 50 > /proc/sys/vm/dirty_writeback_centisecs
+	gen "$seed" $((48 * 1048576)) | dd of=$M/stream bs=64k conv=notrunc \
 		iflag=fullblock status=none &
-	sleep 8
-	ls -l $M/stream || true
+	sleep 10
+	grep -E '^(Dirty|Writeback):' /proc/meminfo || true
 	echo "crash: killing A now"
 	bed_put killed 1
 	bed_kill a
@@ -78,17 +85,21 @@ b)
 		sz=$(stat -c %s $M/stream)
 		timeout 120 cat $M/stream > /tmp/stream || fail "B cannot read stream"
 		if grep -a -q "$old" /tmp/stream; then
-			grep -a -b -m3 "$old" /tmp/stream | cut -c1-80 || true
+			grep -a -b -o -m3 "$old-[0-9]*" /tmp/stream || true
 			fail "the unfsynced stream shows bytes of the old (deleted) file"
 		fi
-		# without the zeros, every line is one of the new pattern's
-		bad=$(tr -d '\000' < /tmp/stream | grep -a -c -v -E "^$seed-[0-9]{18}\$" || true)
-		[ "$bad" = 0 ] || {
+		# new-pattern lines, each at its own offset (line N at 32 N) ...
+		good=$(grep -a -b -o -E "$seed-[0-9]{18}" /tmp/stream |
+			awk -F'[:-]' '{ if ($1 != $3 * 32) { print "misplaced " $0; exit 1 } n++ }
+				END { print n + 0 }') || fail "stream: a line at the wrong offset: $good"
+		# ... and zeros make up all the rest
+		zeros=$(tr -cd '\000' < /tmp/stream | wc -c)
+		[ $((good * 32 + zeros)) = "$sz" ] || {
 			tr -d '\000' < /tmp/stream | grep -a -v -E "^$seed-[0-9]{18}\$" | head -3 | xxd | head -5
-			fail "the unfsynced stream holds $bad lines that are neither new data nor zeros"
+			fail "stream: $good new lines and $zeros zeros do not make its $sz bytes (garbage)"
 		}
-		nz=$(tr -d '\000' < /tmp/stream | wc -c)
-		echo "crash: stream: $sz bytes long after the crash, $nz of them new data, the rest zeros"
+		[ "$sz" = $((48 * 1048576)) ] || fail "stream is $sz bytes, its fallocated size was durable"
+		echo "crash: stream: $sz bytes after the crash, $((good * 32)) new data at their places, $zeros zeros, no old byte"
 	else
 		echo "crash: the stream file did not survive (its create was not committed)"
 	fi
