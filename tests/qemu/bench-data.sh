@@ -8,6 +8,9 @@
 # SIZE MiB (default 256) each, page cache dropped before every run:
 #   dio-write   O_DIRECT write: xsanfs (a new file: allocation included)
 #               vs the raw device
+#   dio-rewrite O_DIRECT overwrite of that file (blocks allocated and
+#               written already: no LAYOUT_GET allocation, no conversion)
+#               vs the raw device
 #   dio-read    O_DIRECT read of what was written: xsanfs vs raw
 #   buf-write   buffered write + fsync (conv=fsync): xsanfs vs ext4
 # Each is run 3 times; the best MB/s of each is kept. Lines "bench-data:"
@@ -40,19 +43,23 @@ mbs() {
 best() { printf '%s\n' "$@" | sort -g | tail -1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", a / b }'; }
 
-xw=() xr=() rw=() rr=() xb=() eb=()
+xw=() xo=() xr=() rw=() ro=() rr=() xb=() eb=()
 for run in 1 2 3; do
 	rm -f $X/d $X/b $E/b
 	xw+=("$(mbs if=/dev/zero of=$X/d oflag=direct)")
 	rw+=("$(mbs if=/dev/zero of=$RAW oflag=direct)")
+	xo+=("$(mbs if=/dev/zero of=$X/d oflag=direct conv=notrunc)")
+	ro+=("$(mbs if=/dev/zero of=$RAW oflag=direct conv=notrunc)")
 	xr+=("$(mbs if=$X/d of=/dev/null iflag=direct)")
 	rr+=("$(mbs if=$RAW of=/dev/null iflag=direct)")
 	xb+=("$(mbs if=/dev/zero of=$X/b conv=fsync)")
 	eb+=("$(mbs if=/dev/zero of=$E/b conv=fsync)")
-	echo "bench-data: run $run: xsan dio-w ${xw[-1]} raw ${rw[-1]}, xsan dio-r ${xr[-1]} raw ${rr[-1]}, xsan buf-w ${xb[-1]} ext4 ${eb[-1]} MB/s"
+	echo "bench-data: run $run: xsan dio-w ${xw[-1]} raw ${rw[-1]}, xsan dio-rw ${xo[-1]} raw ${ro[-1]}, xsan dio-r ${xr[-1]} raw ${rr[-1]}, xsan buf-w ${xb[-1]} ext4 ${eb[-1]} MB/s"
 done
 a=$(best "${xw[@]}") b=$(best "${rw[@]}")
 echo "bench-data: dio-write ${SIZE} MiB: xsanfs $a MB/s, raw $b MB/s, ratio $(ratio "$a" "$b")"
+a=$(best "${xo[@]}") b=$(best "${ro[@]}")
+echo "bench-data: dio-rewrite ${SIZE} MiB: xsanfs $a MB/s, raw $b MB/s, ratio $(ratio "$a" "$b")"
 a=$(best "${xr[@]}") b=$(best "${rr[@]}")
 echo "bench-data: dio-read  ${SIZE} MiB: xsanfs $a MB/s, raw $b MB/s, ratio $(ratio "$a" "$b")"
 a=$(best "${xb[@]}") b=$(best "${eb[@]}")
