@@ -62,11 +62,7 @@ fail() {
 }
 
 # expect_fail CMD...: CMD must fail; its output is shown
-expect_bed_kill() {
-	bed_send "kill $1"
-}
-
-fail() {
+expect_fail() {
 	if "$@"; then
 		fail "expected failure: $*"
 	fi
