@@ -235,7 +235,8 @@ admin_oneshot() {
 }
 
 # The session port's byte counters: a client's bytes in and out are
-# logged when it leaves, and the volume's totals when the daemon stops.
+# logged (-v) when it leaves (the last such line: xsanadmin talks to the
+# name service first), and the volume's totals when the daemon stops.
 mdc_byte_counters() {
 	copyvol
 	start -v || return 1
@@ -246,7 +247,7 @@ mdc_byte_counters() {
 	line=$(grep -o "volume vol1: session traffic [0-9]* bytes in, [0-9]* bytes out" mdc.log)
 	[ -n "$line" ] || { echo "  no totals line:" >&2; cat mdc.log >&2; return 1; }
 	read -r bin bout < <(sed 's/.*traffic \([0-9]*\) bytes in, \([0-9]*\) bytes out/\1 \2/' <<<"$line")
-	conn=$(sed -n "s/.*host '.*' volume vol1: \([0-9]*\) bytes in, \([0-9]*\) bytes out/\1 \2/p" mdc.log)
+	conn=$(sed -n "s/.*: connection closed after \([0-9]*\) bytes in, \([0-9]*\) bytes out/\1 \2/p" mdc.log | tail -1)
 	# HELLO, AUTH, ADMIN_STAT and GOODBYE: some hundreds of bytes each way
 	[ "$bin" -gt 64 ] && [ "$bout" -gt 64 ] && [ "$bin" -lt 65536 ] &&
 	[ "$conn" = "$bin $bout" ] ||

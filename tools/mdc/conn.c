@@ -147,15 +147,13 @@ void mdc_conn_close(struct mdc *m, struct mdc_conn *c, const char *why)
 		mdc_log(LOG_NOTICE, "%s: host '%s' left volume %s after HELLO without authenticating (a different volume secret?)",
 			c->addr, c->host, c->vol->name);
 	else
-		mdc_log(LOG_DEBUG, "%s: connection closed", c->addr);
+		mdc_log(LOG_DEBUG, "%s: connection closed after %llu bytes in, %llu bytes out",
+			c->addr, (unsigned long long)c->bytes_in,
+			(unsigned long long)c->bytes_out);
+	/* the byte counters: file data must not cross the session port */
 	if (c->kind == MDC_CONN_SESSION && c->vol) {
-		/* the byte counters: data must not cross this port */
 		c->vol->bytes_in += c->bytes_in;
 		c->vol->bytes_out += c->bytes_out;
-		mdc_log(LOG_INFO, "%s: host '%s' volume %s: %llu bytes in, %llu bytes out",
-			c->addr, c->host, c->vol->name,
-			(unsigned long long)c->bytes_in,
-			(unsigned long long)c->bytes_out);
 	}
 	mdc_tok_conn_gone(m, c);
 	mdc_session_detach(m, c);
