@@ -9,7 +9,7 @@ KDIR ?= $(shell scripts/kdir.sh)
 DEPS := scripts/deps.sh
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_XSANFS_FS=m W=1
 
-.PHONY: all deps module tools sparse checkpatch unit mdc bench-mdc bench-ns fuzz kunit qemu check demo clean
+.PHONY: all deps module tools sparse checkpatch unit mdc bench-mdc bench-ns bench-data fuzz kunit qemu check demo clean
 
 all: module tools
 
@@ -55,6 +55,16 @@ bench-ns: module tools
 	scripts/qemu/bed.py tests/qemu/bench-ns.sh; rc=$$?; \
 		echo "bench-ns: commit $$(git describe --always --dirty 2>/dev/null), $$(date -u '+%Y-%m-%d %H:%M UTC')"; \
 		grep -a '^bench-ns:' results/qemu/bench-ns/a.console.log; exit $$rc
+
+# Data path benchmark: tests/qemu/bench-data.sh in one QEMU guest (O_DIRECT
+# xsanfs vs the raw LUN device, buffered xsanfs vs ext4); not part of
+# `make check`. Results: the "bench-data:" lines, from
+# results/qemu/bench-data/a.console.log; record them in
+# Documentation/performance.rst.
+bench-data: module tools
+	scripts/qemu/bed.py tests/qemu/bench-data.sh; rc=$$?; \
+		echo "bench-data: commit $$(git describe --always --dirty 2>/dev/null), $$(date -u '+%Y-%m-%d %H:%M UTC')"; \
+		grep -a '^bench-data:' results/qemu/bench-data/a.console.log; exit $$rc
 
 # FUZZ_SECONDS=N per target (default 60)
 fuzz: deps

@@ -37,6 +37,21 @@ XSAN_MDC_PORT, XSAN_NS_PORT, XSAN_VOLUME, XSAN_SECRET). It must exit 0
 within the deadline (its time counts against it). Each "KEY VALUE" line it
 prints is published as if a guest had done bed_put KEY VALUE; its output
 is RESULTS/TEST/hostprep.log.
+hostpost=CMD,ARG,... runs a host command after every guest has ended and
+passed (it is skipped when the run already failed) and after xsanmdc has
+stopped (so RESULTS/TEST/mdc.log is complete, with the volume's byte
+counters): a check of what the guests left on the LUN images. CMD and the
+words are as for hostprep=, plus @LUNS (NAME=PATH,NAME=PATH,... of every
+LUN image, also XSAN_LUNS), @KV (a file of the "KEY VALUE" lines the
+guests and hostprep published, also XSAN_KV) and @MDCLOG (xsanmdc's log,
+also XSAN_MDC_LOG); XSAN_MDC_PORT and XSAN_NS_PORT name the ports the MDC
+served. It must exit 0 within 300 s; its output is RESULTS/TEST/hostpost.log
+and a non-zero exit fails the run with its last stderr line.
+killable=a,b (guest names) lets a guest's test run `bed_kill G`: the bed
+kills guest G's QEMU by its PID at once (a power cut: no flush, no
+unmount). Only a listed guest may be killed, and only a guest the test
+killed may end without reporting a result; its console log is still
+scanned. bed_kill from a guest not listed fails the run.
 
 Results: every guest's console log and the bed's own log go to
 RESULTS/TEST/. The run fails if any guest's test exits non-zero, a guest
@@ -91,7 +106,8 @@ def parse_size(s):
 def parse_header(path):
     """The '# bed:' line of a test -> dict of settings."""
     cfg = {"guests": "1", "luns": "", "deadline": "120", "expect": "pass",
-           "memory": "1024", "smp": "1", "mdc": "", "hostprep": ""}
+           "memory": "1024", "smp": "1", "mdc": "", "hostprep": "",
+           "hostpost": "", "killable": ""}
     with open(path, encoding="utf-8") as f:
         for line in f:
             if line.startswith("# bed:"):
@@ -126,11 +142,18 @@ def parse_header(path):
         raise ValueError(f"{path}: hostprep= needs mdc=")
     if hostprep and (os.path.isabs(hostprep[0]) or ".." in hostprep[0].split("/")):
         raise ValueError(f"{path}: hostprep= command must be inside the tree")
+    hostpost = [w for w in cfg["hostpost"].split(",") if w]
+    if hostpost and (os.path.isabs(hostpost[0]) or ".." in hostpost[0].split("/")):
+        raise ValueError(f"{path}: hostpost= command must be inside the tree")
+    killable = set(filter(None, cfg["killable"].split(",")))
+    if not killable <= set(GUEST_NAMES[:guests]):
+        raise ValueError(f"{path}: killable= names a guest that is not there")
     return {"guests": guests, "luns": luns, "spare": spare,
             "deadline": int(cfg["deadline"]),
             "expect": cfg["expect"], "memory": int(cfg["memory"]),
             "smp": int(cfg["smp"]), "mdc": cfg["mdc"],
-            "hostprep": hostprep}
+            "hostprep": hostprep, "hostpost": hostpost,
+            "killable": killable}
 
 
 def qemu_child_setup():
@@ -182,6 +205,7 @@ class Guest:
         self.ended = False      # QEMU process is gone
         self.barrier = None     # barrier this guest waits at
         self.getting = []       # keys it waits for
+        self.killed = False     # bed_kill ended it (killable=)
 
 
 class Bed:
@@ -197,6 +221,8 @@ class Bed:
         self.reasons = []
         self.tmp = None
         self.mdc = None         # the xsanmdc Popen, with mdc=
+        self.mdc_env = {}
+        self.mdc_log = None
         self.extra = []         # (host file, guest path) for the archive
         self.sel = selectors.DefaultSelector()
 
@@ -321,10 +347,55 @@ class Bed:
         # the guests' deadline starts when they do; hostprep's time counts
         self.cfg["deadline"] = max(1, self.cfg["deadline"] - int(secs))
 
+    def hostpost(self):
+        """hostpost=: check the LUN images and the MDC after the guests."""
+        words = self.cfg["hostpost"]
+        kvfile = os.path.join(self.rundir, "kv")
+        with open(kvfile, "w") as f:
+            for k, v in sorted(self.kv.items()):
+                f.write(f"{k} {v}\n")
+        luns = ",".join(f"{lname}={path}" for _, lname, path in self.luns)
+        env = {**self.mdc_env, "XSAN_LUNS": luns, "XSAN_KV": kvfile,
+               "XSAN_MDC_LOG": self.mdc_log or ""}
+        subst = {"@HOST": env.get("XSAN_MDC_HOST", ""),
+                 "@PORT": env.get("XSAN_MDC_PORT", ""),
+                 "@VOLUME": env.get("XSAN_VOLUME", ""),
+                 "@SECRET": env.get("XSAN_SECRET", ""),
+                 "@LUNS": luns, "@KV": kvfile, "@MDCLOG": env["XSAN_MDC_LOG"]}
+        argv = [subst.get(w, w) for w in words]
+        argv[0] = os.path.join(TOP, argv[0])
+        rel = os.path.relpath(argv[0], os.path.join(TOP, "tests", "mdc"))
+        if rel.startswith("build" + os.sep):
+            subprocess.run(["make", "-s", "-C", os.path.join(TOP, "tests", "mdc"),
+                            rel], check=True, timeout=600,
+                           stdout=subprocess.DEVNULL)
+        t0 = time.monotonic()
+        try:
+            out = subprocess.run(argv, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, timeout=300,
+                                 env={**os.environ, **env},
+                                 preexec_fn=qemu_child_setup)
+        except subprocess.TimeoutExpired:
+            self.reasons.append(f"hostpost: {words[0]} ran past 300 s")
+            return
+        secs = time.monotonic() - t0
+        with open(os.path.join(self.rundir, "hostpost.log"), "w") as f:
+            f.write(f"$ {' '.join(words)}\nexit {out.returncode} after "
+                    f"{secs:.1f} s\n--- stdout\n{out.stdout}--- stderr\n"
+                    f"{out.stderr}")
+        log(f"{self.name}: hostpost {words[0]} exited {out.returncode} "
+            f"in {secs:.1f} s")
+        if out.returncode:
+            last = (out.stderr.strip().splitlines() or ["(no stderr)"])[-1]
+            self.reasons.append(f"hostpost: {words[0]} exited "
+                                f"{out.returncode}: {last[:200]}")
+
     def stop_mdc(self):
         """Stop xsanmdc by its PID; it must exit 0."""
-        if self.mdc is None:
+        if self.mdc is None or getattr(self, "mdc_stopped", False):
             return
+        self.mdc_stopped = True
         if self.mdc.poll() is None:
             self.mdc.terminate()
             try:
@@ -478,6 +549,14 @@ class Bed:
             self.kv[k] = v
         elif verb == "get":
             g.getting.append(rest)
+        elif verb == "kill":
+            victim = next((h for h in self.guests if h.name == rest), None)
+            if victim is None or rest not in self.cfg["killable"]:
+                self.reasons.append(f"guest {g.name}: bed_kill {rest!r}: not "
+                                    f"a guest listed in killable=")
+            elif not victim.ended:
+                victim.killed = True
+                self.reap(victim, f"bed_kill from guest {g.name}")
         elif verb == "exit":
             try:
                 g.rc = int(rest)
@@ -527,6 +606,8 @@ class Bed:
                 break
             for key, _ in self.sel.select(timeout=0.2):
                 g = key.data
+                if g.ended:     # bed_kill reaped it in this round
+                    continue
                 try:
                     data = g.conn.recv(4096)
                 except (BlockingIOError, socket.timeout):
@@ -537,7 +618,7 @@ class Bed:
                     self.sel.unregister(g.conn)
                     continue
                 g.buf += data
-                while b"\n" in g.buf:
+                while b"\n" in g.buf and not g.ended:
                     line, g.buf = g.buf.split(b"\n", 1)
                     self.handle(g, line.decode(errors="replace").strip())
             for g in self.guests:
@@ -554,7 +635,9 @@ class Bed:
 
     def check(self):
         for g in self.guests:
-            if g.rc is None:
+            if g.rc is None and g.killed:
+                pass
+            elif g.rc is None:
                 if not any(r.startswith("deadline") for r in self.reasons):
                     self.reasons.append(f"guest {g.name}: ended without "
                                         f"reporting a result (crash or panic?)")
@@ -594,6 +677,10 @@ class Bed:
             if self.start():
                 self.loop()
             self.check()
+            if self.cfg["hostpost"] and not self.reasons:
+                self.stop_mdc()
+                if not self.reasons:
+                    self.hostpost()
         finally:
             self.cleanup()
         secs = time.monotonic() - t0

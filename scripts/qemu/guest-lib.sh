@@ -8,6 +8,8 @@
 #                      guest ended without reaching it)
 #   bed_put KEY VALUE / bed_get KEY   pass a value to / from other guests
 #                      (bed_get waits until some guest has put KEY)
+#   bed_kill G         the host kills guest G's QEMU now (a power cut;
+#                      G must be listed in the test's killable=)
 #   fail MSG           print MSG and exit 1
 
 : "${BED_WAIT:=600}"
@@ -48,6 +50,10 @@ bed_get() {
 	"val $1 "*) printf '%s\n' "${reply#"val $1 "}" ;;
 	*) fail "get $1: $reply" ;;
 	esac
+}
+
+bed_kill() {
+	bed_send "kill $1"
 }
 
 fail() {

@@ -234,6 +234,26 @@ admin_oneshot() {
 	has "output" "$out" "$(hostname | cut -c1-20)"
 }
 
+# The session port's byte counters: a client's bytes in and out are
+# logged (-v) when it leaves (the last such line: xsanadmin talks to the
+# name service first), and the volume's totals when the daemon stops.
+mdc_byte_counters() {
+	copyvol
+	start -v || return 1
+	out=$("$admin" -H 127.0.0.1 -n "$nsport" -c config -e 'select vol1' -e stat 2>&1)
+	rc=$?
+	stop || return 1
+	[ "$rc" -eq 0 ] || { echo "  exit $rc: $out" >&2; return 1; }
+	line=$(grep -o "volume vol1: session traffic [0-9]* bytes in, [0-9]* bytes out" mdc.log)
+	[ -n "$line" ] || { echo "  no totals line:" >&2; cat mdc.log >&2; return 1; }
+	read -r bin bout < <(sed 's/.*traffic \([0-9]*\) bytes in, \([0-9]*\) bytes out/\1 \2/' <<<"$line")
+	conn=$(sed -n "s/.*: connection closed after \([0-9]*\) bytes in, \([0-9]*\) bytes out/\1 \2/p" mdc.log | tail -1)
+	# HELLO, AUTH, ADMIN_STAT and GOODBYE: some hundreds of bytes each way
+	[ "$bin" -gt 64 ] && [ "$bout" -gt 64 ] && [ "$bin" -lt 65536 ] &&
+	[ "$conn" = "$bin $bout" ] ||
+		{ echo "  counters: totals '$bin $bout', connection '$conn'" >&2; cat mdc.log >&2; return 1; }
+}
+
 # cfgx_disks CFGX: "SG ORDINAL LABEL" for each disk of the .cfgx.
 cfgx_disks() {
 	sed -n 's/.*<stripeGroup index="\([0-9]*\)".*/G \1/p
@@ -347,7 +367,7 @@ fi
 for test in mdc_usage mdc_no_volume mdc_malformed_cfgx mdc_unknown_key_warns \
 	    mdc_secret_refused mdc_no_metadata mdc_port_taken mdc_fsports \
 	    admin_oneshot admin_disks admin_interactive admin_wrong_secret \
-	    admin_failures; do
+	    admin_failures mdc_byte_counters; do
 	t "$test"
 done
 # Any daemon a failed test left behind is stopped by its PID.

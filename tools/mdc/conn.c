@@ -147,7 +147,14 @@ void mdc_conn_close(struct mdc *m, struct mdc_conn *c, const char *why)
 		mdc_log(LOG_NOTICE, "%s: host '%s' left volume %s after HELLO without authenticating (a different volume secret?)",
 			c->addr, c->host, c->vol->name);
 	else
-		mdc_log(LOG_DEBUG, "%s: connection closed", c->addr);
+		mdc_log(LOG_DEBUG, "%s: connection closed after %llu bytes in, %llu bytes out",
+			c->addr, (unsigned long long)c->bytes_in,
+			(unsigned long long)c->bytes_out);
+	/* the byte counters: file data must not cross the session port */
+	if (c->kind == MDC_CONN_SESSION && c->vol) {
+		c->vol->bytes_in += c->bytes_in;
+		c->vol->bytes_out += c->bytes_out;
+	}
 	mdc_tok_conn_gone(m, c);
 	mdc_session_detach(m, c);
 	mdc_io_del(m, &c->io);
@@ -160,11 +167,16 @@ void mdc_conn_close(struct mdc *m, struct mdc_conn *c, const char *why)
 void mdc_close_all(struct mdc *m)
 {
 	struct mdc_conn *c;
+	struct mdc_vol *v;
 
 	for (c = m->conns; c; c = c->next)
 		if (!c->dead)
 			mdc_conn_close(m, c, NULL);
 	mdc_reap(m);
+	for (v = m->vols; v; v = v->next)
+		mdc_log(LOG_NOTICE, "volume %s: session traffic %llu bytes in, %llu bytes out",
+			v->name, (unsigned long long)v->bytes_in,
+			(unsigned long long)v->bytes_out);
 }
 
 /* Read interest: off while the output backs up or the queue is full. */
@@ -200,6 +212,7 @@ void mdc_conn_flush(struct mdc *m, struct mdc_conn *c)
 			 MSG_NOSIGNAL);
 		if (n > 0) {
 			c->outoff += (size_t)n;
+			c->bytes_out += (uint64_t)n;
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -386,6 +399,7 @@ static void mdc_conn_read(struct mdc *m, struct mdc_conn *c)
 		n = recv(c->io.fd, c->in + c->inlen, c->incap - c->inlen, 0);
 		if (n > 0) {
 			c->inlen += (size_t)n;
+			c->bytes_in += (uint64_t)n;
 			mdc_conn_parse(m, c);
 			if (c->dead || c->closing || c->queued >= MDC_QUEUE_MAX)
 				return;

@@ -82,6 +82,8 @@ struct mdc_vol {
 	struct mdc_req *queue, **queue_tail;
 	unsigned int queued;
 	uint64_t batches, ops;		/* counters for the log and tests */
+	/* session-port bytes of this volume's closed connections (conn.c) */
+	uint64_t bytes_in, bytes_out;
 	struct mdc_tokens *tokens;	/* token.c; NULL until first used */
 	uint64_t cur_client;		/* session id of the request mdc_exec runs */
 	/*
@@ -123,6 +125,7 @@ struct mdc_conn {
 	size_t inlen, incap;
 	uint8_t *out;			/* bytes to send */
 	size_t outlen, outoff, outcap;
+	uint64_t bytes_in, bytes_out;	/* received / sent on this socket */
 	struct mdc_conn *next;		/* all conns, for shutdown */
 };
 
