@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "harness.h"
+#include "harness_check.h"
 #include "mdc/mdc.h"
 #include "mdc/store_int.h"
 
@@ -34,26 +34,6 @@ struct gt {
 };
 
 static const struct xsan_fid root_fid = { 1, 1 };
-static struct mdc_h *live;
-
-static void gt_atexit(void)
-{
-	if (live)
-		h_cleanup(live);
-}
-
-static int ms(int v)
-{
-	const char *w = getenv("XSAN_MDC_WRAPPER");
-
-	return w && *w ? v * 10 : v;
-}
-
-static struct xsan_fid fid_of(const struct xsan_attr *a)
-{
-	return (struct xsan_fid){ a->ino, a->gen };
-}
-
 /*
  * Group 1: no affinity; 2: "fast" and "video"; 3: "video" only, exclusive
  * (its <affinities exclusive="true">); 4: in the .cfgx only.
@@ -124,52 +104,26 @@ static void gt_begin(struct gt *t)
 {
 	struct xsan_req r = { .op = XSAN_OP_MKDIR, .fid = root_fid,
 			      .mode = 0040755, .name = "d", .namelen = 1 };
-	char path[256], host[16];
+	char path[256];
 	struct xsan_rep rep;
 	FILE *f;
-	int i, rc;
 
 	memset(t, 0, sizeof(*t));
-	for (i = 0; i < NCLI; i++)
-		t->c[i].fd = -1;
-	atexit(gt_atexit);
-	rc = h_setup(&t->h);
-	ck_assert_msg(!rc, "h_setup: %s", strerror(-rc));
-	live = &t->h;
+	h_begin(&t->h, t->c, NCLI);
 	snprintf(path, sizeof(path), "%s/%s.cfgx", t->h.cfgdir, t->h.volume);
 	f = fopen(path, "w");
 	ck_assert(f && fputs(cfgx, f) >= 0 && !fclose(f));
 	format_groups(&t->h);
-	rc = h_start(&t->h);
-	ck_assert_msg(!rc, "h_start: %s", strerror(-rc));
-	for (i = 0; i < NCLI; i++) {
-		snprintf(host, sizeof(host), "host%c", 'A' + i);
-		rc = xsan_client_init(&t->c[i], ms(10000));
-		if (!rc)
-			rc = xsan_client_connect(&t->c[i], "127.0.0.1", t->h.port);
-		if (!rc)
-			rc = xsan_client_login(&t->c[i], t->h.volume,
-					       &t->h.secret, host);
-		ck_assert_msg(!rc, "login %s: %s", host, t->c[i].err);
-	}
+	h_start_clients(&t->h, t->c, NCLI);
 	r.cred = h_root();
 	ck_assert_msg(!xsan_client_call(&t->c[0], &r, &rep), "mkdir: %s",
 		      t->c[0].err);
-	t->d = fid_of(&rep.attr[0]);
+	t->d = h_fid_of(&rep.attr[0]);
 }
 
 static void gt_end(struct gt *t)
 {
-	int i, st;
-
-	for (i = 0; i < NCLI; i++)
-		xsan_client_close(&t->c[i]);
-	st = h_stop(&t->h, SIGTERM);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		      "xsanmdc did not exit cleanly (%#x); its log:\n%s", st,
-		      h_log(&t->h));
-	h_cleanup(&t->h);
-	live = NULL;
+	h_end_clients(&t->h, t->c, NCLI);
 }
 
 static struct xsan_fid mkdir_aff(struct gt *t, const char *name,
@@ -184,7 +138,7 @@ static struct xsan_fid mkdir_aff(struct gt *t, const char *name,
 	r.cred = h_root();
 	ck_assert_msg(!xsan_client_call(&t->c[0], &r, &rep), "mkdir %s: %s",
 		      name, t->c[0].err);
-	d = fid_of(&rep.attr[0]);
+	d = h_fid_of(&rep.attr[0]);
 	r = (struct xsan_req){ .op = XSAN_OP_SETXATTR, .fid = d,
 			       .name = XSAN_AFFINITY_XATTR,
 			       .namelen = (uint32_t)strlen(XSAN_AFFINITY_XATTR),
@@ -219,7 +173,7 @@ static uint32_t groups_of(struct gt *t, int ci, struct xsan_fid dir,
 		r.cred = h_root();
 		ck_assert_msg(!xsan_client_call(c, &r, &rep), "create %s: %s",
 			      name, c->err);
-		f = fid_of(&rep.attr[0]);
+		f = h_fid_of(&rep.attr[0]);
 		r = (struct xsan_req){ .op = XSAN_OP_OPEN, .fid = f };
 		r.cred = h_root();
 		r.layout.flags = XSAN_OPEN_RDWR;
@@ -254,7 +208,7 @@ START_TEST(affinity_cfgx_lists)
 	struct gt t;
 
 	gt_begin(&t);
-	ck_assert_msg(h_log_wait(&t.h, "stripe group 'Later' (index 4) of the .cfgx is not in the volume", ms(2000)),
+	ck_assert_msg(h_log_wait(&t.h, "stripe group 'Later' (index 4) of the .cfgx is not in the volume", h_ms(2000)),
 		      "no warning about group 4; log:\n%s", h_log(&t.h));
 	v = mkdir_aff(&t, "video", "video");
 	fa = mkdir_aff(&t, "fast", "fast");
@@ -289,7 +243,7 @@ START_TEST(affinity_volume_load)
 
 		rc = h_setup(&h);
 		ck_assert_msg(!rc, "h_setup: %s", strerror(-rc));
-		live = &h;
+		h_cleanup_at_exit(&h);
 		/* the cfgx above with the idle setting in its globals */
 		len = strlen(cfgx) + strlen(idle[k]) + 1;
 		doc = malloc(len);
@@ -316,46 +270,20 @@ START_TEST(affinity_volume_load)
 		ck_assert_str_eq(g->sgs[3].tags[0], "video");
 		mdc_volumes_free(&m);
 		h_cleanup(&h);
-		live = NULL;
+		h_cleanup_at_exit(NULL);
 	}
 }
 END_TEST
 
-#define ADD(s, fn) do { TCase *tc = tcase_create(#fn); \
-	tcase_set_timeout(tc, 120); tcase_add_test(tc, fn); \
-	suite_add_tcase(s, tc); } while (0)
+#define ADD(s, fn) H_ADD(s, fn, 120)
 
 int main(int argc, char *argv[])
 {
 	const char *prefix = argc > 1 ? argv[1] : "mdc";
 	Suite *s = suite_create("affinity");
-	TestResult **results;
-	SRunner *sr;
-	int i, n, failed;
 
 	signal(SIGPIPE, SIG_IGN);
 	ADD(s, affinity_cfgx_lists);
 	ADD(s, affinity_volume_load);
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_SILENT);
-	n = srunner_ntests_run(sr);
-	failed = srunner_ntests_failed(sr);
-	results = srunner_results(sr);
-	for (i = 0; i < n; i++) {
-		TestResult *r = results[i];
-
-		if (tr_rtype(r) == CK_PASS) {
-			printf("PASS: %s.%s\n", prefix, tr_tcname(r));
-		} else {
-			printf("FAIL: %s.%s\n", prefix, tr_tcname(r));
-			fflush(stdout);
-			fprintf(stderr, "  %s.%s: %s:%d: %s\n", prefix,
-				tr_tcname(r), tr_lfile(r), tr_lno(r), tr_msg(r));
-		}
-		fflush(stdout);
-	}
-	free(results);
-	srunner_free(sr);
-	return failed || n == 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return h_run_suite(s, prefix);
 }

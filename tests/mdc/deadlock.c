@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "harness.h"
+#include "harness_check.h"
 
 #define NCLI 3
 
@@ -27,79 +27,18 @@ struct gt {
 	struct xsan_fid f;	/* a regular file in it, "d/f" */
 };
 
-static const struct xsan_fid root_fid = { 1, 1 };
-static struct mdc_h *live;
-
-static void gt_atexit(void)
-{
-	if (live)
-		h_cleanup(live);
-}
-
-static int ms(int v)
-{
-	const char *w = getenv("XSAN_MDC_WRAPPER");
-
-	return w && *w ? v * 10 : v;
-}
-
-static struct xsan_fid fid_of(const struct xsan_attr *a)
-{
-	return (struct xsan_fid){ a->ino, a->gen };
-}
 
 static void gt_begin(struct gt *t)
 {
-	struct xsan_req r = { .op = XSAN_OP_MKDIR, .fid = root_fid,
-			      .mode = 0040755, .name = "d", .namelen = 1 };
-	struct xsan_rep rep;
-	char host[16];
-	int i, err;
-
 	memset(t, 0, sizeof(*t));
-	for (i = 0; i < NCLI; i++)
-		t->c[i].fd = -1;
-	atexit(gt_atexit);
-	err = h_setup(&t->h);
-	ck_assert_msg(!err, "h_setup: %s", strerror(-err));
-	live = &t->h;
-	err = h_start(&t->h);
-	ck_assert_msg(!err, "h_start: %s", strerror(-err));
-	for (i = 0; i < NCLI; i++) {
-		snprintf(host, sizeof(host), "host%c", 'A' + i);
-		err = xsan_client_init(&t->c[i], ms(10000));
-		if (!err)
-			err = xsan_client_connect(&t->c[i], "127.0.0.1", t->h.port);
-		if (!err)
-			err = xsan_client_login(&t->c[i], t->h.volume,
-						&t->h.secret, host);
-		ck_assert_msg(!err, "login %s: %s", host, t->c[i].err);
-	}
-	r.cred = h_root();
-	ck_assert_msg(!xsan_client_call(&t->c[0], &r, &rep), "mkdir: %s",
-		      t->c[0].err);
-	t->d = fid_of(&rep.attr[0]);
-	r.op = XSAN_OP_CREATE;
-	r.fid = t->d;
-	r.mode = 0100644;
-	r.name = "f";
-	ck_assert_msg(!xsan_client_call(&t->c[0], &r, &rep), "create: %s",
-		      t->c[0].err);
-	t->f = fid_of(&rep.attr[0]);
+	h_begin(&t->h, t->c, NCLI);
+	h_start_clients(&t->h, t->c, NCLI);
+	h_make_df(&t->c[0], &t->d, &t->f);
 }
 
 static void gt_end(struct gt *t)
 {
-	int i, st;
-
-	for (i = 0; i < NCLI; i++)
-		xsan_client_close(&t->c[i]);
-	st = h_stop(&t->h, SIGTERM);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		      "xsanmdc did not exit cleanly (%#x); its log:\n%s", st,
-		      h_log(&t->h));
-	h_cleanup(&t->h);
-	live = NULL;
+	h_end_clients(&t->h, t->c, NCLI);
 }
 
 static void no_cb(struct xsan_client *c, int wait)
@@ -122,7 +61,7 @@ static struct xsan_fid mkfile(struct gt *t, const char *name)
 	r.fid = t->d;
 	ck_assert_msg(!xsan_client_call(&t->c[0], &r, &rep), "create %s: %s",
 		      name, t->c[0].err);
-	return fid_of(&rep.attr[0]);
+	return h_fid_of(&rep.attr[0]);
 }
 
 /* LOCK (POSIX write lock of [start, start + len)) by @owner, with WAIT
@@ -157,7 +96,7 @@ static int unlock(struct xsan_client *c, struct xsan_fid fid, uint64_t owner,
 static void want_wake(struct xsan_client *c, struct xsan_fid fid, uint64_t owner)
 {
 	struct xsan_cb cb;
-	int n = xsan_client_cb_wait(c, &cb, ms(5000));
+	int n = xsan_client_cb_wait(c, &cb, h_ms(5000));
 
 	ck_assert_msg(n == 1, "no LOCK_WAKE (%d: %s)", n, c->err);
 	ck_assert_uint_eq(cb.r.op, XSAN_OP_LOCK_WAKE);
@@ -232,41 +171,15 @@ START_TEST(deadlock_three_clients)
 }
 END_TEST
 
-#define ADD(s, fn) do { TCase *tc = tcase_create(#fn); \
-	tcase_set_timeout(tc, 120); tcase_add_test(tc, fn); \
-	suite_add_tcase(s, tc); } while (0)
+#define ADD(s, fn) H_ADD(s, fn, 120)
 
 int main(int argc, char *argv[])
 {
 	const char *prefix = argc > 1 ? argv[1] : "mdc";
 	Suite *s = suite_create("deadlock");
-	TestResult **results;
-	SRunner *sr;
-	int i, n, failed;
 
 	signal(SIGPIPE, SIG_IGN);
 	ADD(s, deadlock_two_clients);
 	ADD(s, deadlock_three_clients);
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_SILENT);
-	n = srunner_ntests_run(sr);
-	failed = srunner_ntests_failed(sr);
-	results = srunner_results(sr);
-	for (i = 0; i < n; i++) {
-		TestResult *r = results[i];
-
-		if (tr_rtype(r) == CK_PASS) {
-			printf("PASS: %s.%s\n", prefix, tr_tcname(r));
-		} else {
-			printf("FAIL: %s.%s\n", prefix, tr_tcname(r));
-			fflush(stdout);
-			fprintf(stderr, "  %s.%s: %s:%d: %s\n", prefix,
-				tr_tcname(r), tr_lfile(r), tr_lno(r), tr_msg(r));
-		}
-		fflush(stdout);
-	}
-	free(results);
-	srunner_free(sr);
-	return failed || n == 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return h_run_suite(s, prefix);
 }

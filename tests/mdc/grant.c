@@ -17,7 +17,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "harness.h"
+#include "harness_check.h"
 
 #define NCLI 3
 
@@ -29,78 +29,18 @@ struct gt {
 };
 
 static const struct xsan_fid root_fid = { 1, 1 };
-static struct mdc_h *live;
-
-static void gt_atexit(void)
-{
-	if (live)
-		h_cleanup(live);
-}
-
-static int ms(int v)
-{
-	const char *w = getenv("XSAN_MDC_WRAPPER");
-
-	return w && *w ? v * 10 : v;
-}
-
-static struct xsan_fid fid_of(const struct xsan_attr *a)
-{
-	return (struct xsan_fid){ a->ino, a->gen };
-}
 
 static void gt_begin(struct gt *t)
 {
-	struct xsan_req r = { .op = XSAN_OP_MKDIR, .fid = root_fid,
-			      .mode = 0040755, .name = "d", .namelen = 1 };
-	struct xsan_rep rep;
-	char host[16];
-	int i, err;
-
 	memset(t, 0, sizeof(*t));
-	for (i = 0; i < NCLI; i++)
-		t->c[i].fd = -1;
-	atexit(gt_atexit);
-	err = h_setup(&t->h);
-	ck_assert_msg(!err, "h_setup: %s", strerror(-err));
-	live = &t->h;
-	err = h_start(&t->h);
-	ck_assert_msg(!err, "h_start: %s", strerror(-err));
-	for (i = 0; i < NCLI; i++) {
-		snprintf(host, sizeof(host), "host%c", 'A' + i);
-		err = xsan_client_init(&t->c[i], ms(10000));
-		if (!err)
-			err = xsan_client_connect(&t->c[i], "127.0.0.1", t->h.port);
-		if (!err)
-			err = xsan_client_login(&t->c[i], t->h.volume,
-						&t->h.secret, host);
-		ck_assert_msg(!err, "login %s: %s", host, t->c[i].err);
-	}
-	r.cred = h_root();
-	ck_assert_msg(!xsan_client_call(&t->c[0], &r, &rep), "mkdir: %s",
-		      t->c[0].err);
-	t->d = fid_of(&rep.attr[0]);
-	r.op = XSAN_OP_CREATE;
-	r.fid = t->d;
-	r.mode = 0100644;
-	r.name = "f";
-	ck_assert_msg(!xsan_client_call(&t->c[0], &r, &rep), "create: %s",
-		      t->c[0].err);
-	t->f = fid_of(&rep.attr[0]);
+	h_begin(&t->h, t->c, NCLI);
+	h_start_clients(&t->h, t->c, NCLI);
+	h_make_df(&t->c[0], &t->d, &t->f);
 }
 
 static void gt_end(struct gt *t)
 {
-	int i, st;
-
-	for (i = 0; i < NCLI; i++)
-		xsan_client_close(&t->c[i]);
-	st = h_stop(&t->h, SIGTERM);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		      "xsanmdc did not exit cleanly (%#x); its log:\n%s", st,
-		      h_log(&t->h));
-	h_cleanup(&t->h);
-	live = NULL;
+	h_end_clients(&t->h, t->c, NCLI);
 }
 
 /* LOOKUP @name in @dir wanting @want: 0 (*@granted, *@a) or -errno. */
@@ -159,40 +99,10 @@ static int open_want(struct xsan_client *c, struct xsan_fid fid,
 	return err;
 }
 
-static int tget(struct xsan_client *c, struct xsan_fid fid, uint32_t types,
-		uint32_t flags)
-{
-	struct xsan_req r = { .op = XSAN_OP_TOKEN_GET, .fid = fid };
-	struct xsan_rep rep;
-
-	r.cred = h_root();
-	r.tok.types = types;
-	r.tok.flags = flags;
-	return xsan_client_call(c, &r, &rep);
-}
-
-static int tput(struct xsan_client *c, struct xsan_fid fid, uint32_t types,
-		uint64_t revoke)
-{
-	struct xsan_req r = { .op = XSAN_OP_TOKEN_PUT, .fid = fid };
-	struct xsan_rep rep;
-
-	r.tok.types = types;
-	r.tok.revoke = revoke;
-	return xsan_client_call(c, &r, &rep);
-}
-
-static bool readable(struct xsan_client *c, int wait)
-{
-	struct pollfd p = { .fd = c->fd, .events = POLLIN };
-
-	return poll(&p, 1, wait) == 1;
-}
-
 static struct xsan_cb want_revoke(struct xsan_client *c, int wait)
 {
 	struct xsan_cb cb;
-	int n = xsan_client_cb_wait(c, &cb, ms(wait));
+	int n = xsan_client_cb_wait(c, &cb, h_ms(wait));
 
 	ck_assert_msg(n == 1, "no REVOKE within %d ms (%d: %s)", wait, n, c->err);
 	ck_assert_uint_eq(cb.r.op, XSAN_OP_REVOKE);
@@ -243,7 +153,7 @@ START_TEST(grant_lookup_then_revoke)
 	ck_assert_uint_eq(a.ino, t.d.ino);
 	ck_assert_uint_eq(g, XSAN_TOK_ATTR_RD | XSAN_TOK_DIR);
 	/* recorded: another session cannot have ATTR_WR without a revoke */
-	ck_assert_int_eq(tget(&t.c[0], t.d, XSAN_TOK_ATTR_WR, XSAN_TOKF_TRY),
+	ck_assert_int_eq(h_tget(&t.c[0], &t.d, XSAN_TOK_ATTR_WR, XSAN_TOKF_TRY),
 			 -EAGAIN);
 	no_cb(&t.c[1], 200);
 
@@ -253,13 +163,13 @@ START_TEST(grant_lookup_then_revoke)
 	cb = want_revoke(&t.c[1], 5000);
 	ck_assert_uint_eq(cb.r.fid.ino, t.d.ino);
 	ck_assert_uint_eq(cb.r.tok.types, XSAN_TOK_ATTR_RD | XSAN_TOK_DIR);
-	ck_assert_msg(!readable(&t.c[2], 300), "create answered before the revoke");
-	ck_assert_int_eq(tput(&t.c[1], t.d, 0, cb.r.tok.revoke), 0);
-	ck_assert(readable(&t.c[2], ms(5000)));
+	ck_assert_msg(!h_readable(&t.c[2], 300), "create answered before the revoke");
+	ck_assert_int_eq(h_tput(&t.c[1], &t.d, 0, cb.r.tok.revoke), 0);
+	ck_assert(h_readable(&t.c[2], h_ms(5000)));
 	ck_assert_int_eq(reply_of(&t.c[2], xid, &rep), 0);
 	ck_assert_uint_eq(rep.nattr, 2);
 	/* given back: ATTR_WR is free now */
-	ck_assert_int_eq(tget(&t.c[0], t.d, XSAN_TOK_ATTR_WR, XSAN_TOKF_TRY), 0);
+	ck_assert_int_eq(h_tget(&t.c[0], &t.d, XSAN_TOK_ATTR_WR, XSAN_TOKF_TRY), 0);
 	gt_end(&t);
 }
 END_TEST
@@ -274,7 +184,7 @@ START_TEST(grant_conflict_not_granted)
 	uint32_t g;
 
 	gt_begin(&t);
-	ck_assert_int_eq(tget(&t.c[0], t.f, XSAN_TOK_DATA_WR, 0), 0);
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
 	ck_assert_int_eq(getattr_want(&t.c[1], t.f, XSAN_TOK_ATTR_RD |
 				      XSAN_TOK_DATA_RD, &g), 0);
 	ck_assert_uint_eq(g, XSAN_TOK_ATTR_RD);
@@ -286,10 +196,10 @@ START_TEST(grant_conflict_not_granted)
 	ck_assert_uint_eq(g, 0);
 	no_cb(&t.c[0], 300);
 	/* A still holds DATA_WR: B's TRY for DATA_RD fails, nothing parked */
-	ck_assert_int_eq(tget(&t.c[1], t.f, XSAN_TOK_DATA_RD, XSAN_TOKF_TRY),
+	ck_assert_int_eq(h_tget(&t.c[1], &t.f, XSAN_TOK_DATA_RD, XSAN_TOKF_TRY),
 			 -EAGAIN);
 	/* once A gives it back, OPEN gets DATA_RD and reports ATTR_RD held */
-	ck_assert_int_eq(tput(&t.c[0], t.f, XSAN_TOK_DATA_WR, 0), 0);
+	ck_assert_int_eq(h_tput(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
 	ck_assert_int_eq(open_want(&t.c[1], t.f, XSAN_OPEN_RDONLY,
 				   XSAN_TOK_DATA_RD | XSAN_TOK_ATTR_RD, &g), 0);
 	ck_assert_uint_eq(g, XSAN_TOK_DATA_RD | XSAN_TOK_ATTR_RD);
@@ -316,7 +226,7 @@ START_TEST(grant_want_zero_records_nothing)
 	ck_assert_uint_eq(g, 0);
 	ck_assert_int_eq(open_want(&t.c[1], t.f, XSAN_OPEN_RDWR, 0, &g), 0);
 	ck_assert_uint_eq(g, 0);
-	ck_assert_int_eq(tget(&t.c[0], t.f, XSAN_TOK_ATTR_WR | XSAN_TOK_DATA_WR,
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_ATTR_WR | XSAN_TOK_DATA_WR,
 			      XSAN_TOKF_TRY), 0);
 	no_cb(&t.c[1], 200);
 	/* a failed LOOKUP grants nothing either */
@@ -335,7 +245,7 @@ START_TEST(grant_session_end_releases)
 	gt_begin(&t);
 	ck_assert_int_eq(getattr_want(&t.c[1], t.f, XSAN_TOK_ATTR_WR, &g), 0);
 	ck_assert_uint_eq(g, XSAN_TOK_ATTR_WR);
-	ck_assert_int_eq(tget(&t.c[0], t.f, XSAN_TOK_ATTR_RD, XSAN_TOKF_TRY),
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_ATTR_RD, XSAN_TOKF_TRY),
 			 -EAGAIN);
 	{
 		struct xsan_req r = { .op = XSAN_OP_GOODBYE };
@@ -343,48 +253,22 @@ START_TEST(grant_session_end_releases)
 
 		ck_assert_int_eq(xsan_client_call(&t.c[1], &r, &rep), 0);
 	}
-	ck_assert_int_eq(tget(&t.c[0], t.f, XSAN_TOK_ATTR_RD, XSAN_TOKF_TRY), 0);
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_ATTR_RD, XSAN_TOKF_TRY), 0);
 	gt_end(&t);
 }
 END_TEST
 
-#define ADD(s, fn) do { TCase *tc = tcase_create(#fn); \
-	tcase_set_timeout(tc, 120); tcase_add_test(tc, fn); \
-	suite_add_tcase(s, tc); } while (0)
+#define ADD(s, fn) H_ADD(s, fn, 120)
 
 int main(int argc, char *argv[])
 {
 	const char *prefix = argc > 1 ? argv[1] : "mdc";
 	Suite *s = suite_create("grant");
-	TestResult **results;
-	SRunner *sr;
-	int i, n, failed;
 
 	signal(SIGPIPE, SIG_IGN);
 	ADD(s, grant_lookup_then_revoke);
 	ADD(s, grant_conflict_not_granted);
 	ADD(s, grant_want_zero_records_nothing);
 	ADD(s, grant_session_end_releases);
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_SILENT);
-	n = srunner_ntests_run(sr);
-	failed = srunner_ntests_failed(sr);
-	results = srunner_results(sr);
-	for (i = 0; i < n; i++) {
-		TestResult *r = results[i];
-
-		if (tr_rtype(r) == CK_PASS) {
-			printf("PASS: %s.%s\n", prefix, tr_tcname(r));
-		} else {
-			printf("FAIL: %s.%s\n", prefix, tr_tcname(r));
-			fflush(stdout);
-			fprintf(stderr, "  %s.%s: %s:%d: %s\n", prefix,
-				tr_tcname(r), tr_lfile(r), tr_lno(r), tr_msg(r));
-		}
-		fflush(stdout);
-	}
-	free(results);
-	srunner_free(sr);
-	return failed || n == 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return h_run_suite(s, prefix);
 }

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness.h"
+#include "harness_check.h"
 #include "mdc/store.h"
 
 static const char h_cfgx[] =
@@ -265,4 +266,193 @@ struct xsan_cred h_user(uint32_t uid, uint32_t gid)
 	struct xsan_cred cr = { .uid = uid, .gid = gid };
 
 	return cr;
+}
+
+bool h_wrapped(void)
+{
+	const char *w = getenv("XSAN_MDC_WRAPPER");
+
+	return w && *w;
+}
+
+int h_ms(int v)
+{
+	return h_wrapped() ? v * 10 : v;
+}
+
+long long h_now_ms(void)
+{
+	return mono_ms();
+}
+
+struct xsan_fid h_fid_of(const struct xsan_attr *a)
+{
+	return (struct xsan_fid){ a->ino, a->gen };
+}
+
+static struct mdc_h *h_live;
+
+static void h_atexit(void)
+{
+	if (h_live)
+		h_cleanup(h_live);
+}
+
+void h_cleanup_at_exit(struct mdc_h *h)
+{
+	static bool registered;
+
+	if (h && !registered) {
+		atexit(h_atexit);
+		registered = true;
+	}
+	h_live = h;
+}
+
+int h_login_as(struct mdc_h *h, struct xsan_client *c, const char *host)
+{
+	int err = xsan_client_init(c, h_ms(10000));
+
+	if (!err)
+		err = xsan_client_connect(c, "127.0.0.1", h->port);
+	if (!err)
+		err = xsan_client_login(c, h->volume, &h->secret, host);
+	return err;
+}
+
+void h_login_client(struct mdc_h *h, struct xsan_client *c, int i)
+{
+	char host[16];
+	int err;
+
+	snprintf(host, sizeof(host), "host%c", 'A' + i);
+	err = h_login_as(h, &c[i], host);
+	ck_assert_msg(!err, "login %s: %s", host, c[i].err);
+}
+
+void h_begin(struct mdc_h *h, struct xsan_client *c, int nc)
+{
+	int i, err;
+
+	for (i = 0; i < nc; i++)
+		c[i].fd = -1;
+	err = h_setup(h);
+	ck_assert_msg(!err, "h_setup: %s", strerror(-err));
+	h_cleanup_at_exit(h);
+}
+
+void h_start_clients(struct mdc_h *h, struct xsan_client *c, int n)
+{
+	int i, err = h_start(h);
+
+	ck_assert_msg(!err, "h_start: %s", strerror(-err));
+	for (i = 0; i < n; i++)
+		h_login_client(h, c, i);
+}
+
+void h_stop_clients(struct mdc_h *h, struct xsan_client *c, int nc)
+{
+	int i, st;
+
+	for (i = 0; i < nc; i++)
+		xsan_client_close(&c[i]);
+	st = h_stop(h, SIGTERM);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "xsanmdc did not exit cleanly (%#x); its log:\n%s", st,
+		      h_log(h));
+}
+
+void h_end_clients(struct mdc_h *h, struct xsan_client *c, int nc)
+{
+	h_stop_clients(h, c, nc);
+	h_cleanup(h);
+	h_cleanup_at_exit(NULL);
+}
+
+int h_tget(struct xsan_client *c, const struct xsan_fid *f, uint32_t types,
+	   uint32_t flags)
+{
+	struct xsan_req r = { .op = XSAN_OP_TOKEN_GET, .fid = *f };
+	struct xsan_rep rep;
+
+	r.cred = h_root();
+	r.tok.types = types;
+	r.tok.flags = flags;
+	return xsan_client_call(c, &r, &rep);
+}
+
+uint64_t h_tget_send(struct xsan_client *c, const struct xsan_fid *f,
+		     uint32_t types)
+{
+	struct xsan_req r = { .op = XSAN_OP_TOKEN_GET, .fid = *f };
+	uint64_t xid;
+
+	r.cred = h_root();
+	r.tok.types = types;
+	ck_assert_int_eq(xsan_client_send(c, &r, &xid), 0);
+	return xid;
+}
+
+void h_make_df(struct xsan_client *c, struct xsan_fid *d, struct xsan_fid *f)
+{
+	struct xsan_req r = { .op = XSAN_OP_MKDIR, .fid = { 1, 1 },
+			      .mode = 0040755, .name = "d", .namelen = 1 };
+	struct xsan_rep rep;
+
+	r.cred = h_root();
+	ck_assert_msg(!xsan_client_call(c, &r, &rep), "mkdir: %s", c->err);
+	*d = h_fid_of(&rep.attr[0]);
+	r.op = XSAN_OP_CREATE;
+	r.fid = *d;
+	r.mode = 0100644;
+	r.name = "f";
+	ck_assert_msg(!xsan_client_call(c, &r, &rep), "create: %s", c->err);
+	*f = h_fid_of(&rep.attr[0]);
+}
+
+int h_tput(struct xsan_client *c, const struct xsan_fid *f, uint32_t types,
+	   uint64_t revoke)
+{
+	struct xsan_req r = { .op = XSAN_OP_TOKEN_PUT, .fid = *f };
+	struct xsan_rep rep;
+
+	r.tok.types = types;
+	r.tok.revoke = revoke;
+	return xsan_client_call(c, &r, &rep);
+}
+
+bool h_readable(struct xsan_client *c, int wait)
+{
+	struct pollfd p = { .fd = c->fd, .events = POLLIN };
+
+	return poll(&p, 1, wait) == 1;
+}
+
+int h_run_suite(Suite *s, const char *prefix)
+{
+	TestResult **results;
+	SRunner *sr = srunner_create(s);
+	int i, n, failed;
+
+	srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_SILENT);
+	n = srunner_ntests_run(sr);
+	failed = srunner_ntests_failed(sr);
+	results = srunner_results(sr);
+	for (i = 0; i < n; i++) {
+		TestResult *r = results[i];
+
+		if (tr_rtype(r) == CK_PASS) {
+			printf("PASS: %s.%s\n", prefix, tr_tcname(r));
+		} else {
+			printf("FAIL: %s.%s\n", prefix, tr_tcname(r));
+			fflush(stdout);
+			fprintf(stderr, "  %s.%s: %s:%d: %s\n", prefix,
+				tr_tcname(r), tr_lfile(r), tr_lno(r), tr_msg(r));
+		}
+		fflush(stdout);
+	}
+	free(results);
+	srunner_free(sr);
+	return failed || n == 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -52,4 +52,51 @@ int h_login(struct mdc_h *h, struct xsan_client *c);
 struct xsan_cred h_root(void);
 struct xsan_cred h_user(uint32_t uid, uint32_t gid);
 
+/*
+ * Shared by the check(3) programs (tokens.c, grant.c, deadlock.c,
+ * affinity.c, reclaim.c; the suite runner is in harness_check.h):
+ */
+/* Whether XSAN_MDC_WRAPPER (valgrind) slows the daemon down. */
+bool h_wrapped(void);
+/* @v milliseconds, ten times that under a wrapper. */
+int h_ms(int v);
+/* CLOCK_MONOTONIC in milliseconds. */
+long long h_now_ms(void);
+/* The fid of an attribute record. */
+struct xsan_fid h_fid_of(const struct xsan_attr *a);
+/* h_cleanup(@h) at exit (a failed check exits the forked test); NULL
+ * forgets it once the test cleaned up itself.
+ */
+void h_cleanup_at_exit(struct mdc_h *h);
+/* Init, connect and log @c in as @host with h_ms(10000) timeouts. */
+int h_login_as(struct mdc_h *h, struct xsan_client *c, const char *host);
+/* Log client @i of @c in as "hostA" + @i; asserted (check). */
+void h_login_client(struct mdc_h *h, struct xsan_client *c, int i);
+/*
+ * The start of a test with @nc clients (none connected yet): h_setup()
+ * asserted, h_cleanup_at_exit(). The caller may then change the config or
+ * the lease before h_start_clients().
+ */
+void h_begin(struct mdc_h *h, struct xsan_client *c, int nc);
+/* h_start() asserted, then log the first @n clients of @c in. */
+void h_start_clients(struct mdc_h *h, struct xsan_client *c, int n);
+/* Close @nc clients, stop @h with SIGTERM and assert a clean exit. */
+void h_stop_clients(struct mdc_h *h, struct xsan_client *c, int nc);
+/* h_stop_clients(), then h_cleanup() and forget the exit cleanup. */
+void h_end_clients(struct mdc_h *h, struct xsan_client *c, int nc);
+/* TOKEN_GET of @types on @f as root: 0 or -errno. */
+int h_tget(struct xsan_client *c, const struct xsan_fid *f, uint32_t types,
+	   uint32_t flags);
+/* Send TOKEN_GET of @types on @f as root (asserted), return its xid. */
+uint64_t h_tget_send(struct xsan_client *c, const struct xsan_fid *f,
+		     uint32_t types);
+/* Make directory "d" in the root and regular file "d/f" as root through
+ * @c; asserted (check).
+ */
+void h_make_df(struct xsan_client *c, struct xsan_fid *d, struct xsan_fid *f);
+/* TOKEN_PUT keeping @types (answering @revoke if not 0): 0 or -errno. */
+int h_tput(struct xsan_client *c, const struct xsan_fid *f, uint32_t types,
+	   uint64_t revoke);
+/* Is a frame waiting on @c within @wait ms? */
+bool h_readable(struct xsan_client *c, int wait);
 #endif /* XSAN_TEST_HARNESS_H */

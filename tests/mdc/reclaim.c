@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "mdc/check.h"
-#include "harness.h"
+#include "harness_check.h"
 #include "mdc/store.h"
 
 #define NCLI 4
@@ -35,34 +35,6 @@ struct rc {
 	struct xsan_fid f;	/* a regular file */
 };
 
-static struct mdc_h *live;
-
-static void rc_atexit(void)
-{
-	if (live)
-		h_cleanup(live);
-}
-
-static bool valgrind(void)
-{
-	const char *w = getenv("XSAN_MDC_WRAPPER");
-
-	return w && *w;
-}
-
-static int ms(int v)
-{
-	return valgrind() ? v * 10 : v;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 static const char *host_of(int i)
 {
 	static const char *const names[NCLI] = { "hostA", "hostB", "hostC", "hostD" };
@@ -72,14 +44,7 @@ static const char *host_of(int i)
 
 static void login(struct rc *t, int i)
 {
-	int err = xsan_client_init(&t->c[i], ms(10000));
-
-	if (!err)
-		err = xsan_client_connect(&t->c[i], "127.0.0.1", t->h.port);
-	if (!err)
-		err = xsan_client_login(&t->c[i], t->h.volume, &t->h.secret,
-					host_of(i));
-	ck_assert_msg(!err, "login %s: %s", host_of(i), t->c[i].err);
+	h_login_client(&t->h, t->c, i);
 }
 
 static int reconnect(struct rc *t, int i, uint32_t *flags)
@@ -106,21 +71,13 @@ static int create(struct xsan_client *c, const char *name, struct xsan_fid *f)
 
 static void rc_begin(struct rc *t, int n, int lease_s, int grace_s)
 {
-	int i, err;
+	int err;
 
 	memset(t, 0, sizeof(*t));
-	for (i = 0; i < NCLI; i++)
-		t->c[i].fd = -1;
-	atexit(rc_atexit);
-	err = h_setup(&t->h);
-	ck_assert_msg(!err, "h_setup: %s", strerror(-err));
-	live = &t->h;
+	h_begin(&t->h, t->c, NCLI);
 	t->h.lease_s = lease_s;
 	t->h.grace_s = grace_s;
-	err = h_start(&t->h);
-	ck_assert_msg(!err, "h_start: %s", strerror(-err));
-	for (i = 0; i < n; i++)
-		login(t, i);
+	h_start_clients(&t->h, t->c, n);
 	err = create(&t->c[0], "f", &t->f);
 	ck_assert_msg(!err, "create: %s", t->c[0].err);
 }
@@ -131,14 +88,8 @@ static void rc_end(struct rc *t)
 	struct xsan_check_stats s;
 	struct xsan_store *st;
 	char path[256], err[256];
-	int i, status;
 
-	for (i = 0; i < NCLI; i++)
-		xsan_client_close(&t->c[i]);
-	status = h_stop(&t->h, SIGTERM);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		      "xsanmdc did not exit cleanly (%#x); its log:\n%s",
-		      status, h_log(&t->h));
+	h_stop_clients(&t->h, t->c, NCLI);
 	snprintf(path, sizeof(path), "%s/%s", t->h.statedir, t->h.volume);
 	ck_assert_msg(!xsan_store_open(path, true, &st, err, sizeof(err)),
 		      "open for fsck: %s", err);
@@ -146,42 +97,7 @@ static void rc_end(struct rc *t)
 	ck_assert_msg(s.problems == 0, "fsck found %u problems", s.problems);
 	xsan_store_close(st);
 	h_cleanup(&t->h);
-	live = NULL;
-}
-
-static int tget(struct xsan_client *c, const struct xsan_fid *f,
-		uint32_t types, uint32_t flags)
-{
-	struct xsan_req r = { .op = XSAN_OP_TOKEN_GET, .fid = *f };
-	struct xsan_rep rep;
-
-	r.cred = h_root();
-	r.tok.types = types;
-	r.tok.flags = flags;
-	return xsan_client_call(c, &r, &rep);
-}
-
-static uint64_t tget_send(struct xsan_client *c, const struct xsan_fid *f,
-			  uint32_t types)
-{
-	struct xsan_req r = { .op = XSAN_OP_TOKEN_GET, .fid = *f };
-	uint64_t xid;
-
-	r.cred = h_root();
-	r.tok.types = types;
-	ck_assert_int_eq(xsan_client_send(c, &r, &xid), 0);
-	return xid;
-}
-
-static int tput(struct xsan_client *c, const struct xsan_fid *f,
-		uint32_t types, uint64_t revoke)
-{
-	struct xsan_req r = { .op = XSAN_OP_TOKEN_PUT, .fid = *f };
-	struct xsan_rep rep;
-
-	r.tok.types = types;
-	r.tok.revoke = revoke;
-	return xsan_client_call(c, &r, &rep);
+	h_cleanup_at_exit(NULL);
 }
 
 static int lock(struct xsan_client *c, const struct xsan_fid *f,
@@ -199,13 +115,6 @@ static int lock(struct xsan_client *c, const struct xsan_fid *f,
 	return xsan_client_call(c, &r, &rep);
 }
 
-static bool readable(struct xsan_client *c, int wait)
-{
-	struct pollfd p = { .fd = c->fd, .events = POLLIN };
-
-	return poll(&p, 1, wait) == 1;
-}
-
 static int reply_of(struct xsan_client *c, uint64_t xid, struct xsan_rep *rep)
 {
 	uint64_t rx;
@@ -221,7 +130,7 @@ static int reply_of(struct xsan_client *c, uint64_t xid, struct xsan_rep *rep)
 static struct xsan_cb want_revoke(struct xsan_client *c, int wait)
 {
 	struct xsan_cb cb;
-	int n = xsan_client_cb_wait(c, &cb, ms(wait));
+	int n = xsan_client_cb_wait(c, &cb, h_ms(wait));
 
 	ck_assert_msg(n == 1, "no REVOKE within %d ms (%d: %s)", wait, n, c->err);
 	ck_assert_uint_eq(cb.r.op, XSAN_OP_REVOKE);
@@ -255,28 +164,28 @@ START_TEST(rc_reattach_keeps_tokens)
 	int st;
 
 	rc_begin(&t, 2, 20, 10);
-	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
 	sid = t.c[0].session;
 	/* keep the first connection open under another struct */
 	old = t.c[0];
 	t.c[0].fd = -1;
 	t.c[0].tx = NULL;
-	ck_assert_int_eq(xsan_client_init(&t.c[0], ms(10000)), 0);
+	ck_assert_int_eq(xsan_client_init(&t.c[0], h_ms(10000)), 0);
 	memcpy(t.c[0].uuid, old.uuid, sizeof(old.uuid));
 	t.c[0].session = sid;
 	ck_assert_msg(reconnect(&t, 0, &flags) == 0, "reconnect: %s", t.c[0].err);
 	ck_assert_uint_eq(flags, 0);
 	ck_assert_uint_eq(t.c[0].session, sid);
 	/* the half-open connection was closed by the MDC */
-	ck_assert_msg(readable(&old, ms(3000)), "old connection not closed");
+	ck_assert_msg(h_readable(&old, h_ms(3000)), "old connection not closed");
 	ck_assert_int_lt(xsan_client_recv(&old, &rx, &st, &rep), 0);
 	xsan_client_close(&old);
 	/* the token is still A's: B's TOKEN_GET revokes it from the new conn */
-	xid = tget_send(&t.c[1], &t.f, XSAN_TOK_DATA_RD);
+	xid = h_tget_send(&t.c[1], &t.f, XSAN_TOK_DATA_RD);
 	cb = want_revoke(&t.c[0], 3000);
 	ck_assert_uint_eq(cb.r.tok.types & XSAN_TOK_DATA_WR, XSAN_TOK_DATA_WR);
-	ck_assert_msg(!readable(&t.c[1], 200), "B granted before A gave back");
-	ck_assert_int_eq(tput(&t.c[0], &t.f, cb.r.tok.types, cb.r.tok.revoke), 0);
+	ck_assert_msg(!h_readable(&t.c[1], 200), "B granted before A gave back");
+	ck_assert_int_eq(h_tput(&t.c[0], &t.f, cb.r.tok.types, cb.r.tok.revoke), 0);
 	ck_assert_int_eq(reply_of(&t.c[1], xid, &rep), 0);
 	ck_assert_uint_eq(rep.tok.granted, XSAN_TOK_DATA_RD);
 	ck_assert_msg(strstr(h_log(&t.h), "took back session"), "no log line");
@@ -296,11 +205,11 @@ START_TEST(rc_wrong_uuid_eacces)
 	t.c[1].session = t.c[0].session;
 	ck_assert_int_eq(reconnect(&t, 1, NULL), -EACCES);
 	ck_assert_uint_ne(t.c[1].session, t.c[0].session);
-	ck_assert_msg(h_log_wait(&t.h, "tried to take over session", ms(2000)),
+	ck_assert_msg(h_log_wait(&t.h, "tried to take over session", h_ms(2000)),
 		      "refusal not logged");
 	/* A is untouched */
 	ck_assert_int_eq(xsan_client_call(&t.c[0], &hb, &rep), 0);
-	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
 	rc_end(&t);
 }
 END_TEST
@@ -314,7 +223,7 @@ START_TEST(rc_expired_estale)
 
 	rc_begin(&t, 1, 1, 1);
 	t.c[1].fd = -1;
-	ck_assert_int_eq(xsan_client_init(&t.c[1], ms(10000)), 0);
+	ck_assert_int_eq(xsan_client_init(&t.c[1], h_ms(10000)), 0);
 	ck_assert_int_eq(xsan_client_connect(&t.c[1], "127.0.0.1", t.h.port), 0);
 	ck_assert_int_eq(xsan_client_login(&t.c[1], t.h.volume, &t.h.secret,
 					   host_of(1)), 0);
@@ -323,18 +232,18 @@ START_TEST(rc_expired_estale)
 	sid = t.c[0].session;
 	xsan_client_close(&t.c[0]);
 	/* lease + grace = 2 s, then the tick drops it */
-	end = now_ms() + ms(10000);
-	while (!strstr(h_log(&t.h), "lease expired") && now_ms() < end)
+	end = h_now_ms() + h_ms(10000);
+	while (!strstr(h_log(&t.h), "lease expired") && h_now_ms() < end)
 		usleep(100000);
 	ck_assert_msg(strstr(h_log(&t.h), "lease expired"), "not expired");
 	t.c[0].fd = -1;
-	ck_assert_int_eq(xsan_client_init(&t.c[0], ms(10000)), 0);
+	ck_assert_int_eq(xsan_client_init(&t.c[0], h_ms(10000)), 0);
 	t.c[0].session = sid;
 	ck_assert_int_eq(reconnect(&t, 0, NULL), -ESTALE);
 	ck_assert_uint_ne(t.c[0].session, sid);
 	ck_assert_uint_ne(t.c[0].session, 0);
 	/* the fresh session works */
-	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_ATTR_RD, 0), 0);
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_ATTR_RD, 0), 0);
 	rc_end(&t);
 }
 END_TEST
@@ -349,7 +258,7 @@ END_TEST
  */
 START_TEST(rc_restart_reclaim)
 {
-	int lease = valgrind() ? 4 : 1, grace = 1;
+	int lease = h_wrapped() ? 4 : 1, grace = 1;
 	struct xsan_req r = { .op = XSAN_OP_OPEN, .cred = h_root() };
 	struct xsan_req hb;
 	struct rc t;
@@ -363,7 +272,7 @@ START_TEST(rc_restart_reclaim)
 
 	rc_begin(&t, 2, lease, grace);
 	ck_assert_int_eq(create(&t.c[1], "g", &g), 0);
-	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
 	ck_assert_int_eq(lock(&t.c[0], &t.f, 0), 0);
 	ck_assert_int_eq(statfs_free(&t.c[1], &f0), 0);
 	r.fid = g;
@@ -378,21 +287,21 @@ START_TEST(rc_restart_reclaim)
 	ck_assert_uint_eq(f1, f0 - 256);
 
 	h_stop(&t.h, SIGKILL);
-	t0 = now_ms();	/* the window ends no earlier than t0 + lease + grace */
+	t0 = h_now_ms();	/* the window ends no earlier than t0 + lease + grace */
 	ck_assert_int_eq(h_start(&t.h), 0);
 	sid = t.c[0].session;
 	ck_assert_msg(reconnect(&t, 0, &flags) == 0, "reconnect: %s", t.c[0].err);
 	ck_assert_uint_eq(t.c[0].session, sid);
 	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
-	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, XSAN_TOKF_RECLAIM), 0);
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, XSAN_TOKF_RECLAIM), 0);
 	ck_assert_int_eq(lock(&t.c[0], &t.f, XSAN_LOCKF_RECLAIM), 0);
 	/* C is new: no reclaim for it, and its TOKEN_GET waits */
 	login(&t, 2);
-	ck_assert_int_eq(tget(&t.c[2], &t.f, XSAN_TOK_ATTR_RD, XSAN_TOKF_RECLAIM),
+	ck_assert_int_eq(h_tget(&t.c[2], &t.f, XSAN_TOK_ATTR_RD, XSAN_TOKF_RECLAIM),
 			 -EINVAL);
-	xid = tget_send(&t.c[2], &t.f, XSAN_TOK_DATA_RD);
-	ck_assert_msg(!readable(&t.c[2], 300), "C answered inside the grace window");
-	ck_assert_msg(!readable(&t.c[0], 0), "A revoked inside the grace window");
+	xid = h_tget_send(&t.c[2], &t.f, XSAN_TOK_DATA_RD);
+	ck_assert_msg(!h_readable(&t.c[2], 300), "C answered inside the grace window");
+	ck_assert_msg(!h_readable(&t.c[0], 0), "A revoked inside the grace window");
 	/*
 	 * A's lease runs from its RECONNECT, and the window from the
 	 * start just before it: both lease + grace. Renew A now, or its
@@ -402,17 +311,17 @@ START_TEST(rc_restart_reclaim)
 	ck_assert_int_eq(xsan_client_call(&t.c[0], &hb, &rep), 0);
 	/* the window ends (lease + grace after the start): A is asked back */
 	cb = want_revoke(&t.c[0], (lease + grace) * 1000 + 3000);
-	waited = now_ms() - t0;
+	waited = h_now_ms() - t0;
 	ck_assert_msg(waited >= (lease + grace) * 1000 - 100,
 		      "revoke after %lld ms, before the window ended", waited);
-	ck_assert_int_eq(tput(&t.c[0], &t.f, cb.r.tok.types, cb.r.tok.revoke), 0);
+	ck_assert_int_eq(h_tput(&t.c[0], &t.f, cb.r.tok.types, cb.r.tok.revoke), 0);
 	err = reply_of(&t.c[2], xid, &rep);
 	ck_assert_int_eq(err, 0);
 	ck_assert_uint_eq(rep.tok.granted, XSAN_TOK_DATA_RD);
 	/* the lock came back: C's conflicting lock is refused */
 	ck_assert_int_eq(lock(&t.c[2], &t.f, 0), -EAGAIN);
 	/* the window is over: reclaims are refused */
-	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_ATTR_RD, XSAN_TOKF_RECLAIM),
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_ATTR_RD, XSAN_TOKF_RECLAIM),
 			 -EINVAL);
 	/* B did not come back: its uncommitted blocks are free again */
 	ck_assert_int_eq(statfs_free(&t.c[0], &f2), 0);
@@ -437,25 +346,25 @@ START_TEST(rc_window_closes_early)
 	long long t0;
 
 	rc_begin(&t, 2, 20, 10);
-	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
 	h_stop(&t.h, SIGKILL);
 	ck_assert_int_eq(h_start(&t.h), 0);
 	login(&t, 2);
 	ck_assert_int_eq(reconnect(&t, 0, &flags), 0);
 	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
-	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, XSAN_TOKF_RECLAIM), 0);
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, XSAN_TOKF_RECLAIM), 0);
 	/* one session still missing: TRY is refused rather than parked */
-	ck_assert_int_eq(tget(&t.c[2], &t.f, XSAN_TOK_ATTR_RD, XSAN_TOKF_TRY),
+	ck_assert_int_eq(h_tget(&t.c[2], &t.f, XSAN_TOK_ATTR_RD, XSAN_TOKF_TRY),
 			 -EAGAIN);
 	flags = 0;
 	ck_assert_int_eq(reconnect(&t, 1, &flags), 0);
 	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
-	ck_assert_int_eq(tget(&t.c[1], &t.f, XSAN_TOK_DATA_RD, XSAN_TOKF_RECLAIM),
+	ck_assert_int_eq(h_tget(&t.c[1], &t.f, XSAN_TOK_DATA_RD, XSAN_TOKF_RECLAIM),
 			 -EBUSY);
-	t0 = now_ms();
-	ck_assert_int_eq(tget(&t.c[2], &t.f, XSAN_TOK_ATTR_RD, 0), 0);
-	ck_assert_msg(now_ms() - t0 < ms(2000), "waited %lld ms after every session came back",
-		      now_ms() - t0);
+	t0 = h_now_ms();
+	ck_assert_int_eq(h_tget(&t.c[2], &t.f, XSAN_TOK_ATTR_RD, 0), 0);
+	ck_assert_msg(h_now_ms() - t0 < h_ms(2000), "waited %lld ms after every session came back",
+		      h_now_ms() - t0);
 	rc_end(&t);
 }
 END_TEST
@@ -490,7 +399,7 @@ START_TEST(rc_goodbye_frees_uncommitted)
 	ck_assert_int_eq(statfs_free(&t.c[0], &f1), 0);
 	ck_assert_uint_eq(f1, f0 - 64);
 	ck_assert_int_eq(xsan_client_call(&t.c[1], &bye, &rep), 0);
-	ck_assert_msg(h_log_wait(&t.h, "never committed; freed", ms(3000)),
+	ck_assert_msg(h_log_wait(&t.h, "never committed; freed", h_ms(3000)),
 		      "no log line");
 	ck_assert_int_eq(statfs_free(&t.c[0], &f2), 0);
 	ck_assert_uint_eq(f2, f0 - 32);
@@ -498,24 +407,12 @@ START_TEST(rc_goodbye_frees_uncommitted)
 }
 END_TEST
 
-static void add(Suite *s, const char *name, const TTest *fn)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_add_test(tc, fn);
-	tcase_set_timeout(tc, valgrind() ? 600 : 60);
-	suite_add_tcase(s, tc);
-}
-
-#define ADD(s, fn) add((s), #fn, (fn))
+#define ADD(s, fn) H_ADD(s, fn, h_wrapped() ? 600 : 60)
 
 int main(int argc, char *argv[])
 {
 	const char *prefix = argc > 1 ? argv[1] : "mdc";
 	Suite *s = suite_create("reclaim");
-	TestResult **results;
-	SRunner *sr;
-	int i, n, failed;
 
 	signal(SIGPIPE, SIG_IGN);
 	ADD(s, rc_reattach_keeps_tokens);
@@ -524,26 +421,5 @@ int main(int argc, char *argv[])
 	ADD(s, rc_restart_reclaim);
 	ADD(s, rc_window_closes_early);
 	ADD(s, rc_goodbye_frees_uncommitted);
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_SILENT);
-	n = srunner_ntests_run(sr);
-	failed = srunner_ntests_failed(sr);
-	results = srunner_results(sr);
-	for (i = 0; i < n; i++) {
-		TestResult *r = results[i];
-
-		if (tr_rtype(r) == CK_PASS) {
-			printf("PASS: %s.%s\n", prefix, tr_tcname(r));
-		} else {
-			printf("FAIL: %s.%s\n", prefix, tr_tcname(r));
-			fflush(stdout);
-			fprintf(stderr, "  %s.%s: %s:%d: %s\n", prefix, tr_tcname(r),
-				tr_lfile(r), tr_lno(r), tr_msg(r));
-		}
-		fflush(stdout);
-	}
-	free(results);
-	srunner_free(sr);
-	return failed || n == 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return h_run_suite(s, prefix);
 }

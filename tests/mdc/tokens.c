@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness.h"
+#include "harness_check.h"
 
 #define NCLI 4
 
@@ -31,70 +31,20 @@ struct tk {
 	struct xsan_fid f;	/* a regular file all clients work on */
 };
 
-static struct mdc_h *live;
-
-static void tk_atexit(void)
-{
-	if (live)
-		h_cleanup(live);
-}
-
-static bool valgrind(void)
-{
-	const char *w = getenv("XSAN_MDC_WRAPPER");
-
-	return w && *w;
-}
-
-static int ms(int v)
-{
-	return valgrind() ? v * 10 : v;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-static void login(struct tk *t, int i)
-{
-	char host[16];
-	int err;
-
-	snprintf(host, sizeof(host), "host%c", 'A' + i);
-	err = xsan_client_init(&t->c[i], ms(10000));
-	if (!err)
-		err = xsan_client_connect(&t->c[i], "127.0.0.1", t->h.port);
-	if (!err)
-		err = xsan_client_login(&t->c[i], t->h.volume, &t->h.secret, host);
-	ck_assert_msg(!err, "login %s: %s", host, t->c[i].err);
-}
-
 /* A daemon (lease and grace in seconds), @n clients, and a file. */
 static void tk_begin(struct tk *t, int n, int lease_s, int grace_s)
 {
 	struct xsan_req r = { .op = XSAN_OP_CREATE, .fid = { 1, 1 },
 			      .mode = 0100644, .name = "f", .namelen = 1 };
 	struct xsan_rep rep;
-	int i, err;
+	int err;
 
 	memset(t, 0, sizeof(*t));
-	for (i = 0; i < NCLI; i++)
-		t->c[i].fd = -1;
-	atexit(tk_atexit);
-	err = h_setup(&t->h);
-	ck_assert_msg(!err, "h_setup: %s", strerror(-err));
-	live = &t->h;
+	h_begin(&t->h, t->c, NCLI);
 	t->h.lease_s = lease_s;
 	t->h.grace_s = grace_s;
-	err = h_start(&t->h);
-	ck_assert_msg(!err, "h_start: %s", strerror(-err));
 	t->n = n;
-	for (i = 0; i < n; i++)
-		login(t, i);
+	h_start_clients(&t->h, t->c, n);
 	r.cred = h_root();
 	err = xsan_client_call(&t->c[0], &r, &rep);
 	ck_assert_msg(!err, "create: %s", t->c[0].err);
@@ -104,16 +54,7 @@ static void tk_begin(struct tk *t, int n, int lease_s, int grace_s)
 
 static void tk_end(struct tk *t)
 {
-	int i, st;
-
-	for (i = 0; i < NCLI; i++)
-		xsan_client_close(&t->c[i]);
-	st = h_stop(&t->h, SIGTERM);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		      "xsanmdc did not exit cleanly (%#x); its log:\n%s", st,
-		      h_log(&t->h));
-	h_cleanup(&t->h);
-	live = NULL;
+	h_end_clients(&t->h, t->c, NCLI);
 }
 
 static struct xsan_req tok_req(const struct xsan_fid *f, uint32_t types,
@@ -144,35 +85,6 @@ static int tget(struct xsan_client *c, const struct xsan_fid *f, uint32_t types,
 	return err;
 }
 
-static uint64_t tget_send(struct xsan_client *c, const struct xsan_fid *f,
-			  uint32_t types)
-{
-	struct xsan_req r = tok_req(f, types, 0);
-	uint64_t xid;
-
-	ck_assert_int_eq(xsan_client_send(c, &r, &xid), 0);
-	return xid;
-}
-
-static int tput(struct xsan_client *c, const struct xsan_fid *f, uint32_t types,
-		uint64_t revoke)
-{
-	struct xsan_req r = { .op = XSAN_OP_TOKEN_PUT, .fid = *f };
-	struct xsan_rep rep;
-
-	r.tok.types = types;
-	r.tok.revoke = revoke;
-	return xsan_client_call(c, &r, &rep);
-}
-
-/* Is a frame waiting on @c within @wait ms? */
-static bool readable(struct xsan_client *c, int wait)
-{
-	struct pollfd p = { .fd = c->fd, .events = POLLIN };
-
-	return poll(&p, 1, wait) == 1;
-}
-
 /* The reply to @xid on @c: its status (0 with @rep filled) or -errno. */
 static int reply_of(struct xsan_client *c, uint64_t xid, struct xsan_rep *rep)
 {
@@ -190,7 +102,7 @@ static int reply_of(struct xsan_client *c, uint64_t xid, struct xsan_rep *rep)
 static struct xsan_cb want_cb(struct xsan_client *c, uint16_t op, int wait)
 {
 	struct xsan_cb cb;
-	int n = xsan_client_cb_wait(c, &cb, ms(wait));
+	int n = xsan_client_cb_wait(c, &cb, h_ms(wait));
 
 	ck_assert_msg(n == 1, "no %s callback within %d ms (%d: %s)",
 		      xsan_op_name(op), wait, n, c->err);
@@ -243,28 +155,28 @@ START_TEST(tok_revoke_ack_grant)
 			      NULL), -EAGAIN);
 	no_cb(&t.c[0], 200);
 	/* B wants to read: A is asked for DATA_WR only, B waits. */
-	xid = tget_send(&t.c[1], &t.f, XSAN_TOK_DATA_RD);
+	xid = h_tget_send(&t.c[1], &t.f, XSAN_TOK_DATA_RD);
 	cb = want_cb(&t.c[0], XSAN_OP_REVOKE, 5000);
 	ck_assert_uint_eq(cb.r.fid.ino, t.f.ino);
 	ck_assert_uint_eq(cb.r.tok.types, XSAN_TOK_DATA_WR);
 	ck_assert_uint_ne(cb.r.tok.revoke, 0);
-	ck_assert(!readable(&t.c[1], 300));
+	ck_assert(!h_readable(&t.c[1], 300));
 	/* A gives it back: B is answered. */
-	ck_assert_int_eq(tput(&t.c[0], &t.f, XSAN_TOK_DATA_WR, cb.r.tok.revoke), 0);
-	ck_assert(readable(&t.c[1], ms(5000)));
+	ck_assert_int_eq(h_tput(&t.c[0], &t.f, XSAN_TOK_DATA_WR, cb.r.tok.revoke), 0);
+	ck_assert(h_readable(&t.c[1], h_ms(5000)));
 	ck_assert_int_eq(reply_of(&t.c[1], xid, &rep), 0);
 	ck_assert_uint_eq(rep.tok.granted, XSAN_TOK_DATA_RD);
 	/* A still has ATTR_WR: C's ATTR_RD revokes it, C's DATA_RD is free. */
 	ck_assert_int_eq(tget(&t.c[2], &t.f, XSAN_TOK_DATA_RD, XSAN_TOKF_TRY,
 			      NULL), 0);
-	xid = tget_send(&t.c[2], &t.f, XSAN_TOK_ATTR_RD);
+	xid = h_tget_send(&t.c[2], &t.f, XSAN_TOK_ATTR_RD);
 	cb = want_cb(&t.c[0], XSAN_OP_REVOKE, 5000);
 	ck_assert_uint_eq(cb.r.tok.types, XSAN_TOK_ATTR_WR);
 	/* An ack that names the types without the id works too. */
-	ck_assert_int_eq(tput(&t.c[0], &t.f, XSAN_TOK_ATTR_WR, 0), 0);
+	ck_assert_int_eq(h_tput(&t.c[0], &t.f, XSAN_TOK_ATTR_WR, 0), 0);
 	ck_assert_int_eq(reply_of(&t.c[2], xid, &rep), 0);
 	/* Releasing what one does not hold, or a stale id, is harmless. */
-	ck_assert_int_eq(tput(&t.c[0], &t.f, XSAN_TOK_DIO, 12345), 0);
+	ck_assert_int_eq(h_tput(&t.c[0], &t.f, XSAN_TOK_DIO, 12345), 0);
 	tk_end(&t);
 }
 END_TEST
@@ -281,20 +193,20 @@ START_TEST(tok_dio_vs_cached)
 	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DIO, XSAN_TOKF_TRY, NULL), 0);
 	ck_assert_int_eq(tget(&t.c[1], &t.f, XSAN_TOK_DIO, XSAN_TOKF_TRY, NULL), 0);
 	/* A cached reader makes both give it up. */
-	xid = tget_send(&t.c[2], &t.f, XSAN_TOK_DATA_RD);
+	xid = h_tget_send(&t.c[2], &t.f, XSAN_TOK_DATA_RD);
 	a = want_cb(&t.c[0], XSAN_OP_REVOKE, 5000);
 	b = want_cb(&t.c[1], XSAN_OP_REVOKE, 5000);
 	ck_assert_uint_eq(a.r.tok.types, XSAN_TOK_DIO);
 	ck_assert_uint_eq(b.r.tok.types, XSAN_TOK_DIO);
-	ck_assert_int_eq(tput(&t.c[0], &t.f, XSAN_TOK_DIO, a.r.tok.revoke), 0);
-	ck_assert(!readable(&t.c[2], 300));	/* B has not answered yet */
-	ck_assert_int_eq(tput(&t.c[1], &t.f, XSAN_TOK_DIO, b.r.tok.revoke), 0);
+	ck_assert_int_eq(h_tput(&t.c[0], &t.f, XSAN_TOK_DIO, a.r.tok.revoke), 0);
+	ck_assert(!h_readable(&t.c[2], 300));	/* B has not answered yet */
+	ck_assert_int_eq(h_tput(&t.c[1], &t.f, XSAN_TOK_DIO, b.r.tok.revoke), 0);
 	ck_assert_int_eq(reply_of(&t.c[2], xid, &rep), 0);
 	/* And direct I/O now makes the cached reader give way. */
-	xid = tget_send(&t.c[0], &t.f, XSAN_TOK_DIO);
+	xid = h_tget_send(&t.c[0], &t.f, XSAN_TOK_DIO);
 	a = want_cb(&t.c[2], XSAN_OP_REVOKE, 5000);
 	ck_assert_uint_eq(a.r.tok.types, XSAN_TOK_DATA_RD);
-	ck_assert_int_eq(tput(&t.c[2], &t.f, 0, a.r.tok.revoke), 0);
+	ck_assert_int_eq(h_tput(&t.c[2], &t.f, 0, a.r.tok.revoke), 0);
 	ck_assert_int_eq(reply_of(&t.c[0], xid, &rep), 0);
 	ck_assert_uint_eq(rep.tok.granted, XSAN_TOK_DIO);
 	tk_end(&t);
@@ -312,21 +224,21 @@ START_TEST(tok_upgrade_fifo)
 	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DATA_RD, 0, NULL), 0);
 	ck_assert_int_eq(tget(&t.c[1], &t.f, XSAN_TOK_DATA_RD, 0, NULL), 0);
 	/* A upgrades: only B is asked; A keeps its DATA_RD meanwhile. */
-	xa = tget_send(&t.c[0], &t.f, XSAN_TOK_DATA_WR);
+	xa = h_tget_send(&t.c[0], &t.f, XSAN_TOK_DATA_WR);
 	b = want_cb(&t.c[1], XSAN_OP_REVOKE, 5000);
 	ck_assert_uint_eq(b.r.tok.types, XSAN_TOK_DATA_RD);
 	/* C's read queues behind A's write, though only A's write would
 	 * stop it: first come, first served.
 	 */
-	xc = tget_send(&t.c[2], &t.f, XSAN_TOK_DATA_RD);
-	ck_assert(!readable(&t.c[2], 300));
-	ck_assert_int_eq(tput(&t.c[1], &t.f, XSAN_TOK_DATA_RD, b.r.tok.revoke), 0);
+	xc = h_tget_send(&t.c[2], &t.f, XSAN_TOK_DATA_RD);
+	ck_assert(!h_readable(&t.c[2], 300));
+	ck_assert_int_eq(h_tput(&t.c[1], &t.f, XSAN_TOK_DATA_RD, b.r.tok.revoke), 0);
 	ck_assert_int_eq(reply_of(&t.c[0], xa, &rep), 0);
 	ck_assert_uint_eq(rep.tok.granted, XSAN_TOK_DATA_WR);
 	/* At once A is asked for its write token (not its read one) for C. */
 	c = want_cb(&t.c[0], XSAN_OP_REVOKE, 5000);
 	ck_assert_uint_eq(c.r.tok.types, XSAN_TOK_DATA_WR);
-	ck_assert_int_eq(tput(&t.c[0], &t.f, 0, c.r.tok.revoke), 0);
+	ck_assert_int_eq(h_tput(&t.c[0], &t.f, 0, c.r.tok.revoke), 0);
 	ck_assert_int_eq(reply_of(&t.c[2], xc, &rep), 0);
 	tk_end(&t);
 }
@@ -341,19 +253,19 @@ static int pump(struct tk *t, struct xsan_client *wc, uint64_t xid, int wait,
 		struct xsan_rep *rep)
 {
 	struct xsan_req hb = { .op = XSAN_OP_HEARTBEAT };
-	long long end = now_ms() + wait, next = 0;
+	long long end = h_now_ms() + wait, next = 0;
 	int out[NCLI] = { 0 }, i, st, err;
 	uint64_t rx, hx;
 
-	while (now_ms() < end) {
+	while (h_now_ms() < end) {
 		struct pollfd p[NCLI];
 
-		if (now_ms() >= next) {
+		if (h_now_ms() >= next) {
 			for (i = 0; i < t->n; i++)
 				if (t->c[i].fd >= 0 && !out[i] &&
 				    !xsan_client_send(&t->c[i], &hb, &hx))
 					out[i]++;
-			next = now_ms() + 250;
+			next = h_now_ms() + 250;
 		}
 		for (i = 0; i < t->n; i++) {
 			p[i].fd = (out[i] || &t->c[i] == wc) ? t->c[i].fd : -1;
@@ -391,13 +303,13 @@ START_TEST(tok_evict_silent_holder)
 
 	tk_begin(&t, 2, 1, 1);
 	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0, NULL), 0);
-	t0 = now_ms();
-	xid = tget_send(&t.c[1], &t.f, XSAN_TOK_DATA_WR);
+	t0 = h_now_ms();
+	xid = h_tget_send(&t.c[1], &t.f, XSAN_TOK_DATA_WR);
 	/* A heartbeats but never answers the REVOKE: it is evicted. */
-	ck_assert_int_eq(pump(&t, &t.c[1], xid, ms(10000), &rep), 0);
+	ck_assert_int_eq(pump(&t, &t.c[1], xid, h_ms(10000), &rep), 0);
 	ck_assert_uint_eq(rep.tok.granted, XSAN_TOK_DATA_WR);
-	ck_assert_msg(now_ms() - t0 >= 1800, "granted after %lld ms, before lease + grace",
-		      now_ms() - t0);
+	ck_assert_msg(h_now_ms() - t0 >= 1800, "granted after %lld ms, before lease + grace",
+		      h_now_ms() - t0);
 	ck_assert_int_eq(xsan_client_cb_pop(&t.c[0], &cb), 1);
 	ck_assert_uint_eq(cb.r.op, XSAN_OP_REVOKE);
 	snprintf(line, sizeof(line), "did not answer a revoke of DATA_WR on inode %llu",
@@ -419,15 +331,15 @@ START_TEST(tok_session_end_releases)
 
 	tk_begin(&t, 3, 20, 10);
 	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0, NULL), 0);
-	xid = tget_send(&t.c[1], &t.f, XSAN_TOK_DATA_WR);
+	xid = h_tget_send(&t.c[1], &t.f, XSAN_TOK_DATA_WR);
 	(void)want_cb(&t.c[0], XSAN_OP_REVOKE, 5000);
 	/* A parked waiter that hangs up is forgotten (valgrind: no leak). */
-	(void)tget_send(&t.c[2], &t.f, XSAN_TOK_DATA_RD);
-	ck_assert(!readable(&t.c[2], 200));
+	(void)h_tget_send(&t.c[2], &t.f, XSAN_TOK_DATA_RD);
+	ck_assert(!h_readable(&t.c[2], 200));
 	xsan_client_close(&t.c[2]);
 	/* GOODBYE without answering: the session ends, its tokens too. */
 	ck_assert_int_eq(xsan_client_call(&t.c[0], &bye, &rep), 0);
-	ck_assert(readable(&t.c[1], ms(5000)));
+	ck_assert(h_readable(&t.c[1], h_ms(5000)));
 	ck_assert_int_eq(reply_of(&t.c[1], xid, &rep), 0);
 	tk_end(&t);
 }
@@ -501,16 +413,16 @@ START_TEST(tok_ns_create_revokes_dir)
 	/* Not answered before A gave them back; the file's tokens and
 	 * C's, which the create does not touch, are not asked for.
 	 */
-	ck_assert(!readable(&t.c[1], 300));
+	ck_assert(!h_readable(&t.c[1], 300));
 	no_cb(&t.c[0], 100);
 	no_cb(&t.c[2], 100);
-	ck_assert_int_eq(tput(&t.c[0], &root_fid, 0, cb.r.tok.revoke), 0);
-	ck_assert(readable(&t.c[1], ms(5000)));
+	ck_assert_int_eq(h_tput(&t.c[0], &root_fid, 0, cb.r.tok.revoke), 0);
+	ck_assert(h_readable(&t.c[1], h_ms(5000)));
 	ck_assert_int_eq(reply_of(&t.c[1], xid, &rep), 0);
 	ck_assert_uint_eq(rep.nattr, 2);
 	/* Nobody holds the root's tokens now: the next create goes at once. */
 	xid = create_send(&t.c[1], "h");
-	ck_assert(readable(&t.c[1], ms(5000)));
+	ck_assert(h_readable(&t.c[1], h_ms(5000)));
 	ck_assert_int_eq(reply_of(&t.c[1], xid, &rep), 0);
 	no_cb(&t.c[0], 200);
 	tk_end(&t);
@@ -534,14 +446,14 @@ START_TEST(tok_ns_chmod_revokes_attr)
 	cb = want_cb(&t.c[0], XSAN_OP_REVOKE, 5000);
 	ck_assert_uint_eq(cb.r.fid.ino, t.f.ino);
 	ck_assert_uint_eq(cb.r.tok.types, XSAN_TOK_ATTR_RD);
-	ck_assert(!readable(&t.c[1], 300));
-	xc = tget_send(&t.c[2], &t.f, XSAN_TOK_ATTR_RD);
-	ck_assert(!readable(&t.c[2], 300));
-	ck_assert_int_eq(tput(&t.c[0], &t.f, XSAN_TOK_ATTR_RD, cb.r.tok.revoke), 0);
-	ck_assert(readable(&t.c[1], ms(5000)));
+	ck_assert(!h_readable(&t.c[1], 300));
+	xc = h_tget_send(&t.c[2], &t.f, XSAN_TOK_ATTR_RD);
+	ck_assert(!h_readable(&t.c[2], 300));
+	ck_assert_int_eq(h_tput(&t.c[0], &t.f, XSAN_TOK_ATTR_RD, cb.r.tok.revoke), 0);
+	ck_assert(h_readable(&t.c[1], h_ms(5000)));
 	ck_assert_int_eq(reply_of(&t.c[1], xid, &rep), 0);
 	ck_assert_uint_eq(rep.attr[0].mode & 07777, 0600);
-	ck_assert(readable(&t.c[2], ms(5000)));
+	ck_assert(h_readable(&t.c[2], h_ms(5000)));
 	ck_assert_int_eq(reply_of(&t.c[2], xc, &rep), 0);
 	ck_assert_uint_eq(rep.tok.granted, XSAN_TOK_ATTR_RD);
 	ck_assert_uint_eq(rep.attr[0].mode & 07777, 0600);
@@ -563,12 +475,12 @@ START_TEST(tok_ns_evict_silent_holder)
 
 	tk_begin(&t, 2, 1, 1);
 	ck_assert_int_eq(tget(&t.c[0], &root_fid, XSAN_TOK_DIR, 0, NULL), 0);
-	t0 = now_ms();
+	t0 = h_now_ms();
 	xid = create_send(&t.c[1], "g");
-	ck_assert_int_eq(pump(&t, &t.c[1], xid, ms(10000), &rep), 0);
+	ck_assert_int_eq(pump(&t, &t.c[1], xid, h_ms(10000), &rep), 0);
 	ck_assert_uint_eq(rep.nattr, 2);
-	ck_assert_msg(now_ms() - t0 >= 1800, "answered after %lld ms, before lease + grace",
-		      now_ms() - t0);
+	ck_assert_msg(h_now_ms() - t0 >= 1800, "answered after %lld ms, before lease + grace",
+		      h_now_ms() - t0);
 	ck_assert_int_eq(xsan_client_cb_pop(&t.c[0], &cb), 1);
 	ck_assert_uint_eq(cb.r.op, XSAN_OP_REVOKE);
 	ck_assert_uint_eq(cb.r.tok.types, XSAN_TOK_DIR);
@@ -591,10 +503,10 @@ START_TEST(tok_ns_own_tokens_free)
 	ck_assert_int_eq(tget(&t.c[1], &t.f, XSAN_TOK_ATTR_WR | XSAN_TOK_DATA_WR,
 			      0, NULL), 0);
 	xid = create_send(&t.c[1], "g");
-	ck_assert(readable(&t.c[1], ms(2000)));
+	ck_assert(h_readable(&t.c[1], h_ms(2000)));
 	ck_assert_int_eq(reply_of(&t.c[1], xid, &rep), 0);
 	xid = chmod_send(&t.c[1], &t.f, 0640);
-	ck_assert(readable(&t.c[1], ms(2000)));
+	ck_assert(h_readable(&t.c[1], h_ms(2000)));
 	ck_assert_int_eq(reply_of(&t.c[1], xid, &rep), 0);
 	no_cb(&t.c[1], 200);
 	no_cb(&t.c[0], 100);
@@ -622,9 +534,9 @@ START_TEST(tok_ns_unlink_victim_order)
 	cb = want_cb(&t.c[0], XSAN_OP_REVOKE, 5000);
 	ck_assert_uint_eq(cb.r.fid.ino, t.f.ino);
 	ck_assert_uint_eq(cb.r.tok.types, XSAN_TOK_ATTR_RD);
-	ck_assert(!readable(&t.c[1], 300));	/* not even the GETATTR */
-	ck_assert_int_eq(tput(&t.c[0], &t.f, XSAN_TOK_ATTR_RD, cb.r.tok.revoke), 0);
-	ck_assert(readable(&t.c[1], ms(5000)));
+	ck_assert(!h_readable(&t.c[1], 300));	/* not even the GETATTR */
+	ck_assert_int_eq(h_tput(&t.c[0], &t.f, XSAN_TOK_ATTR_RD, cb.r.tok.revoke), 0);
+	ck_assert(h_readable(&t.c[1], h_ms(5000)));
 	ck_assert_int_eq(reply_of(&t.c[1], xu, &rep), 0);
 	ck_assert_int_eq(reply_of(&t.c[1], xg, &rep), 0);
 	tk_end(&t);
@@ -813,24 +725,12 @@ START_TEST(lock_split_merge)
 }
 END_TEST
 
-static void add(Suite *s, const char *name, const TTest *fn)
-{
-	TCase *tc = tcase_create(name);
-
-	tcase_add_test(tc, fn);
-	tcase_set_timeout(tc, valgrind() ? 600 : 60);
-	suite_add_tcase(s, tc);
-}
-
-#define ADD(s, fn) add((s), #fn, (fn))
+#define ADD(s, fn) H_ADD(s, fn, h_wrapped() ? 600 : 60)
 
 int main(int argc, char *argv[])
 {
 	const char *prefix = argc > 1 ? argv[1] : "mdc";
 	Suite *s = suite_create("tokens");
-	TestResult **results;
-	SRunner *sr;
-	int i, n, failed;
 
 	signal(SIGPIPE, SIG_IGN);
 	ADD(s, tok_shared_coexist);
@@ -850,26 +750,5 @@ int main(int argc, char *argv[])
 	ADD(s, lock_wake_session_end);
 	ADD(s, lock_flock_vs_posix);
 	ADD(s, lock_split_merge);
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_SILENT);
-	n = srunner_ntests_run(sr);
-	failed = srunner_ntests_failed(sr);
-	results = srunner_results(sr);
-	for (i = 0; i < n; i++) {
-		TestResult *r = results[i];
-
-		if (tr_rtype(r) == CK_PASS) {
-			printf("PASS: %s.%s\n", prefix, tr_tcname(r));
-		} else {
-			printf("FAIL: %s.%s\n", prefix, tr_tcname(r));
-			fflush(stdout);
-			fprintf(stderr, "  %s.%s: %s:%d: %s\n", prefix, tr_tcname(r),
-				tr_lfile(r), tr_lno(r), tr_msg(r));
-		}
-		fflush(stdout);
-	}
-	free(results);
-	srunner_free(sr);
-	return failed || n == 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	return h_run_suite(s, prefix);
 }
