@@ -58,7 +58,15 @@
 #include "fs/xsan.h"
 
 /* A read miss asks for at least this much layout. */
-#define XSAN_LG_READ_MIN	(8ull * SZ_1M)
+#define XSAN_LG_READ_MIN	(64ull * SZ_1M)
+/*
+ * An O_DIRECT write at or past the end of the file allocates at least this
+ * much (a streaming writer asks the MDC once per this many bytes; what it
+ * does not write goes back at CLOSE), and its commits are deferred until
+ * this many bytes are owed (see "Deferred O_DIRECT commits").
+ */
+#define XSAN_DIO_AHEAD		(64ull * SZ_1M)
+#define XSAN_DIO_PEND_BYTES	(64ull * SZ_1M)
 /* Writeback that finds no allocation allocates at most this much. */
 #define XSAN_LG_WB_MAX		((u64)SZ_1M)
 /* Ranges per LAYOUT_COMMIT from the writeback completion work. */
@@ -86,6 +94,11 @@ void xsan_data_init_inode(struct xsan_inode_info *xi)
 	init_rwsem(&xi->fault_sem);
 	xi->data_flags = 0;
 	INIT_WORK(&xi->lost_work, xsan_lost_work);
+	mutex_init(&xi->dio_lock);
+	xi->dio_n = 0;
+	xi->dio_bytes = 0;
+	xi->dio_size = 0;
+	xi->dio_dirty = false;
 }
 
 /**
@@ -192,7 +205,15 @@ static int xsan_get_lext(struct inode *inode, u64 pos, u64 len, bool alloc,
 			return 0;
 	}
 	if (!alloc)
-		len = max(len, XSAN_LG_READ_MIN);
+		return xsan_layout_fetch(inode, pos, max(len, XSAN_LG_READ_MIN),
+					 false, e);
+	if (all_granted && pos >= i_size_read(inode) && len < XSAN_DIO_AHEAD) {
+		/* ahead of a streaming writer, if the volume has the room */
+		int err = xsan_layout_fetch(inode, pos, XSAN_DIO_AHEAD, true, e);
+
+		if (err != -ENOSPC)
+			return err;
+	}
 	return xsan_layout_fetch(inode, pos, len, alloc, e);
 }
 
@@ -335,6 +356,124 @@ static void xsan_range_add(struct xsan_range *r, u32 *n, u64 off, u64 len)
 	r[*n].offset = off;
 	r[*n].length = len;
 	(*n)++;
+}
+
+/* ---- deferred O_DIRECT commits ------------------------------------------ */
+
+/*
+ * An O_DIRECT write holds ATTR_WR besides DIO: no other session caches the
+ * file's attributes while it does (and none caches its data: DIO excludes
+ * DATA_RD and DATA_WR), so the UNWRITTEN ranges its bios wrote, the size
+ * and the mtime need not reach the MDC before write(2) returns. They are
+ * kept in the inode (@dio_r ...) and committed together, with one flush of
+ * the LUNs' caches:
+ * - from end_io, once XSAN_DIO_PEND_BYTES are owed or @dio_r is full;
+ * - before anything else on this client uses the file's data or layout
+ *   (xsan_data_lock() and xsan_fault_lock() for all but an O_DIRECT
+ *   write; truncate): the layout cache still says UNWRITTEN there;
+ * - at fsync and O_SYNC / O_DSYNC, and at release (before CLOSE);
+ * - before ATTR_WR or DIO is given back (REVOKE or idle release): another
+ *   session's stat or read that needs one of them waits for the commit.
+ * Until committed, the ranges read as zeros everywhere and no old bytes
+ * can show; a crash loses them, as it loses what was not fsynced, and a
+ * lost session reports them as -EIO at fsync.
+ */
+
+/* Forget what is owed. Caller holds dio_lock. */
+static void __xsan_dio_clear(struct xsan_inode_info *xi)
+{
+	lockdep_assert_held(&xi->dio_lock);
+	xi->dio_n = 0;
+	xi->dio_bytes = 0;
+	xi->dio_size = 0;
+	WRITE_ONCE(xi->dio_dirty, false);
+}
+
+/* Commit what is owed. Caller holds dio_lock. */
+static int __xsan_dio_commit(struct inode *inode)
+{
+	struct xsan_inode_info *xi = XSAN_I(inode);
+	int err;
+
+	lockdep_assert_held(&xi->dio_lock);
+	if (!xi->dio_dirty)
+		return 0;
+	err = xsan_commit(inode, xi->dio_r, xi->dio_n, xi->dio_size);
+	__xsan_dio_clear(xi);
+	/* written to the LUNs but not converted: fsync must say so */
+	if (err)
+		mapping_set_error(inode->i_mapping, err);
+	return err;
+}
+
+/*
+ * Commit the O_DIRECT writes @inode owes the MDC. Context: process
+ * context, may sleep; not under dio_lock. Return: 0 or the commit's error
+ * (also kept in the mapping's errseq for fsync).
+ */
+static int xsan_dio_commit(struct inode *inode)
+{
+	struct xsan_inode_info *xi = XSAN_I(inode);
+	int err;
+
+	if (!READ_ONCE(xi->dio_dirty))
+		return 0;
+	mutex_lock(&xi->dio_lock);
+	err = __xsan_dio_commit(inode);
+	mutex_unlock(&xi->dio_lock);
+	return err;
+}
+
+/*
+ * Note an O_DIRECT write of [@off, @off + @len) done (@unwritten: it wrote
+ * UNWRITTEN blocks, which the commit converts); commit at once if enough
+ * is owed. Return: 0 or a commit error.
+ */
+static int xsan_dio_note(struct inode *inode, u64 off, u64 len,
+			 bool unwritten)
+{
+	struct xsan_inode_info *xi = XSAN_I(inode);
+	int err = 0;
+	u32 i;
+
+	mutex_lock(&xi->dio_lock);
+	if (unwritten && !xsan_range_merge(xi->dio_r, &xi->dio_n,
+					   XSAN_DIO_PEND_RANGES, off, len)) {
+		/* full: commit those first, then this one starts anew */
+		err = __xsan_dio_commit(inode);
+		xsan_range_merge(xi->dio_r, &xi->dio_n, XSAN_DIO_PEND_RANGES,
+				 off, len);
+	}
+	xi->dio_bytes = 0;
+	for (i = 0; i < xi->dio_n; i++)
+		xi->dio_bytes += xi->dio_r[i].length;
+	xi->dio_size = max(xi->dio_size, off + len);
+	WRITE_ONCE(xi->dio_dirty, true);
+	if (xi->dio_bytes >= XSAN_DIO_PEND_BYTES) {
+		int e = __xsan_dio_commit(inode);
+
+		err = err ?: e;
+	}
+	mutex_unlock(&xi->dio_lock);
+	return err;
+}
+
+/*
+ * What a lost session took with it: the owed commits cannot be made any
+ * more (the grants are gone). Reported as -EIO at fsync.
+ */
+static void xsan_dio_lost(struct inode *inode)
+{
+	struct xsan_inode_info *xi = XSAN_I(inode);
+
+	mutex_lock(&xi->dio_lock);
+	if (xi->dio_dirty) {
+		pr_warn_ratelimited("volume %s: inode %llu: session lost, O_DIRECT writes not committed (reported as EIO)\n",
+				    XSAN_SB(inode->i_sb)->volume, xi->fid.ino);
+		mapping_set_error(inode->i_mapping, -EIO);
+		__xsan_dio_clear(xi);
+	}
+	mutex_unlock(&xi->dio_lock);
 }
 
 static int xsan_ioend_cmp(void *priv, const struct list_head *a,
@@ -551,6 +690,9 @@ static int xsan_data_lock(struct inode *inode, u32 types)
 	struct xsan_inode_info *xi = XSAN_I(inode);
 	int tries, err;
 
+	/* all but an O_DIRECT write see its deferred commits done (errseq) */
+	if (!(types & XSAN_TOK_ATTR_WR))
+		xsan_dio_commit(inode);
 	for (tries = 0; tries < XSAN_TOK_TRIES; tries++) {
 		/* the cache of a lost session goes before a new token is used */
 		if (test_bit(XSAN_DATA_LOST, &xi->data_flags))
@@ -589,14 +731,31 @@ void xsan_data_drop_tokens(struct inode *inode, u32 types)
 	struct xsan_inode_info *xi = XSAN_I(inode);
 	int err;
 
-	if (!S_ISREG(inode->i_mode) || !(types & XSAN_TOK_DATA))
+	if (!S_ISREG(inode->i_mode))
 		return;
+	if (!(types & (XSAN_TOK_DATA | XSAN_TOK_ATTR_WR))) {
+		/*
+		 * ATTR_RD goes when another session's commit or allocation
+		 * changes the file (it holds ATTR_WR, or commits): what this
+		 * session's layout cache says may be old now.
+		 */
+		if (types & XSAN_TOK_ATTR_RD)
+			xsan_layout_forget(&xi->layout, 0, U64_MAX);
+		return;
+	}
 	down_write(&xi->data_sem);
 	/* the fence: faults that saw @types valid are over, later ones wait */
 	down_write(&xi->fault_sem);
 	up_write(&xi->fault_sem);
-	if (types & XSAN_TOK_DIO)
+	if (types & (XSAN_TOK_DIO | XSAN_TOK_ATTR_WR)) {
 		inode_dio_wait(inode);
+		/* the next holder's stat or read sees them */
+		err = xsan_dio_commit(inode);
+		if (err)
+			pr_warn_ratelimited("volume %s: inode %llu: O_DIRECT commit before giving back a token failed (error %d)\n",
+					    XSAN_SB(inode->i_sb)->volume,
+					    xi->fid.ino, err);
+	}
 	if (types & (XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR)) {
 		err = filemap_write_and_wait(inode->i_mapping);
 		if (err)
@@ -609,7 +768,9 @@ void xsan_data_drop_tokens(struct inode *inode, u32 types)
 					    XSAN_SB(inode->i_sb)->volume,
 					    xi->fid.ino, err);
 	}
-	xsan_layout_forget(&xi->layout, 0, U64_MAX);
+	/* ATTR_WR alone: nobody else changed the file, the layout holds */
+	if (types & (XSAN_TOK_DATA | XSAN_TOK_ATTR_RD))
+		xsan_layout_forget(&xi->layout, 0, U64_MAX);
 	up_write(&xi->data_sem);
 }
 
@@ -631,6 +792,7 @@ static void xsan_lost_work(struct work_struct *work)
 	up_write(&xi->fault_sem);
 	/* cleared under data_sem: a reader that sees it clear sees this done */
 	inode_dio_wait(inode);
+	xsan_dio_lost(inode);
 	if (mapping_tagged(mapping, PAGECACHE_TAG_DIRTY)) {
 		pr_warn_ratelimited("volume %s: inode %llu: session lost, dirty data not written (reported as EIO)\n",
 				    XSAN_SB(inode->i_sb)->volume, xi->fid.ino);
@@ -688,6 +850,7 @@ static int xsan_fault_lock(struct inode *inode, u32 types)
 	struct xsan_inode_info *xi = XSAN_I(inode);
 	int tries, err;
 
+	xsan_dio_commit(inode);		/* see xsan_data_lock() */
 	for (tries = 0; tries < XSAN_TOK_TRIES; tries++) {
 		err = xsan_tok_get(inode, types);
 		if (err)
@@ -840,7 +1003,6 @@ static int xsan_dio_write_end_io(struct kiocb *iocb, ssize_t size, int error,
 				 unsigned int flags)
 {
 	struct inode *inode = file_inode(iocb->ki_filp);
-	struct xsan_range r = { .offset = iocb->ki_pos, .length = size };
 	u64 end = iocb->ki_pos + size;
 	unsigned long irqf;
 
@@ -852,8 +1014,9 @@ static int xsan_dio_write_end_io(struct kiocb *iocb, ssize_t size, int error,
 	if (end > i_size_read(inode))
 		i_size_write(inode, end);
 	spin_unlock_irqrestore(&XSAN_I(inode)->io_lock, irqf);
-	return xsan_commit(inode, &r, (flags & IOMAP_DIO_UNWRITTEN) ? 1 : 0,
-			   end);
+	/* committed later, under ATTR_WR ("Deferred O_DIRECT commits") */
+	return xsan_dio_note(inode, iocb->ki_pos, size,
+			     flags & IOMAP_DIO_UNWRITTEN);
 }
 
 static const struct iomap_dio_ops xsan_dio_write_ops = {
@@ -897,7 +1060,8 @@ ssize_t xsan_data_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		return -EROFS;
 	if (iocb->ki_flags & IOCB_NOWAIT)
 		return -EAGAIN;	/* tokens and layouts may need the MDC */
-	ret = xsan_data_lock(inode, dio ? XSAN_TOK_DIO | XSAN_TOK_ATTR_RD :
+	ret = xsan_data_lock(inode, dio ? XSAN_TOK_DIO | XSAN_TOK_ATTR_RD |
+				 XSAN_TOK_ATTR_WR :
 				 XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR);
 	if (ret)
 		return ret;
@@ -939,8 +1103,11 @@ out:
 int xsan_data_fsync(struct file *file, loff_t start, loff_t end, int datasync)
 {
 	struct inode *inode = file_inode(file);
-	int err = file_write_and_wait_range(file, start, end);
+	int err;
 
+	/* a failed commit is in the errseq, which the next call reports */
+	xsan_dio_commit(inode);
+	err = file_write_and_wait_range(file, start, end);
 	/* overwrites of written extents commit no range: flush them here */
 	if (!err)
 		err = xsan_flush_luns(XSAN_SB(inode->i_sb));
@@ -958,7 +1125,9 @@ int xsan_data_fsync(struct file *file, loff_t start, loff_t end, int datasync)
  */
 int xsan_data_flush(struct inode *inode)
 {
-	int err = filemap_write_and_wait(inode->i_mapping);
+	int err = xsan_dio_commit(inode);
+
+	err = filemap_write_and_wait(inode->i_mapping) ?: err;
 
 	return err ?: xsan_flush_luns(XSAN_SB(inode->i_sb));
 }
@@ -1067,6 +1236,8 @@ int xsan_data_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
 	if (iattr->ia_size < 0)
 		return -EINVAL;
 	inode_dio_wait(inode);
+	/* before the SETATTR, or their size would grow the file again */
+	xsan_dio_commit(inode);
 	/*
 	 * Written back first: iomap_truncate_page() skips an UNWRITTEN block
 	 * (it reads as zeros) even if a dirty page holds data for it.

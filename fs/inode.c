@@ -141,9 +141,12 @@ static void __xsan_copy_attr(struct inode *inode, const struct xsan_attr *a)
 	/*
 	 * Under DATA_WR the MDC's size lags ours until the next LAYOUT_COMMIT
 	 * (fs/data.c): shrinking it would make writeback skip dirty pages.
+	 * So it does under ATTR_WR, or while O_DIRECT writes owe a commit
+	 * (ATTR_WR already given back, their commit not answered yet).
 	 */
 	if (!S_ISREG(inode->i_mode) ||
-	    !(XSAN_I(inode)->tok_held & XSAN_TOK_DATA_WR) ||
+	    (!(XSAN_I(inode)->tok_held & (XSAN_TOK_DATA_WR | XSAN_TOK_ATTR_WR)) &&
+	     !READ_ONCE(XSAN_I(inode)->dio_dirty)) ||
 	    a->size > i_size_read(inode))
 		i_size_write(inode, a->size);
 	inode->i_blocks = a->blocks;

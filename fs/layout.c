@@ -371,3 +371,46 @@ unsigned int xsan_layout_count(struct xsan_layout *l)
 	spin_unlock(&l->lock);
 	return nr;
 }
+
+/**
+ * xsan_range_merge() - add a byte range to a set of ranges
+ * @r: the set: @*n ranges, ascending and disjoint (not even adjacent)
+ * @n: how many; updated
+ * @max: room in @r
+ * @off: first byte of the range to add
+ * @len: its length, at least 1, @off + @len not past U64_MAX
+ *
+ * Ranges that overlap or touch the new one are merged with it, so the set
+ * stays ascending and disjoint (a LAYOUT_COMMIT with overlapping ranges is
+ * refused by the MDC).
+ *
+ * Context: any context; the caller serializes.
+ * Return: true, or false (nothing changed) if the range needs a new slot
+ * and @r is full.
+ */
+bool xsan_range_merge(struct xsan_range *r, u32 *n, u32 max, u64 off, u64 len)
+{
+	u64 end = off + len;
+	u32 i, j;
+
+	/* the first range that ends at or after @off */
+	for (i = 0; i < *n && r[i].offset + r[i].length < off; i++)
+		;
+	/* and those from it that start at or before @end: all merge */
+	for (j = i; j < *n && r[j].offset <= end; j++) {
+		off = min(off, r[j].offset);
+		end = max(end, r[j].offset + r[j].length);
+	}
+	if (j == i) {
+		if (*n >= max)
+			return false;
+		memmove(&r[i + 1], &r[i], (*n - i) * sizeof(*r));
+		(*n)++;
+	} else if (j > i + 1) {
+		memmove(&r[i + 1], &r[j], (*n - j) * sizeof(*r));
+		*n -= j - i - 1;
+	}
+	r[i].offset = off;
+	r[i].length = end - off;
+	return true;
+}

@@ -129,8 +129,14 @@ int __xsan_lun_map(const struct xsan_luns *luns, u32 sg, u64 sg_byte,
 	lunblk = lunblk * g->breadth + in;
 	if (lunblk >= l->data_blocks)
 		return -EIO;
-	/* bytes to the end of this stripe unit */
-	left = ((u64)(g->breadth - in) << luns->bshift) - off;
+	/*
+	 * bytes to the end of this stripe unit; with one LUN the next unit
+	 * follows on the same LUN: no boundary (one bio, not one per unit)
+	 */
+	if (g->nluns == 1)
+		left = ((g->blocks - b) << luns->bshift) - off;
+	else
+		left = ((u64)(g->breadth - in) << luns->bshift) - off;
 	/* and not past the LUN's data area (the group's end is there too
 	 * for an honest MDC)
 	 */
@@ -150,7 +156,8 @@ int __xsan_lun_map(const struct xsan_luns *luns, u32 sg, u64 sg_byte,
  * @sg_byte: byte offset in the group: extent block x volume block size
  * @len: bytes wanted, at least 1
  * @out: the LUN's device, the sector the bytes start at, and how many of
- *	them stay on this LUN (clipped at the stripe-unit boundary)
+ *	them stay on this LUN (clipped at the stripe-unit boundary, or,
+ *	in a group of one LUN, at the group's end)
  *
  * Context: any context; the table does not change while mounted.
  * Return: 0, or -EIO (logged, rate limited) for a range no LUN holds:

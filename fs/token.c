@@ -546,8 +546,12 @@ static void xsan_tok_reset(void *priv)
 		spin_unlock(&xi->tok_lock);
 		/* the layouts were the old session's too */
 		xsan_layout_forget(&xi->layout, 0, U64_MAX);
-		/* and so was the page cache: dropped (dirty: EIO) from a work */
-		if (lost & (XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR))
+		/*
+		 * and so was the page cache: dropped (dirty: EIO) from a work,
+		 * which also drops (EIO) O_DIRECT writes not committed yet
+		 */
+		if (lost & (XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR |
+			    XSAN_TOK_DIO | XSAN_TOK_ATTR_WR))
 			xsan_data_session_lost(inode);
 	}
 	spin_unlock(&sb->s_inode_list_lock);

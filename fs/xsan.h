@@ -422,10 +422,14 @@ int xsan_layout_insert(struct xsan_layout *l, struct list_head *stage,
 bool xsan_layout_lookup(struct xsan_layout *l, u64 pos, struct xsan_lext *out);
 void xsan_layout_forget(struct xsan_layout *l, u64 off, u64 len);
 void xsan_layout_destroy(struct xsan_layout *l);
+bool xsan_range_merge(struct xsan_range *r, u32 *n, u32 max, u64 off, u64 len);
 unsigned int xsan_layout_count(struct xsan_layout *l);
 
 /* Token types there are (XSAN_TOK_* bits 0..5), for per-type state. */
 #define XSAN_TOK_NTYPES		6
+
+/* O_DIRECT ranges an inode keeps for one deferred LAYOUT_COMMIT */
+#define XSAN_DIO_PEND_RANGES	8
 
 /**
  * struct xsan_inode_info - an xsanfs inode
@@ -466,6 +470,17 @@ unsigned int xsan_layout_count(struct xsan_layout *l);
  * @data_flags: XSAN_DATA_* bits (atomic bitops)
  * @lost_work: drops the page cache of a file whose data tokens went with
  *	a lost session (on the mount's tok_wq, holds an inode reference)
+ * @dio_lock: protects @dio_r, @dio_n, @dio_bytes, @dio_size and
+ *	@dio_dirty, and is held across their LAYOUT_COMMIT so that commits
+ *	go out in order; taken after data_sem, never before it
+ * @dio_r: O_DIRECT writes done but not committed yet: UNWRITTEN ranges
+ *	they wrote (ascending, disjoint). They are committed together, under
+ *	ATTR_WR (fs/data.c, "Deferred O_DIRECT commits")
+ * @dio_n: ranges in @dio_r
+ * @dio_bytes: bytes in @dio_r
+ * @dio_size: the size the next commit carries (largest end written)
+ * @dio_dirty: a commit is owed (ranges, size or mtime); read without
+ *	@dio_lock as a hint (READ_ONCE), then checked under it
  *
  * Changed from the session 3 plan: @tok_revoked_seq is per type and
  * @tok_grant_seq, @attr_seq and @tok_idle_work are new (fs/token.c).
@@ -489,6 +504,12 @@ struct xsan_inode_info {
 	struct rw_semaphore fault_sem;	/* see above */
 	unsigned long data_flags;
 	struct work_struct lost_work;
+	struct mutex dio_lock;		/* see above */
+	struct xsan_range dio_r[XSAN_DIO_PEND_RANGES];
+	u32 dio_n;
+	u64 dio_bytes;
+	u64 dio_size;
+	bool dio_dirty;
 };
 
 /* @data_flags: @lost_work is queued (and holds an inode reference) */

@@ -218,11 +218,77 @@ static void xsan_layout_full_test(struct kunit *test)
 	xsan_layout_destroy(l);
 }
 
+/*
+ * xsan_range_merge(): the set of O_DIRECT ranges owed to the MDC stays
+ * ascending and disjoint whatever order the writes completed in.
+ */
+#define RMAX	3
+
+struct xsan_rmerge_case {
+	const char *name;
+	u32 n;
+	struct xsan_range in[RMAX];
+	u64 off, len;
+	bool ok;
+	u32 n_out;
+	struct xsan_range out[RMAX];
+};
+
+static const struct xsan_rmerge_case xsan_rmerge_cases[] = {
+	{ "into empty", 0, {}, 10, 5, true, 1, { { 10, 5 } } },
+	{ "append adjacent", 1, { { 0, 10 } }, 10, 5, true, 1, { { 0, 15 } } },
+	{ "prepend adjacent", 1, { { 10, 10 } }, 5, 5, true, 1, { { 5, 15 } } },
+	{ "after, apart", 1, { { 0, 10 } }, 20, 5, true, 2,
+	  { { 0, 10 }, { 20, 5 } } },
+	{ "before, apart", 1, { { 20, 5 } }, 0, 10, true, 2,
+	  { { 0, 10 }, { 20, 5 } } },
+	{ "between", 2, { { 0, 10 }, { 40, 10 } }, 20, 5, true, 3,
+	  { { 0, 10 }, { 20, 5 }, { 40, 10 } } },
+	{ "same again", 1, { { 0, 10 } }, 0, 10, true, 1, { { 0, 10 } } },
+	{ "inside", 1, { { 0, 100 } }, 10, 5, true, 1, { { 0, 100 } } },
+	{ "covers all", 3, { { 10, 5 }, { 20, 5 }, { 30, 5 } }, 0, 100, true,
+	  1, { { 0, 100 } } },
+	{ "bridges two", 3, { { 0, 10 }, { 20, 10 }, { 50, 10 } }, 5, 20,
+	  true, 2, { { 0, 30 }, { 50, 10 } } },
+	{ "overlaps last", 2, { { 0, 10 }, { 20, 10 } }, 25, 10, true, 2,
+	  { { 0, 10 }, { 20, 15 } } },
+	{ "full, apart", 3, { { 0, 1 }, { 10, 1 }, { 20, 1 } }, 30, 1, false,
+	  3, { { 0, 1 }, { 10, 1 }, { 20, 1 } } },
+	{ "full, merges", 3, { { 0, 1 }, { 10, 1 }, { 20, 1 } }, 11, 9, true,
+	  2, { { 0, 1 }, { 10, 11 } } },
+};
+
+static void xsan_rmerge_desc(const struct xsan_rmerge_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(xsan_rmerge, xsan_rmerge_cases, xsan_rmerge_desc);
+
+static void xsan_range_merge_test(struct kunit *test)
+{
+	const struct xsan_rmerge_case *c = test->param_value;
+	struct xsan_range r[RMAX];
+	u32 n = c->n, i;
+
+	memcpy(r, c->in, sizeof(r));
+	KUNIT_EXPECT_EQ(test, xsan_range_merge(r, &n, RMAX, c->off, c->len),
+			c->ok);
+	KUNIT_ASSERT_EQ(test, n, c->n_out);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, r[i].offset, c->out[i].offset,
+				    "range %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, r[i].length, c->out[i].length,
+				    "range %u", i);
+	}
+}
+
 static struct kunit_case xsan_layout_test_cases[] = {
 	KUNIT_CASE_PARAM(xsan_layout_bad_test, xsan_lbad_gen_params),
 	KUNIT_CASE(xsan_layout_good_test),
 	KUNIT_CASE(xsan_layout_stale_test),
 	KUNIT_CASE(xsan_layout_full_test),
+	KUNIT_CASE_PARAM(xsan_range_merge_test, xsan_rmerge_gen_params),
 	{}
 };
 

@@ -58,8 +58,11 @@ struct t_map {
 
 static const struct t_map t_maps[] = {
 	{ "breadth 1: block 0", 1, 0, BS, 0, 0, SEC(0, 0), BS },
-	{ "breadth 1: clipped at the block", 1, 3 * BS + 512, 1 << 20, 0, 0,
-	  SEC(3, 512), BS - 512 },
+	/* one LUN: the next stripe unit follows on it, nothing to clip */
+	{ "one LUN: not clipped at the unit", 1, 3 * BS + 512, 1 << 20, 0, 0,
+	  SEC(3, 512), 97 * BS - 512 },
+	{ "one LUN: clipped by the length", 1, 3 * BS, 5 * BS, 0, 0,
+	  SEC(3, 0), 5 * BS },
 	{ "breadth 1: last block, mid-sector", 1, 99 * BS + 100, 10000, 0, 0,
 	  SEC(99, 0), BS - 100 },
 	{ "breadth 1: one past the group", 1, 100 * BS, 1, -EIO },

@@ -12,6 +12,10 @@
  *                     outside the file's extents, after CLOSE: EINVAL
  *   alloc_enospc      fill the volume, ENOSPC, unlink (space held while
  *                     open), close, space is back
+ *   alloc_close_frees a writer given 64 MiB ahead commits 1 MiB and
+ *                     closes: the 63 MiB it never committed are free
+ *                     again, the 1 MiB stays, and another client's grant
+ *                     in the same file is left alone
  *   alloc_crash       kill -9 of the MDC 20 times during allocations and
  *                     commits; no block both free and used, and every
  *                     acknowledged commit still maps to its blocks
@@ -679,6 +683,85 @@ stop:
 	munmap(sh, sizeof(*sh));
 }
 
+/* --- alloc_close_frees --- */
+
+static void t_close_frees(struct mdc_h *h)
+{
+	const char *name = "alloc_close_frees";
+	const uint64_t mib = 1ull << 20;
+	struct xsan_client c1, c2;
+	struct xsan_extent ext[16];
+	uint64_t free0 = 0, free1 = 0, free2 = 0, h1 = 0, h2 = 0, got = 0;
+	struct xsan_fid f;
+	uint32_t n = 0;
+	int err;
+
+	err = h_login(h, &c1);
+	if (!err)
+		err = h_login(h, &c2);
+	if (err) {
+		fail(name, "login: %d", err);
+		return;
+	}
+	err = create(&c1, "ahead", &f);
+	if (!err)
+		err = open_file(&c1, &f, &h1);
+	if (!err)
+		err = open_file(&c2, &f, &h2);
+	if (!err)
+		err = statfs_free(&c1, &free0);
+	/* c1 streams: 64 MiB asked for ahead, 1 MiB written */
+	if (!err)
+		err = layout_get(&c1, &f, 0, CHUNK, XSAN_LG_WRITE, ext, 16, &n);
+	if (!err)
+		err = commit(&c1, &f, 0, mib, mib);
+	/* c2 writes [64 MiB, 72 MiB) of the same file, not committed yet */
+	if (!err)
+		err = layout_get(&c2, &f, CHUNK, 8 * mib, XSAN_LG_WRITE, ext, 16,
+				 &n);
+	if (!err)
+		err = statfs_free(&c1, &free1);
+	if (!err)
+		err = close_file(&c1, &f, h1);
+	if (!err)
+		err = statfs_free(&c1, &free2);
+	if (err) {
+		fail(name, "%d %s %s", err, c1.err, c2.err);
+		goto out;
+	}
+	if (free0 - free1 != (CHUNK + 8 * mib) / BS)
+		fail(name, "allocated %llu blocks, expected %llu",
+		     (unsigned long long)(free0 - free1),
+		     (unsigned long long)((CHUNK + 8 * mib) / BS));
+	if (free2 - free1 != (CHUNK - mib) / BS)
+		fail(name, "CLOSE freed %llu blocks, expected %llu",
+		     (unsigned long long)(free2 - free1),
+		     (unsigned long long)((CHUNK - mib) / BS));
+	/* what c1 committed stays written; c2's grant still commits */
+	err = commit(&c2, &f, CHUNK, 8 * mib, CHUNK + 8 * mib);
+	if (err)
+		fail(name, "the other client's commit after CLOSE: %d %s", err,
+		     c2.err);
+	err = layout_get(&c2, &f, 0, CHUNK + 8 * mib, 0, ext, 16, &n);
+	for (uint32_t i = 0; !err && i < n; i++) {
+		if (ext[i].flags)
+			fail(name, "extent %u at %llu still unwritten", i,
+			     (unsigned long long)ext[i].offset);
+		got += ext[i].length;
+	}
+	if (err || got != 9 * mib || !n || ext[0].offset != 0)
+		fail(name, "file maps %llu bytes in %u extents (%d), expected 9 MiB from 0",
+		     (unsigned long long)got, n, err);
+	err = close_file(&c2, &f, h2);
+	if (!err)
+		err = unlink_name(&c1, "ahead");
+	if (err)
+		fail(name, "close, unlink: %d", err);
+out:
+	xsan_client_close(&c1);
+	xsan_client_close(&c2);
+}
+
 static void report(const char *name, int before)
 {
 	printf("%s: %s.%s\n", failed == before ? "PASS" : "FAIL", prefix, name);
@@ -711,6 +794,9 @@ int main(int argc, char **argv)
 	before = failed;
 	t_enospc(&h);
 	report("alloc_enospc", before);
+	before = failed;
+	t_close_frees(&h);
+	report("alloc_close_frees", before);
 	/* the store after all that: clean */
 	before = failed;
 	stop_clean(&h, "alloc_fsck");

@@ -935,8 +935,12 @@ static int release_range(struct xsan_store *st, MDB_txn *txn, uint64_t client,
 	return 0;
 }
 
-/** xsan_client_release() - see store.h. */
-int xsan_client_release(struct xsan_txn *t, uint64_t client, uint64_t *freed)
+/*
+ * Free the blocks allocated for @client and never committed: of inode
+ * @ino only, or of every inode if @ino is 0. Caller's transaction writes.
+ */
+static int release_pending(struct xsan_txn *t, uint64_t client, uint64_t ino0,
+			   uint64_t *freed)
 {
 	struct xsan_store *st = t->st;
 	uint8_t kb[PEND_KEY];
@@ -966,13 +970,15 @@ int xsan_client_release(struct xsan_txn *t, uint64_t client, uint64_t *freed)
 		uint32_t gen;
 		int err;
 
-		pend_key(kb, client, 0, 0);
+		pend_key(kb, client, ino0, 0);
 		k = (MDB_val){ PEND_KEY, kb };
 		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 		if (rc)
 			break;
 		if (k.mv_size != PEND_KEY ||
-		    xsan_get_be64(k.mv_data) != client) {
+		    xsan_get_be64(k.mv_data) != client ||
+		    (ino0 && xsan_get_be64((const uint8_t *)k.mv_data + 8) !=
+		     ino0)) {
 			rc = MDB_NOTFOUND;
 			break;
 		}
@@ -1017,6 +1023,12 @@ int xsan_client_release(struct xsan_txn *t, uint64_t client, uint64_t *freed)
 	if (rc == MDB_NOTFOUND)
 		return 0;
 	return rc < 0 && rc > -4096 ? rc : xsan_mdb_err(rc);
+}
+
+/** xsan_client_release() - see store.h. */
+int xsan_client_release(struct xsan_txn *t, uint64_t client, uint64_t *freed)
+{
+	return release_pending(t, client, 0, freed);
 }
 
 /* --- operations --- */
@@ -1199,7 +1211,26 @@ int xsan_close(struct xsan_txn *t, const struct xsan_fid *fid,
 			break;
 		}
 	}
-	return 0;
+	/*
+	 * The grants went with the allocation session: what the client was
+	 * given and did not commit can never be committed now (blocks it
+	 * asked for ahead of a streaming write): back to the free map.
+	 */
+	if (t->write && out->nlink) {
+		struct xsan_txn sub = *t;
+		uint64_t n = 0;
+
+		rc = xsan_op_begin(t, &sub.txn);
+		if (rc)
+			return rc;
+		rc = xsan_op_end(sub.txn, release_pending(&sub, client,
+							  fid->ino, &n));
+		if (rc)
+			return rc;
+		if (n)
+			rc = xsan_ns_getattr(t, fid, out);
+	}
+	return rc;
 }
 
 struct lg_ctx {
