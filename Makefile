@@ -57,14 +57,18 @@ bench-ns: module tools
 		grep -a '^bench-ns:' results/qemu/bench-ns/a.console.log; exit $$rc
 
 # Data path benchmark: tests/qemu/bench-data.sh in one QEMU guest (O_DIRECT
-# xsanfs vs the raw LUN device, buffered xsanfs vs ext4); not part of
+# xsanfs vs the raw LUN device, buffered xsanfs vs ext4), once with the LUN
+# images in the host's page cache (cache=writeback) and once without
+# (cache=none: writes reach the host disk, as on an array); not part of
 # `make check`. Results: the "bench-data:" lines, from
 # results/qemu/bench-data/a.console.log; record them in
 # Documentation/performance.rst.
 bench-data: module tools
-	scripts/qemu/bed.py tests/qemu/bench-data.sh; rc=$$?; \
-		echo "bench-data: commit $$(git describe --always --dirty 2>/dev/null), $$(date -u '+%Y-%m-%d %H:%M UTC')"; \
-		grep -a '^bench-data:' results/qemu/bench-data/a.console.log; exit $$rc
+	@rc=0; for c in writeback none; do \
+		XSAN_BED_CACHE=$$c scripts/qemu/bed.py tests/qemu/bench-data.sh || rc=1; \
+		echo "bench-data: LUN images cache=$$c, commit $$(git describe --always --dirty 2>/dev/null), $$(date -u '+%Y-%m-%d %H:%M UTC')"; \
+		grep -a '^bench-data:' results/qemu/bench-data/a.console.log; \
+	done; exit $$rc
 
 # FUZZ_SECONDS=N per target (default 60)
 fuzz: deps

@@ -189,12 +189,18 @@ static int xsan_layout_fetch(struct inode *inode, u64 pos, u64 len,
  * not good enough: it is asked for again, allocating. An O_DIRECT write
  * (@all_granted) commits its whole range when part of it was UNWRITTEN,
  * and only granted ranges may be committed: it needs every extent
- * granted.
+ * granted. It asks for as much as one LAYOUT_GET can sensibly give:
+ * XSAN_DIO_AHEAD at or past the end of the file (allocating ahead of a
+ * streaming writer), or a written extent from @pos up to its end (a
+ * grant, no allocation: the extent was looked up first).
  */
 static int xsan_get_lext(struct inode *inode, u64 pos, u64 len, bool alloc,
 			 bool all_granted, struct xsan_lext *e)
 {
-	if (xsan_layout_lookup(&XSAN_I(inode)->layout, pos, e)) {
+	bool hit = xsan_layout_lookup(&XSAN_I(inode)->layout, pos, e);
+	int err;
+
+	if (hit) {
 		if (!alloc)
 			return 0;
 		if (!(e->flags & XSAN_LX_HOLE) &&
@@ -207,14 +213,27 @@ static int xsan_get_lext(struct inode *inode, u64 pos, u64 len, bool alloc,
 	if (!alloc)
 		return xsan_layout_fetch(inode, pos, max(len, XSAN_LG_READ_MIN),
 					 false, e);
-	if (all_granted && pos >= i_size_read(inode) && len < XSAN_DIO_AHEAD) {
+	if (!all_granted)
+		return xsan_layout_fetch(inode, pos, len, true, e);
+	if (pos >= i_size_read(inode)) {
 		/* ahead of a streaming writer, if the volume has the room */
-		int err = xsan_layout_fetch(inode, pos, XSAN_DIO_AHEAD, true, e);
-
-		if (err != -ENOSPC)
+		if (len < XSAN_DIO_AHEAD) {
+			err = xsan_layout_fetch(inode, pos, XSAN_DIO_AHEAD, true,
+						e);
+			if (err != -ENOSPC)
+				return err;
+		}
+		return xsan_layout_fetch(inode, pos, len, true, e);
+	}
+	/* inside the file: what is there decides how much to ask for */
+	if (!hit) {
+		err = xsan_layout_fetch(inode, pos, XSAN_LG_READ_MIN, false, e);
+		if (err)
 			return err;
 	}
-	return xsan_layout_fetch(inode, pos, len, alloc, e);
+	if (!(e->flags & (XSAN_LX_HOLE | XSAN_EXT_UNWRITTEN)))
+		len = min(e->offset + e->length, pos + XSAN_DIO_AHEAD) - pos;
+	return xsan_layout_fetch(inode, pos, len, true, e);
 }
 
 static int xsan_iomap_begin(struct inode *inode, loff_t pos, loff_t length,

@@ -52,6 +52,11 @@ kills guest G's QEMU by its PID at once (a power cut: no flush, no
 unmount). Only a listed guest may be killed, and only a guest the test
 killed may end without reporting a result; its console log is still
 scanned. bed_kill from a guest not listed fails the run.
+cache=writeback|none is QEMU's cache mode for the LUN images (default
+writeback: the host page cache holds them, a guest flush is an fdatasync
+on the host; none: the host's O_DIRECT, every write goes to the host
+disk, as an array's LUN would). The environment's XSAN_BED_CACHE
+overrides it (make bench-data runs both).
 
 Results: every guest's console log and the bed's own log go to
 RESULTS/TEST/. The run fails if any guest's test exits non-zero, a guest
@@ -107,7 +112,7 @@ def parse_header(path):
     """The '# bed:' line of a test -> dict of settings."""
     cfg = {"guests": "1", "luns": "", "deadline": "120", "expect": "pass",
            "memory": "1024", "smp": "1", "mdc": "", "hostprep": "",
-           "hostpost": "", "killable": ""}
+           "hostpost": "", "killable": "", "cache": "writeback"}
     with open(path, encoding="utf-8") as f:
         for line in f:
             if line.startswith("# bed:"):
@@ -145,6 +150,10 @@ def parse_header(path):
     hostpost = [w for w in cfg["hostpost"].split(",") if w]
     if hostpost and (os.path.isabs(hostpost[0]) or ".." in hostpost[0].split("/")):
         raise ValueError(f"{path}: hostpost= command must be inside the tree")
+    # the LUN images' host cache mode; XSAN_BED_CACHE overrides (benchmarks)
+    cache = os.environ.get("XSAN_BED_CACHE") or cfg["cache"]
+    if cache not in ("writeback", "none"):
+        raise ValueError(f"{path}: cache= must be writeback or none")
     killable = set(filter(None, cfg["killable"].split(",")))
     if not killable <= set(GUEST_NAMES[:guests]):
         raise ValueError(f"{path}: killable= names a guest that is not there")
@@ -153,7 +162,7 @@ def parse_header(path):
             "expect": cfg["expect"], "memory": int(cfg["memory"]),
             "smp": int(cfg["smp"]), "mdc": cfg["mdc"],
             "hostprep": hostprep, "hostpost": hostpost,
-            "killable": killable}
+            "killable": killable, "cache": cache}
 
 
 def qemu_child_setup():
@@ -468,7 +477,7 @@ class Bed:
             argv += ["-device", "virtio-scsi-pci,id=scsi0"]
         for i, lname, path in self.luns:
             argv += ["-drive", f"file={path},format=raw,if=none,id=lun{i},"
-                               f"file.locking=off,cache=writeback",
+                               f"file.locking=off,cache={self.cfg['cache']}",
                      "-device", f"scsi-hd,bus=scsi0.0,scsi-id={i},lun=0,"
                                 f"drive=lun{i},serial={lname},"
                                 f"wwn=0x5078616e0000{i:04x},share-rw=on"]
