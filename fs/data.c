@@ -1044,10 +1044,18 @@ static const struct iomap_dio_ops xsan_dio_write_ops = {
 
 static ssize_t xsan_write_checks(struct kiocb *iocb, struct iov_iter *from)
 {
+	struct inode *inode = file_inode(iocb->ki_filp);
 	ssize_t ret = generic_write_checks(iocb, from);
 
 	if (ret <= 0)
 		return ret;
+	/*
+	 * S_NOSEC (SB_NOSEC) spares file_remove_privs() a GETXATTR of
+	 * security.capability per write; it holds only under ATTR_RD, which
+	 * another client's chmod or setxattr takes back (fs/token.c).
+	 */
+	if (IS_NOSEC(inode) && !xsan_tok_valid(inode, XSAN_TOK_ATTR_RD))
+		inode_set_flags(inode, 0, S_NOSEC);
 	ret = file_remove_privs(iocb->ki_filp);
 	if (ret)
 		return ret;
@@ -1081,7 +1089,8 @@ ssize_t xsan_data_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		return -EAGAIN;	/* tokens and layouts may need the MDC */
 	ret = xsan_data_lock(inode, dio ? XSAN_TOK_DIO | XSAN_TOK_ATTR_RD |
 				 XSAN_TOK_ATTR_WR :
-				 XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR);
+				 XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR |
+				 XSAN_TOK_ATTR_RD);
 	if (ret)
 		return ret;
 	inode_lock(inode);

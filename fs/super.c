@@ -422,6 +422,8 @@ static int xsan_fill_super(struct super_block *sb, struct fs_context *fc)
 	sb->s_magic = XSAN_SUPER_MAGIC;
 	sb->s_maxbytes = MAX_LFS_FILESIZE;
 	sb->s_time_gran = 1;
+	/* S_NOSEC is kept per inode under ATTR_RD only (fs/token.c) */
+	sb->s_flags |= SB_NOSEC;
 
 	/* a bdi of our own: the anon one cannot write back dirty pages */
 	err = super_setup_bdi(sb);

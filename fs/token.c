@@ -394,6 +394,18 @@ static void xsan_tok_put_voluntary(struct inode *inode, u32 types)
 	xsan_msg_buf_free(buf);
 }
 
+/*
+ * S_NOSEC (no setuid bits, no security xattrs: write(2) need not ask the
+ * MDC for security.capability, SB_NOSEC) is as good as the attributes it
+ * was learnt from: it goes with ATTR_RD (fs/data.c checks it is held).
+ * Context: any; i_flags changes atomically.
+ */
+static void xsan_tok_nosec_gone(struct inode *inode, u32 types)
+{
+	if (types & (XSAN_TOK_ATTR_RD | XSAN_TOK_ATTR_WR))
+		inode_set_flags(inode, 0, S_NOSEC);
+}
+
 static void xsan_tok_idle_work(struct work_struct *work)
 {
 	struct xsan_inode_info *xi = container_of(to_delayed_work(work),
@@ -411,6 +423,7 @@ static void xsan_tok_idle_work(struct work_struct *work)
 	spin_unlock(&xi->tok_lock);
 
 	if (types) {
+		xsan_tok_nosec_gone(inode, types);
 		xsan_data_drop_tokens(inode, types);
 		xsan_tok_put_voluntary(inode, types);
 	} else if (left) {
@@ -488,6 +501,7 @@ static void xsan_tok_revoke(struct xsan_sb_info *sbi, const struct xsan_req *cb,
 		kept = xi->tok_held & types;
 		spin_unlock(&xi->tok_lock);
 		types &= ~kept;
+		xsan_tok_nosec_gone(inode, cb->tok.types);
 		/* dirty data written and committed, caches dropped, first */
 		xsan_data_drop_tokens(inode, types);
 		iput(inode);
@@ -544,6 +558,7 @@ static void xsan_tok_reset(void *priv)
 		spin_lock(&xi->tok_lock);
 		lost = __xsan_tok_reset_one(xi);
 		spin_unlock(&xi->tok_lock);
+		xsan_tok_nosec_gone(inode, lost);
 		/* the layouts were the old session's too */
 		xsan_layout_forget(&xi->layout, 0, U64_MAX);
 		/*
