@@ -94,3 +94,4 @@ clean:
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tests/mdc clean
 	$(MAKE) -C tests/fuzz clean
+	$(MAKE) -C tests/qemu/helpers clean

@@ -186,6 +186,14 @@ def make_run_cpio(stage, out, test, extra=()):
             if os.path.isfile(src) and os.access(src, os.X_OK) \
                     and not name.startswith("."):
                 shutil.copy(src, f"{stage}/usr/sbin/{name}")
+    # the guests' helper programs (tests/qemu/helpers), built fresh
+    helpers = os.path.join(TOP, "tests", "qemu", "helpers")
+    subprocess.run(["make", "-s", "-C", helpers], check=True,
+                   stdout=subprocess.DEVNULL)
+    os.makedirs(f"{stage}/usr/bin", exist_ok=True)
+    hbuild = os.path.join(helpers, "build")
+    for name in sorted(os.listdir(hbuild)):
+        shutil.copy(os.path.join(hbuild, name), f"{stage}/usr/bin/{name}")
     shutil.copy(test, f"{stage}/bed/test.sh")
     for src, dst in extra:
         os.makedirs(os.path.dirname(f"{stage}{dst}"), exist_ok=True)

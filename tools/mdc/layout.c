@@ -1025,6 +1025,16 @@ static int release_pending(struct xsan_txn *t, uint64_t client, uint64_t ino0,
 	return rc < 0 && rc > -4096 ? rc : xsan_mdb_err(rc);
 }
 
+/** xsan_store_has_grants() - see store.h. */
+bool xsan_store_has_grants(const struct xsan_store *st, uint64_t client,
+			   uint64_t ino)
+{
+	for (const struct xsan_asess *a = st->asess; a; a = a->next)
+		if (a->client == client && a->ino == ino && a->ngrants)
+			return true;
+	return false;
+}
+
 /** xsan_client_release() - see store.h. */
 int xsan_client_release(struct xsan_txn *t, uint64_t client, uint64_t *freed)
 {

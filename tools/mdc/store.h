@@ -297,6 +297,13 @@ int xsan_sess_del(struct xsan_txn *t, uint64_t id);
 int xsan_sess_list(struct xsan_txn *t, struct xsan_store_sess **out,
 		   uint32_t *n);
 /*
+ * Does @client hold write grants on inode @ino (an allocation session)?
+ * Then its last CLOSE of it may free blocks and change the attributes.
+ */
+bool xsan_store_has_grants(const struct xsan_store *st, uint64_t client,
+			   uint64_t ino);
+
+/*
  * Session @client is gone for good: free the blocks LAYOUT_GET allocated
  * for it that are still unwritten (and that no other live client holds a
  * grant on), forget its pending records. *@freed (may be NULL) gets the

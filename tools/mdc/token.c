@@ -476,8 +476,8 @@ static void need_victim(struct xsan_txn *tx, const struct xsan_req *r,
 }
 
 /* What @r changes: the inodes and the tokens others must give back. */
-static unsigned int ns_needs(struct mdc_vol *v, const struct xsan_req *r,
-			     struct mdc_nsneed *need)
+static unsigned int ns_needs(struct mdc_vol *v, uint64_t client,
+			     const struct xsan_req *r, struct mdc_nsneed *need)
 {
 	struct xsan_txn *tx = NULL;
 	unsigned int n = 0;
@@ -504,6 +504,11 @@ static unsigned int ns_needs(struct mdc_vol *v, const struct xsan_req *r,
 	case XSAN_OP_OPEN:
 		if (f & XSAN_OPEN_TRUNC)
 			need_add(need, &n, &r->fid, NS_ATTR | NS_DATA);
+		break;
+	case XSAN_OP_CLOSE:
+		/* a writer's last CLOSE frees what it never committed */
+		if (xsan_store_has_grants(v->store, client, r->fid.ino))
+			need_add(need, &n, &r->fid, NS_ATTR);
 		break;
 	case XSAN_OP_CREATE:
 	case XSAN_OP_MKDIR:
@@ -649,7 +654,7 @@ void mdc_tok_ns_queue(struct mdc *m, struct mdc_conn *c,
 		mdc_queue(m, c, h, payload);
 		return;
 	}
-	n = ns_needs(c->vol, r, need);
+	n = ns_needs(c->vol, c->session ? c->session->id : 0, r, need);
 	for (pp = &t->ns; *pp; pp = &(*pp)->next) {
 		behind |= (*pp)->conn == c;
 		parked += (*pp)->conn && (*pp)->s == c->session;

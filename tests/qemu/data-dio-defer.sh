@@ -1,0 +1,141 @@
+# bed: guests=2 luns=lun0:128M,lun1:128M mdc=vol1 deadline=400
+# SPDX-License-Identifier: GPL-2.0
+# O_DIRECT writes whose LAYOUT_COMMIT is deferred (fs/data.c, "Deferred
+# O_DIRECT commits"). A writes through one open file (tests/qemu/helpers/
+# diohold.c) and neither fsyncs nor closes it; B must still see the size
+# and the bytes at once: its stat and its read take A's ATTR_WR back, and
+# A commits before it gives it up.
+#   1. A writes 8 MiB to a new file (the MDC allocates 64 MiB ahead of it);
+#      B: stat says 8 MiB, an O_DIRECT read gives A's bytes (and leaves
+#      B's layout cache holding the rest of A's allocation, UNWRITTEN);
+#   2. A appends 8 MiB into that allocation; B: stat says 16 MiB and an
+#      O_DIRECT read gives all of it (a layout cache kept from step 1
+#      would read the new half as zeros), so does a buffered read;
+#   3. A closes: what it was given ahead and did not write goes back
+#      (B: the file holds 16 MiB of blocks, and the volume's free space
+#      is what it was before, less those 16 MiB);
+#   4. B overwrites 1 MiB in the middle with O_DIRECT, keeps it open,
+#      and A sees it, by stat and by both kinds of read.
+set -euo pipefail
+. /bed/lib.sh
+export LC_ALL=C
+
+M=/mnt/x
+MIB=1048576
+insmod /opt/xsanfs/xsanfs.ko
+mkdir -p $M
+out=$(timeout 60 mount -t xsanfs -o mdc=10.0.2.100 vol1 $M 2>&1) ||
+	fail "mount of vol1 failed: $out"
+
+# gen SEED BYTES: numbered lines, a seed per run
+gen() {
+	{ seq -f "$1-%014.0f" 0 $(($2 / 16)) || true; } | head -c "$2"
+}
+sum() { sha256sum < "$1" | cut -d' ' -f1; }
+# rd FILE [direct]: the sha256 of FILE read through the page cache or O_DIRECT
+rd() {
+	if [ "${2:-}" = direct ]; then
+		timeout 60 dd if="$1" bs=1M iflag=direct status=none | sha256sum | cut -d' ' -f1
+	else
+		timeout 60 cat "$1" | sha256sum | cut -d' ' -f1
+	fi
+}
+# avail: the volume's free bytes (STATFS from the MDC)
+avail() { stat -f -c '%a %S' $M | awk '{ print $1 * $2 }'; }
+# wait_file PATH: at most 60 s
+wait_file() {
+	local i
+	for i in $(seq 600); do
+		[ -e "$1" ] && return 0
+		sleep 0.1
+	done
+	fail "$1 did not appear in 60 s"
+}
+# expect_size FILE BYTES WHAT
+expect_size() {
+	local s
+	s=$(stat -c %s "$1") || fail "stat of $1 failed"
+	[ "$s" = "$2" ] || fail "$3: size $s, expected $2"
+}
+
+case "$BED_GUEST" in
+a)
+	seed=$(head -c 6 /dev/urandom | xxd -p)
+	bed_put seed "$seed"
+	bed_put avail0 "$(avail)"
+	gen "d1$seed" $((8 * MIB)) > /tmp/p1
+	gen "d2$seed" $((8 * MIB)) > /tmp/p2
+	cat /tmp/p1 /tmp/p2 | diohold $M/dh 8 /tmp/dh &
+	pid=$!
+	wait_file /tmp/dh.1
+	bed_barrier held1
+	bed_barrier checked1
+	touch /tmp/dh.go.1
+	wait_file /tmp/dh.2
+	bed_barrier held2
+	bed_barrier checked2
+	touch /tmp/dh.go.2
+	wait $pid || fail "diohold failed"
+	bed_barrier closed
+	bed_barrier checked3
+	# 4. B's overwrite, its file still open
+	bed_barrier b-wrote
+	cat /tmp/p1 /tmp/p2 > /tmp/p12
+	gen "d3$seed" $MIB > /tmp/p3
+	dd if=/tmp/p3 of=/tmp/p12 bs=1M seek=5 conv=notrunc status=none
+	expect_size $M/dh $((16 * MIB)) "A after B's overwrite"
+	[ "$(rd $M/dh direct)" = "$(sum /tmp/p12)" ] ||
+		fail "A's O_DIRECT read misses B's uncommitted overwrite"
+	[ "$(rd $M/dh)" = "$(sum /tmp/p12)" ] ||
+		fail "A's buffered read misses B's uncommitted overwrite"
+	bed_barrier checked4
+	;;
+b)
+	seed=$(bed_get seed)
+	avail0=$(bed_get avail0)
+	gen "d1$seed" $((8 * MIB)) > /tmp/p1
+	gen "d2$seed" $((8 * MIB)) > /tmp/p2
+	cat /tmp/p1 /tmp/p2 > /tmp/p12
+	# 1. (fd 3 stays open until step 2: a close would empty B's layout
+	# cache, which step 2 must find emptied by the REVOKE instead)
+	bed_barrier held1
+	expect_size $M/dh $((8 * MIB)) "step 1, while A holds its writes"
+	exec 3<$M/dh
+	h=$(timeout 60 dd bs=1M iflag=direct status=none <&3 | sha256sum | cut -d' ' -f1)
+	[ "$h" = "$(sum /tmp/p1)" ] ||
+		fail "step 1: B's O_DIRECT read differs from what A wrote"
+	bed_barrier checked1
+	# 2.
+	bed_barrier held2
+	expect_size $M/dh $((16 * MIB)) "step 2, while A holds its writes"
+	# on from where step 1 stopped: the 8 MiB A appended
+	h=$(timeout 60 dd bs=1M iflag=direct status=none <&3 | sha256sum | cut -d' ' -f1)
+	[ "$h" = "$(sum /tmp/p2)" ] ||
+		fail "step 2: B's O_DIRECT read of A's second 8 MiB differs (a layout cached in step 1?)"
+	exec 3<&-
+	[ "$(rd $M/dh direct)" = "$(sum /tmp/p12)" ] ||
+		fail "step 2: B's O_DIRECT read differs"
+	[ "$(rd $M/dh)" = "$(sum /tmp/p12)" ] ||
+		fail "step 2: B's buffered read differs"
+	bed_barrier checked2
+	# 3.
+	bed_barrier closed
+	blocks=$(stat -c %b $M/dh)
+	[ "$blocks" = $((16 * MIB / 512)) ] ||
+		fail "step 3: the file holds $blocks blocks of 512 bytes after A's close, expected $((16 * MIB / 512))"
+	a=$(avail)
+	[ "$a" = $((avail0 - 16 * MIB)) ] ||
+		fail "step 3: $a bytes free after A's close, expected $((avail0 - 16 * MIB)) ($avail0 before)"
+	bed_barrier checked3
+	# 4.
+	gen "d3$seed" $MIB > /tmp/p3
+	exec 3<>$M/dh
+	timeout 60 dd if=/tmp/p3 of=/proc/self/fd/3 bs=1M seek=5 oflag=direct conv=notrunc status=none ||
+		fail "step 4: B's O_DIRECT overwrite failed"
+	bed_barrier b-wrote
+	bed_barrier checked4
+	exec 3>&-
+	;;
+esac
+timeout 60 umount $M || fail "umount failed"
+echo "data-dio-defer: ok"
