@@ -8,19 +8,22 @@
  *   LAYOUT_GET on a miss; writes ask for an allocating LAYOUT_GET, which
  *   turns the holes of the range into UNWRITTEN extents granted to this
  *   session. An allocated extent becomes (LUN block device, sector) through
- *   xsan_lun_map() (fs/lun.c), clipped at the stripe-unit boundary.
+ *   xsan_lun_map() (fs/lundev.c), clipped at the stripe-unit boundary
+ *   (a group of one LUN has none).
  *   UNWRITTEN reads as zeros: stale bytes of a deleted file never show.
  * - Commit: once the bios of a write are done, LAYOUT_COMMIT turns the
  *   UNWRITTEN ranges written and carries the new size and mtime. Writeback
  *   completions are batched per inode on the mount's workqueue; the pages
  *   stay under writeback until their commit is answered (durable at the
  *   MDC), so fsync (which waits for writeback) returns only when data and
- *   commit are both durable. O_DIRECT commits in its end_io.
+ *   commit are both durable. O_DIRECT defers its commits under ATTR_WR
+ *   (see "Deferred O_DIRECT commits").
  * - Tokens (Documentation/tokens.rst): DATA_RD before the page cache is
- *   read, DATA_RD|DATA_WR before it is dirtied, DIO for O_DIRECT. A REVOKE
- *   (or an idle give-back) of one reaches xsan_data_drop_tokens() before
- *   the TOKEN_PUT: it writes back and commits the dirty pages, waits for
- *   direct I/O, empties the page cache and the layout cache.
+ *   read, DATA_RD|DATA_WR before it is dirtied, DIO for O_DIRECT (with
+ *   ATTR_WR for a write). A REVOKE (or an idle give-back) of one reaches
+ *   xsan_data_drop_tokens() before the TOKEN_PUT: it writes back and
+ *   commits the dirty pages, waits for direct I/O and commits it, empties
+ *   the page cache and the layout cache.
  * - mmap: the fault paths take the token first, like read and write, but
  *   not data_sem: read(2) into (or write(2) from) a mapping of the same
  *   file faults while data_sem is held shared, and a REVOKE waiting for it
