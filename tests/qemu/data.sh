@@ -178,6 +178,22 @@ a)
 	timeout 60 dd if=/dev/zero of=$M/after bs=1M count=8 conv=fsync status=none ||
 		fail "no space after the filler was removed"
 	echo "data: ENOSPC reported, space back after rm"
+	# the same with O_DIRECT, which asks for 64 MiB ahead while it can:
+	# near the end it must still get what it writes, up to the last MiB
+	free=$(stat -f -c '%a %S' $M | awk '{ print $1 * $2 }')
+	set +e
+	out=$(timeout 120 dd if=/dev/zero of=$M/fill bs=1M count=200 oflag=direct 2>&1)
+	rc=$?
+	set -e
+	[ $rc -ne 0 ] && grep -q "No space left" <<<"$out" ||
+		fail "filling the volume with O_DIRECT: status $rc, '$out'; expected ENOSPC"
+	got=$(stat -c %s $M/fill)
+	[ "$got" -ge $((free - 1048576)) ] ||
+		fail "O_DIRECT filled $got bytes of $free free before ENOSPC"
+	rm $M/fill
+	left=$(stat -f -c '%a %S' $M | awk '{ print $1 * $2 }')
+	[ "$left" = "$free" ] || fail "after the O_DIRECT filler went: $left bytes free, $free before"
+	echo "data: O_DIRECT ENOSPC after $got of $free bytes, space back after rm"
 	bed_put f6 "$(sum /tmp/p6)"
 	bed_put f1t "$(sum /tmp/p1t)"
 	bed_barrier dirty
