@@ -194,6 +194,11 @@ def make_run_cpio(stage, out, test, extra=()):
     hbuild = os.path.join(helpers, "build")
     for name in sorted(os.listdir(hbuild)):
         shutil.copy(os.path.join(hbuild, name), f"{stage}/usr/bin/{name}")
+    # shell functions the tests share (tests/qemu/lib/*.sh -> /bed/)
+    libdir = os.path.join(TOP, "tests", "qemu", "lib")
+    for name in sorted(os.listdir(libdir)):
+        if name.endswith(".sh"):
+            shutil.copy(os.path.join(libdir, name), f"{stage}/bed/{name}")
     shutil.copy(test, f"{stage}/bed/test.sh")
     for src, dst in extra:
         os.makedirs(os.path.dirname(f"{stage}{dst}"), exist_ok=True)

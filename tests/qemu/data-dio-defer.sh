@@ -1,10 +1,10 @@
 # bed: guests=2 luns=lun0:128M,lun1:128M mdc=vol1 deadline=400
 # SPDX-License-Identifier: GPL-2.0
 # O_DIRECT writes whose LAYOUT_COMMIT is deferred (fs/data.c, "Deferred
-# O_DIRECT commits"). A writes through one open file (tests/qemu/helpers/
-# diohold.c) and neither fsyncs nor closes it; B must still see the size
-# and the bytes at once: its stat and its read take A's ATTR_WR back, and
-# A commits before it gives it up.
+# O_DIRECT commits"). A writes through one open file (xsanio dio,
+# tests/qemu/helpers/xsanio.c) and neither fsyncs nor closes it; B must
+# still see the size and the bytes at once: its stat and its read take
+# A's ATTR_WR back, and A commits before it gives it up.
 #   1. A writes 8 MiB to a new file (the MDC allocates 64 MiB ahead of it);
 #      B: stat says 8 MiB, an O_DIRECT read gives A's bytes (and leaves
 #      B's layout cache holding the rest of A's allocation, UNWRITTEN);
@@ -27,30 +27,9 @@ mkdir -p $M
 out=$(timeout 60 mount -t xsanfs -o mdc=10.0.2.100 vol1 $M 2>&1) ||
 	fail "mount of vol1 failed: $out"
 
-# gen SEED BYTES: numbered lines, a seed per run
-gen() {
-	{ seq -f "$1-%014.0f" 0 $(($2 / 16)) || true; } | head -c "$2"
-}
-sum() { sha256sum < "$1" | cut -d' ' -f1; }
-# rd FILE [direct]: the sha256 of FILE read through the page cache or O_DIRECT
-rd() {
-	if [ "${2:-}" = direct ]; then
-		timeout 60 dd if="$1" bs=1M iflag=direct status=none | sha256sum | cut -d' ' -f1
-	else
-		timeout 60 cat "$1" | sha256sum | cut -d' ' -f1
-	fi
-}
+. /bed/data-lib.sh
 # avail: the volume's free bytes (STATFS from the MDC)
 avail() { stat -f -c '%a %S' $M | awk '{ print $1 * $2 }'; }
-# wait_file PATH: at most 60 s
-wait_file() {
-	local i
-	for i in $(seq 600); do
-		[ -e "$1" ] && return 0
-		sleep 0.1
-	done
-	fail "$1 did not appear in 60 s"
-}
 # expect_size FILE BYTES WHAT
 expect_size() {
 	local s
@@ -65,7 +44,7 @@ a)
 	bed_put avail0 "$(avail)"
 	gen "d1$seed" $((8 * MIB)) > /tmp/p1
 	gen "d2$seed" $((8 * MIB)) > /tmp/p2
-	cat /tmp/p1 /tmp/p2 | diohold $M/dh 8 /tmp/dh &
+	cat /tmp/p1 /tmp/p2 | xsanio dio $M/dh 8 /tmp/dh &
 	pid=$!
 	wait_file /tmp/dh.1
 	bed_barrier held1
@@ -75,7 +54,7 @@ a)
 	bed_barrier held2
 	bed_barrier checked2
 	touch /tmp/dh.go.2
-	wait $pid || fail "diohold failed"
+	wait $pid || fail "xsanio dio failed"
 	bed_barrier closed
 	bed_barrier checked3
 	# 4. B's overwrite, its file still open

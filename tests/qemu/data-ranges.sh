@@ -22,18 +22,7 @@ mkdir -p $M
 out=$(timeout 60 mount -t xsanfs -o mdc=10.0.2.100 vol1 $M 2>&1) ||
 	fail "mount of vol1 failed: $out"
 
-gen() {
-	{ seq -f "$1-%014.0f" 0 $(($2 / 16)) || true; } | head -c "$2"
-}
-sum() { sha256sum < "$1" | cut -d' ' -f1; }
-wait_file() {
-	local i
-	for i in $(seq 600); do
-		[ -e "$1" ] && return 0
-		sleep 0.1
-	done
-	fail "$1 did not appear in 60 s"
-}
+. /bed/data-lib.sh
 # same EXPECTED FILE WHAT
 same() {
 	cmp -s "$1" "$2" || fail "$3: $2 differs from what was written ($(cmp "$1" "$2" 2>&1 | head -1))"

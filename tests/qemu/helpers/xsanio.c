@@ -2,6 +2,16 @@
 /*
  * xsanio: system calls the shell cannot make, for the QEMU tests.
  *
+ *   xsanio dio FILE CHUNK_MIB MARK
+ *	O_DIRECT writes that stay uncommitted: open FILE (O_WRONLY |
+ *	O_CREAT | O_DIRECT) once and write standard input to it in chunks
+ *	of CHUNK_MIB MiB, appending, through that one open file. After chunk
+ *	K create MARK.K and wait (at most 300 s) until MARK.go.K exists; at
+ *	the end of the input close the file. Nothing is fsynced: the
+ *	writes' commits are still owed to the MDC (fs/data.c, "Deferred
+ *	O_DIRECT commits") while it waits, so another client's stat and
+ *	read must get them by a REVOKE. A short last chunk is padded with
+ *	zeros to 4 KiB.
  *   xsanio srange FILE MARK
  *	write standard input to FILE (created, truncated) with write(2),
  *	then sync_file_range(WAIT_BEFORE | WRITE | WAIT_AFTER) over all of
@@ -44,6 +54,60 @@ static int wait_for(const char *path)
 	}
 	fprintf(stderr, "xsanio: %s did not appear in 300 s\n", path);
 	return 1;
+}
+
+static int dio(const char *file, const char *chunk_mib, const char *mark)
+{
+	char path[4096];
+	size_t chunk, got;
+	long mib;
+	char *buf, *end;
+	off_t off = 0;
+	int fd, k;
+
+	errno = 0;
+	mib = strtol(chunk_mib, &end, 10);
+	if (errno || *end || mib < 1 || mib > 1024)
+		return fprintf(stderr, "xsanio: bad CHUNK_MIB %s\n", chunk_mib), 2;
+	chunk = (size_t)mib << 20;
+	if (posix_memalign((void **)&buf, 4096, chunk))
+		return fprintf(stderr, "xsanio: out of memory\n"), 1;
+	fd = open(file, O_WRONLY | O_CREAT | O_DIRECT, 0644);
+	if (fd < 0)
+		return die(file);
+	for (k = 1;; k++) {
+		ssize_t n;
+
+		got = 0;
+		while (got < chunk) {
+			n = read(0, buf + got, chunk - got);
+			if (n < 0)
+				return die("read");
+			if (!n)
+				break;
+			got += (size_t)n;
+		}
+		if (!got)
+			break;
+		if (got % 4096) {
+			memset(buf + got, 0, 4096 - got % 4096);
+			got += 4096 - got % 4096;
+		}
+		n = pwrite(fd, buf, got, off);
+		if (n < 0 || (size_t)n != got)
+			return die("pwrite");
+		off += (off_t)got;
+		snprintf(path, sizeof(path), "%s.%d", mark, k);
+		if (close(open(path, O_WRONLY | O_CREAT, 0644)))
+			return die(path);
+		snprintf(path, sizeof(path), "%s.go.%d", mark, k);
+		if (wait_for(path))
+			return 1;
+	}
+	if (close(fd))
+		return die("close");
+	free(buf);
+	return 0;
 }
 
 static int srange(const char *file, const char *mark)
@@ -118,12 +182,14 @@ static int copy(const char *src, const char *dst, int use_sendfile)
 
 int main(int argc, char **argv)
 {
+	if (argc == 5 && !strcmp(argv[1], "dio"))
+		return dio(argv[2], argv[3], argv[4]);
 	if (argc == 4 && !strcmp(argv[1], "srange"))
 		return srange(argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "cfr"))
 		return copy(argv[2], argv[3], 0);
 	if (argc == 4 && !strcmp(argv[1], "sendfile"))
 		return copy(argv[2], argv[3], 1);
-	fprintf(stderr, "usage: xsanio srange FILE MARK | cfr SRC DST | sendfile SRC DST\n");
+	fprintf(stderr, "usage: xsanio dio FILE CHUNK_MIB MARK | srange FILE MARK | cfr SRC DST | sendfile SRC DST\n");
 	return 2;
 }
