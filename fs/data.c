@@ -34,10 +34,11 @@
  *   it while a fault waits for a folio lock that writeback holds.
  * - Errors: a failed bio or commit ends its pages' writeback with the
  *   error, which mapping_set_error() keeps in the errseq of the mapping:
- *   fsync reports it once per open file (close does not: fs/file.c has no
- *   ->flush yet). A lost session drops
- *   the page cache of files whose data tokens went with it; dirty pages
- *   among them are an -EIO for fsync, never silently gone.
+ *   fsync reports it once per open file, and so does close(2) of a
+ *   descriptor open for writing (fs/file.c, ->flush, which writes back
+ *   first). A lost session drops the page cache of files whose data
+ *   tokens went with it; dirty pages among them are an -EIO for fsync,
+ *   never silently gone.
  *
  * Only volumes whose block size is at most PAGE_SIZE are written: a
  * larger block would be made written by a commit while only the pages
@@ -1143,6 +1144,22 @@ int xsan_data_fsync(struct file *file, loff_t start, loff_t end, int datasync)
 	if (!err)
 		err = xsan_flush_luns(XSAN_SB(inode->i_sb));
 	return err;
+}
+
+/**
+ * xsan_data_write_back() - write back and commit a file's dirty pages and
+ * its owed O_DIRECT commits, for close(2) (the LUNs' caches are not
+ * flushed: close promises no durability, fsync does)
+ * @inode: the file
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or the write or commit error (also in the mapping's errseq).
+ */
+int xsan_data_write_back(struct inode *inode)
+{
+	int err = xsan_dio_commit(inode);
+
+	return filemap_write_and_wait(inode->i_mapping) ?: err;
 }
 
 /**

@@ -87,6 +87,23 @@ out:
 }
 
 /*
+ * close(2) of a descriptor open for writing: what was written through it
+ * reaches the LUNs and the MDC now (as NFS does at close), and a write
+ * error this file has not reported yet (errseq) is close's error; fsync
+ * on another descriptor of the same file still reports it once.
+ */
+static int xsan_file_flush(struct file *file, fl_owner_t id)
+{
+	struct inode *inode = file_inode(file);
+	int err;
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return 0;
+	err = xsan_data_write_back(inode);
+	return file_check_and_advance_wb_err(file) ?: err;
+}
+
+/*
  * CLOSE, not waited for: release cannot fail, and the MDC answers in
  * order on this connection, so a request we send after it sees the file
  * closed. A handle the send could not deliver goes with the session.
@@ -122,6 +139,7 @@ const struct file_operations xsan_file_fops = {
 	.write_iter	= xsan_data_write_iter,
 	.mmap		= xsan_data_mmap,
 	.open		= xsan_file_open,
+	.flush		= xsan_file_flush,
 	.release	= xsan_file_release,
 	.fsync		= xsan_data_fsync,
 	.splice_read	= generic_file_splice_read,

@@ -566,6 +566,7 @@ ssize_t xsan_data_read_iter(struct kiocb *iocb, struct iov_iter *to);
 ssize_t xsan_data_write_iter(struct kiocb *iocb, struct iov_iter *from);
 int xsan_data_fsync(struct file *file, loff_t start, loff_t end, int datasync);
 int xsan_data_flush(struct inode *inode);
+int xsan_data_write_back(struct inode *inode);
 void xsan_data_closed(struct inode *inode);
 loff_t xsan_data_llseek(struct file *file, loff_t offset, int whence);
 struct fiemap_extent_info;

@@ -4,10 +4,13 @@
 # LUNs; both are taken offline at once through the SCSI midlayer,
 # /sys/block/sdX/device/state, so every file here fails whatever its
 # stripe):
-#   1. dirty pages whose writeback fails: fsync reports EIO, once (errseq):
+#   1. dirty pages whose writeback fails: fsync reports EIO, once per open
+#      file (errseq), so does close(2) of the descriptor that wrote them:
 #      with the LUNs back, the next fsync of the file succeeds; the lost
 #      range reads as zeros (its extents stayed UNWRITTEN), never as stale
 #      bytes;
+#      close(2) of a descriptor whose dirty pages fail to write back
+#      returns EIO;
 #   2. an O_DIRECT write and a read of uncached data fail with EIO;
 #   3. with the LUNs back, writes and fsync work again and the bytes are on
 #      the LUNs;
@@ -18,6 +21,7 @@
 #      reports EIO, once.
 set -euo pipefail
 . /bed/lib.sh
+. /bed/data-lib.sh
 export LC_ALL=C
 
 M=/mnt/x
@@ -49,20 +53,26 @@ fsync_rc() {
 	echo "$rc $out"
 }
 seed=$(head -c 6 /dev/urandom | xxd -p)
-# write_fd FD FILE: write FILE (text) through the shell's own descriptor
-# FD, with no child process holding a copy of it.
-write_fd() {
-	local buf
-	IFS= read -r -d '' buf <"$2" || true
-	printf '%s' "$buf" >&"$1"
+# hold FILE SRC MARK: write SRC to FILE (buffered) through one descriptor
+# that stays open until `release MARK` (xsanio closeerr): a close writes
+# back (->flush), and this one must not until the test says so
+hold() {
+	xsanio closeerr "$1" "$3" < "$2" > "$3.out" &
+	hold_pid=$!
+	wait_file "$3.1"
+}
+# release MARK: close that descriptor; MARK.out holds what close(2)
+# returned (not in a $(...) subshell: it waits for the writer)
+release() {
+	touch "$1.go.1"
+	wait "$hold_pid" || fail "xsanio closeerr failed"
 }
 
 # 1. writeback fails
 gen "e1$seed" 1048576 > /tmp/e1
-# written through a descriptor that stays open (write_fd): a close of a
+# written through a descriptor that stays open (hold): a close of a
 # writer writes back and commits, which would write it before the failure
-exec 3<>$M/e1
-write_fd 3 /tmp/e1 || fail "buffered write of e1 failed"
+hold $M/e1 /tmp/e1 /tmp/h1
 luns offline
 r=$(fsync_rc $M/e1)
 echo "fsync with the LUNs offline: $r"
@@ -71,7 +81,11 @@ case "$r" in
 *) luns running; fail "fsync of e1 with the LUNs offline: '$r', expected EIO" ;;
 esac
 luns running
-exec 3>&-
+# the descriptor that wrote e1 has not been told: its close is EIO
+release /tmp/h1
+r=$(cat /tmp/h1.out)
+[ "$r" = "Input/output error" ] ||
+	fail "close of the descriptor that wrote e1 returned '$r', expected EIO"
 r=$(fsync_rc $M/e1)
 [ "$r" = "0 " ] || fail "second fsync of e1 (LUNs back, error reported already): '$r', expected 0"
 echo 3 > /proc/sys/vm/drop_caches
@@ -81,6 +95,24 @@ echo "e1 after the failed writeback: $sz bytes"
 head -c "$sz" /dev/zero > /tmp/z1
 cmp $M/e1 /tmp/z1 || fail "e1, whose writeback failed, does not read as zeros (cmp above)"
 echo "data-errors: failed writeback is EIO at fsync, once; the range reads zeros"
+
+# 1b. close(2) reports it too: dirty pages written through a descriptor
+# that close writes back while the LUNs are offline (xsanio closeerr
+# keeps the file open until told to close)
+gen "c1$seed" 1048576 > /tmp/c1
+xsanio closeerr $M/c1 /tmp/ce < /tmp/c1 > /tmp/ce.out &
+pid=$!
+wait_file /tmp/ce.1
+luns offline
+touch /tmp/ce.go.1
+wait $pid || { luns running; fail "xsanio closeerr failed"; }
+luns running
+r=$(cat /tmp/ce.out)
+[ "$r" = "Input/output error" ] ||
+	fail "close of c1 whose writeback failed returned '$r', expected EIO"
+r=$(fsync_rc $M/c1)
+[ "$r" = "0 " ] || fail "fsync of c1 after close reported the error: '$r', expected 0"
+echo "data-errors: close reports the failed writeback (EIO)"
 
 # 2. O_DIRECT write and uncached read
 gen "e2$seed" 1048576 > /tmp/e2
@@ -138,8 +170,7 @@ mkdir -p $Y
 relay 7010
 out=$(timeout 60 mount -t xsanfs -o mdc=127.0.0.1:7010,timeout=5 vol1 $Y 2>&1) ||
 	fail "mount of vol1 through the relay failed: $out"
-exec 4<>$Y/s1
-write_fd 4 /tmp/e1 || fail "buffered write of s1 failed"
+hold $Y/s1 /tmp/e1 /tmp/h4
 cut_relay
 echo "relay cut; waiting for the MDC to drop the session (lease + grace)"
 sleep 33
@@ -159,7 +190,10 @@ case "$r" in
 esac
 r=$(fsync_rc $Y/s1)
 [ "$r" = "0 " ] || fail "second fsync of s1 after the lost session: '$r', expected 0"
-exec 4>&-
+release /tmp/h4
+r=$(cat /tmp/h4.out)
+[ "$r" = "Input/output error" ] ||
+	fail "close of the descriptor that wrote s1 returned '$r', expected EIO"
 sz=$(stat -c %s $Y/s1)
 head -c "$sz" /dev/zero > /tmp/z1
 cmp $Y/s1 /tmp/z1 || fail "s1, whose dirty pages were dropped, is not zeros (cmp above)"

@@ -18,6 +18,10 @@
  *	it; create MARK.1 and wait (at most 300 s) for MARK.go.1 before
  *	closing, so another guest can look while the file is still open
  *	and nothing but sync_file_range wrote it
+ *   xsanio closeerr FILE MARK
+ *	write standard input to FILE (created, truncated) with write(2),
+ *	create MARK.1, wait for MARK.go.1, then close(2) it and print what
+ *	close returned: "0" or the error's message (exit 0 either way)
  *   xsanio cfr SRC DST
  *	copy SRC to DST (created, truncated) with copy_file_range(2) only;
  *	prints the bytes copied
@@ -110,15 +114,12 @@ static int dio(const char *file, const char *chunk_mib, const char *mark)
 	return 0;
 }
 
-static int srange(const char *file, const char *mark)
+/* write standard input to @fd */
+static int write_all(int fd)
 {
 	static char buf[1 << 16];
-	char path[4096];
 	ssize_t n;
-	int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
-	if (fd < 0)
-		return die(file);
 	while ((n = read(0, buf, sizeof(buf))) > 0) {
 		for (ssize_t done = 0; done < n;) {
 			ssize_t w = write(fd, buf + done, (size_t)(n - done));
@@ -128,8 +129,18 @@ static int srange(const char *file, const char *mark)
 			done += w;
 		}
 	}
-	if (n < 0)
-		return die("read");
+	return n < 0 ? die("read") : 0;
+}
+
+static int srange(const char *file, const char *mark)
+{
+	char path[4096];
+	int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0)
+		return die(file);
+	if (write_all(fd))
+		return 1;
 	if (sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE |
 			    SYNC_FILE_RANGE_WRITE |
 			    SYNC_FILE_RANGE_WAIT_AFTER))
@@ -142,6 +153,28 @@ static int srange(const char *file, const char *mark)
 		return 1;
 	if (close(fd))
 		return die("close");
+	return 0;
+}
+
+static int closeerr(const char *file, const char *mark)
+{
+	char path[4096];
+	int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0)
+		return die(file);
+	if (write_all(fd))
+		return 1;
+	snprintf(path, sizeof(path), "%s.1", mark);
+	if (close(open(path, O_WRONLY | O_CREAT, 0644)))
+		return die(path);
+	snprintf(path, sizeof(path), "%s.go.1", mark);
+	if (wait_for(path))
+		return 1;
+	if (close(fd))
+		printf("%s\n", strerror(errno));
+	else
+		printf("0\n");
 	return 0;
 }
 
@@ -186,10 +219,12 @@ int main(int argc, char **argv)
 		return dio(argv[2], argv[3], argv[4]);
 	if (argc == 4 && !strcmp(argv[1], "srange"))
 		return srange(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "closeerr"))
+		return closeerr(argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "cfr"))
 		return copy(argv[2], argv[3], 0);
 	if (argc == 4 && !strcmp(argv[1], "sendfile"))
 		return copy(argv[2], argv[3], 1);
-	fprintf(stderr, "usage: xsanio dio FILE CHUNK_MIB MARK | srange FILE MARK | cfr SRC DST | sendfile SRC DST\n");
+	fprintf(stderr, "usage: xsanio dio FILE CHUNK_MIB MARK | srange FILE MARK | closeerr FILE MARK | cfr SRC DST | sendfile SRC DST\n");
 	return 2;
 }
