@@ -99,6 +99,7 @@ void xsan_data_init_inode(struct xsan_inode_info *xi)
 	xi->data_flags = 0;
 	INIT_WORK(&xi->lost_work, xsan_lost_work);
 	mutex_init(&xi->dio_lock);
+	atomic_set(&xi->nosec_gen, 0);
 	xi->dio_n = 0;
 	xi->dio_bytes = 0;
 	xi->dio_size = 0;
@@ -260,6 +261,13 @@ static int xsan_iomap_begin(struct inode *inode, loff_t pos, loff_t length,
 	if (err)
 		return err;
 	iomap->flags = 0;
+	/*
+	 * An O_DIRECT write owes a deferred commit (size, mtime, UNWRITTEN
+	 * ranges): O_DSYNC must go through fsync, not FUA alone.
+	 */
+	if ((flags & (IOMAP_DIRECT | IOMAP_WRITE)) ==
+	    (IOMAP_DIRECT | IOMAP_WRITE))
+		iomap->flags |= IOMAP_F_DIRTY;
 	iomap->bdev = NULL;
 	if (e.flags & XSAN_LX_HOLE) {
 		if (alloc) {
@@ -422,10 +430,18 @@ static int __xsan_dio_commit(struct inode *inode)
 	if (!xi->dio_dirty)
 		return 0;
 	err = xsan_commit(inode, xi->dio_r, xi->dio_n, xi->dio_size);
+	/*
+	 * Not sent or not answered (a signal, a soft mount's timeout, no
+	 * memory): the writes are still owed, the next commit sends them.
+	 */
+	if (err == -ERESTARTSYS || err == -EINTR || err == -ETIMEDOUT ||
+	    err == -ENOMEM || err == -EAGAIN)
+		return err;
 	__xsan_dio_clear(xi);
 	/* written to the LUNs but not converted: fsync must say so */
 	if (err)
-		mapping_set_error(inode->i_mapping, err);
+		mapping_set_error(inode->i_mapping,
+				  err == -ENOSPC ? -ENOSPC : -EIO);
 	return err;
 }
 
@@ -472,7 +488,15 @@ static int xsan_dio_note(struct inode *inode, u64 off, u64 len,
 		xi->dio_bytes += xi->dio_r[i].length;
 	xi->dio_size = max(xi->dio_size, off + len);
 	WRITE_ONCE(xi->dio_dirty, true);
-	if (xi->dio_bytes >= XSAN_DIO_PEND_BYTES) {
+	/*
+	 * A write not aligned to the volume block left its block UNWRITTEN
+	 * in the layout cache, and iomap zeroes the rest of an UNWRITTEN
+	 * block around a sub-block write: a second write into the same block
+	 * would overwrite this one with zeros. Committed at once, the block
+	 * is written (and forgotten by the cache) before the next write.
+	 */
+	if (xi->dio_bytes >= XSAN_DIO_PEND_BYTES ||
+	    (unwritten && ((off | len) & (i_blocksize(inode) - 1)))) {
 		int e = __xsan_dio_commit(inode);
 
 		err = err ?: e;
@@ -743,11 +767,14 @@ static void xsan_data_unlock(struct inode *inode)
  * @types: the XSAN_TOK_* being given back (REVOKE or idle release)
  *
  * DATA_WR: the dirty pages are written and committed; DATA_RD, DATA_WR:
- * the page cache is emptied; DIO: direct I/O in flight is waited for. The
- * layout cache is dropped for any of them. Called before the TOKEN_PUT.
+ * the page cache is emptied; DIO, ATTR_WR: direct I/O in flight is waited
+ * for and its deferred commits are sent. The layout cache is dropped for
+ * any of them but ATTR_WR alone, and for ATTR_RD (which alone needs
+ * nothing else). Called before the TOKEN_PUT.
  *
  * Context: process context (the messenger's callback workqueue or the
- * token workqueue), may sleep; takes data_sem exclusive, never i_rwsem.
+ * token workqueue), may sleep; takes data_sem exclusive (not for ATTR_RD
+ * alone), never i_rwsem.
  */
 void xsan_data_drop_tokens(struct inode *inode, u32 types)
 {
@@ -758,9 +785,9 @@ void xsan_data_drop_tokens(struct inode *inode, u32 types)
 		return;
 	if (!(types & (XSAN_TOK_DATA | XSAN_TOK_ATTR_WR))) {
 		/*
-		 * ATTR_RD goes when another session's commit or allocation
-		 * changes the file (it holds ATTR_WR, or commits): what this
-		 * session's layout cache says may be old now.
+		 * ATTR_RD goes when another session is about to change the
+		 * file (it takes ATTR_WR for O_DIRECT writes, or commits):
+		 * what this session's layout cache says may be old now.
 		 */
 		if (types & XSAN_TOK_ATTR_RD)
 			xsan_layout_forget(&xi->layout, 0, U64_MAX);
@@ -1029,17 +1056,24 @@ static int xsan_dio_write_end_io(struct kiocb *iocb, ssize_t size, int error,
 	u64 end = iocb->ki_pos + size;
 	unsigned long irqf;
 
+	int err;
+
 	if (error)
 		return error;
 	if (!size)
 		return 0;
+	/*
+	 * Committed later, under ATTR_WR ("Deferred O_DIRECT commits");
+	 * noted before i_size grows, so that an attribute refresh in
+	 * between sees dio_dirty and does not shrink it again.
+	 */
+	err = xsan_dio_note(inode, iocb->ki_pos, size,
+			    flags & IOMAP_DIO_UNWRITTEN);
 	spin_lock_irqsave(&XSAN_I(inode)->io_lock, irqf);
 	if (end > i_size_read(inode))
 		i_size_write(inode, end);
 	spin_unlock_irqrestore(&XSAN_I(inode)->io_lock, irqf);
-	/* committed later, under ATTR_WR ("Deferred O_DIRECT commits") */
-	return xsan_dio_note(inode, iocb->ki_pos, size,
-			     flags & IOMAP_DIO_UNWRITTEN);
+	return err;
 }
 
 static const struct iomap_dio_ops xsan_dio_write_ops = {
@@ -1050,17 +1084,25 @@ static ssize_t xsan_write_checks(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct inode *inode = file_inode(iocb->ki_filp);
 	ssize_t ret = generic_write_checks(iocb, from);
+	int gen;
 
 	if (ret <= 0)
 		return ret;
 	/*
 	 * S_NOSEC (SB_NOSEC) spares file_remove_privs() a GETXATTR of
 	 * security.capability per write; it holds only under ATTR_RD, which
-	 * another client's chmod or setxattr takes back (fs/token.c).
+	 * another client's chmod or setxattr takes back (fs/token.c). If
+	 * ATTR_RD went while file_remove_privs() asked, the S_NOSEC it set
+	 * was learnt from attributes that may be old: not kept.
 	 */
+	gen = atomic_read(&XSAN_I(inode)->nosec_gen);
 	if (IS_NOSEC(inode) && !xsan_tok_valid(inode, XSAN_TOK_ATTR_RD))
 		inode_set_flags(inode, 0, S_NOSEC);
 	ret = file_remove_privs(iocb->ki_filp);
+	if (IS_NOSEC(inode) &&
+	    (atomic_read(&XSAN_I(inode)->nosec_gen) != gen ||
+	     !xsan_tok_valid(inode, XSAN_TOK_ATTR_RD)))
+		inode_set_flags(inode, 0, S_NOSEC);
 	if (ret)
 		return ret;
 	ret = file_update_time(iocb->ki_filp);

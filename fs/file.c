@@ -89,8 +89,9 @@ out:
 /*
  * close(2) of a descriptor open for writing: what was written through it
  * reaches the LUNs and the MDC now (as NFS does at close), and a write
- * error this file has not reported yet (errseq) is close's error; fsync
- * on another descriptor of the same file still reports it once.
+ * error this open file has not reported yet (errseq) is close's error.
+ * Like NFS, close does not mark it reported: fsync still returns it once
+ * (a close of a dup'd descriptor must not hide it from the others).
  */
 static int xsan_file_flush(struct file *file, fl_owner_t id)
 {
@@ -100,7 +101,8 @@ static int xsan_file_flush(struct file *file, fl_owner_t id)
 	if (!(file->f_mode & FMODE_WRITE))
 		return 0;
 	err = xsan_data_write_back(inode);
-	return file_check_and_advance_wb_err(file) ?: err;
+	/* as NFS: reported, not consumed (a dup's close leaves it to fsync) */
+	return filemap_check_wb_err(file->f_mapping, file->f_wb_err) ?: err;
 }
 
 /*
@@ -120,6 +122,12 @@ static int xsan_file_release(struct inode *inode, struct file *file)
 	/* commits need the grants CLOSE may end (its error stays for fsync) */
 	if (file->f_mode & FMODE_WRITE)
 		xsan_data_flush(inode);
+	/*
+	 * The layout goes first: a last CLOSE frees the blocks granted and
+	 * not committed, and a write that still found them cached here
+	 * could land in blocks another file has been given since.
+	 */
+	xsan_data_closed(inode);
 	xsan_fill_cred(&req.cred);
 	req.fid = XSAN_I(inode)->fid;
 	req.layout.handle = xf->handle;
@@ -127,7 +135,6 @@ static int xsan_file_release(struct inode *inode, struct file *file)
 	if (err)
 		pr_warn_ratelimited("volume %s: could not close inode %llu (error %d)\n",
 				    sbi->volume, req.fid.ino, err);
-	xsan_data_closed(inode);
 	file->private_data = NULL;
 	kfree(xf);
 	return 0;

@@ -402,8 +402,10 @@ static void xsan_tok_put_voluntary(struct inode *inode, u32 types)
  */
 static void xsan_tok_nosec_gone(struct inode *inode, u32 types)
 {
-	if (types & (XSAN_TOK_ATTR_RD | XSAN_TOK_ATTR_WR))
+	if (types & (XSAN_TOK_ATTR_RD | XSAN_TOK_ATTR_WR)) {
+		atomic_inc(&XSAN_I(inode)->nosec_gen);
 		inode_set_flags(inode, 0, S_NOSEC);
+	}
 }
 
 static void xsan_tok_idle_work(struct work_struct *work)

@@ -481,6 +481,9 @@ unsigned int xsan_layout_count(struct xsan_layout *l);
  * @dio_size: the size the next commit carries (largest end written)
  * @dio_dirty: a commit is owed (ranges, size or mtime); read without
  *	@dio_lock as a hint (READ_ONCE), then checked under it
+ * @nosec_gen: bumped whenever S_NOSEC is cleared because ATTR_RD or
+ *	ATTR_WR went (fs/token.c): a write that learnt S_NOSEC across a bump
+ *	does not keep it (fs/data.c, xsan_write_checks())
  *
  * Changed from the session 3 plan: @tok_revoked_seq is per type and
  * @tok_grant_seq, @attr_seq and @tok_idle_work are new (fs/token.c).
@@ -510,6 +513,7 @@ struct xsan_inode_info {
 	u64 dio_bytes;
 	u64 dio_size;
 	bool dio_dirty;
+	atomic_t nosec_gen;
 };
 
 /* @data_flags: @lost_work is queued (and holds an inode reference) */

@@ -12,10 +12,11 @@
  *                     outside the file's extents, after CLOSE: EINVAL
  *   alloc_enospc      fill the volume, ENOSPC, unlink (space held while
  *                     open), close, space is back
- *   alloc_close_frees a writer given 64 MiB ahead commits 1 MiB and
- *                     closes: the 63 MiB it never committed are free
- *                     again, the 1 MiB stays, and another client's grant
- *                     in the same file is left alone
+ *   alloc_close_frees a writer given 64 MiB ahead commits 1 MiB,
+ *                     fallocates 8 MiB of the rest and closes: the 55 MiB
+ *                     it neither committed nor fallocated are free again,
+ *                     the rest stays, and another client's grant in the
+ *                     same file is left alone
  *   alloc_crash       kill -9 of the MDC 20 times during allocations and
  *                     commits; no block both free and used, and every
  *                     acknowledged commit still maps to its blocks
@@ -216,6 +217,19 @@ static int commit(struct xsan_client *c, const struct xsan_fid *f,
 	r.layout.size = size;
 	r.layout.nranges = 1;
 	r.layout.ranges = &rg;
+	return xsan_client_call(c, &r, &rep);
+}
+
+static int falloc(struct xsan_client *c, const struct xsan_fid *f,
+		  uint32_t mode, uint64_t off, uint64_t len)
+{
+	struct xsan_req r = { .op = XSAN_OP_FALLOCATE, .cred = h_root(),
+			      .fid = *f };
+	struct xsan_rep rep;
+
+	r.layout.flags = mode;
+	r.layout.offset = off;
+	r.layout.length = len;
 	return xsan_client_call(c, &r, &rep);
 }
 
@@ -715,6 +729,9 @@ static void t_close_frees(struct mdc_h *h)
 		err = layout_get(&c1, &f, 0, CHUNK, XSAN_LG_WRITE, ext, 16, &n);
 	if (!err)
 		err = commit(&c1, &f, 0, mib, mib);
+	/* fallocate makes [32 MiB, 40 MiB) of c1's ahead the file's for good */
+	if (!err)
+		err = falloc(&c1, &f, XSAN_FALLOC_KEEP_SIZE, 32 * mib, 8 * mib);
 	/* c2 writes [64 MiB, 72 MiB) of the same file, not committed yet */
 	if (!err)
 		err = layout_get(&c2, &f, CHUNK, 8 * mib, XSAN_LG_WRITE, ext, 16,
@@ -733,10 +750,10 @@ static void t_close_frees(struct mdc_h *h)
 		fail(name, "allocated %llu blocks, expected %llu",
 		     (unsigned long long)(free0 - free1),
 		     (unsigned long long)((CHUNK + 8 * mib) / BS));
-	if (free2 - free1 != (CHUNK - mib) / BS)
+	if (free2 - free1 != (CHUNK - 9 * mib) / BS)
 		fail(name, "CLOSE freed %llu blocks, expected %llu",
 		     (unsigned long long)(free2 - free1),
-		     (unsigned long long)((CHUNK - mib) / BS));
+		     (unsigned long long)((CHUNK - 9 * mib) / BS));
 	/* what c1 committed stays written; c2's grant still commits */
 	err = commit(&c2, &f, CHUNK, 8 * mib, CHUNK + 8 * mib);
 	if (err)
@@ -744,13 +761,16 @@ static void t_close_frees(struct mdc_h *h)
 		     c2.err);
 	err = layout_get(&c2, &f, 0, CHUNK + 8 * mib, 0, ext, 16, &n);
 	for (uint32_t i = 0; !err && i < n; i++) {
-		if (ext[i].flags)
+		bool falloced = ext[i].offset >= 32 * mib &&
+				ext[i].offset + ext[i].length <= 40 * mib;
+
+		if (ext[i].flags && !falloced)
 			fail(name, "extent %u at %llu still unwritten", i,
 			     (unsigned long long)ext[i].offset);
 		got += ext[i].length;
 	}
-	if (err || got != 9 * mib || !n || ext[0].offset != 0)
-		fail(name, "file maps %llu bytes in %u extents (%d), expected 9 MiB from 0",
+	if (err || got != 17 * mib || !n || ext[0].offset != 0)
+		fail(name, "file maps %llu bytes in %u extents (%d), expected 17 MiB from 0",
 		     (unsigned long long)got, n, err);
 	err = close_file(&c2, &f, h2);
 	if (!err)

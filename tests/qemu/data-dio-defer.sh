@@ -15,13 +15,23 @@
 #      (B: the file holds 16 MiB of blocks, and the volume's free space
 #      is what it was before, less those 16 MiB);
 #   4. B overwrites 1 MiB in the middle with O_DIRECT, keeps it open,
-#      and A sees it, by stat and by both kinds of read.
+#      and A sees it, by stat and by both kinds of read;
+#   5. O_DIRECT writes of 512 bytes (the LUNs' sector, an eighth of the
+#      volume's block) in a row through one descriptor: iomap zeroes
+#      the rest of an UNWRITTEN block around each, so each must be
+#      committed before the next lands in the same block (else A and B
+#      read zeros where the earlier ones were);
+#   6. SB_NOSEC: uid 1000 appends to a file on A (A learns "no setuid
+#      bit, no security xattr"), B sets the setuid bit, uid 1000 appends
+#      again on A: the bit must go, as on a local file system (A must
+#      have forgotten S_NOSEC when B's chmod took its ATTR_RD back).
 set -euo pipefail
 . /bed/lib.sh
 export LC_ALL=C
 
 M=/mnt/x
 MIB=1048576
+user="setpriv --reuid=1000 --regid=1000 --clear-groups"
 insmod /opt/xsanfs/xsanfs.ko
 mkdir -p $M
 out=$(timeout 60 mount -t xsanfs -o mdc=10.0.2.100 vol1 $M 2>&1) ||
@@ -68,6 +78,24 @@ a)
 	[ "$(rd $M/dh)" = "$(sum /tmp/p12)" ] ||
 		fail "A's buffered read misses B's uncommitted overwrite"
 	bed_barrier checked4
+	# 5.
+	gen "d5$seed" 8192 > /tmp/p5
+	timeout 60 dd if=/tmp/p5 of=$M/small bs=512 oflag=direct status=none ||
+		fail "step 5: 512-byte O_DIRECT writes failed"
+	cmp /tmp/p5 $M/small ||
+		fail "step 5: 512-byte O_DIRECT writes read back differently on A (cmp above)"
+	bed_barrier small
+	bed_barrier checked5
+	# 6.
+	touch $M/suid
+	chmod 666 $M/suid
+	$user sh -c "echo one >> $M/suid" || fail "step 6: uid 1000 cannot append"
+	bed_barrier appended
+	bed_barrier setuid
+	$user sh -c "echo two >> $M/suid" || fail "step 6: uid 1000 cannot append again"
+	m=$(stat -c %a $M/suid)
+	[ "$m" = 777 ] || fail "step 6: mode $m on A after uid 1000's write, expected 777 (setuid kept?)"
+	bed_barrier appended2
 	;;
 b)
 	seed=$(bed_get seed)
@@ -114,6 +142,19 @@ b)
 	bed_barrier b-wrote
 	bed_barrier checked4
 	exec 3>&-
+	# 5.
+	gen "d5$seed" 8192 > /tmp/p5
+	bed_barrier small
+	[ "$(rd $M/small direct)" = "$(sum /tmp/p5)" ] ||
+		fail "step 5: B reads A's 512-byte O_DIRECT writes differently"
+	bed_barrier checked5
+	# 6.
+	bed_barrier appended
+	chmod 4777 $M/suid
+	bed_barrier setuid
+	bed_barrier appended2
+	m=$(stat -c %a $M/suid)
+	[ "$m" = 777 ] || fail "step 6: mode $m on B after uid 1000's write on A, expected 777"
 	;;
 esac
 timeout 60 umount $M || fail "umount failed"

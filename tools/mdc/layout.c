@@ -889,6 +889,81 @@ static int pending_add(struct xsan_store *st, MDB_txn *txn, uint64_t client,
 	return xsan_mdb_err(mdb_put(txn, st->pending, &k, &v, 0));
 }
 
+/*
+ * Forget file blocks [fb, fe) of inode @ino in every session's pending
+ * records: FALLOCATE made them the file's for good (allocated or zeroed
+ * UNWRITTEN on purpose), so no session's end or CLOSE may free them as
+ * "allocated for it and never committed". Records are cut, not dropped.
+ */
+static int pending_forget(struct xsan_store *st, MDB_txn *txn, uint64_t ino,
+			  uint64_t fb, uint64_t fe)
+{
+	struct pend { uint64_t client, fb, n; uint32_t gen; } *hit = NULL, *p;
+	size_t nhit = 0, cap = 0;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc;
+
+	if (!st->pending || fb >= fe)
+		return 0;
+	rc = mdb_cursor_open(txn, st->pending, &cur);
+	if (rc)
+		return xsan_mdb_err(rc);
+	/* the key starts with the client: every record is looked at */
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); !rc;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		const uint8_t *kb = k.mv_data;
+		uint64_t rfb, rn;
+
+		if (k.mv_size != PEND_KEY || v.mv_size != PEND_VAL ||
+		    xsan_get_be64(kb + 8) != ino)
+			continue;
+		rfb = xsan_get_be64(kb + 16);
+		rn = xsan_get_le64((const uint8_t *)v.mv_data + 8);
+		if (rfb >= fe || rfb + rn <= fb)
+			continue;
+		if (nhit == cap) {
+			cap = cap ? 2 * cap : 8;
+			p = realloc(hit, cap * sizeof(*hit));
+			if (!p) {
+				rc = -ENOMEM;
+				break;
+			}
+			hit = p;
+		}
+		hit[nhit++] = (struct pend){ xsan_get_be64(kb), rfb, rn,
+					     xsan_get_le32(v.mv_data) };
+	}
+	mdb_cursor_close(cur);
+	rc = rc == MDB_NOTFOUND ? 0 : rc < 0 && rc > -4096 ? rc :
+	     xsan_mdb_err(rc);
+	for (size_t i = 0; !rc && i < nhit; i++) {
+		uint8_t kb[PEND_KEY], vb[PEND_VAL];
+		uint64_t e = hit[i].fb + hit[i].n;
+
+		pend_key(kb, hit[i].client, ino, hit[i].fb);
+		k = (MDB_val){ PEND_KEY, kb };
+		rc = xsan_mdb_err(mdb_del(txn, st->pending, &k, NULL));
+		/* what is left before [fb, fe) and after it */
+		for (int side = 0; !rc && side < 2; side++) {
+			uint64_t s0 = side ? fe : hit[i].fb;
+			uint64_t e0 = side ? e : fb;
+
+			if (s0 >= e0)
+				continue;
+			pend_key(kb, hit[i].client, ino, s0);
+			memset(vb, 0, sizeof(vb));
+			xsan_put_le32(vb, hit[i].gen);
+			xsan_put_le64(vb + 8, e0 - s0);
+			k = (MDB_val){ PEND_KEY, kb };
+			v = (MDB_val){ PEND_VAL, vb };
+			rc = xsan_mdb_err(mdb_put(txn, st->pending, &k, &v, 0));
+		}
+	}
+	free(hit);
+	return rc;
+}
+
 /* Does a live client other than @client hold a grant on [s, e) of @ino? */
 static bool granted_other(const struct xsan_store *st, uint64_t client,
 			  uint64_t ino, uint64_t s, uint64_t e)
@@ -1503,6 +1578,8 @@ int xsan_fallocate(struct xsan_txn *t, const struct xsan_cred *cr,
 		}
 		if (!rc)
 			rc = walk(&c, fb, fe, true, false, 0, NULL, NULL);
+		if (!rc)
+			rc = pending_forget(st, txn, in->ino, fb, fe);
 		if (!rc && !(mode & XSAN_FALLOC_KEEP_SIZE) && end > in->size) {
 			in->size = end;
 			xsan_touch(in, now, true);

@@ -535,7 +535,7 @@ static unsigned int ns_needs(struct mdc_vol *v, uint64_t client,
 		if (tx)
 			xsan_txn_abort(tx);
 		break;
-	default:	/* reads, CLOSE, LAYOUT_GET: nothing cached changes */
+	default:	/* reads, LAYOUT_GET: nothing cached changes */
 		break;
 	}
 	return n;
