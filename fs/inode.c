@@ -496,6 +496,19 @@ int xsan_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
 		return 0;
 
 	xsan_fill_cred(&req.cred);
+	/*
+	 * A write by someone who is not the owner clears setuid/setgid
+	 * (file_remove_privs(): ATTR_FORCE | ATTR_KILL_*, the VFS's own
+	 * decision, no permission check on a local file system). The MDC
+	 * checks a mode change against the caller: vouch for this one, and
+	 * only when it clears those bits and changes nothing else.
+	 */
+	if ((iattr->ia_valid & ATTR_FORCE) &&
+	    (iattr->ia_valid & (ATTR_KILL_SUID | ATTR_KILL_SGID)) &&
+	    sa->valid == XSAN_SA_MODE &&
+	    (sa->mode & ~(u32)(S_ISUID | S_ISGID)) ==
+	    (inode->i_mode & 07777 & ~(u32)(S_ISUID | S_ISGID)))
+		req.cred.caps |= XSAN_CAP_FOWNER;
 	req.fid = XSAN_I(inode)->fid;
 	err = xsan_msgr_call(sbi->msgr, &req, &rep, &buf);
 	if (err)
