@@ -32,6 +32,14 @@
  *   writeback; a give-back takes fault_sem exclusive only as a fence
  *   (after the token is marked gone, before writeback), so it never holds
  *   it while a fault waits for a folio lock that writeback holds.
+ * - Fencing (DESIGN.md 7, Documentation/tokens.rst "Fencing"): no bio
+ *   goes to a LUN unless the lease holds and the file's cached state
+ *   (page cache, layouts, O_DIRECT commits owed) belongs to the session in
+ *   force (@data_sgen). Mapping waits for the lease (a hard mount waits,
+ *   a soft one gives up after timeout=); the last check is made as the
+ *   bio is sent (prepare_ioend for writeback, submit_io for O_DIRECT).
+ *   What an older session cached is dropped, and reported as EIO, never
+ *   written: its blocks and tokens may be another client's by now.
  * - Errors: a failed bio or commit ends its pages' writeback with the
  *   error, which mapping_set_error() keeps in the errseq of the mapping:
  *   fsync reports it once per open file, and so does close(2) of a
@@ -100,6 +108,7 @@ void xsan_data_init_inode(struct xsan_inode_info *xi)
 	INIT_WORK(&xi->lost_work, xsan_lost_work);
 	mutex_init(&xi->dio_lock);
 	atomic_set(&xi->nosec_gen, 0);
+	xi->data_sgen = 0;
 	xi->dio_n = 0;
 	xi->dio_bytes = 0;
 	xi->dio_size = 0;
@@ -140,11 +149,46 @@ void xsan_data_evict(struct inode *inode)
 	xsan_layout_destroy(&XSAN_I(inode)->layout);
 }
 
+/* ---- the fence ---------------------------------------------------------- */
+
+/*
+ * Wait until the lease holds (DESIGN.md 7) and check that what @inode
+ * cached belongs to the session in force, whose generation goes to
+ * *@sgen. Context: process context, may sleep. Return: 0, -EIO (the cache
+ * is an older session's, umount -f, a soft mount's timeout), -ERESTARTSYS.
+ */
+static int xsan_data_fence(struct inode *inode, u32 *sgen)
+{
+	int err = xsan_msgr_lease_wait(XSAN_SB(inode->i_sb)->msgr, sgen);
+
+	if (err)
+		return err == -ERESTARTSYS ? err : -EIO;
+	if (READ_ONCE(XSAN_I(inode)->data_sgen) != *sgen)
+		return -EIO;
+	return 0;
+}
+
+/*
+ * The last check before a bio is sent: the lease still holds and is the
+ * session's that @sgen says.
+ */
+static bool xsan_data_fence_holds(struct inode *inode, u32 sgen)
+{
+	u32 now;
+
+	if (xsan_msgr_lease_gen(XSAN_SB(inode->i_sb)->msgr, &now) &&
+	    now == sgen)
+		return true;
+	pr_warn_ratelimited("volume %s: inode %llu: lease expired or session lost as a write was sent: not sent (EIO)\n",
+			    XSAN_SB(inode->i_sb)->volume, XSAN_I(inode)->fid.ino);
+	return false;
+}
+
 /* ---- layouts ---------------------------------------------------------- */
 
 /* LAYOUT_GET [@pos, @pos + @len) and cache it; @out: the record at @pos */
 static int xsan_layout_fetch(struct inode *inode, u64 pos, u64 len,
-			     bool alloc, struct xsan_lext *out)
+			     bool alloc, u32 sgen, struct xsan_lext *out)
 {
 	struct xsan_inode_info *xi = XSAN_I(inode);
 	struct xsan_sb_info *sbi = XSAN_SB(inode->i_sb);
@@ -168,7 +212,11 @@ static int xsan_layout_fetch(struct inode *inode, u64 pos, u64 len,
 	/* also called from writeback: no recursion into the fs to reclaim */
 	nofs = memalloc_nofs_save();
 	err = xsan_msgr_call(sbi->msgr, &req, &rep, &buf);
-	if (!err) {
+	/* a grant of another session than the one the caller checked */
+	if (!err && buf->sgen != sgen) {
+		xsan_msg_buf_free(buf);
+		err = -EIO;
+	} else if (!err) {
 		err = xsan_layout_stage(&rep.layout, pos, len, sbi->bsize,
 					alloc ? XSAN_LX_GRANTED : 0, GFP_NOFS,
 					&stage);
@@ -200,7 +248,7 @@ static int xsan_layout_fetch(struct inode *inode, u64 pos, u64 len,
  * grant, no allocation: the extent was looked up first).
  */
 static int xsan_get_lext(struct inode *inode, u64 pos, u64 len, bool alloc,
-			 bool all_granted, struct xsan_lext *e)
+			 bool all_granted, u32 sgen, struct xsan_lext *e)
 {
 	bool hit = xsan_layout_lookup(&XSAN_I(inode)->layout, pos, e);
 	int err;
@@ -217,28 +265,29 @@ static int xsan_get_lext(struct inode *inode, u64 pos, u64 len, bool alloc,
 	}
 	if (!alloc)
 		return xsan_layout_fetch(inode, pos, max(len, XSAN_LG_READ_MIN),
-					 false, e);
+					 false, sgen, e);
 	if (!all_granted)
-		return xsan_layout_fetch(inode, pos, len, true, e);
+		return xsan_layout_fetch(inode, pos, len, true, sgen, e);
 	if (pos >= i_size_read(inode)) {
 		/* ahead of a streaming writer, if the volume has the room */
 		if (len < XSAN_DIO_AHEAD) {
 			err = xsan_layout_fetch(inode, pos, XSAN_DIO_AHEAD, true,
-						e);
+						sgen, e);
 			if (err != -ENOSPC)
 				return err;
 		}
-		return xsan_layout_fetch(inode, pos, len, true, e);
+		return xsan_layout_fetch(inode, pos, len, true, sgen, e);
 	}
 	/* inside the file: what is there decides how much to ask for */
 	if (!hit) {
-		err = xsan_layout_fetch(inode, pos, XSAN_LG_READ_MIN, false, e);
+		err = xsan_layout_fetch(inode, pos, XSAN_LG_READ_MIN, false,
+					sgen, e);
 		if (err)
 			return err;
 	}
 	if (!(e->flags & (XSAN_LX_HOLE | XSAN_EXT_UNWRITTEN)))
 		len = min(e->offset + e->length, pos + XSAN_DIO_AHEAD) - pos;
-	return xsan_layout_fetch(inode, pos, len, true, e);
+	return xsan_layout_fetch(inode, pos, len, true, sgen, e);
 }
 
 static int xsan_iomap_begin(struct inode *inode, loff_t pos, loff_t length,
@@ -250,17 +299,23 @@ static int xsan_iomap_begin(struct inode *inode, loff_t pos, loff_t length,
 	struct xsan_io_map m;
 	struct xsan_lext e;
 	u64 start, sg_byte;
+	u32 sgen;
 	int err;
 
 	if (pos < 0 || length <= 0)
 		return -EINVAL;
 	if (alloc && sbi->bsize > PAGE_SIZE)
 		return -EOPNOTSUPP;
+	err = xsan_data_fence(inode, &sgen);
+	if (err)
+		return err;
 	err = xsan_get_lext(inode, pos, length, alloc, flags & IOMAP_DIRECT,
-			    &e);
+			    sgen, &e);
 	if (err)
 		return err;
 	iomap->flags = 0;
+	/* the session it was mapped in, for the check at submission */
+	iomap->private = (void *)(uintptr_t)sgen;
 	/*
 	 * An O_DIRECT write owes a deferred commit (size, mtime, UNWRITTEN
 	 * ranges): O_DSYNC must go through fsync, not FUA alone.
@@ -345,9 +400,12 @@ static int xsan_commit(struct inode *inode, const struct xsan_range *r,
 	struct timespec64 mt = inode->i_mtime;
 	struct xsan_rep rep;
 	unsigned int nofs;
-	u32 i;
+	u32 i, sgen = READ_ONCE(xi->data_sgen);
 	int err;
 
+	/* grants of an older session cannot be committed in this one */
+	if (xsan_msgr_sgen(sbi->msgr) != sgen)
+		return -EIO;
 	if (n) {
 		err = xsan_flush_luns(sbi);
 		if (err)
@@ -366,9 +424,22 @@ static int xsan_commit(struct inode *inode, const struct xsan_range *r,
 	memalloc_nofs_restore(nofs);
 	pr_debug("LAYOUT_COMMIT inode %llu size %llu, %u ranges from %llu: %d\n",
 		 xi->fid.ino, size, n, n ? r[0].offset : 0, err);
+	if (!err && buf->sgen != sgen) {
+		xsan_msg_buf_free(buf);
+		err = -EIO;
+	}
 	if (err) {
 		pr_warn_ratelimited("volume %s: LAYOUT_COMMIT of inode %llu failed (error %d)\n",
 				    sbi->volume, xi->fid.ino, err);
+		/*
+		 * What the caller may report: not sent or not answered (it may
+		 * try again), out of space, or EIO; never the MDC's EINVAL for
+		 * grants a new session no longer has.
+		 */
+		if (err != -ERESTARTSYS && err != -EINTR && err != -ETIMEDOUT &&
+		    err != -ENOMEM && err != -EAGAIN && err != -ENOSPC &&
+		    err != -EDQUOT && err != -EFBIG)
+			err = -EIO;
 		return err;
 	}
 	xsan_msg_buf_free(buf);
@@ -429,6 +500,15 @@ static int __xsan_dio_commit(struct inode *inode)
 	lockdep_assert_held(&xi->dio_lock);
 	if (!xi->dio_dirty)
 		return 0;
+	if (xsan_msgr_sgen(XSAN_SB(inode->i_sb)->msgr) !=
+	    READ_ONCE(xi->data_sgen)) {
+		/* written under a session that is gone: lost, and said so */
+		pr_warn_ratelimited("volume %s: inode %llu: session lost, O_DIRECT writes not committed (reported as EIO)\n",
+				    XSAN_SB(inode->i_sb)->volume, xi->fid.ino);
+		mapping_set_error(inode->i_mapping, -EIO);
+		__xsan_dio_clear(xi);
+		return -EIO;
+	}
 	err = xsan_commit(inode, xi->dio_r, xi->dio_n, xi->dio_size);
 	/*
 	 * Not sent or not answered (a signal, a soft mount's timeout, no
@@ -480,8 +560,20 @@ static int xsan_dio_note(struct inode *inode, u64 off, u64 len,
 					   XSAN_DIO_PEND_RANGES, off, len)) {
 		/* full: commit those first, then this one starts anew */
 		err = __xsan_dio_commit(inode);
-		xsan_range_merge(xi->dio_r, &xi->dio_n, XSAN_DIO_PEND_RANGES,
-				 off, len);
+		if (!xsan_range_merge(xi->dio_r, &xi->dio_n,
+				      XSAN_DIO_PEND_RANGES, off, len)) {
+			/*
+			 * Those could not be committed and are still owed:
+			 * this write cannot be remembered, so it fails (its
+			 * blocks stay UNWRITTEN, read as zeros).
+			 */
+			pr_warn_ratelimited("volume %s: inode %llu: O_DIRECT write at %llu could not be recorded for commit (error %d)\n",
+					    XSAN_SB(inode->i_sb)->volume,
+					    xi->fid.ino, off, err);
+			mapping_set_error(inode->i_mapping, -EIO);
+			mutex_unlock(&xi->dio_lock);
+			return err ?: -EIO;
+		}
 	}
 	xi->dio_bytes = 0;
 	for (i = 0; i < xi->dio_n; i++)
@@ -609,13 +701,19 @@ static void xsan_end_bio(struct bio *bio)
 	list_add_tail(&ioend->io_list, &xi->io_done);
 	spin_unlock_irqrestore(&xi->io_lock, irqf);
 	if (first)
-		queue_work(XSAN_SB(inode->i_sb)->tok_wq, &xi->io_work);
+		queue_work(XSAN_SB(inode->i_sb)->io_wq, &xi->io_work);
 }
 
 static int xsan_prepare_ioend(struct iomap_ioend *ioend, int status)
 {
+	struct inode *inode = ioend->io_inode;
+
 	/* every write commits: size and mtime at least */
 	ioend->io_bio->bi_end_io = xsan_end_bio;
+	/* the fence, as the bio goes: mapped under this session, still it */
+	if (!status &&
+	    !xsan_data_fence_holds(inode, READ_ONCE(XSAN_I(inode)->data_sgen)))
+		status = -EIO;
 	return status;
 }
 
@@ -726,31 +824,68 @@ const struct address_space_operations xsan_data_aops = {
 /* ---- tokens ------------------------------------------------------------- */
 
 /*
+ * Drop what @inode cached under a session that is gone: the page cache
+ * (dirty pages: EIO, in the errseq), the layout cache and the O_DIRECT
+ * commits owed; then the cache is the current session's. Nothing of it is
+ * written: the blocks and tokens may be another client's by now.
+ * Context: process context, may sleep; takes data_sem exclusive, so not
+ * under data_sem or fault_sem.
+ */
+static void xsan_data_lost(struct inode *inode)
+{
+	struct xsan_inode_info *xi = XSAN_I(inode);
+	struct address_space *mapping = inode->i_mapping;
+	u32 sgen = xsan_msgr_sgen(XSAN_SB(inode->i_sb)->msgr);
+
+	down_write(&xi->data_sem);
+	down_write(&xi->fault_sem);
+	up_write(&xi->fault_sem);
+	if (READ_ONCE(xi->data_sgen) != sgen) {
+		inode_dio_wait(inode);
+		xsan_dio_lost(inode);
+		if (mapping_tagged(mapping, PAGECACHE_TAG_DIRTY)) {
+			pr_warn_ratelimited("volume %s: inode %llu: session lost, dirty data not written (reported as EIO)\n",
+					    XSAN_SB(inode->i_sb)->volume,
+					    xi->fid.ino);
+			mapping_set_error(mapping, -EIO);
+		}
+		/* waits for writeback in flight (it fails: the fence) */
+		truncate_pagecache(inode, 0);
+		xsan_layout_forget(&xi->layout, 0, U64_MAX);
+		WRITE_ONCE(xi->data_sgen, sgen);
+	}
+	up_write(&xi->data_sem);
+}
+
+/*
  * Take @types and hold data_sem shared while they are valid: a REVOKE
  * needs data_sem exclusive to flush and invalidate before it answers, so
  * the caller's use of the cache is over before another client's starts.
  * The token is asked for before data_sem is taken (the MDC may have to
- * revoke from us first, which needs data_sem).
+ * revoke from us first, which needs data_sem). A cache of an older
+ * session is dropped before the new session's token is used on it.
  */
 static int xsan_data_lock(struct inode *inode, u32 types)
 {
 	struct xsan_inode_info *xi = XSAN_I(inode);
 	int tries, err;
+	u32 sgen;
 
 	/* all but an O_DIRECT write see its deferred commits done (errseq) */
 	if (!(types & XSAN_TOK_ATTR_WR))
 		xsan_dio_commit(inode);
 	for (tries = 0; tries < XSAN_TOK_TRIES; tries++) {
-		/* the cache of a lost session goes before a new token is used */
-		if (test_bit(XSAN_DATA_LOST, &xi->data_flags))
-			flush_work(&xi->lost_work);
 		err = xsan_tok_get(inode, types);
 		if (err)
 			return err;
 		down_read(&xi->data_sem);
-		if (xsan_tok_valid(inode, types) &&
-		    !test_bit(XSAN_DATA_LOST, &xi->data_flags))
-			return 0;
+		if (xsan_tok_valid_gen(inode, types, &sgen)) {
+			if (READ_ONCE(xi->data_sgen) == sgen)
+				return 0;
+			up_read(&xi->data_sem);
+			xsan_data_lost(inode);
+			continue;
+		}
 		up_read(&xi->data_sem);
 	}
 	return -EAGAIN;
@@ -762,27 +897,76 @@ static void xsan_data_unlock(struct inode *inode)
 }
 
 /**
- * xsan_data_drop_tokens() - make the data caches safe to give back tokens
+ * xsan_data_giveback_waits() - does giving back @types wait for the data
+ * path to drain?
  * @inode: the inode
- * @types: the XSAN_TOK_* being given back (REVOKE or idle release)
+ * @types: XSAN_TOK_* to give back
+ *
+ * Context: any context.
+ * Return: true for a data token or ATTR_WR of a regular file.
+ */
+bool xsan_data_giveback_waits(struct inode *inode, u32 types)
+{
+	return S_ISREG(inode->i_mode) &&
+	       (types & (XSAN_TOK_DATA | XSAN_TOK_ATTR_WR));
+}
+
+/**
+ * xsan_data_giveback_begin() - stop new users of the caches @types cover
+ * @inode: the inode
+ * @types: the XSAN_TOK_* about to be given back (REVOKE or idle release)
+ * @covered: set to the types whose bits the caller may now clear
+ *
+ * For a data token or ATTR_WR of a regular file: takes data_sem exclusive
+ * (readers and writers drain) and fault_sem exclusive (faults drain, new
+ * ones wait). The caller clears the bits, then calls
+ * xsan_data_giveback_end(), which lets fault_sem go first: a fault after
+ * it sees the bits gone and asks for the token again.
+ *
+ * Context: process context (the revoke or token workqueue), may sleep;
+ * never under data_sem, fault_sem or i_rwsem of @inode.
+ * Return: true if the locks were taken (pass it to _end()).
+ */
+bool xsan_data_giveback_begin(struct inode *inode, u32 types, u32 *covered)
+{
+	struct xsan_inode_info *xi = XSAN_I(inode);
+
+	if (!xsan_data_giveback_waits(inode, types)) {
+		*covered = S_ISREG(inode->i_mode) ?
+			   XSAN_TOK_ALL & ~(XSAN_TOK_DATA | XSAN_TOK_ATTR_WR) :
+			   XSAN_TOK_ALL;
+		return false;
+	}
+	down_write(&xi->data_sem);
+	down_write(&xi->fault_sem);
+	*covered = XSAN_TOK_ALL;
+	return true;
+}
+
+/**
+ * xsan_data_giveback_end() - make the data caches safe to give back tokens
+ * @inode: the inode
+ * @types: the XSAN_TOK_* whose bits were cleared and go back now
+ * @locked: what xsan_data_giveback_begin() returned
  *
  * DATA_WR: the dirty pages are written and committed; DATA_RD, DATA_WR:
  * the page cache is emptied; DIO, ATTR_WR: direct I/O in flight is waited
  * for and its deferred commits are sent. The layout cache is dropped for
  * any of them but ATTR_WR alone, and for ATTR_RD (which alone needs
- * nothing else). Called before the TOKEN_PUT.
+ * nothing else). Called before the TOKEN_PUT. Lets the locks of _begin()
+ * go.
  *
- * Context: process context (the messenger's callback workqueue or the
- * token workqueue), may sleep; takes data_sem exclusive (not for ATTR_RD
- * alone), never i_rwsem.
+ * Context: as xsan_data_giveback_begin().
  */
-void xsan_data_drop_tokens(struct inode *inode, u32 types)
+void xsan_data_giveback_end(struct inode *inode, u32 types, bool locked)
 {
 	struct xsan_inode_info *xi = XSAN_I(inode);
 	int err;
 
+	if (locked)
+		up_write(&xi->fault_sem);
 	if (!S_ISREG(inode->i_mode))
-		return;
+		goto out;
 	if (!(types & (XSAN_TOK_DATA | XSAN_TOK_ATTR_WR))) {
 		/*
 		 * ATTR_RD goes when another session is about to change the
@@ -791,12 +975,10 @@ void xsan_data_drop_tokens(struct inode *inode, u32 types)
 		 */
 		if (types & XSAN_TOK_ATTR_RD)
 			xsan_layout_forget(&xi->layout, 0, U64_MAX);
-		return;
+		goto out;
 	}
-	down_write(&xi->data_sem);
-	/* the fence: faults that saw @types valid are over, later ones wait */
-	down_write(&xi->fault_sem);
-	up_write(&xi->fault_sem);
+	if (WARN_ON_ONCE(!locked))
+		return;
 	if (types & (XSAN_TOK_DIO | XSAN_TOK_ATTR_WR)) {
 		inode_dio_wait(inode);
 		/* the next holder's stat or read sees them */
@@ -821,48 +1003,30 @@ void xsan_data_drop_tokens(struct inode *inode, u32 types)
 	/* ATTR_WR alone: nobody else changed the file, the layout holds */
 	if (types & (XSAN_TOK_DATA | XSAN_TOK_ATTR_RD))
 		xsan_layout_forget(&xi->layout, 0, U64_MAX);
-	up_write(&xi->data_sem);
+out:
+	if (locked)
+		up_write(&xi->data_sem);
 }
 
-/*
- * Drop the page cache of a file whose data tokens went with a lost
- * session: nothing cached under them can be trusted, and dirty pages can
- * no longer be written (another client may own the blocks now). Those
- * are an -EIO in the mapping's errseq, so fsync and close report them.
- */
+/* The session-lost drop, queued by the reset walk (holds a reference). */
 static void xsan_lost_work(struct work_struct *work)
 {
 	struct xsan_inode_info *xi = container_of(work, struct xsan_inode_info,
 						  lost_work);
 	struct inode *inode = &xi->vfs_inode;
-	struct address_space *mapping = inode->i_mapping;
 
-	down_write(&xi->data_sem);
-	down_write(&xi->fault_sem);
-	up_write(&xi->fault_sem);
-	/* cleared under data_sem: a reader that sees it clear sees this done */
-	inode_dio_wait(inode);
-	xsan_dio_lost(inode);
-	if (mapping_tagged(mapping, PAGECACHE_TAG_DIRTY)) {
-		pr_warn_ratelimited("volume %s: inode %llu: session lost, dirty data not written (reported as EIO)\n",
-				    XSAN_SB(inode->i_sb)->volume, xi->fid.ino);
-		mapping_set_error(mapping, -EIO);
-	}
-	/* waits for writeback in flight, whose own errors are kept too */
-	truncate_pagecache(inode, 0);
-	xsan_layout_forget(&xi->layout, 0, U64_MAX);
 	clear_bit(XSAN_DATA_LOST, &xi->data_flags);
-	up_write(&xi->data_sem);
+	xsan_data_lost(inode);
 	iput(inode);
 }
 
 /**
- * xsan_data_session_lost() - the data tokens of @inode went with a lost
- * session: queue the drop of its page cache
+ * xsan_data_session_lost() - the session @inode's caches were built under
+ * is gone: queue their drop
  * @inode: the inode
  *
- * Until the drop is done, read and write wait for it before they use a
- * new token (xsan_data_lock()).
+ * The data path does not wait for it: it checks the generation
+ * (xsan_data_lock(), the fence) and drops them itself if need be.
  *
  * Context: any context that may take inode->i_lock (the messenger's
  * reset callback calls it under sb->s_inode_list_lock).
@@ -899,6 +1063,7 @@ static int xsan_fault_lock(struct inode *inode, u32 types)
 {
 	struct xsan_inode_info *xi = XSAN_I(inode);
 	int tries, err;
+	u32 sgen;
 
 	xsan_dio_commit(inode);		/* see xsan_data_lock() */
 	for (tries = 0; tries < XSAN_TOK_TRIES; tries++) {
@@ -906,8 +1071,20 @@ static int xsan_fault_lock(struct inode *inode, u32 types)
 		if (err)
 			return err;
 		down_read(&xi->fault_sem);
-		if (xsan_tok_valid(inode, types))
-			return 0;
+		if (xsan_tok_valid_gen(inode, types, &sgen)) {
+			if (READ_ONCE(xi->data_sgen) == sgen)
+				return 0;
+			/*
+			 * The page cache is an older session's and its drop
+			 * has not run yet. It needs data_sem exclusive, which
+			 * a read(2) into this mapping may hold shared: not
+			 * waited for here (the access gets SIGBUS, or EFAULT
+			 * in the kernel), only queued.
+			 */
+			up_read(&xi->fault_sem);
+			xsan_data_session_lost(inode);
+			return -EIO;
+		}
 		up_read(&xi->fault_sem);
 	}
 	return -EAGAIN;
@@ -1001,6 +1178,25 @@ int xsan_data_mmap(struct file *file, struct vm_area_struct *vma)
 
 /* ---- file operations ---------------------------------------------------- */
 
+/*
+ * The fence of O_DIRECT, as each bio goes: the lease still holds, in the
+ * session the range was mapped in (iomap->private, xsan_iomap_begin()).
+ */
+static void xsan_dio_submit_io(const struct iomap_iter *iter, struct bio *bio,
+			       loff_t file_offset)
+{
+	if (!xsan_data_fence_holds(iter->inode,
+				   (u32)(uintptr_t)iter->iomap.private)) {
+		bio_io_error(bio);
+		return;
+	}
+	submit_bio(bio);
+}
+
+static const struct iomap_dio_ops xsan_dio_read_ops = {
+	.submit_io	= xsan_dio_submit_io,
+};
+
 static ssize_t xsan_dio_read(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct inode *inode = file_inode(iocb->ki_filp);
@@ -1017,7 +1213,8 @@ static ssize_t xsan_dio_read(struct kiocb *iocb, struct iov_iter *to)
 	} else {
 		inode_lock_shared(inode);
 	}
-	ret = iomap_dio_rw(iocb, to, &xsan_iomap_ops, NULL, 0, NULL, 0);
+	ret = iomap_dio_rw(iocb, to, &xsan_iomap_ops, &xsan_dio_read_ops, 0,
+			   NULL, 0);
 	inode_unlock_shared(inode);
 out:
 	xsan_data_unlock(inode);
@@ -1078,6 +1275,7 @@ static int xsan_dio_write_end_io(struct kiocb *iocb, ssize_t size, int error,
 
 static const struct iomap_dio_ops xsan_dio_write_ops = {
 	.end_io		= xsan_dio_write_end_io,
+	.submit_io	= xsan_dio_submit_io,
 };
 
 static ssize_t xsan_write_checks(struct kiocb *iocb, struct iov_iter *from)
@@ -1127,6 +1325,7 @@ ssize_t xsan_data_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct inode *inode = file_inode(iocb->ki_filp);
 	bool dio = iocb->ki_flags & IOCB_DIRECT;
+	unsigned int dio_flags = 0;
 	ssize_t ret;
 
 	if (XSAN_SB(inode->i_sb)->opts.ro)
@@ -1143,9 +1342,22 @@ ssize_t xsan_data_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	ret = xsan_write_checks(iocb, from);
 	if (ret <= 0)
 		goto out;
+	/*
+	 * A write not aligned to the volume block zeroes the rest of an
+	 * UNWRITTEN block around itself, and the block is converted only at
+	 * its commit: two in flight at once in one block (AIO) would zero
+	 * each other. As XFS does (xfs_file_dio_write_unaligned): it waits
+	 * for the direct I/O in flight and runs alone, to its end (its end_io
+	 * commits the block), under the exclusive i_rwsem held here.
+	 */
+	if (dio && ((iocb->ki_pos | iov_iter_count(from)) &
+		    (i_blocksize(inode) - 1))) {
+		inode_dio_wait(inode);
+		dio_flags = IOMAP_DIO_FORCE_WAIT;
+	}
 	if (dio)
 		ret = iomap_dio_rw(iocb, from, &xsan_iomap_ops,
-				   &xsan_dio_write_ops, 0, NULL, 0);
+				   &xsan_dio_write_ops, dio_flags, NULL, 0);
 	else
 		ret = iomap_file_buffered_write(iocb, from, &xsan_iomap_ops);
 	/* 6.1's iomap leaves that to the filesystem */
@@ -1177,15 +1389,20 @@ out:
 int xsan_data_fsync(struct file *file, loff_t start, loff_t end, int datasync)
 {
 	struct inode *inode = file_inode(file);
-	int err;
+	int err, dio_err;
 
-	/* a failed commit is in the errseq, which the next call reports */
-	xsan_dio_commit(inode);
+	/*
+	 * A commit that failed for good is in the errseq, which the call
+	 * below reports; one that is still owed (not sent, not answered: a
+	 * soft mount's timeout, a signal, no memory) is this fsync's error
+	 * all the same: the writes are not durable.
+	 */
+	dio_err = xsan_dio_commit(inode);
 	err = file_write_and_wait_range(file, start, end);
 	/* overwrites of written extents commit no range: flush them here */
-	if (!err)
+	if (!err && !dio_err)
 		err = xsan_flush_luns(XSAN_SB(inode->i_sb));
-	return err;
+	return err ?: dio_err;
 }
 
 /**
@@ -1215,8 +1432,24 @@ int xsan_data_write_back(struct inode *inode)
  */
 int xsan_data_flush(struct inode *inode)
 {
+	struct xsan_inode_info *xi = XSAN_I(inode);
 	int err = xsan_dio_commit(inode);
 
+	if (READ_ONCE(xi->dio_dirty)) {
+		/*
+		 * Still owed after the try (not answered): CLOSE frees the
+		 * blocks granted and not committed, so these writes are lost
+		 * now. Said, and kept for fsync of the file's other opens.
+		 */
+		mutex_lock(&xi->dio_lock);
+		if (xi->dio_dirty) {
+			pr_warn("volume %s: inode %llu: O_DIRECT writes could not be committed before close (error %d): lost, reported as EIO\n",
+				XSAN_SB(inode->i_sb)->volume, xi->fid.ino, err);
+			mapping_set_error(inode->i_mapping, -EIO);
+			__xsan_dio_clear(xi);
+		}
+		mutex_unlock(&xi->dio_lock);
+	}
 	err = filemap_write_and_wait(inode->i_mapping) ?: err;
 
 	return err ?: xsan_flush_luns(XSAN_SB(inode->i_sb));

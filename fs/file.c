@@ -70,7 +70,7 @@ static int xsan_file_open(struct inode *inode, struct file *file)
 	err = xsan_refresh_from_rep(inode, &rep, 0, buf->seq);
 	if (!err && rep.tok.granted &&
 	    atomic_read(&sbi->tok_resets) == resets)
-		xsan_tok_grant(inode, rep.tok.granted, buf->seq);
+		xsan_tok_grant(inode, rep.tok.granted, buf);
 	if (!err) {
 		xf->handle = rep.layout.handle;
 		file->private_data = xf;

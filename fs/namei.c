@@ -117,7 +117,7 @@ static u32 xsan_lookup_want(unsigned int flags)
  * the same: the MDC holds them for us and takes them back like any other.
  */
 static void xsan_lookup_grant(struct inode *inode, const struct xsan_rep *rep,
-			      u64 seq, int resets)
+			      const struct xsan_msg_buf *buf, int resets)
 {
 	struct xsan_sb_info *sbi = XSAN_SB(inode->i_sb);
 
@@ -125,7 +125,7 @@ static void xsan_lookup_grant(struct inode *inode, const struct xsan_rep *rep,
 		return;
 	if (atomic_read(&sbi->tok_resets) != resets)
 		return;
-	xsan_tok_grant(inode, rep->tok.granted, seq);
+	xsan_tok_grant(inode, rep->tok.granted, buf);
 }
 
 static struct dentry *xsan_lookup(struct inode *dir, struct dentry *dentry,
@@ -154,7 +154,7 @@ static struct dentry *xsan_lookup(struct inode *dir, struct dentry *dentry,
 		if (!err) {
 			inode = xsan_iget(dir->i_sb, &rep.attr[0], buf->seq);
 			if (!IS_ERR(inode))
-				xsan_lookup_grant(inode, &rep, buf->seq,
+				xsan_lookup_grant(inode, &rep, buf,
 						  resets);
 		}
 		xsan_msg_buf_free(buf);
@@ -207,7 +207,7 @@ static int xsan_revalidate_slow(struct inode *dir, struct dentry *dentry,
 	    rep.attr[0].gen == XSAN_I(inode)->fid.gen) {
 		/* -EIO (type changed under the same fid): drop the dentry */
 		if (!xsan_refresh_inode(inode, &rep.attr[0], buf->seq)) {
-			xsan_lookup_grant(inode, &rep, buf->seq, resets);
+			xsan_lookup_grant(inode, &rep, buf, resets);
 			xsan_set_gen(dentry, gen);
 			ret = 1;
 		}

@@ -410,6 +410,8 @@ static int xsan_fill_super(struct super_block *sb, struct fs_context *fc)
 		return -ENOMEM;
 	sbi->sb = sb;
 	spin_lock_init(&sbi->rv_lock);
+	spin_lock_init(&sbi->cb_lock);
+	INIT_LIST_HEAD(&sbi->cb_parked);
 	strscpy(sbi->volume, fc->source, sizeof(sbi->volume));
 	sbi->opts.timeout = ctx->timeout;
 	sbi->opts.soft = ctx->soft;
@@ -432,7 +434,11 @@ static int xsan_fill_super(struct super_block *sb, struct fs_context *fc)
 
 	sbi->tok_wq = alloc_workqueue("xsan-tok-%s", WQ_MEM_RECLAIM, 0,
 				      sbi->volume);
-	if (!sbi->tok_wq)
+	sbi->rv_wq = alloc_workqueue("xsan-rv-%s", WQ_MEM_RECLAIM, 0,
+				     sbi->volume);
+	sbi->io_wq = alloc_workqueue("xsan-io-%s", WQ_MEM_RECLAIM, 0,
+				     sbi->volume);
+	if (!sbi->tok_wq || !sbi->rv_wq || !sbi->io_wq)
 		return -ENOMEM;
 
 	err = xsan_msgr_open(&args, &xsan_tok_msgr_ops, sbi, &sbi->msgr, &res);
@@ -480,16 +486,33 @@ static int xsan_get_tree(struct fs_context *fc)
 	return get_tree_nodev(fc, xsan_fill_super);
 }
 
+/*
+ * Unmount, in an order where nothing can touch what is already gone:
+ * callbacks stop taking inode references and those running finish (a
+ * REVOKE that holds an inode across evict_inodes() would leave it busy
+ * after unmount); the inodes are evicted (dirty data written and
+ * committed, tokens given back: the messenger is still up); the REVOKEs
+ * parked meanwhile are answered; the work queues drain and go; only then
+ * the messenger (GOODBYE), whose callbacks could otherwise still queue
+ * work on them, and the LUNs.
+ */
 static void xsan_kill_sb(struct super_block *sb)
 {
 	struct xsan_sb_info *sbi = XSAN_SB(sb);
 
+	if (sbi)
+		xsan_tok_stop_callbacks(sbi);
 	/* evicting the inodes may still send TOKEN_PUTs */
 	kill_anon_super(sb);
 	if (!sbi)
 		return;
+	xsan_tok_answer_parked(sbi);
+	if (sbi->rv_wq)
+		destroy_workqueue(sbi->rv_wq);
 	if (sbi->tok_wq)
 		destroy_workqueue(sbi->tok_wq);
+	if (sbi->io_wq)
+		destroy_workqueue(sbi->io_wq);
 	xsan_msgr_close(sbi->msgr);
 	xsan_luns_close(sbi);
 	kfree(sbi);

@@ -15,6 +15,20 @@
  * voluntary TOKEN_PUT (idle release) is treated as a revoke with the seq
  * of its own reply, so a grant the MDC sent before it saw the PUT does not
  * survive it. Documentation/tokens.rst, "Kernel client", says more.
+ *
+ * Give-back (REVOKE or idle) follows ceph's issued/implemented/used: the
+ * bits are cleared only under the exclusive hold that stops new users of
+ * the cache (data_sem and the fault fence, fs/data.c), never before; and
+ * while a TOKEN_PUT of a type is on its way, no TOKEN_GET for that type is
+ * sent (@tok_returning), so the MDC always reads the PUT first and never
+ * grants again what the PUT then takes away. REVOKEs run per inode, in
+ * order, on the mount's revoke queue: a slow give-back of one file does
+ * not hold up the others.
+ *
+ * Session loss is a generation bump of the messenger (xsan_msgr_sgen()),
+ * made the moment a reconnect learns of it: tokens count only under the
+ * generation they were granted in (@tok_sgen), so nothing of the old
+ * session is trusted from then on, before the reset walk has run.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -35,18 +49,30 @@
  * @xi: the inode
  * @types: XSAN_TOK_* granted
  * @seq: receive sequence number of the grant's reply
+ * @sgen: session generation the reply was read in
  *
- * A type revoked by a REVOKE read after this reply stays revoked.
+ * A type revoked by a REVOKE read after this reply stays revoked. A grant
+ * of an older session than the one the inode's bits belong to is
+ * dropped; one of a newer session first forgets the older session's bits
+ * (and its dentries: dir_gen).
  *
  * Context: caller holds @xi->tok_lock.
  * Return: the types newly held.
  */
-u32 __xsan_tok_apply_grant(struct xsan_inode_info *xi, u32 types, u64 seq)
+u32 __xsan_tok_apply_grant(struct xsan_inode_info *xi, u32 types, u64 seq,
+			   u32 sgen)
 {
 	u32 added = 0;
 	int t;
 
 	lockdep_assert_held(&xi->tok_lock);
+	if (sgen != xi->tok_sgen) {
+		if ((s32)(sgen - xi->tok_sgen) < 0)
+			return 0;
+		__xsan_tok_drop(xi, XSAN_TOK_ALL);
+		atomic64_inc(&xi->dir_gen);
+		xi->tok_sgen = sgen;
+	}
 	for (t = 0; t < XSAN_TOK_NTYPES; t++) {
 		u32 bit = 1u << t;
 
@@ -131,10 +157,26 @@ u32 __xsan_tok_apply_revoke(struct xsan_inode_info *xi, u32 types, u64 seq)
 u32 __xsan_tok_take_idle(struct xsan_inode_info *xi, unsigned long now,
 			 unsigned long idle)
 {
+	return __xsan_tok_take_idle_mask(xi, now, idle, XSAN_TOK_ALL);
+}
+
+/**
+ * __xsan_tok_take_idle_mask() - __xsan_tok_take_idle() of @mask only
+ * @xi: the inode
+ * @now: jiffies
+ * @idle: how long unused counts as idle, in jiffies (0: never)
+ * @mask: the types the caller can give back now
+ *
+ * Context: caller holds @xi->tok_lock.
+ * Return: the types dropped.
+ */
+u32 __xsan_tok_take_idle_mask(struct xsan_inode_info *xi, unsigned long now,
+			      unsigned long idle, u32 mask)
+{
 	lockdep_assert_held(&xi->tok_lock);
 	if (!idle || !xi->tok_held || time_before(now, xi->tok_used + idle))
 		return 0;
-	return __xsan_tok_drop(xi, xi->tok_held);
+	return __xsan_tok_drop(xi, xi->tok_held & mask);
 }
 
 /**
@@ -160,6 +202,7 @@ u32 __xsan_tok_reset_one(struct xsan_inode_info *xi)
 /* ---- the inode side --------------------------------------------------- */
 
 static void xsan_tok_idle_work(struct work_struct *work);
+static void xsan_tok_rv_work(struct work_struct *work);
 
 /**
  * xsan_tok_init_inode() - set up the token state of a new inode
@@ -174,27 +217,33 @@ void xsan_tok_init_inode(struct xsan_inode_info *xi)
 	memset(xi->tok_grant_seq, 0, sizeof(xi->tok_grant_seq));
 	memset(xi->tok_revoked_seq, 0, sizeof(xi->tok_revoked_seq));
 	xi->tok_used = jiffies;
+	xi->tok_sgen = 0;
+	xi->tok_returning = 0;
 	xi->attr_seq = 0;
 	atomic64_set(&xi->dir_gen, 0);
 	INIT_DELAYED_WORK(&xi->tok_idle_work, xsan_tok_idle_work);
+	INIT_LIST_HEAD(&xi->rv_list);
+	INIT_WORK(&xi->rv_work, xsan_tok_rv_work);
 }
 
 /**
- * __xsan_tok_valid() - are @types held? (the lease is not looked at)
+ * __xsan_tok_valid() - are @types held in session generation @sgen? (the
+ * lease is not looked at)
  * @xi: the inode
  * @types: XSAN_TOK_* needed
+ * @sgen: the session generation in force
  *
  * Marks the tokens used (idle release counts from the last use).
  *
  * Context: any context; takes @xi->tok_lock.
- * Return: true if every type in @types is held.
+ * Return: true if every type in @types is held, granted in @sgen.
  */
-bool __xsan_tok_valid(struct xsan_inode_info *xi, u32 types)
+bool __xsan_tok_valid(struct xsan_inode_info *xi, u32 types, u32 sgen)
 {
 	bool ok;
 
 	spin_lock(&xi->tok_lock);
-	ok = (xi->tok_held & types) == types;
+	ok = xi->tok_sgen == sgen && (xi->tok_held & types) == types;
 	if (ok)
 		xi->tok_used = jiffies;
 	spin_unlock(&xi->tok_lock);
@@ -215,9 +264,25 @@ bool __xsan_tok_valid(struct xsan_inode_info *xi, u32 types)
  */
 bool xsan_tok_valid(struct inode *inode, u32 types)
 {
-	if (!xsan_msgr_lease_valid(XSAN_SB(inode->i_sb)->msgr))
+	u32 sgen;
+
+	return xsan_tok_valid_gen(inode, types, &sgen);
+}
+
+/**
+ * xsan_tok_valid_gen() - xsan_tok_valid(), and the session it holds in
+ * @inode: the inode
+ * @types: XSAN_TOK_* needed
+ * @sgen: set to the session generation in force
+ *
+ * Context: any context.
+ * Return: true if the lease holds and every type in @types is held in it.
+ */
+bool xsan_tok_valid_gen(struct inode *inode, u32 types, u32 *sgen)
+{
+	if (!xsan_msgr_lease_gen(XSAN_SB(inode->i_sb)->msgr, sgen))
 		return false;
-	return __xsan_tok_valid(XSAN_I(inode), types);
+	return __xsan_tok_valid(XSAN_I(inode), types, *sgen);
 }
 
 static void xsan_tok_arm_idle(struct inode *inode)
@@ -278,20 +343,22 @@ u32 xsan_tok_revoked_after(struct xsan_sb_info *sbi,
 }
 
 /**
- * xsan_tok_grant() - record tokens a TOKEN_GET reply granted
+ * xsan_tok_grant() - record tokens a reply granted
  * @inode: the inode
  * @types: XSAN_TOK_* granted
- * @seq: the reply's receive sequence number (xsan_msg_buf.seq)
+ * @buf: the reply (its receive sequence number and session generation)
  *
  * Context: process context (may queue work).
  */
-void xsan_tok_grant(struct inode *inode, u32 types, u64 seq)
+void xsan_tok_grant(struct inode *inode, u32 types,
+		    const struct xsan_msg_buf *buf)
 {
 	struct xsan_inode_info *xi = XSAN_I(inode);
+	u64 seq = buf->seq;
 
 	types &= ~xsan_tok_revoked_after(XSAN_SB(inode->i_sb), &xi->fid, seq);
 	spin_lock(&xi->tok_lock);
-	__xsan_tok_apply_grant(xi, types, seq);
+	__xsan_tok_apply_grant(xi, types, seq, buf->sgen);
 	xi->tok_used = jiffies;
 	spin_unlock(&xi->tok_lock);
 	xsan_tok_arm_idle(inode);
@@ -303,17 +370,18 @@ void xsan_tok_grant(struct inode *inode, u32 types, u64 seq)
  * after counting, so a grant recorded before that walk reached the inode
  * is cleared by it, and one recorded after sees the new count.
  */
-static void xsan_tok_grant_since(struct inode *inode, u32 types, u64 seq,
-				 int resets)
+static void xsan_tok_grant_since(struct inode *inode, u32 types,
+				 const struct xsan_msg_buf *buf, int resets)
 {
 	struct xsan_inode_info *xi = XSAN_I(inode);
+	u64 seq = buf->seq;
 	bool same;
 
 	types &= ~xsan_tok_revoked_after(XSAN_SB(inode->i_sb), &xi->fid, seq);
 	spin_lock(&xi->tok_lock);
 	same = atomic_read(&XSAN_SB(inode->i_sb)->tok_resets) == resets;
 	if (same) {
-		__xsan_tok_apply_grant(xi, types, seq);
+		__xsan_tok_apply_grant(xi, types, seq, buf->sgen);
 		xi->tok_used = jiffies;
 	}
 	spin_unlock(&xi->tok_lock);
@@ -347,6 +415,17 @@ int xsan_tok_get(struct inode *inode, u32 types)
 
 	if (xsan_tok_valid(inode, types))
 		return 0;
+	/*
+	 * Not while a TOKEN_PUT of one of @types is on its way: the MDC
+	 * would grant what it still counts as ours, and the PUT would then
+	 * take it away behind our back.
+	 */
+	err = wait_var_event_killable(&xi->tok_returning,
+				      !(READ_ONCE(xi->tok_returning) & types));
+	if (err)
+		return err;
+	if (xsan_tok_valid(inode, types))
+		return 0;
 	resets = atomic_read(&XSAN_SB(inode->i_sb)->tok_resets);
 	xsan_fill_cred(&req.cred);
 	req.fid = xi->fid;
@@ -366,7 +445,7 @@ int xsan_tok_get(struct inode *inode, u32 types)
 		if (err)
 			goto out;
 	}
-	xsan_tok_grant_since(inode, rep.tok.granted, buf->seq, resets);
+	xsan_tok_grant_since(inode, rep.tok.granted, buf, resets);
 out:
 	xsan_msg_buf_free(buf);
 	return err;
@@ -408,6 +487,17 @@ static void xsan_tok_nosec_gone(struct inode *inode, u32 types)
 	}
 }
 
+/* The PUT of @types is on the wire (or failed): TOKEN_GETs may go again. */
+static void xsan_tok_returned(struct xsan_inode_info *xi, u32 types)
+{
+	if (!types)
+		return;
+	spin_lock(&xi->tok_lock);
+	xi->tok_returning &= ~types;
+	spin_unlock(&xi->tok_lock);
+	wake_up_var(&xi->tok_returning);
+}
+
 static void xsan_tok_idle_work(struct work_struct *work)
 {
 	struct xsan_inode_info *xi = container_of(to_delayed_work(work),
@@ -416,22 +506,39 @@ static void xsan_tok_idle_work(struct work_struct *work)
 	struct inode *inode = &xi->vfs_inode;
 	unsigned long idle = READ_ONCE(XSAN_SB(inode->i_sb)->opts.tok_idle_secs) * HZ;
 	unsigned long left = 0;
-	u32 types;
+	u32 types, covered;
+	bool locked;
 
 	spin_lock(&xi->tok_lock);
-	types = __xsan_tok_take_idle(xi, jiffies, idle);
-	if (!types && xi->tok_held && idle)
-		left = xi->tok_used + idle - jiffies;
+	types = idle && xi->tok_held &&
+		!time_before(jiffies, xi->tok_used + idle) ? xi->tok_held : 0;
 	spin_unlock(&xi->tok_lock);
+	if (!types)
+		goto rearm;
 
-	if (types) {
-		xsan_tok_nosec_gone(inode, types);
-		xsan_data_drop_tokens(inode, types);
+	/*
+	 * Users first drain (data_sem, the fault fence); only then are the
+	 * bits taken, and only those the hold covers.
+	 */
+	locked = xsan_data_giveback_begin(inode, types, &covered);
+	spin_lock(&xi->tok_lock);
+	types = __xsan_tok_take_idle_mask(xi, jiffies, idle, covered);
+	xi->tok_returning |= types;
+	spin_unlock(&xi->tok_lock);
+	xsan_tok_nosec_gone(inode, types);
+	xsan_data_giveback_end(inode, types, locked);
+	if (types)
 		xsan_tok_put_voluntary(inode, types);
-	} else if (left) {
+	xsan_tok_returned(xi, types);
+rearm:
+	spin_lock(&xi->tok_lock);
+	if (xi->tok_held && idle)
+		left = time_after(xi->tok_used + idle, jiffies) ?
+		       xi->tok_used + idle - jiffies : 1;
+	spin_unlock(&xi->tok_lock);
+	if (left)
 		queue_delayed_work(XSAN_SB(inode->i_sb)->tok_wq,
 				   &xi->tok_idle_work, min(left, idle) + 1);
-	}
 }
 
 /**
@@ -465,6 +572,24 @@ void xsan_tok_release_inode(struct inode *inode)
 
 /* ---- callbacks from the messenger ------------------------------------ */
 
+/**
+ * struct xsan_tok_rv - a REVOKE waiting for its inode's turn
+ * @list: in xsan_inode_info.rv_list, or xsan_sb_info.cb_parked
+ * @fid: the inode
+ * @types: XSAN_TOK_* it takes back
+ * @revoke: its id, for the TOKEN_PUT that answers it
+ * @seq: its receive sequence number
+ * @sgen: the session generation it was read in
+ */
+struct xsan_tok_rv {
+	struct list_head list;
+	struct xsan_fid fid;
+	u32 types;
+	u64 revoke;
+	u64 seq;
+	u32 sgen;
+};
+
 struct xsan_tok_key {
 	u64 ino;
 	u32 gen;
@@ -478,45 +603,145 @@ static int xsan_tok_test(struct inode *inode, void *data)
 	return xi->fid.ino == k->ino && xi->fid.gen == k->gen;
 }
 
-static void xsan_tok_revoke(struct xsan_sb_info *sbi, const struct xsan_req *cb,
-			    u64 seq)
+/* Answer a REVOKE with a TOKEN_PUT of @types (same session only). */
+static void xsan_tok_answer(struct xsan_sb_info *sbi,
+			    const struct xsan_tok_rv *rv, u32 types)
 {
-	struct xsan_tok_key k = { .ino = cb->fid.ino, .gen = cb->fid.gen };
 	struct xsan_req put = { .op = XSAN_OP_TOKEN_PUT };
-	u32 types = cb->tok.types & XSAN_TOK_ALL;
-	struct inode *inode;
 	int err;
 
-	xsan_tok_note_revoke(sbi, &cb->fid, types, seq);
+	/* the MDC that sent it forgot that session: nothing to answer */
+	if (xsan_msgr_sgen(sbi->msgr) != rv->sgen)
+		return;
+	put.fid = rv->fid;
+	put.tok.types = types;
+	put.tok.revoke = rv->revoke;
+	err = xsan_msgr_send(sbi->msgr, &put);
+	if (err)
+		pr_warn_ratelimited("volume %s: could not answer revoke %llu (error %d)\n",
+				    sbi->volume, rv->revoke, err);
+}
+
+/*
+ * Carry out a REVOKE on a cached inode: wait for the users of the cache to
+ * drain, take the bits (a type granted again by a reply read after the
+ * REVOKE stays), write back and drop what they covered, answer. The PUT is
+ * queued before @tok_returning lets TOKEN_GETs go: the connection keeps
+ * the order, so the MDC reads the PUT first.
+ * Context: process context (the revoke queue, or the callback queue for a
+ * revoke that needs no drain), may sleep.
+ */
+static void xsan_tok_do_revoke(struct inode *inode,
+			       const struct xsan_tok_rv *rv)
+{
+	struct xsan_sb_info *sbi = XSAN_SB(inode->i_sb);
+	struct xsan_inode_info *xi = XSAN_I(inode);
+	u32 types = rv->types, covered;
+	bool locked;
+
+	locked = xsan_data_giveback_begin(inode, types, &covered);
+	spin_lock(&xi->tok_lock);
+	__xsan_tok_apply_revoke(xi, types, rv->seq);
+	/* granted again by a reply read after the REVOKE: keep it */
+	types &= ~xi->tok_held;
+	xi->tok_returning |= types;
+	spin_unlock(&xi->tok_lock);
+	xsan_tok_nosec_gone(inode, rv->types);
+	/* dirty data written and committed, caches dropped, first */
+	xsan_data_giveback_end(inode, types, locked);
+	pr_debug("revoke %llu: inode %llu:%u types %#x, giving back %#x\n",
+		 rv->revoke, rv->fid.ino, rv->fid.gen, rv->types, types);
+	xsan_tok_answer(sbi, rv, types);
+	xsan_tok_returned(xi, types);
+}
+
+/*
+ * The revoke queue of one inode: its REVOKEs in the order they came. The
+ * work holds one inode reference while the list is not empty, and drops
+ * it last (it may evict the inode: nothing is touched after).
+ */
+static void xsan_tok_rv_work(struct work_struct *work)
+{
+	struct xsan_inode_info *xi = container_of(work, struct xsan_inode_info,
+						  rv_work);
+	struct inode *inode = &xi->vfs_inode;
+	struct xsan_tok_rv *rv;
+	bool empty;
+
+	for (;;) {
+		spin_lock(&xi->tok_lock);
+		rv = list_first_entry_or_null(&xi->rv_list, struct xsan_tok_rv,
+					      list);
+		spin_unlock(&xi->tok_lock);
+		if (!rv)
+			return;
+		/* still listed: a REVOKE queued meanwhile does not requeue */
+		xsan_tok_do_revoke(inode, rv);
+		spin_lock(&xi->tok_lock);
+		list_del(&rv->list);
+		empty = list_empty(&xi->rv_list);
+		spin_unlock(&xi->tok_lock);
+		kfree(rv);
+		if (empty) {
+			/* the queue's reference, last */
+			iput(inode);
+			return;
+		}
+	}
+}
+
+static void xsan_tok_revoke(struct xsan_sb_info *sbi, const struct xsan_req *cb,
+			    const struct xsan_msg_buf *buf)
+{
+	struct xsan_tok_key k = { .ino = cb->fid.ino, .gen = cb->fid.gen };
+	struct xsan_tok_rv *rv, one = {
+		.fid = cb->fid, .types = cb->tok.types & XSAN_TOK_ALL,
+		.revoke = cb->tok.revoke, .seq = buf->seq, .sgen = buf->sgen,
+	};
+	struct xsan_inode_info *xi;
+	struct inode *inode;
+	bool first;
+
+	xsan_tok_note_revoke(sbi, &cb->fid, one.types, buf->seq);
+	rv = kmemdup(&one, sizeof(one), GFP_NOFS);
+	/*
+	 * Unmount has begun: inodes are being evicted (eviction writes back
+	 * and gives everything back). Taking a reference now would leave
+	 * one busy; the REVOKE is answered once they are gone.
+	 */
+	spin_lock(&sbi->cb_lock);
+	if (sbi->cb_stopped && rv) {
+		list_add_tail(&rv->list, &sbi->cb_parked);
+		spin_unlock(&sbi->cb_lock);
+		return;
+	}
+	spin_unlock(&sbi->cb_lock);
 	/*
 	 * Never i_rwsem here: a lookup may hold it while its own TOKEN_GET
 	 * waits for this very revoke to be answered.
 	 */
 	inode = ilookup5(sbi->sb, (unsigned long)k.ino, xsan_tok_test, &k);
-	if (inode) {
-		struct xsan_inode_info *xi = XSAN_I(inode);
-		u32 kept;
-
-		spin_lock(&xi->tok_lock);
-		__xsan_tok_apply_revoke(xi, types, seq);
-		/* granted again by a reply read after the REVOKE: keep it */
-		kept = xi->tok_held & types;
-		spin_unlock(&xi->tok_lock);
-		types &= ~kept;
-		xsan_tok_nosec_gone(inode, cb->tok.types);
-		/* dirty data written and committed, caches dropped, first */
-		xsan_data_drop_tokens(inode, types);
-		iput(inode);
+	if (!inode) {
+		xsan_tok_answer(sbi, &one, one.types);
+		kfree(rv);
+		return;
 	}
-	pr_debug("revoke %llu: inode %llu:%u types %#x, giving back %#x\n",
-		 cb->tok.revoke, k.ino, k.gen, cb->tok.types, types);
-	put.fid = cb->fid;
-	put.tok.types = types;
-	put.tok.revoke = cb->tok.revoke;
-	err = xsan_msgr_send(sbi->msgr, &put);
-	if (err)
-		pr_warn_ratelimited("volume %s: could not answer revoke %llu (error %d)\n",
-				    sbi->volume, cb->tok.revoke, err);
+	xi = XSAN_I(inode);
+	if (!rv || !xsan_data_giveback_waits(inode, one.types)) {
+		/* nothing to drain (or no memory to queue it): here */
+		xsan_tok_do_revoke(inode, &one);
+		kfree(rv);
+		iput(inode);
+		return;
+	}
+	spin_lock(&xi->tok_lock);
+	first = list_empty(&xi->rv_list);
+	list_add_tail(&rv->list, &xi->rv_list);
+	spin_unlock(&xi->tok_lock);
+	if (first)
+		queue_work(sbi->rv_wq, &xi->rv_work);	/* takes our reference */
+	else
+		iput(inode);
 }
 
 static void xsan_tok_callback(void *priv, const struct xsan_req *cb,
@@ -526,7 +751,7 @@ static void xsan_tok_callback(void *priv, const struct xsan_req *cb,
 
 	switch (cb->op) {
 	case XSAN_OP_REVOKE:
-		xsan_tok_revoke(sbi, cb, buf->seq);
+		xsan_tok_revoke(sbi, cb, buf);
 		break;
 	case XSAN_OP_LOCK_WAKE:
 		/* no cluster locks in the kernel client yet: nobody waits */
@@ -538,37 +763,97 @@ static void xsan_tok_callback(void *priv, const struct xsan_req *cb,
 	}
 }
 
+/**
+ * xsan_tok_stop_callbacks() - unmount begins: no callback takes an inode
+ * reference from now on
+ * @sbi: the mount
+ *
+ * Waits for the callbacks and revoke queues running now. REVOKEs that come
+ * later are parked until xsan_tok_answer_parked().
+ *
+ * Context: process context (kill_sb, before the inodes are evicted).
+ */
+void xsan_tok_stop_callbacks(struct xsan_sb_info *sbi)
+{
+	spin_lock(&sbi->cb_lock);
+	sbi->cb_stopped = true;
+	spin_unlock(&sbi->cb_lock);
+	if (sbi->msgr)
+		xsan_msgr_flush_callbacks(sbi->msgr);
+	if (sbi->rv_wq)
+		flush_workqueue(sbi->rv_wq);
+	/* session-lost drops queued by a reset hold references too */
+	if (sbi->tok_wq)
+		flush_workqueue(sbi->tok_wq);
+}
+
+/**
+ * xsan_tok_answer_parked() - answer the REVOKEs parked during unmount
+ * @sbi: the mount, whose inodes are all evicted (their tokens given back)
+ *
+ * Context: process context (kill_sb).
+ */
+void xsan_tok_answer_parked(struct xsan_sb_info *sbi)
+{
+	struct xsan_tok_rv *rv, *tmp;
+	LIST_HEAD(parked);
+
+	if (sbi->msgr)
+		xsan_msgr_flush_callbacks(sbi->msgr);
+	spin_lock(&sbi->cb_lock);
+	list_splice_init(&sbi->cb_parked, &parked);
+	spin_unlock(&sbi->cb_lock);
+	list_for_each_entry_safe(rv, tmp, &parked, list) {
+		xsan_tok_answer(sbi, rv, rv->types);
+		list_del(&rv->list);
+		kfree(rv);
+	}
+}
+
 static void xsan_tok_reset(void *priv)
 {
 	struct xsan_sb_info *sbi = priv;
 	struct super_block *sb = sbi->sb;
 	struct inode *inode;
+	u32 sgen = xsan_msgr_sgen(sbi->msgr);
+	bool stopped;
 
 	pr_info("volume %s: session lost, dropping every cached token\n",
 		sbi->volume);
+	/* unmount has begun: no inode reference may be taken (eviction
+	 * drops every cache anyway)
+	 */
+	spin_lock(&sbi->cb_lock);
+	stopped = sbi->cb_stopped;
+	spin_unlock(&sbi->cb_lock);
 	/* before the walk: see xsan_tok_grant_since() */
 	atomic_inc(&sbi->tok_resets);
 	/*
 	 * An inode on s_inodes stays allocated while we hold the list lock;
-	 * the token state lives in it from alloc to free.
+	 * the token state lives in it from alloc to free. The tokens of the
+	 * old session stopped counting at the generation bump already
+	 * (xsan_tok_valid()); this cleans up what was built on them. An
+	 * inode whose bits are already the new session's keeps them.
 	 */
 	spin_lock(&sb->s_inode_list_lock);
 	list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
 		struct xsan_inode_info *xi = XSAN_I(inode);
-		u32 lost;
+		u32 lost = 0;
 
 		spin_lock(&xi->tok_lock);
-		lost = __xsan_tok_reset_one(xi);
+		if (xi->tok_sgen != sgen) {
+			lost = __xsan_tok_reset_one(xi);
+			xi->tok_sgen = sgen;
+		}
 		spin_unlock(&xi->tok_lock);
 		xsan_tok_nosec_gone(inode, lost);
-		/* the layouts were the old session's too */
-		xsan_layout_forget(&xi->layout, 0, U64_MAX);
 		/*
-		 * and so was the page cache: dropped (dirty: EIO) from a work,
-		 * which also drops (EIO) O_DIRECT writes not committed yet
+		 * the page cache, the layouts and the O_DIRECT commits owed
+		 * were the old session's too: dropped (dirty: EIO) from a
+		 * work (fs/data.c checks the generation before it trusts
+		 * them in the meantime)
 		 */
-		if (lost & (XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR |
-			    XSAN_TOK_DIO | XSAN_TOK_ATTR_WR))
+		if (!stopped)
 			xsan_data_session_lost(inode);
 	}
 	spin_unlock(&sb->s_inode_list_lock);

@@ -125,11 +125,14 @@ struct xsan_msgr;
  *	the next number as the receive path reads it (across reconnects),
  *	so the token cache can tell whether a grant was read before or after
  *	a REVOKE of the same inode
+ * @sgen: the session generation (xsan_msgr_sgen()) when it was read: a
+ *	grant or layout in it belongs to that session only
  * @len: payload bytes
  * @data: the payload; the decoded struct xsan_rep / xsan_req points in here
  */
 struct xsan_msg_buf {
 	u64 seq;
+	u32 sgen;
 	u32 len;
 	u8 data[];
 };
@@ -221,6 +224,10 @@ void xsan_msgr_abort(struct xsan_msgr *m);
 u64 xsan_msgr_session(struct xsan_msgr *m);
 u32 xsan_msgr_lease_ms(struct xsan_msgr *m);
 bool xsan_msgr_lease_valid(struct xsan_msgr *m);
+bool xsan_msgr_lease_gen(struct xsan_msgr *m, u32 *gen);
+u32 xsan_msgr_sgen(struct xsan_msgr *m);
+int xsan_msgr_lease_wait(struct xsan_msgr *m, u32 *gen);
+void xsan_msgr_flush_callbacks(struct xsan_msgr *m);
 const struct sockaddr *xsan_msgr_addr(struct xsan_msgr *m);
 
 /* fs/super.c: for fs/inode.c's xsan_super_ops */
@@ -348,6 +355,16 @@ struct xsan_recent_revoke {
  * @tok_resets: sessions lost so far (fs/token.c; starts at 0 from
  *	kzalloc): a TOKEN_GET whose reply is applied after the count moved
  *	does not record its grant, which may be the old session's
+ * @rv_wq: runs the per-inode revoke queues (xsan_inode_info.rv_work);
+ *	WQ_MEM_RECLAIM, not ordered: a slow give-back of one file does not
+ *	hold up the revokes of others
+ * @io_wq: writeback completions (xsan_inode_info.io_work) only, as XFS
+ *	keeps I/O completion apart from work that waits for writeback: under
+ *	memory pressure only each queue's rescuer runs
+ * @cb_lock: protects @cb_stopped and @cb_parked
+ * @cb_stopped: unmount began: callbacks take no inode reference
+ * @cb_parked: REVOKEs that came after that, answered once every inode is
+ *	evicted (fs/token.c, xsan_tok_answer_parked())
  * @luns: the volume's open LUNs (fs/lundev.c)
  * @rv_lock: protects @rv, @rv_next and @rv_lost_seq
  * @rv: the last %XSAN_RECENT_REVOKES REVOKEs (fs/token.c): a grant read
@@ -366,6 +383,11 @@ struct xsan_sb_info {
 	u32 bsize;
 	struct workqueue_struct *tok_wq;
 	atomic_t tok_resets;
+	struct workqueue_struct *rv_wq;
+	struct workqueue_struct *io_wq;
+	spinlock_t cb_lock;	/* protects cb_stopped, cb_parked */
+	bool cb_stopped;
+	struct list_head cb_parked;
 	struct xsan_luns *luns;
 	spinlock_t rv_lock;	/* protects rv, rv_next, rv_lost_seq */
 	struct xsan_recent_revoke rv[XSAN_RECENT_REVOKES];
@@ -437,9 +459,17 @@ unsigned int xsan_layout_count(struct xsan_layout *l);
  * @fid: the MDC's name for it (ino is also i_ino; gen tells reuse apart);
  *	set before the inode is unlocked and never changed
  * @tok_lock: protects @tok_held, @tok_grant_seq, @tok_revoked_seq,
- *	@tok_used and @attr_seq; with @attr_seq it also orders the updates of
- *	the VFS attributes from replies (xsan_refresh_inode())
+ *	@tok_used, @tok_sgen, @tok_returning, @rv_list and @attr_seq; with
+ *	@attr_seq it also orders the updates of the VFS attributes from
+ *	replies (xsan_refresh_inode())
  * @tok_held: XSAN_TOK_* the MDC has granted us and we have not given back
+ * @tok_sgen: the session generation @tok_held was granted in: the bits
+ *	count only while it is the messenger's (xsan_msgr_lease_gen())
+ * @tok_returning: types whose TOKEN_PUT is on its way: no TOKEN_GET for
+ *	them is sent until it is (waiters: wait_var_event on this field)
+ * @rv_list: REVOKEs of this inode waiting for @rv_work, in order
+ * @rv_work: carries them out (on the mount's rv_wq); holds an inode
+ *	reference while @rv_list is not empty
  * @tok_grant_seq: per type (bit number), receive sequence number of the
  *	grant that made us hold it
  * @tok_revoked_seq: per type, receive sequence number of the last REVOKE
@@ -484,6 +514,22 @@ unsigned int xsan_layout_count(struct xsan_layout *l);
  * @nosec_gen: bumped whenever S_NOSEC is cleared because ATTR_RD or
  *	ATTR_WR went (fs/token.c): a write that learnt S_NOSEC across a bump
  *	does not keep it (fs/data.c, xsan_write_checks())
+ * @data_sgen: the session generation the page cache, the layout cache and
+ *	the O_DIRECT commits owed belong to; written under @data_sem held
+ *	exclusive (fs/data.c, xsan_data_lost()), read with READ_ONCE. Data of
+ *	an older session is never written to the LUNs nor committed: it is
+ *	dropped, and reported as EIO
+ *
+ * Lock order of one inode (outermost first; fs/data.c, fs/token.c):
+ *   data_sem  >  fault_sem (a fence only: taken and let go, or held
+ *   shared by a fault)  >  i_rwsem  >  mapping->invalidate_lock  >
+ *   dio_lock  >  folio lock  >  tok_lock, io_lock, layout.lock
+ *   (spinlocks, innermost, never held across a sleep).
+ * A token is asked for (TOKEN_GET, which may wait for this client's own
+ * give-back) before data_sem is taken, never under it; a give-back takes
+ * data_sem exclusive before it clears the bits. The mmap fault paths run
+ * under mmap_lock and take fault_sem shared, never data_sem (read(2) into
+ * a mapping of the same file faults under data_sem held shared).
  *
  * Changed from the session 3 plan: @tok_revoked_seq is per type and
  * @tok_grant_seq, @attr_seq and @tok_idle_work are new (fs/token.c).
@@ -493,6 +539,10 @@ struct xsan_inode_info {
 	struct xsan_fid fid;
 	spinlock_t tok_lock;	/* protects the token state, attr_seq */
 	u32 tok_held;
+	u32 tok_sgen;
+	u32 tok_returning;
+	struct list_head rv_list;
+	struct work_struct rv_work;
 	u64 tok_grant_seq[XSAN_TOK_NTYPES];
 	u64 tok_revoked_seq[XSAN_TOK_NTYPES];
 	unsigned long tok_used;
@@ -514,6 +564,7 @@ struct xsan_inode_info {
 	u64 dio_size;
 	bool dio_dirty;
 	atomic_t nosec_gen;
+	u32 data_sgen;
 };
 
 /* @data_flags: @lost_work is queued (and holds an inode reference) */
@@ -563,7 +614,9 @@ extern const struct address_space_operations xsan_data_aops;
 void xsan_data_init_inode(struct xsan_inode_info *xi);
 void xsan_data_evict_begin(struct inode *inode);
 void xsan_data_evict(struct inode *inode);
-void xsan_data_drop_tokens(struct inode *inode, u32 types);
+bool xsan_data_giveback_waits(struct inode *inode, u32 types);
+bool xsan_data_giveback_begin(struct inode *inode, u32 types, u32 *covered);
+void xsan_data_giveback_end(struct inode *inode, u32 types, bool locked);
 void xsan_data_session_lost(struct inode *inode);
 int xsan_data_mmap(struct file *file, struct vm_area_struct *vma);
 ssize_t xsan_data_read_iter(struct kiocb *iocb, struct iov_iter *to);
@@ -591,7 +644,11 @@ ssize_t xsan_listxattr(struct dentry *dentry, char *list, size_t size);
  */
 int xsan_tok_get(struct inode *inode, u32 types);
 bool xsan_tok_valid(struct inode *inode, u32 types);
-void xsan_tok_grant(struct inode *inode, u32 types, u64 seq);
+bool xsan_tok_valid_gen(struct inode *inode, u32 types, u32 *sgen);
+void xsan_tok_grant(struct inode *inode, u32 types,
+		    const struct xsan_msg_buf *buf);
+void xsan_tok_stop_callbacks(struct xsan_sb_info *sbi);
+void xsan_tok_answer_parked(struct xsan_sb_info *sbi);
 void xsan_tok_release_inode(struct inode *inode);
 void xsan_tok_init_inode(struct xsan_inode_info *xi);
 extern const struct xsan_msgr_ops xsan_tok_msgr_ops;
@@ -601,16 +658,19 @@ extern const struct xsan_msgr_ops xsan_tok_msgr_ops;
  * holds @xi->tok_lock; KUnit tests them directly. Each returns the types
  * whose held bit it changed.
  */
-bool __xsan_tok_valid(struct xsan_inode_info *xi, u32 types);
+bool __xsan_tok_valid(struct xsan_inode_info *xi, u32 types, u32 sgen);
 void xsan_tok_note_revoke(struct xsan_sb_info *sbi,
 			  const struct xsan_fid *fid, u32 types, u64 seq);
 u32 xsan_tok_revoked_after(struct xsan_sb_info *sbi,
 			   const struct xsan_fid *fid, u64 seq);
-u32 __xsan_tok_apply_grant(struct xsan_inode_info *xi, u32 types, u64 seq);
+u32 __xsan_tok_apply_grant(struct xsan_inode_info *xi, u32 types, u64 seq,
+			   u32 sgen);
 u32 __xsan_tok_apply_revoke(struct xsan_inode_info *xi, u32 types, u64 seq);
 u32 __xsan_tok_drop(struct xsan_inode_info *xi, u32 types);
 u32 __xsan_tok_take_idle(struct xsan_inode_info *xi, unsigned long now,
 			 unsigned long idle);
+u32 __xsan_tok_take_idle_mask(struct xsan_inode_info *xi, unsigned long now,
+			      unsigned long idle, u32 mask);
 u32 __xsan_tok_reset_one(struct xsan_inode_info *xi);
 
 /* ---- LUNs and stripe mapping: fs/lundev.c (issue 6) ------------------ */

@@ -103,6 +103,15 @@ enum xsan_msgr_state {
  * @last_rx: jiffies when a frame last arrived
  * @hb_out: a heartbeat is awaiting its reply
  * @kick: the heartbeat saw a silent connection: the work drops it
+ * @sgen: the session generation: bumped (under @mutex and @lock) the
+ *	moment a reconnect learns that the MDC no longer knows our session
+ *	(ESTALE or RECLAIM), before @lease_until is renewed for the new one;
+ *	read locklessly (xsan_msgr_lease_gen()). Nothing granted under an
+ *	older value is trusted from then on (DESIGN.md 7: session loss is a
+ *	synchronous generation bump, not a queued job).
+ * @aborts: xsan_msgr_abort() calls so far (lease waiters give up)
+ * @lease_wq: xsan_msgr_lease_wait() sleeps here; woken by every renewal,
+ *	session change, abort and close
  */
 struct xsan_msgr {
 	struct sockaddr_storage addr;
@@ -143,6 +152,9 @@ struct xsan_msgr {
 	unsigned long last_rx;
 	bool hb_out;
 	bool kick;
+	u32 sgen;
+	u32 aborts;
+	wait_queue_head_t lease_wq;
 };
 
 /**
@@ -635,8 +647,14 @@ static void xsan_msgr_renew(struct xsan_msgr *m, struct xsan_msgr_req *rq)
 		until = rq->sent_at + msecs_to_jiffies(m->lease_ms);
 		if (time_after(until, m->lease_until))
 			WRITE_ONCE(m->lease_until, until);
+	} else {
+		/* EKEYEXPIRED: it owes a revoke; the lease runs out */
+		pr_warn_ratelimited("volume %s: metadata controller %pISpc did not renew the lease (status %u)\n",
+				    m->volume, (struct sockaddr *)&m->addr,
+				    rq->status);
 	}
 	spin_unlock(&m->lock);
+	wake_up_all(&m->lease_wq);
 }
 
 /* A reply frame: hand it to whoever waits for its xid. */
@@ -709,6 +727,7 @@ static int xsan_msgr_recv(struct xsan_msgr *m)
 			if (!err)
 				continue;
 			buf->seq = ++m->rx_seq;
+			buf->sgen = READ_ONCE(m->sgen);
 			if (h.flags & XSAN_F_CALLBACK)
 				err = xsan_msgr_got_callback(m, &h, buf);
 			else
@@ -843,10 +862,18 @@ static void xsan_msgr_hb_arm(struct xsan_msgr *m)
 
 /* Put an authenticated socket to work. */
 static void xsan_msgr_up(struct xsan_msgr *m, struct socket *sock,
-			 u64 session, u32 lease_ms, unsigned long t0)
+			 u64 session, u32 lease_ms, unsigned long t0,
+			 bool new_session)
 {
 	spin_lock(&m->lock);
 	m->session = session;
+	if (new_session) {
+		/* Before the lease is renewed: a reader that sees the new
+		 * lease sees the new generation (xsan_msgr_lease_gen()).
+		 */
+		WRITE_ONCE(m->sgen, m->sgen + 1);
+		smp_wmb();	/* sgen before lease_until: lease_gen()'s rmb */
+	}
 	if (lease_ms)
 		WRITE_ONCE(m->lease_ms, lease_ms);
 	WRITE_ONCE(m->lease_until, t0 + msecs_to_jiffies(m->lease_ms));
@@ -857,6 +884,7 @@ static void xsan_msgr_up(struct xsan_msgr *m, struct socket *sock,
 		m->state = XSAN_MS_OPEN;
 	spin_unlock(&m->lock);
 	xsan_sock_attach(m, sock);
+	wake_up_all(&m->lease_wq);
 	/* bytes that came before the callbacks, and the send queue */
 	xsan_msgr_kick(m);
 	xsan_msgr_hb_arm(m);
@@ -939,10 +967,14 @@ static void xsan_msgr_reconnect(struct xsan_msgr *m)
 	pr_info("volume %s: reconnected to metadata controller %pISpc, session %016llx%s\n",
 		m->volume, (struct sockaddr *)&m->addr, session,
 		reset ? " (new session: cached tokens dropped)" : "");
+	/* The generation is bumped in xsan_msgr_up(), synchronously, before
+	 * the lease is renewed and before any frame of the new connection is
+	 * read; the reset only cleans up what the old session left.
+	 */
 	if (reset && xsan_msgr_queue_reset(m))
 		pr_warn("volume %s: out of memory for the session reset\n",
 			m->volume);
-	xsan_msgr_up(m, sock, session, lease, t0);
+	xsan_msgr_up(m, sock, session, lease, t0, reset);
 }
 
 static void xsan_msgr_workfn(struct work_struct *w)
@@ -1088,6 +1120,7 @@ int xsan_msgr_open(const struct xsan_msgr_args *a,
 	m->next_xid = XSAN_XID_FIRST;
 	m->backoff = XSAN_BACKOFF_MIN;
 	m->lease_ms = 30000;
+	init_waitqueue_head(&m->lease_wq);
 	INIT_DELAYED_WORK(&m->work, xsan_msgr_workfn);
 	INIT_DELAYED_WORK(&m->hb_work, xsan_msgr_hb_workfn);
 	get_random_bytes(m->id.uuid, sizeof(m->id.uuid));
@@ -1113,7 +1146,7 @@ int xsan_msgr_open(const struct xsan_msgr_args *a,
 		mutex_unlock(&m->mutex);
 		goto out_free;
 	}
-	xsan_msgr_up(m, sock, res->session, res->lease_ms, t0);
+	xsan_msgr_up(m, sock, res->session, res->lease_ms, t0, false);
 	*out = m;
 	return 0;
 
@@ -1166,6 +1199,7 @@ void xsan_msgr_close(struct xsan_msgr *m)
 	spin_lock(&m->lock);
 	m->state = XSAN_MS_CLOSED;
 	spin_unlock(&m->lock);
+	wake_up_all(&m->lease_wq);
 	/* a handshake in progress fails at once */
 	mutex_lock(&m->sock_mutex);
 	if (m->sock)
@@ -1189,6 +1223,20 @@ void xsan_msgr_close(struct xsan_msgr *m)
 	xsan_msgr_fail_all(m, -ESHUTDOWN);
 	/* destroy_workqueue() drains: queued callbacks see CLOSED and drop */
 	xsan_msgr_free(m);
+}
+
+/* The errno of a reply's status: one of the protocol's, or -EIO for
+ * anything else (512-529 would reach aio and userspace as
+ * -ERESTARTSYS, -EIOCBQUEUED ... and mean something else there).
+ */
+static int xsan_msgr_status_errno(struct xsan_msgr *m, u16 op, u32 status)
+{
+	if (status && status <= XSAN_ERRNO_MAX)
+		return -(int)status;
+	pr_warn_ratelimited("volume %s: metadata controller %pISpc answered %s with status %u, which is no errno of the protocol: taken as EIO\n",
+			    m->volume, (struct sockaddr *)&m->addr,
+			    xsan_op_name(op), status);
+	return -EIO;
 }
 
 /* Send @req, wait at most @wait jiffies (MAX_SCHEDULE_TIMEOUT: until the
@@ -1216,7 +1264,7 @@ static int __xsan_msgr_call(struct xsan_msgr *m, const struct xsan_req *req,
 	}
 	err = rq->result;
 	if (!err && rq->status)
-		err = rq->status < MAX_ERRNO ? -(int)rq->status : -EIO;
+		err = xsan_msgr_status_errno(m, req->op, rq->status);
 	buf = rq->buf;
 	rq->buf = NULL;
 	xsan_req_put(rq);
@@ -1298,7 +1346,11 @@ void xsan_msgr_abort(struct xsan_msgr *m)
 {
 	pr_info("volume %s: forced unmount: failing the calls waiting for metadata controller %pISpc\n",
 		m->volume, (struct sockaddr *)&m->addr);
+	spin_lock(&m->lock);
+	m->aborts++;
+	spin_unlock(&m->lock);
 	xsan_msgr_fail_all(m, -EIO);
+	wake_up_all(&m->lease_wq);
 }
 
 /**
@@ -1367,6 +1419,108 @@ u32 xsan_msgr_lease_ms(struct xsan_msgr *m)
 bool xsan_msgr_lease_valid(struct xsan_msgr *m)
 {
 	return time_before(jiffies, READ_ONCE(m->lease_until));
+}
+
+/**
+ * xsan_msgr_lease_gen() - does the lease hold, and for which session?
+ * @m: the messenger
+ * @gen: set to the session generation the lease belongs to
+ *
+ * The generation is read after the lease, and xsan_msgr_up() bumps it
+ * before it renews the lease: whoever sees the new session's lease sees
+ * its generation, so nothing granted under the old one passes a check
+ * that compares against @gen.
+ *
+ * Context: any context.
+ * Return: true while the lease holds.
+ */
+bool xsan_msgr_lease_gen(struct xsan_msgr *m, u32 *gen)
+{
+	bool ok = time_before(jiffies, READ_ONCE(m->lease_until));
+
+	smp_rmb();	/* pairs with the smp_wmb() of xsan_msgr_up() */
+	*gen = READ_ONCE(m->sgen);
+	return ok;
+}
+
+/**
+ * xsan_msgr_sgen() - the session generation now
+ * @m: the messenger
+ *
+ * Context: any context.
+ * Return: the number of sessions lost (ESTALE, RECLAIM) since mount.
+ */
+u32 xsan_msgr_sgen(struct xsan_msgr *m)
+{
+	return READ_ONCE(m->sgen);
+}
+
+/**
+ * xsan_msgr_lease_wait() - wait until the lease holds
+ * @m: the messenger
+ * @gen: set to the session generation the lease belongs to
+ *
+ * The fence of the data path (DESIGN.md 7): no bio goes to a LUN while the
+ * lease is out, because the MDC may have given our blocks and tokens to
+ * another client. A hard mount waits, as for any call, until a renewal or
+ * a reconnect brings the lease back (the caller compares @gen with the
+ * generation its state was built under: a new session is no licence to
+ * write what the old one dirtied); a soft mount waits at most timeout=.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -ETIMEDOUT (soft), -EIO (umount -f), -ESHUTDOWN (close), or
+ * -ERESTARTSYS (fatal signal).
+ */
+int xsan_msgr_lease_wait(struct xsan_msgr *m, u32 *gen)
+{
+	unsigned long start = jiffies;
+	bool told = false;
+	u32 aborts;
+	long left;
+
+	if (xsan_msgr_lease_gen(m, gen))
+		return 0;
+	spin_lock(&m->lock);
+	aborts = m->aborts;
+	spin_unlock(&m->lock);
+	for (;;) {
+		bool closed, aborted;
+
+		if (xsan_msgr_lease_gen(m, gen))
+			return 0;
+		spin_lock(&m->lock);
+		closed = m->state == XSAN_MS_CLOSED;
+		aborted = m->aborts != aborts;
+		spin_unlock(&m->lock);
+		if (closed)
+			return -ESHUTDOWN;
+		if (aborted)
+			return -EIO;
+		if (m->soft && time_after(jiffies, start + m->timeout * HZ))
+			return -ETIMEDOUT;
+		if (!told) {
+			pr_info_ratelimited("volume %s: lease expired: I/O to the LUNs waits for metadata controller %pISpc\n",
+					    m->volume,
+					    (struct sockaddr *)&m->addr);
+			told = true;
+		}
+		left = wait_event_killable_timeout(m->lease_wq,
+						   xsan_msgr_lease_valid(m),
+						   HZ);
+		if (left < 0)
+			return left;
+	}
+}
+
+/**
+ * xsan_msgr_flush_callbacks() - wait for the callbacks queued so far
+ * @m: the messenger
+ *
+ * Context: process context, may sleep; not from a callback.
+ */
+void xsan_msgr_flush_callbacks(struct xsan_msgr *m)
+{
+	flush_workqueue(m->cb_wq);
 }
 
 /**

@@ -17,6 +17,13 @@
 #define XSAN_PROTO_VERSION	1
 #define XSAN_HDR_SIZE		32u
 #define XSAN_FRAME_MAX		0x100000u	/* 1 MiB: header + payload */
+/*
+ * A reply's status is 0 or a Linux errno of the uapi headers, 1 to
+ * EHWPOISON (133); anything larger (the kernel-internal 512-529 such as
+ * ERESTARTSYS or EIOCBQUEUED) is no status of the protocol, and the kernel
+ * client takes it as EIO.
+ */
+#define XSAN_ERRNO_MAX		133u
 #define XSAN_PAYLOAD_MAX	(XSAN_FRAME_MAX - XSAN_HDR_SIZE)
 #define XSAN_NAME_MAX		255u
 #define XSAN_SYMLINK_MAX	4095u

@@ -37,6 +37,8 @@ enum fake_mode {
 	FAKE_SILENT,		/* no reply at all (nor to GOODBYE) */
 	FAKE_REVOKE,		/* the reply, then a REVOKE callback */
 	FAKE_DEAF,		/* from then on, nothing on that connection */
+	FAKE_STATUS529,		/* status 529 (EIOCBQUEUED), no errno */
+	FAKE_HB_REFUSED,	/* every HEARTBEAT answered EKEYEXPIRED */
 };
 
 struct fake_mdc {
@@ -171,6 +173,12 @@ static void fake_serve(struct fake_mdc *f, struct socket *s, int conn)
 				err = 0;
 				break;
 			}
+			if (f->mode == FAKE_HB_REFUSED) {
+				err = fake_frame(f, s, h.opcode, h.xid,
+						 XSAN_F_REPLY, EKEYEXPIRED, NULL,
+						 NULL, NULL, 0, false);
+				break;
+			}
 			atomic_inc(&f->heartbeats);
 			rep->lease_ms = FAKE_LEASE_MS;
 			err = fake_frame(f, s, h.opcode, h.xid, XSAN_F_REPLY, 0,
@@ -200,6 +208,12 @@ static void fake_serve(struct fake_mdc *f, struct socket *s, int conn)
 			if (mode == FAKE_SILENT || mode == FAKE_DEAF ||
 			    (f->mode == FAKE_DEAF && conn == 1)) {
 				err = 0;
+				break;
+			}
+			if (mode == FAKE_STATUS529) {
+				err = fake_frame(f, s, h.opcode, h.xid,
+						 XSAN_F_REPLY, 529, NULL, NULL,
+						 NULL, 0, false);
 				break;
 			}
 			err = fake_frame(f, s, h.opcode, h.xid, XSAN_F_REPLY, 0,
@@ -443,9 +457,75 @@ static void xsan_loop_bad_crc_test(struct kunit *test)
 			    "the new connection did not ask for the old session");
 	KUNIT_EXPECT_EQ_MSG(test, xsan_msgr_session(m), 2ULL,
 			    "after ESTALE the fresh session from AUTH must stand");
+	/*
+	 * The generation moved with the reconnect itself, not with the
+	 * queued reset: whoever sees the new session's lease sees it.
+	 */
+	{
+		u32 gen = 0;
+
+		KUNIT_EXPECT_TRUE_MSG(test, xsan_msgr_lease_gen(m, &gen),
+				      "no lease after the reconnect");
+		KUNIT_EXPECT_EQ_MSG(test, gen, 1U,
+				    "session generation not bumped by the ESTALE reconnect");
+	}
 	for (i = 0; i < 50 && !atomic_read(&p.resets); i++)
 		msleep(20);
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&p.resets), 1, "ESTALE must reset the tokens");
+	xsan_msgr_close(m);
+out:
+	fake_stop(f);
+}
+
+/*
+ * A status that is no errno of the protocol (529, the kernel-internal
+ * EIOCBQUEUED) must not reach the caller (and so aio or userspace) as
+ * itself: it is -EIO (hole 10 of issue 12).
+ */
+static void xsan_loop_status_filter_test(struct kunit *test)
+{
+	struct fake_mdc *f = fake_start(test, FAKE_STATUS529);
+	struct fake_priv p = {};
+	struct xsan_msgr *m = fake_open(test, f, &p, false);
+	int err;
+
+	if (!m)
+		goto out;
+	err = fake_getattr(test, m, NULL);
+	KUNIT_EXPECT_EQ_MSG(test, err, -EIO,
+			    "status 529 reached the caller as %d, not -EIO", err);
+	KUNIT_EXPECT_EQ_MSG(test, fake_getattr(test, m, NULL), 0,
+			    "the connection did not survive the odd status");
+	xsan_msgr_close(m);
+out:
+	fake_stop(f);
+}
+
+/*
+ * An MDC that refuses to renew (a revoke is overdue: EKEYEXPIRED) lets the
+ * lease run out, counted from the last renewal it answered; the data
+ * path's fence then waits, and a soft mount's wait ends after timeout=.
+ */
+static void xsan_loop_lease_refused_test(struct kunit *test)
+{
+	struct fake_mdc *f = fake_start(test, FAKE_HB_REFUSED);
+	struct fake_priv p = {};
+	struct xsan_msgr *m = fake_open(test, f, &p, true);
+	unsigned long t0;
+	u32 gen;
+	int err;
+
+	if (!m)
+		goto out;
+	msleep(FAKE_LEASE_MS + 200);
+	KUNIT_EXPECT_FALSE_MSG(test, xsan_msgr_lease_valid(m),
+			       "lease still valid one lease after the last renewal, with every HEARTBEAT refused");
+	t0 = jiffies;
+	err = xsan_msgr_lease_wait(m, &gen);
+	KUNIT_EXPECT_EQ_MSG(test, err, -ETIMEDOUT,
+			    "the fence of a soft mount gave %d, not -ETIMEDOUT", err);
+	KUNIT_EXPECT_GE_MSG(test, jiffies - t0, 2UL * HZ - HZ / 10,
+			    "the fence gave up before timeout=2 s");
 	xsan_msgr_close(m);
 out:
 	fake_stop(f);
@@ -595,6 +675,8 @@ static struct kunit_case xsan_msgr_loop_test_cases[] = {
 	KUNIT_CASE(xsan_loop_basic_test),
 	KUNIT_CASE(xsan_loop_bad_crc_test),
 	KUNIT_CASE(xsan_loop_garbage_test),
+	KUNIT_CASE(xsan_loop_status_filter_test),
+	KUNIT_CASE(xsan_loop_lease_refused_test),
 	KUNIT_CASE(xsan_loop_soft_timeout_test),
 	KUNIT_CASE(xsan_loop_silent_conn_test),
 	KUNIT_CASE(xsan_loop_revoke_test),

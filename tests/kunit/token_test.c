@@ -33,7 +33,18 @@ static u32 grant(struct xsan_inode_info *xi, u32 types, u64 seq)
 	u32 r;
 
 	spin_lock(&xi->tok_lock);
-	r = __xsan_tok_apply_grant(xi, types, seq);
+	r = __xsan_tok_apply_grant(xi, types, seq, 0);
+	spin_unlock(&xi->tok_lock);
+	return r;
+}
+
+/* A grant read in session generation @sgen. */
+static u32 grant_in(struct xsan_inode_info *xi, u32 types, u64 seq, u32 sgen)
+{
+	u32 r;
+
+	spin_lock(&xi->tok_lock);
+	r = __xsan_tok_apply_grant(xi, types, seq, sgen);
 	spin_unlock(&xi->tok_lock);
 	return r;
 }
@@ -115,7 +126,7 @@ static void xsan_tok_race_test(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&xi->dir_gen) - gen0,
 			    c->want_dir_bumps,
 			    "%s: dir_gen moved by the wrong amount", c->desc);
-	KUNIT_EXPECT_EQ_MSG(test, __xsan_tok_valid(xi, c->want_held | T_RD),
+	KUNIT_EXPECT_EQ_MSG(test, __xsan_tok_valid(xi, c->want_held | T_RD, 0),
 			    (c->want_held & T_RD) == T_RD,
 			    "%s: xsan_tok_valid(ATTR_RD) disagrees with tok_held",
 			    c->desc);
@@ -236,11 +247,68 @@ static void xsan_tok_reset_test(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, held(xi), 0u, "tokens held after reset");
 	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&xi->dir_gen) - gen0, 2LL,
 			    "reset with T_DIR must bump dir_gen exactly once more");
-	KUNIT_EXPECT_FALSE_MSG(test, __xsan_tok_valid(xi, T_RD),
+	KUNIT_EXPECT_FALSE_MSG(test, __xsan_tok_valid(xi, T_RD, 0),
 			       "ATTR_RD valid after reset");
 	grant(xi, T_RD, 11);
 	KUNIT_EXPECT_EQ_MSG(test, held(xi), T_RD,
 			    "a new session's grant must count after reset");
+}
+
+/*
+ * Session loss is a generation bump (hole 6 of issue 12): the moment the
+ * messenger's generation moves, nothing granted under the old one counts,
+ * before any reset walk ran; a late grant of the old session is dropped;
+ * the first grant of the new one forgets the old bits and the dentries.
+ */
+static void xsan_tok_session_gen_test(struct kunit *test)
+{
+	struct xsan_inode_info *xi = xsan_test_xi(test);
+	s64 gen0;
+
+	grant_in(xi, T_RD | T_DIR | T_DRD, 1, 0);
+	KUNIT_EXPECT_TRUE_MSG(test, __xsan_tok_valid(xi, T_RD | T_DRD, 0),
+			      "grant of session 0 not valid in session 0");
+	KUNIT_EXPECT_FALSE_MSG(test, __xsan_tok_valid(xi, T_RD, 1),
+			       "session 0's ATTR_RD trusted in session 1 (before the reset walk)");
+	KUNIT_EXPECT_FALSE_MSG(test, __xsan_tok_valid(xi, T_DRD, 1),
+			       "session 0's DATA_RD trusted in session 1");
+	gen0 = atomic64_read(&xi->dir_gen);
+	KUNIT_EXPECT_EQ_MSG(test, grant_in(xi, T_RD, 5, 1), T_RD,
+			    "first grant of session 1 not recorded as new");
+	KUNIT_EXPECT_EQ_MSG(test, held(xi), T_RD,
+			    "session 0's DIR and DATA_RD survived session 1's first grant");
+	KUNIT_EXPECT_EQ_MSG(test, atomic64_read(&xi->dir_gen) - gen0, 2LL,
+			    "moving to a new session must drop the old DIR's dentries (dir_gen)");
+	KUNIT_EXPECT_TRUE_MSG(test, __xsan_tok_valid(xi, T_RD, 1),
+			      "session 1's grant not valid in session 1");
+	/* a reply of session 0 applied late (read before the bump) */
+	KUNIT_EXPECT_EQ_MSG(test, grant_in(xi, T_DRD, 4, 0), 0u,
+			    "a late grant of the lost session was recorded");
+	KUNIT_EXPECT_EQ_MSG(test, grant_in(xi, T_DRD, 9, 0), 0u,
+			    "a grant of the lost session was recorded (seq alone must not decide)");
+	KUNIT_EXPECT_FALSE_MSG(test, __xsan_tok_valid(xi, T_DRD, 1),
+			       "DATA_RD of the lost session valid");
+	/* generations wrap like sequence numbers */
+	xi->tok_sgen = U32_MAX;
+	KUNIT_EXPECT_EQ_MSG(test, grant_in(xi, T_RD, 20, 0), T_RD,
+			    "a grant of the generation after U32_MAX refused");
+}
+
+/* An idle give-back takes only what its hold covers. */
+static void xsan_tok_idle_mask_test(struct kunit *test)
+{
+	struct xsan_inode_info *xi = xsan_test_xi(test);
+	unsigned long idle = 10 * HZ;
+	u32 r;
+
+	grant(xi, T_RD | T_DRD, 1);
+	spin_lock(&xi->tok_lock);
+	xi->tok_used = jiffies;
+	r = __xsan_tok_take_idle_mask(xi, xi->tok_used + idle, idle, T_RD);
+	spin_unlock(&xi->tok_lock);
+	KUNIT_EXPECT_EQ_MSG(test, r, T_RD, "took %#x, the hold covered ATTR_RD only", r);
+	KUNIT_EXPECT_EQ_MSG(test, held(xi), T_DRD,
+			    "DATA_RD, not covered, was dropped");
 }
 
 /*
@@ -286,6 +354,8 @@ static struct kunit_case xsan_token_test_cases[] = {
 	KUNIT_CASE_PARAM(xsan_tok_race_test, xsan_tok_race_gen_params),
 	KUNIT_CASE(xsan_tok_upgrade_test),
 	KUNIT_CASE(xsan_tok_idle_test),
+	KUNIT_CASE(xsan_tok_session_gen_test),
+	KUNIT_CASE(xsan_tok_idle_mask_test),
 	KUNIT_CASE(xsan_tok_voluntary_put_test),
 	KUNIT_CASE(xsan_tok_reset_test),
 	KUNIT_CASE(xsan_tok_recent_revoke_test),
