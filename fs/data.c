@@ -179,7 +179,7 @@ static bool xsan_data_fence_holds(struct inode *inode, u32 sgen)
 	if (xsan_msgr_lease_gen(XSAN_SB(inode->i_sb)->msgr, &now) &&
 	    now == sgen)
 		return true;
-	pr_warn_ratelimited("volume %s: inode %llu: lease expired or session lost as a write was sent: not sent (EIO)\n",
+	pr_warn_ratelimited("volume %s: inode %llu: lease expired or session lost as I/O was sent: not sent (EIO)\n",
 			    XSAN_SB(inode->i_sb)->volume, XSAN_I(inode)->fid.ino);
 	return false;
 }
@@ -989,12 +989,19 @@ void xsan_data_giveback_end(struct inode *inode, u32 types, bool locked)
 					    xi->fid.ino, err);
 	}
 	if (types & (XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR)) {
+		/*
+		 * Not across a truncate's zeroing, SETATTR and cut of the
+		 * page cache, nor a page_mkwrite (they hold it): the pages
+		 * go back whole, after the truncate or before it.
+		 */
+		filemap_invalidate_lock(inode->i_mapping);
 		err = filemap_write_and_wait(inode->i_mapping);
 		if (err)
 			pr_warn_ratelimited("volume %s: inode %llu: writeback before giving back a data token failed (error %d)\n",
 					    XSAN_SB(inode->i_sb)->volume,
 					    xi->fid.ino, err);
 		err = invalidate_inode_pages2(inode->i_mapping);
+		filemap_invalidate_unlock(inode->i_mapping);
 		if (err)
 			pr_warn_ratelimited("volume %s: inode %llu: page cache not emptied (error %d)\n",
 					    XSAN_SB(inode->i_sb)->volume,
@@ -1137,8 +1144,15 @@ static vm_fault_t xsan_page_mkwrite(struct vm_fault *vmf)
 		goto out;
 	}
 	file_update_time(file);
-	/* allocates (LAYOUT_GET) under the folio lock, like a write */
+	/*
+	 * Under the invalidate lock, as ext4 and XFS: not across a truncate
+	 * (its SETATTR round trip), so no page past the new EOF is dirtied
+	 * and no later commit raises the size again. Allocates (LAYOUT_GET)
+	 * under the folio lock, like a write.
+	 */
+	filemap_invalidate_lock_shared(inode->i_mapping);
 	ret = iomap_page_mkwrite(vmf, &xsan_iomap_ops);
+	filemap_invalidate_unlock_shared(inode->i_mapping);
 	up_read(&XSAN_I(inode)->fault_sem);
 out:
 	sb_end_pagefault(inode->i_sb);
@@ -1552,7 +1566,8 @@ int xsan_data_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
 	struct inode *inode = d_inode(dentry);
 	struct xsan_inode_info *xi = XSAN_I(inode);
 	u32 bsize = XSAN_SB(inode->i_sb)->bsize;
-	int err;
+	bool partial;
+	int err, tries;
 
 	if (!(iattr->ia_valid & ATTR_SIZE) || !S_ISREG(inode->i_mode))
 		return xsan_setattr(mnt_userns, dentry, iattr);
@@ -1568,28 +1583,53 @@ int xsan_data_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
 	err = filemap_write_and_wait(inode->i_mapping);
 	if (err)
 		return err;
-	if (iattr->ia_size < i_size_read(inode) && bsize <= PAGE_SIZE &&
-	    (iattr->ia_size & (bsize - 1))) {
+	partial = iattr->ia_size < i_size_read(inode) && bsize <= PAGE_SIZE &&
+		  (iattr->ia_size & (bsize - 1));
+	/*
+	 * The invalidate lock keeps a give-back's writeback and cut of the
+	 * page cache, and page_mkwrite, out of the zeroing, the SETATTR and
+	 * the cut here. data_sem cannot be taken under i_rwsem (a writer
+	 * holds it shared while it waits for i_rwsem). The token is asked
+	 * for before the lock (its give-back takes the lock), and checked
+	 * under it: a give-back that cleared the bits meanwhile would write
+	 * and drop the zeroed page before its PUT, but the zeroing must be
+	 * made under a token the MDC still counts as ours.
+	 */
+	for (tries = 0;; tries++) {
+		if (partial) {
+			err = xsan_tok_get(inode,
+					   XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR);
+			if (err)
+				return err;
+		}
+		filemap_invalidate_lock(inode->i_mapping);
+		if (!partial ||
+		    xsan_tok_valid(inode, XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR))
+			break;
+		filemap_invalidate_unlock(inode->i_mapping);
+		if (tries >= XSAN_TOK_TRIES)
+			return -EAGAIN;
+	}
+	if (partial) {
 		bool did_zero = false;
 
-		err = xsan_tok_get(inode, XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR);
-		if (err)
-			return err;
 		err = iomap_truncate_page(inode, iattr->ia_size, &did_zero,
 					  &xsan_iomap_ops);
 		if (err)
-			return err;
+			goto out;
 	}
 	err = filemap_write_and_wait(inode->i_mapping);
 	if (err)
-		return err;
+		goto out;
 	err = xsan_setattr(mnt_userns, dentry, iattr);
 	if (err)
-		return err;
+		goto out;
 	truncate_setsize(inode, iattr->ia_size);
 	xsan_layout_forget(&xi->layout, round_down(iattr->ia_size, bsize),
 			   U64_MAX);
-	return 0;
+out:
+	filemap_invalidate_unlock(inode->i_mapping);
+	return err;
 }
 
 /**

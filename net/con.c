@@ -23,7 +23,7 @@
 #include <linux/utsname.h>
 #include <net/sock.h>
 
-#include "fs/xsan.h"
+#include "net/msgr.h"
 #include "xsanfs/msg.h"
 
 /* HELLO and AUTH replies are 66 and 32 bytes; much bigger is not one. */

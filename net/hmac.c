@@ -17,7 +17,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "fs/xsan.h"
+#include "net/msgr.h"
 #include "xsanfs/msg.h"
 
 /**

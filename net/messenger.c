@@ -34,7 +34,7 @@
 #include <linux/uio.h>
 #include <net/sock.h>
 
-#include "fs/xsan.h"
+#include "net/msgr.h"
 #include "xsanfs/msg.h"
 
 #define XSAN_RXBUF		16384u	/* bytes read from the socket at once */
