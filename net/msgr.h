@@ -173,9 +173,7 @@ int xsan_msgr_lease_wait(struct xsan_msgr *m, u32 *gen);
 void xsan_msgr_flush_callbacks(struct xsan_msgr *m);
 const struct sockaddr *xsan_msgr_addr(struct xsan_msgr *m);
 
-/*
- * The pure parts of the messenger, for KUnit (tests/kunit/msgr_test.c).
- */
+/* The pure parts of the messenger, for KUnit (tests/kunit/msgr_test.c). */
 
 /**
  * struct xsan_rx - reassembly of frames from the received byte stream
