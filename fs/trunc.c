@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Size and space changes of regular files: truncate (SETATTR of the size
+ * with the page cache and the layout cache) and fallocate(2) (FALLOCATE),
+ * each with the partial blocks at its edges zeroed in the page cache.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/falloc.h>
+#include <linux/iomap.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+
+#include "fs/xsan.h"
+#include "fs/data.h"
+
+/**
+ * xsan_data_setattr() - setattr of a regular file: truncate is SETATTR
+ * plus the page cache and the layout cache
+ * @mnt_userns: the mount's idmapping
+ * @dentry: the file
+ * @iattr: the change
+ *
+ * Before a size change the dirty pages are written and committed (a
+ * commit after the SETATTR would grow the file again) and the tail of a
+ * shrunk last block is zeroed; after it the cached layout past the new
+ * size is dropped.
+ *
+ * Context: process context, i_rwsem held (notify_change()).
+ * Return: 0 or -errno.
+ */
+int xsan_data_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
+		      struct iattr *iattr)
+{
+	struct inode *inode = d_inode(dentry);
+	struct xsan_inode_info *xi = XSAN_I(inode);
+	u32 bsize = XSAN_SB(inode->i_sb)->bsize;
+	bool partial;
+	int err, tries;
+
+	if (!(iattr->ia_valid & ATTR_SIZE) || !S_ISREG(inode->i_mode))
+		return xsan_setattr(mnt_userns, dentry, iattr);
+	if (iattr->ia_size < 0)
+		return -EINVAL;
+	inode_dio_wait(inode);
+	/* before the SETATTR, or their size would grow the file again */
+	xsan_dio_commit(inode);
+	/*
+	 * Written back first: iomap_truncate_page() skips an UNWRITTEN block
+	 * (it reads as zeros) even if a dirty page holds data for it.
+	 */
+	err = filemap_write_and_wait(inode->i_mapping);
+	if (err)
+		return err;
+	partial = iattr->ia_size < i_size_read(inode) && bsize <= PAGE_SIZE &&
+		  (iattr->ia_size & (bsize - 1));
+	/*
+	 * The invalidate lock keeps a give-back's writeback and cut of the
+	 * page cache, and page_mkwrite, out of the zeroing, the SETATTR and
+	 * the cut here. data_sem cannot be taken under i_rwsem (a writer
+	 * holds it shared while it waits for i_rwsem). The token is asked
+	 * for before the lock (its give-back takes the lock), and checked
+	 * under it: a give-back that cleared the bits meanwhile would write
+	 * and drop the zeroed page before its PUT, but the zeroing must be
+	 * made under a token the MDC still counts as ours.
+	 */
+	for (tries = 0;; tries++) {
+		if (partial) {
+			err = xsan_tok_get(inode,
+					   XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR);
+			if (err)
+				return err;
+		}
+		filemap_invalidate_lock(inode->i_mapping);
+		if (!partial ||
+		    xsan_tok_valid(inode, XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR))
+			break;
+		filemap_invalidate_unlock(inode->i_mapping);
+		if (tries >= XSAN_TOK_TRIES)
+			return -EAGAIN;
+	}
+	if (partial) {
+		bool did_zero = false;
+
+		err = iomap_truncate_page(inode, iattr->ia_size, &did_zero,
+					  &xsan_iomap_ops);
+		if (err)
+			goto out;
+	}
+	err = filemap_write_and_wait(inode->i_mapping);
+	if (err)
+		goto out;
+	err = xsan_setattr(mnt_userns, dentry, iattr);
+	if (err)
+		goto out;
+	truncate_setsize(inode, iattr->ia_size);
+	xsan_layout_forget(&xi->layout, round_down(iattr->ia_size, bsize),
+			   U64_MAX);
+out:
+	filemap_invalidate_unlock(inode->i_mapping);
+	return err;
+}
+
+/**
+ * xsan_data_fallocate() - fallocate(2) through FALLOCATE
+ * @file: the file
+ * @mode: 0, KEEP_SIZE, PUNCH_HOLE|KEEP_SIZE, ZERO_RANGE[|KEEP_SIZE]
+ * @offset: start of the range
+ * @len: its length
+ *
+ * The page cache of the range is written back first and, for PUNCH_HOLE
+ * and ZERO_RANGE, dropped (the blocks go, or read as zeros). The partial
+ * blocks at the edges of a punched range are zeroed here (the MDC frees
+ * only whole blocks).
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or -errno.
+ */
+long xsan_data_fallocate(struct file *file, int mode, loff_t offset,
+			 loff_t len)
+{
+	struct inode *inode = file_inode(file);
+	struct xsan_inode_info *xi = XSAN_I(inode);
+	struct xsan_sb_info *sbi = XSAN_SB(inode->i_sb);
+	struct xsan_req req = { .op = XSAN_OP_FALLOCATE };
+	struct xsan_msg_buf *buf = NULL;
+	struct xsan_rep rep;
+	loff_t end;
+	int err;
+
+	switch (mode) {
+	case 0:
+	case FALLOC_FL_KEEP_SIZE:
+	case FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE:
+	case FALLOC_FL_ZERO_RANGE:
+	case FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE:
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	if (sbi->opts.ro)
+		return -EROFS;
+	if (offset < 0 || len <= 0 || len > XSAN_FILE_MAX - offset)
+		return -EINVAL;
+	if ((mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) &&
+	    sbi->bsize > PAGE_SIZE)
+		return -EOPNOTSUPP;
+	end = offset + len;
+	err = xsan_data_lock(inode, XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR);
+	if (err)
+		return err;
+	inode_lock(inode);
+	inode_dio_wait(inode);
+	/* iomap_zero_range() skips UNWRITTEN blocks, dirty pages or not */
+	err = filemap_write_and_wait(inode->i_mapping);
+	if (err)
+		goto out;
+	if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) {
+		loff_t bs = sbi->bsize;
+		loff_t lo = round_up(offset, bs), hi = round_down(end, bs);
+
+		/* the partial blocks at the edges, in the page cache */
+		if (lo > hi) {
+			err = iomap_zero_range(inode, offset, len, NULL,
+					       &xsan_iomap_ops);
+		} else {
+			if (offset < lo)
+				err = iomap_zero_range(inode, offset,
+						       lo - offset, NULL,
+						       &xsan_iomap_ops);
+			if (!err && hi < end)
+				err = iomap_zero_range(inode, hi, end - hi,
+						       NULL, &xsan_iomap_ops);
+		}
+		if (err)
+			goto out;
+	}
+	/* commits of the range done before the MDC changes it */
+	err = filemap_write_and_wait(inode->i_mapping);
+	if (err)
+		goto out;
+	if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) {
+		loff_t bs = sbi->bsize;
+		loff_t lo = round_up(offset, bs), hi = round_down(end, bs);
+
+		if (lo < hi)
+			truncate_pagecache_range(inode, lo, hi - 1);
+	}
+	xsan_fill_cred(&req.cred);
+	req.fid = xi->fid;
+	req.layout.flags = mode;
+	req.layout.offset = offset;
+	req.layout.length = len;
+	err = xsan_msgr_call(sbi->msgr, &req, &rep, &buf);
+	xsan_layout_forget(&xi->layout, round_down(offset, sbi->bsize),
+			   round_up(end, sbi->bsize) -
+			   round_down(offset, sbi->bsize));
+	if (err)
+		goto out;
+	xsan_msg_buf_free(buf);
+	if (!(mode & FALLOC_FL_KEEP_SIZE) && end > i_size_read(inode))
+		i_size_write(inode, end);
+	file_update_time(file);
+out:
+	inode_unlock(inode);
+	xsan_data_unlock(inode);
+	return err;
+}
