@@ -73,6 +73,12 @@ u32 __xsan_tok_apply_grant(struct xsan_inode_info *xi, u32 types, u64 seq,
 		atomic64_inc(&xi->dir_gen);
 		xi->tok_sgen = sgen;
 	}
+	/*
+	 * Not a type whose TOKEN_PUT is on its way: the MDC may have sent
+	 * this grant before it read the PUT, which then takes it away. Once
+	 * the PUT's reply is applied, its seq refuses such a grant anyway.
+	 */
+	types &= ~xi->tok_returning;
 	for (t = 0; t < XSAN_TOK_NTYPES; t++) {
 		u32 bit = 1u << t;
 
@@ -623,18 +629,53 @@ static void xsan_tok_answer(struct xsan_sb_info *sbi,
 }
 
 /*
+ * Answer a REVOKE of a cached inode with a TOKEN_PUT of @types and wait
+ * for the reply, whose seq is then applied like a revoke: a grant of one
+ * of @types that the MDC sent before it read the PUT (a TOKEN_GET of ours
+ * it had parked, granted after the REVOKE, then revoked again under a new
+ * id) is taken away with it, as the MDC takes it away. A PUT that got no
+ * answer counts as applied: the types are dropped.
+ */
+static void xsan_tok_answer_wait(struct inode *inode,
+				 const struct xsan_tok_rv *rv, u32 types)
+{
+	struct xsan_sb_info *sbi = XSAN_SB(inode->i_sb);
+	struct xsan_inode_info *xi = XSAN_I(inode);
+	struct xsan_req put = { .op = XSAN_OP_TOKEN_PUT };
+	struct xsan_msg_buf *buf = NULL;
+	struct xsan_rep rep;
+	int err;
+
+	if (xsan_msgr_sgen(sbi->msgr) != rv->sgen)
+		return;
+	put.fid = rv->fid;
+	put.tok.types = types;
+	put.tok.revoke = rv->revoke;
+	err = xsan_msgr_call(sbi->msgr, &put, &rep, &buf);
+	spin_lock(&xi->tok_lock);
+	if (!err)
+		__xsan_tok_apply_revoke(xi, types, buf->seq);
+	else
+		__xsan_tok_drop(xi, types);
+	spin_unlock(&xi->tok_lock);
+	xsan_msg_buf_free(buf);
+	if (err && err != -ESHUTDOWN)
+		pr_warn_ratelimited("volume %s: could not answer revoke %llu (error %d)\n",
+				    sbi->volume, rv->revoke, err);
+}
+
+/*
  * Carry out a REVOKE on a cached inode: wait for the users of the cache to
  * drain, take the bits (a type granted again by a reply read after the
- * REVOKE stays), write back and drop what they covered, answer. The PUT is
- * queued before @tok_returning lets TOKEN_GETs go: the connection keeps
- * the order, so the MDC reads the PUT first.
+ * REVOKE stays), write back and drop what they covered, answer. TOKEN_GETs
+ * of those types wait (@tok_returning) until the PUT's reply is applied,
+ * and grants of them applied meanwhile are not believed.
  * Context: process context (the revoke queue, or the callback queue for a
  * revoke that needs no drain), may sleep.
  */
 static void xsan_tok_do_revoke(struct inode *inode,
 			       const struct xsan_tok_rv *rv)
 {
-	struct xsan_sb_info *sbi = XSAN_SB(inode->i_sb);
 	struct xsan_inode_info *xi = XSAN_I(inode);
 	u32 types = rv->types, covered;
 	bool locked;
@@ -651,7 +692,7 @@ static void xsan_tok_do_revoke(struct inode *inode,
 	xsan_data_giveback_end(inode, types, locked);
 	pr_debug("revoke %llu: inode %llu:%u types %#x, giving back %#x\n",
 		 rv->revoke, rv->fid.ino, rv->fid.gen, rv->types, types);
-	xsan_tok_answer(sbi, rv, types);
+	xsan_tok_answer_wait(inode, rv, types);
 	xsan_tok_returned(xi, types);
 }
 
@@ -727,8 +768,8 @@ static void xsan_tok_revoke(struct xsan_sb_info *sbi, const struct xsan_req *cb,
 		return;
 	}
 	xi = XSAN_I(inode);
-	if (!rv || !xsan_data_giveback_waits(inode, one.types)) {
-		/* nothing to drain (or no memory to queue it): here */
+	if (!rv) {
+		/* no memory to queue it: here, holding up the callbacks */
 		xsan_tok_do_revoke(inode, &one);
 		kfree(rv);
 		iput(inode);

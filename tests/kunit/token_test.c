@@ -294,6 +294,36 @@ static void xsan_tok_session_gen_test(struct kunit *test)
 			    "a grant of the generation after U32_MAX refused");
 }
 
+/*
+ * A grant of a type whose TOKEN_PUT is on its way is not believed, and
+ * once the PUT's reply is applied, a grant the MDC sent before reading the
+ * PUT is refused by its seq (found by tests/sim: a parked TOKEN_GET
+ * granted after the REVOKE, then taken away by the PUT).
+ */
+static void xsan_tok_returning_test(struct kunit *test)
+{
+	struct xsan_inode_info *xi = xsan_test_xi(test);
+
+	grant(xi, T_RD | T_DRD, 1);
+	/* REVOKE of DATA_RD read at 5, carried out: bits cleared, PUT sent */
+	revoke(xi, T_DRD, 5);
+	spin_lock(&xi->tok_lock);
+	xi->tok_returning |= T_DRD;
+	spin_unlock(&xi->tok_lock);
+	KUNIT_EXPECT_EQ_MSG(test, grant(xi, T_DRD, 7), 0u,
+			    "a grant read after the REVOKE but applied while its PUT is on its way was believed");
+	/* the PUT's reply, read at 9, is applied like a revoke */
+	revoke(xi, T_DRD, 9);
+	spin_lock(&xi->tok_lock);
+	xi->tok_returning &= ~T_DRD;
+	spin_unlock(&xi->tok_lock);
+	KUNIT_EXPECT_EQ_MSG(test, grant(xi, T_DRD, 8), 0u,
+			    "a grant the MDC sent before it read the PUT survived the PUT's reply");
+	KUNIT_EXPECT_EQ_MSG(test, grant(xi, T_DRD, 10), T_DRD,
+			    "a grant sent after the PUT was refused");
+	KUNIT_EXPECT_EQ_MSG(test, held(xi), T_RD | T_DRD, "wrong types held");
+}
+
 /* An idle give-back takes only what its hold covers. */
 static void xsan_tok_idle_mask_test(struct kunit *test)
 {
@@ -356,6 +386,7 @@ static struct kunit_case xsan_token_test_cases[] = {
 	KUNIT_CASE(xsan_tok_idle_test),
 	KUNIT_CASE(xsan_tok_session_gen_test),
 	KUNIT_CASE(xsan_tok_idle_mask_test),
+	KUNIT_CASE(xsan_tok_returning_test),
 	KUNIT_CASE(xsan_tok_voluntary_put_test),
 	KUNIT_CASE(xsan_tok_reset_test),
 	KUNIT_CASE(xsan_tok_recent_revoke_test),
