@@ -78,7 +78,7 @@ bad hole2 "$plain" "${holes[@]}" --hole=2
 bad hole3 "$plain" "${holes[@]}" --hole=3
 bad hole6 "$plain" "${holes[@]}" --hole=6
 bad no-grant-mask "$plain" "${holes[@]}" --no-grant-mask
-bad san.hole3 "$san" "${holes[@]}" --hole=3
+bad san.hole2 "$san" "${holes[@]}" --hole=2
 
 # The MDC exactly as linked, without the harness's fence: it passes once
 # tools/mdc stops renewing a session that owes an overdue REVOKE

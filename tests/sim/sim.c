@@ -893,7 +893,8 @@ static void cb_put(struct client *c)
 	if (c->cs != CS_UP) {
 		sim_trace("c%d cannot answer revoke %" PRIu64 ": no connection",
 			  c->id, e->revoke);
-		giving_sub(&c->ino[i], c->cb_put);
+		if (opt.grant_mask)
+			giving_sub(&c->ino[i], c->cb_put);
 		cb_done(c);
 		return;
 	}
@@ -956,9 +957,11 @@ static void cb_step(struct client *c)
 		cb_put(c);
 		return;
 	default:
-		if (!c->cb_status)
+		/* --no-grant-mask: as fs/token.c, the PUT is only sent */
+		if (!c->cb_status && opt.grant_mask)
 			apply_revoke(n, c->cb_put, c->cb_seq);
-		giving_sub(n, c->cb_put);
+		if (opt.grant_mask)
+			giving_sub(n, c->cb_put);
 		sim_trace("c%d revoke %" PRIu64 " PUT reply (status %u) seq %" PRIu64 " applied: holds %s",
 			  c->id, e->revoke, c->cb_status, c->cb_seq, tn(n->held));
 		cb_done(c);
