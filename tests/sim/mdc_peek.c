@@ -80,3 +80,18 @@ unsigned int sim_mdc_parked(struct mdc_vol *v)
 				k++;
 	return k;
 }
+
+unsigned int sim_mdc_locks(struct mdc_vol *v, unsigned int *waiters)
+{
+	struct mdc_tokens *t = v->tokens;
+	struct mdc_tnode *n;
+	unsigned int i, k = 0;
+
+	*waiters = 0;
+	for (i = 0; t && i < MDC_TOK_HASH; i++)
+		for (n = t->hash[i]; n; n = n->next) {
+			k += mdc_lock_count(&n->locks);
+			*waiters += n->locks.nwaiters;
+		}
+	return k;
+}

@@ -7,7 +7,8 @@
 #
 #   run.sh short   `make check` (via `make -C tests/sim run`): 2, 3 and
 #                  4 clients, 10^6 steps each, plain; 3 clients under
-#                  ASan+UBSan; and every --hole=N, which must be seen
+#                  ASan+UBSan; cluster locks (--locks), plain and ASan;
+#                  and every --hole=N, which must be seen
 #   run.sh long    `make sim-long`: the same, 30 times longer, with figures
 #
 # SIM_SEED=N starts the seeds at N (default 1): a CI can vary it.
@@ -71,6 +72,10 @@ ok clients3 "$plain" "${common[@]}" --seeds "$seeds" --clients 3
 ok clients4 "$plain" "${common[@]}" --seeds "$seeds" --clients 4
 ok san.clients3 "$san" --seed $((seed + 100000)) --steps "$steps" \
 	--seeds $((seeds / 2)) --clients 3
+ok locks "$plain" --seed $((seed + 200000)) --steps "$steps" \
+	--seeds "$seeds" --clients 3 --locks
+ok san.locks "$san" --seed $((seed + 300000)) --steps "$steps" \
+	--seeds $((seeds / 5)) --clients 4 --locks
 
 # The old bugs, put back one at a time: each must be seen.
 holes=(--seed "$seed" --steps "$steps" --seeds "$hole_seeds" --clients 3)

@@ -64,6 +64,7 @@ static struct {
 	bool grant_mask;	/* grants of types being given back not believed */
 	int trace;
 	unsigned int lease, grace, idle;
+	bool locks;		/* a locker per client: LOCK, UNLOCK, LOCK_WAKE */
 	bool verbose;
 } opt = {
 	.clients = 3, .steps = 20000, .seed = 1, .seeds = 1, .hole = 0,
@@ -340,7 +341,8 @@ static void violate(const char *fmt, ...)
 
 /* ---- the client model ---- */
 
-enum req_kind { RK_GET, RK_IDLE_PUT, RK_REV_PUT, RK_HB, RK_RECON };
+enum req_kind { RK_GET, RK_IDLE_PUT, RK_REV_PUT, RK_HB, RK_RECON, RK_LOCK,
+		RK_UNLOCK };
 
 struct creq {
 	bool used;
@@ -394,6 +396,34 @@ struct cbent {
 	struct cbent *next;
 };
 
+/*
+ * --locks: one lock owner per client, POSIX whole-file locks with WAIT
+ * (F_SETLKW), sometimes a second one on the other inode while it holds
+ * the first (so the MDC's deadlock check answers EDEADLK). The kernel
+ * client takes no cluster locks yet; the rules are the obvious ones: a
+ * lock is believed from the LOCK reply until its UNLOCK is decided, and
+ * only while the lease holds and the session is the one it was taken in;
+ * a LOCK whose answer was lost, a waiter whose connection broke, an
+ * UNLOCK not answered: an UNLOCK is (re)sent; no LOCK of an inode goes
+ * out while an UNLOCK of it is owed.
+ */
+enum lk_state { LK_IDLE, LK_SENT, LK_WAIT, LK_HELD };
+
+struct locker {
+	enum lk_state st;
+	int ino;		/* LK_SENT, LK_WAIT: the inode asked for */
+	uint32_t type;
+	long long since;	/* LK_WAIT: registered at */
+	long long until;	/* LK_HELD: releases at */
+	uint32_t held[NINO];	/* XSAN_LOCK_* believed, 0 if none */
+	int gen[NINO];		/* session generation it was taken in */
+	bool unlock_owed[NINO];
+	bool unlock_out[NINO];
+	uint32_t status;	/* reply to the LOCK in flight */
+	bool rep;
+	bool woken;		/* a LOCK_WAKE came while the LOCK was out */
+};
+
 enum conn_state { CS_UP, CS_DOWN, CS_RECON };
 
 struct client {
@@ -415,6 +445,7 @@ struct client {
 	struct creq req[MAXREQ];
 	struct thread th[NTHR];
 	struct cino ino[NINO];
+	struct locker lk;
 	/* the ordered callback worker: REVOKEs */
 	struct cbent *cbq, **cbq_tail;
 	int cb_st;
@@ -431,7 +462,7 @@ static bool quiesce;
 static struct {
 	unsigned long long steps, submits, fenced, revokes, evictions,
 		expiries, refusals, resets, drops, halfopen, gets, seeds,
-		vms;
+		vms, locks, lock_waits, edeadlk, wakes;
 } figs;
 
 /* What the MDC logs, counted for the figures (mdc_seam.c). */
@@ -528,10 +559,12 @@ static void client_reset(struct client *c)
 	c->resets++;
 	c->reset_pending = false;
 	figs.resets++;
-	for (int i = 0; i < NINO; i++)
+	for (int i = 0; i < NINO; i++) {
 		c->ino[i].held = 0;
-	sim_trace("c%d reset: every token dropped, generation %d", c->id,
-		  c->resets);
+		c->lk.held[i] = 0;	/* the locks went with the session */
+	}
+	sim_trace("c%d reset: every token and lock dropped, generation %d",
+		  c->id, c->resets);
 }
 
 static struct creq *req_new(struct client *c, enum req_kind k, int who)
@@ -592,6 +625,12 @@ static void client_conn_lost(struct client *c, const char *why)
 	if (c->cs == CS_DOWN)
 		return;
 	sim_trace("c%d conn %d lost (%s)", c->id, c->ch->id, why);
+	if (c->lk.st == LK_SENT || c->lk.st == LK_WAIT) {
+		/* granted or registered, or not: an UNLOCK settles it */
+		c->lk.unlock_owed[c->lk.ino] = true;
+		c->lk.st = LK_HELD;
+		c->lk.until = sim_now;
+	}
 	c->ch->cl_open = false;
 	fifo_clear(&c->ch->m2c);
 	c->cs = CS_DOWN;
@@ -619,6 +658,8 @@ static void client_conn_lost(struct client *c, const char *why)
 			c->cb_rep = true;
 			c->cb_status = opt.grant_mask ? 0 : ECONNRESET;
 			c->cb_seq = ++c->seq;
+		} else if (r->kind == RK_UNLOCK) {
+			c->lk.unlock_out[r->who] = false;	/* owed still */
 		}
 	}
 }
@@ -1051,6 +1092,137 @@ static void idle_step(struct client *c, int i)
 	}
 }
 
+/* ---- the locker (--locks) ---- */
+
+static bool lock_believed(const struct client *c, int i)
+{
+	return c->lk.held[i] && lease_valid(c) && c->lk.gen[i] == c->resets;
+}
+
+static void lock_send(struct client *c, uint16_t op, int i, uint32_t type,
+		      enum req_kind k)
+{
+	struct creq *r = req_new(c, k, i);
+	struct xsan_req rq = { .op = op, .fid = ino_fid(i) };
+
+	rq.tok.owner = 7;	/* one owner per client: its files_struct */
+	rq.tok.type = type;
+	if (op == XSAN_OP_LOCK)
+		rq.tok.flags = XSAN_LOCKF_WAIT;
+	send_req(c, &rq, r->xid);
+	sim_trace("c%d %s %s ino %d xid %" PRIu64, c->id, xsan_op_name(op),
+		  op == XSAN_OP_UNLOCK ? "" : type == XSAN_LOCK_WR ? "WR" : "RD",
+		  INO_BASE + i, r->xid);
+}
+
+/* Ask for a lock on a free inode other than the ones held. */
+static bool lock_pick(struct client *c)
+{
+	struct locker *l = &c->lk;
+	int i = (int)rn(NINO);
+
+	for (int k = 0; k < NINO; k++, i = (i + 1) % NINO)
+		if (!l->held[i] && !l->unlock_owed[i])
+			break;
+	if (l->held[i] || l->unlock_owed[i] || c->cs != CS_UP)
+		return false;
+	l->ino = i;
+	l->type = rn(2) ? XSAN_LOCK_WR : XSAN_LOCK_RD;
+	l->rep = false;
+	l->woken = false;
+	l->st = LK_SENT;
+	lock_send(c, XSAN_OP_LOCK, i, l->type, RK_LOCK);
+	return true;
+}
+
+/* Give up every lock: not believed from now on, UNLOCK owed. */
+static void lock_release_all(struct client *c)
+{
+	for (int i = 0; i < NINO; i++)
+		if (c->lk.held[i]) {
+			c->lk.held[i] = 0;
+			c->lk.unlock_owed[i] = true;
+		}
+	c->lk.st = LK_IDLE;
+}
+
+static bool locker_enabled(struct client *c)
+{
+	struct locker *l = &c->lk;
+
+	for (int i = 0; i < NINO; i++)
+		if (l->unlock_owed[i] && !l->unlock_out[i] && c->cs == CS_UP)
+			return true;
+	switch (l->st) {
+	case LK_IDLE:
+		return !quiesce && c->cs == CS_UP;
+	case LK_SENT:
+		return l->rep;
+	case LK_WAIT:
+		return false;
+	case LK_HELD:
+		return quiesce || sim_now >= l->until;
+	}
+	return false;
+}
+
+static void locker_step(struct client *c)
+{
+	struct locker *l = &c->lk;
+
+	for (int i = 0; i < NINO; i++)
+		if (l->unlock_owed[i] && !l->unlock_out[i] && c->cs == CS_UP) {
+			l->unlock_out[i] = true;
+			lock_send(c, XSAN_OP_UNLOCK, i, 0, RK_UNLOCK);
+			return;
+		}
+	switch (l->st) {
+	case LK_IDLE:
+		lock_pick(c);
+		return;
+	case LK_SENT:
+		l->rep = false;
+		if (!l->status) {
+			figs.locks++;
+			l->held[l->ino] = l->type;
+			l->gen[l->ino] = c->resets;
+			sim_trace("c%d holds lock %s on ino %d", c->id,
+				  l->type == XSAN_LOCK_WR ? "WR" : "RD",
+				  INO_BASE + l->ino);
+			l->st = LK_HELD;
+			l->until = sim_now + rn(300);
+			if (!rn(2))
+				lock_pick(c);	/* and one more, nested */
+			return;
+		}
+		figs.lock_waits += l->status == EAGAIN;
+		figs.edeadlk += l->status == EDEADLK;
+		if (l->status == EAGAIN && l->woken) {
+			/* the wake overtook us: ask again at once */
+			l->woken = false;
+			lock_send(c, XSAN_OP_LOCK, l->ino, l->type, RK_LOCK);
+			return;
+		}
+		if (l->status == EAGAIN) {
+			l->st = LK_WAIT;
+			l->since = sim_now;
+			sim_trace("c%d waits for a LOCK_WAKE on ino %d", c->id,
+				  INO_BASE + l->ino);
+			return;
+		}
+		sim_trace("c%d LOCK ino %d refused (%u): lets go of all", c->id,
+			  INO_BASE + l->ino, l->status);
+		lock_release_all(c);
+		return;
+	case LK_WAIT:
+		return;
+	case LK_HELD:
+		sim_trace("c%d unlocks all", c->id);
+		lock_release_all(c);
+		return;
+	}
+}
+
 /* evict_inode: nobody uses it; PUT everything, sent, not waited for. */
 static bool evict_enabled(struct client *c, int i)
 {
@@ -1106,6 +1278,29 @@ static void client_rx(struct client *c, struct sim_frame *f)
 		struct xsan_req cb;
 		struct cbent *e;
 
+		if (!xsan_cb_decode(f->h.opcode, f->p, f->h.len, &cb) &&
+		    f->h.opcode == XSAN_OP_LOCK_WAKE) {
+			struct locker *l = &c->lk;
+			int i = (int)(cb.fid.ino - INO_BASE);
+
+			figs.wakes++;
+			sim_trace("c%d reads LOCK_WAKE ino %llu seq %" PRIu64,
+				  c->id, (unsigned long long)cb.fid.ino, seq);
+			/*
+			 * A hint: ask again. It may come before the thread
+			 * waiting for the LOCK's EAGAIN has seen it: then it
+			 * is remembered for that LOCK.
+			 */
+			if (l->st == LK_WAIT && l->ino == i && c->cs == CS_UP) {
+				l->st = LK_SENT;
+				l->rep = false;
+				l->woken = false;
+				lock_send(c, XSAN_OP_LOCK, i, l->type, RK_LOCK);
+			} else if (l->st == LK_SENT && l->ino == i) {
+				l->woken = true;
+			}
+			return;
+		}
 		if (xsan_cb_decode(f->h.opcode, f->p, f->h.len, &cb) ||
 		    f->h.opcode != XSAN_OP_REVOKE) {
 			violate("client %d: bad callback %u from the MDC",
@@ -1163,6 +1358,19 @@ static void client_rx(struct client *c, struct sim_frame *f)
 		c->cb_seq = seq;
 		sim_trace("c%d reads revoke PUT reply ino %d seq %" PRIu64, c->id,
 			  INO_BASE + r->who, seq);
+		break;
+	case RK_LOCK:
+		c->lk.rep = true;
+		c->lk.status = f->h.status;
+		sim_trace("c%d reads LOCK reply ino %d: status %u", c->id,
+			  INO_BASE + r->who, f->h.status);
+		break;
+	case RK_UNLOCK:
+		c->lk.unlock_out[r->who] = false;
+		if (!f->h.status)
+			c->lk.unlock_owed[r->who] = false;
+		sim_trace("c%d reads UNLOCK reply ino %d: status %u", c->id,
+			  INO_BASE + r->who, f->h.status);
 		break;
 	case RK_IDLE_PUT:
 		c->ino[r->who].idle_rep = true;
@@ -1315,6 +1523,21 @@ static void check_invariants(void)
 						tn(tb));
 			}
 		}
+	/* 1 for locks: no two owners believe conflicting locks at once */
+	for (int i = 0; opt.locks && i < NINO; i++)
+		for (int a = 0; a < opt.clients; a++) {
+			if (!lock_believed(&C[a], i))
+				continue;
+			for (int b = a + 1; b < opt.clients; b++)
+				if (lock_believed(&C[b], i) &&
+				    (C[a].lk.held[i] == XSAN_LOCK_WR ||
+				     C[b].lk.held[i] == XSAN_LOCK_WR))
+					violate("lock: on inode %d client %d believes it holds a %s lock while client %d believes it holds a %s lock",
+						INO_BASE + i, a,
+						C[a].lk.held[i] == XSAN_LOCK_WR ? "write" : "read",
+						b,
+						C[b].lk.held[i] == XSAN_LOCK_WR ? "write" : "read");
+		}
 	/* 4: no request waits for ever on a live connection */
 	long long bound = (long long)(opt.clients * NTHR + 2) *
 			  (opt.lease + opt.grace + TICK_MS);
@@ -1323,11 +1546,18 @@ static void check_invariants(void)
 		for (int k = 0; k < MAXREQ; k++) {
 			struct creq *r = &C[a].req[k];
 
+			if (k == 0 && C[a].lk.st == LK_WAIT &&
+			    sim_now - C[a].lk.since > bound)
+				violate("liveness: client %d's lock waiter on inode %d not woken for %lld ms",
+					a, INO_BASE + C[a].lk.ino,
+					sim_now - C[a].lk.since);
 			if (r->used && sim_now - r->sent > bound)
 				violate("liveness: client %d's %s xid %" PRIu64 " unanswered for %lld ms",
 					a, r->kind == RK_GET ? "TOKEN_GET" :
 					r->kind == RK_HB ? "HEARTBEAT" :
 					r->kind == RK_RECON ? "RECONNECT" :
+					r->kind == RK_LOCK ? "LOCK" :
+					r->kind == RK_UNLOCK ? "UNLOCK" :
 					"TOKEN_PUT", r->xid, sim_now - r->sent);
 		}
 }
@@ -1335,7 +1565,8 @@ static void check_invariants(void)
 /* ---- the scheduler ---- */
 
 enum ev_kind { EV_TIME, EV_MDC_RX, EV_CL_RX, EV_THREAD, EV_CB, EV_IDLE,
-	       EV_HB, EV_HB_GIVEUP, EV_RECON, EV_RESET, EV_DROP, EV_EVICT };
+	       EV_HB, EV_HB_GIVEUP, EV_RECON, EV_RESET, EV_DROP, EV_EVICT,
+	       EV_LOCKER };
 
 struct ev {
 	enum ev_kind k;
@@ -1389,6 +1620,8 @@ static void collect(void)
 				       c->th[k].st == TH_IDLE ? 10 : 50);
 		if (cb_enabled(c))
 			ev_add(EV_CB, a, 0, NULL, 50);
+		if (opt.locks && locker_enabled(c))
+			ev_add(EV_LOCKER, a, 0, NULL, 20);
 		for (int i = 0; i < NINO; i++) {
 			if (idle_enabled(c, i))
 				ev_add(EV_IDLE, a, i, NULL, 20);
@@ -1445,6 +1678,9 @@ static void run_event(const struct ev *e)
 	case EV_CB:
 		cb_step(c);
 		return;
+	case EV_LOCKER:
+		locker_step(c);
+		return;
 	case EV_IDLE:
 		idle_step(c, e->b);
 		return;
@@ -1494,8 +1730,11 @@ static bool quiet_now(void)
 			if (c->req[i].used && c->req[i].kind != RK_HB)
 				return false;
 		for (int i = 0; i < NINO; i++)
-			if (c->ino[i].idle_st || c->ino[i].held)
+			if (c->ino[i].idle_st || c->ino[i].held ||
+			    c->lk.held[i] || c->lk.unlock_owed[i])
 				return false;
+		if (c->lk.st != LK_IDLE)
+			return false;
 	}
 	for (struct sim_chan *ch = chans; ch; ch = ch->next)
 		if ((ch->md_open && ch->c2m.head) || (ch->cl_open && ch->m2c.head))
@@ -1549,16 +1788,22 @@ static bool run_seed(unsigned long long seed)
 	if (!violated && sim_mdc_parked(&V))
 		violate("liveness: %u TOKEN_GETs still parked after quiescence",
 			sim_mdc_parked(&V));
+	unsigned int lwait, nlocks = sim_mdc_locks(&V, &lwait);
+
+	if (!violated && (nlocks || lwait))
+		violate("lock: %u locks and %u waiters left at the MDC after every client let go",
+			nlocks, lwait);
 	if (violated) {
 		printf("VIOLATION seed %llu step %lld t=%lld: %s\n", seed,
 		       step_no, sim_now, violation);
 		trace_dump(opt.trace);
-		printf("  reproduce: %s --seed %llu --steps %lld --clients %d%s%s%s\n",
+		printf("  reproduce: %s --seed %llu --steps %lld --clients %d%s%s%s%s\n",
 		       "tests/sim/build/xsan-sim", seed, opt.steps, opt.clients,
 		       opt.hole ? (opt.hole == 2 ? " --hole=2" :
 				   opt.hole == 3 ? " --hole=3" : " --hole=6") : "",
 		       opt.fence == FENCE_OFF ? " --fence=off" : "",
-		       opt.grant_mask ? "" : " --no-grant-mask");
+		       opt.grant_mask ? "" : " --no-grant-mask",
+		       opt.locks ? " --locks" : "");
 	}
 	for (int a = 0; a < opt.clients; a++)
 		client_free(&C[a]);
@@ -1617,7 +1862,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: xsan-sim [--seed S] [--seeds N] [--steps N] [--clients 2-4]\n"
 		"                [--hole=2|3|6] [--fence=auto|emulate|off]\n"
-		"                [--no-grant-mask] [--trace N] [--lease MS]\n"
+		"                [--no-grant-mask] [--locks] [--trace N] [--lease MS]\n"
 		"                [--grace MS] [--idle MS] [--verbose]\n");
 	exit(2);
 }
@@ -1674,6 +1919,8 @@ int main(int argc, char **argv)
 				usage();
 		} else if (!strcmp(argv[i], "--no-grant-mask"))
 			opt.grant_mask = false;
+		else if (!strcmp(argv[i], "--locks"))
+			opt.locks = true;
 		else if (!strcmp(argv[i], "--verbose"))
 			opt.verbose = true;
 		else
@@ -1713,6 +1960,9 @@ int main(int argc, char **argv)
 	       (double)figs.vms / 1000.0, figs.submits, figs.fenced, figs.gets,
 	       figs.revokes, figs.evictions, figs.expiries, figs.refusals,
 	       figs.drops, figs.halfopen, figs.resets);
+	if (opt.locks)
+		printf("%llu locks taken, %llu waits, %llu LOCK_WAKEs, %llu EDEADLK; ",
+		       figs.locks, figs.lock_waits, figs.wakes, figs.edeadlk);
 	if (failed)
 		printf("VIOLATION in seed %llu\n", failed);
 	else

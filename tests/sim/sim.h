@@ -73,5 +73,7 @@ long long sim_mdc_oldest_revoke(struct mdc_vol *v, uint64_t sid,
 				uint64_t *who);
 /* TOKEN_GETs parked on the volume's inodes. */
 unsigned int sim_mdc_parked(struct mdc_vol *v);
+/* Locks held on the volume's inodes; *@waiters: registered waiters. */
+unsigned int sim_mdc_locks(struct mdc_vol *v, unsigned int *waiters);
 
 #endif /* XSAN_SIM_H */
