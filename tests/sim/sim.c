@@ -1395,6 +1395,7 @@ static void client_rx(struct client *c, struct sim_frame *f)
 	case RK_HB:
 		/* net/messenger.c xsan_msgr_renew(): from the send time */
 		c->hb_out = false;
+		figs.refusals += f->h.status != 0;	/* by whichever MDC */
 		if (!f->h.status) {
 			long long until = r->sent + (rep.lease_ms ? rep.lease_ms :
 						     opt.lease);
@@ -1470,7 +1471,6 @@ static void mdc_rx(struct sim_chan *ch, struct sim_frame *f)
 		}
 		if (overdue) {
 			mdc_conn_reply(&M, c, &f->h, EKEYEXPIRED, NULL, 0);
-			figs.refusals++;
 			sim_trace("mdc (fence emulated) refuses to renew session %016" PRIx64 ": it owes an overdue REVOKE",
 				  c->session->id);
 			return;
@@ -1484,7 +1484,6 @@ static void mdc_rx(struct sim_chan *ch, struct sim_frame *f)
 		if (!xsan_req_decode(f->h.opcode, f->p, f->h.len, &rq) &&
 		    (s = session_by_id(rq.session)) && owes_overdue(s)) {
 			mdc_conn_reply(&M, c, &f->h, ESTALE, NULL, 0);
-			figs.refusals++;
 			sim_trace("mdc (fence emulated) refuses RECONNECT of session %016" PRIx64 ": it owes an overdue REVOKE",
 				  s->id);
 			return;
@@ -1967,7 +1966,7 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = (double)(t1.tv_sec - t0.tv_sec) +
 	       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("xsan-sim: %d clients, hole %d: %llu steps, %llu seed(s) from %llu, %.2f s, %.0f steps/s, %.0f virtual s; %llu I/Os submitted, %llu fenced; %llu TOKEN_GETs, %llu REVOKEs; MDC: %llu evictions, %llu lease expiries, %llu renewals refused; %llu drops (%llu half-open), %llu session resets; ",
+	printf("xsan-sim: %d clients, hole %d: %llu steps, %llu seed(s) from %llu, %.2f s, %.0f steps/s, %.0f virtual s; %llu I/Os submitted, %llu fenced; %llu TOKEN_GETs, %llu REVOKEs; MDC: %llu evictions, %llu lease expiries, %llu HEARTBEATs refused; %llu drops (%llu half-open), %llu session resets; ",
 	       opt.clients, opt.hole, figs.steps, figs.seeds, opt.seed, secs,
 	       secs > 0 ? (double)figs.steps / secs : 0.0,
 	       (double)figs.vms / 1000.0, figs.submits, figs.fenced, figs.gets,
