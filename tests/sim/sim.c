@@ -80,6 +80,7 @@ static struct {
 };
 
 static bool fence_emulated;	/* resolved from opt.fence */
+static const char *self = "xsan-sim";	/* argv[0], for "reproduce:" */
 
 /* ---- random numbers (splitmix64) ---- */
 
@@ -1810,7 +1811,7 @@ static bool run_seed(unsigned long long seed)
 		       step_no, sim_now, violation);
 		trace_dump(opt.trace);
 		printf("  reproduce: %s --seed %llu --steps %lld --clients %d%s%s%s%s\n",
-		       "tests/sim/build/xsan-sim", seed, opt.steps, opt.clients,
+		       self, seed, opt.steps, opt.clients,
 		       opt.hole ? (opt.hole == 2 ? " --hole=2" :
 				   opt.hole == 3 ? " --hole=3" : " --hole=6") : "",
 		       opt.fence == FENCE_OFF ? " --fence=off" : "",
@@ -1901,6 +1902,8 @@ int main(int argc, char **argv)
 	unsigned long long failed = 0;
 	double secs;
 
+	if (argc > 0)
+		self = argv[0];
 	for (int i = 1; i < argc; i++) {
 		if ((v = argval(argc, argv, &i, "--seed")))
 			opt.seed = strtoull(v, NULL, 0);
