@@ -9,7 +9,7 @@ KDIR ?= $(shell scripts/kdir.sh)
 DEPS := scripts/deps.sh
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_XSANFS_FS=m W=1
 
-.PHONY: all deps module tools sparse checkpatch unit mdc bench-mdc bench-ns bench-data fuzz kunit qemu check demo clean
+.PHONY: all deps module tools sparse checkpatch unit mdc sim sim-long bench-mdc bench-ns bench-data fuzz kunit qemu check demo clean
 
 all: module tools
 
@@ -36,6 +36,16 @@ unit: tools
 # The integration suite against a live xsanmdc on 127.0.0.1.
 mdc: tools
 	$(MAKE) -C tests/mdc run
+
+# The token protocol simulation: the MDC's real token code driven by
+# simulated clients (tests/sim, Documentation/testing.rst). `make sim` is
+# the short run of `make check`; `make sim-long` the long one, with its
+# figures (SIM_SEED=N starts the seeds elsewhere).
+sim:
+	$(MAKE) -C tests/sim run
+
+sim-long:
+	$(MAKE) -C tests/sim long
 
 # Load generator against a live xsanmdc (figures, not a test; not part of
 # `make check`). BENCH_SECONDS, BENCH_CLIENTS, BENCH_WINDOW: see bench.c;
@@ -94,4 +104,5 @@ clean:
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tests/mdc clean
 	$(MAKE) -C tests/fuzz clean
+	$(MAKE) -C tests/sim clean
 	$(MAKE) -C tests/qemu/helpers clean

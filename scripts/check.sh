@@ -71,6 +71,7 @@ step unit make -s -C tests/unit run
 step mdc make -s -C tests/mdc run
 step fuzz make -s -C tests/fuzz run
 step kunit scripts/kunit.sh
+step sim make -s -C tests/sim run
 step qemu scripts/qemu/run-tests.sh
 
 passed=$(grep -c '^PASS: ' "$summary")
