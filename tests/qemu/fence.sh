@@ -63,10 +63,15 @@ checkb() {
 			bad+=" b$i"
 		}
 	done
-	[ -z "$bad" ] ||
-		fail "$1: B's files$bad differ from what B wrote (A's dirty pages reached the LUN after A was evicted)"
+	if [ -n "$bad" ]; then
+		failed+=("$1: B's files$bad differ from what B wrote (A's dirty pages reached the LUN after A was evicted)")
+		return 1
+	fi
 	echo "fence: $1: f2 and b1-b$n hold B's bytes"
 }
+
+# B's failures, reported at the end: A waits for B's keys either way
+failed=()
 
 case "$BED_GUEST" in
 a)
@@ -117,12 +122,17 @@ a)
 	echo "f2: $(tr '\n' ' ' < /tmp/f2.out)"
 	dmesg | grep xsanfs | tail -8
 	bed_put adone 1
+	bad=()
 	grep -q '^fsync: Input/output error' /tmp/fa.out ||
-		fail "fsync of FA (written while the lease held, evicted before writeback) did not report EIO"
+		bad+=("fsync of FA (written while the lease held, A evicted before its writeback) did not report EIO")
 	grep -q '^fsync: Input/output error' /tmp/f2.out ||
-		fail "fsync of F2 (overwritten while the lease held) did not report EIO"
+		bad+=("fsync of F2 (overwritten while the lease held) did not report EIO")
 	dmesg | grep -q 'session lost, dirty data not written' ||
-		fail "the kernel did not log 'session lost, dirty data not written'"
+		bad+=("the kernel did not log 'session lost, dirty data not written'")
+	for f in "${bad[@]}"; do
+		echo "xsanbed[$BED_GUEST]: FAILED: $f"
+	done
+	[ ${#bad[@]} = 0 ] || fail "${bad[0]}"
 	;;
 b)
 	gen bOLD $MIB | timeout 60 dd of=$M/f2 bs=1M conv=fsync status=none ||
@@ -156,13 +166,17 @@ b)
 	stat -f -c 'free after the fill: %a blocks of %S' $M
 	[ $n -ge 8 ] || fail "B wrote only $n MiB before ENOSPC"
 	bed_put nb $n
-	checkb "before A's sync"
+	checkb "before A's sync" || fail "${failed[0]}"
 	bed_put bfilled 1
 	bed_get flushed > /dev/null
-	checkb "after A's sync"
+	checkb "after A's sync" || true
 	bed_put checked1 1
 	bed_get adone > /dev/null
-	checkb "after A reconnected"
+	checkb "after A reconnected" || true
+	for f in "${failed[@]}"; do
+		echo "xsanbed[$BED_GUEST]: FAILED: $f"
+	done
+	[ ${#failed[@]} = 0 ] || fail "${failed[0]}"
 	;;
 esac
 timeout 60 umount $M || fail "umount failed"
