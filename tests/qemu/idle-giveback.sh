@@ -1,4 +1,4 @@
-# bed: guests=2 luns=lun0:64M mdc=vol1 deadline=400
+# bed: guests=2 luns=lun0:64M mdc=vol1 deadline=600
 # SPDX-License-Identifier: GPL-2.0
 # Issue 12, hole 3: a write that races the idle give-back of its tokens.
 # A mounts with nrtiotokentimeout=1: a token unused for 1 s goes back to

@@ -1,8 +1,10 @@
-# bed: guests=2 luns=lun0:64M mdc=vol1 deadline=400
+# bed: guests=2 luns=lun0:64M mdc=vol1 deadline=600
 # SPDX-License-Identifier: GPL-2.0
 # Issue 12, hole 9: REVOKE callbacks racing umount. A mounts, reads 16
 # files (DATA_RD and ATTR_RD on each: tokens the MDC must take back
-# before B writes them) and unmounts at once, 40 times; B overwrites
+# before B writes them), rewrites them with write(2) (DATA_WR and dirty
+# pages: a REVOKE then writes them back, holding the inode, while
+# umount's own sync runs) and unmounts at once, 40 times; B overwrites
 # the start of each file in turn the whole time (bash's own printf
 # through a 1<> redirection: no process per write), and every fourth
 # write creates and removes a file in the root directory (a REVOKE of
@@ -43,13 +45,16 @@ a)
 		mnt
 		[ $i != $N ] || touch $M/done
 		timeout 60 cat $M/f* > /dev/null || fail "round $i: read failed"
+		for j in $(seq 1 $NF); do
+			cat /tmp/f > $M/f$j || fail "round $i: write of f$j failed"
+		done
 		timeout 60 umount $M || fail "round $i: umount failed"
 		if dmesg | grep -q 'Busy inodes'; then
 			dmesg | grep -B2 -A2 'Busy inodes'
 			fail "round $i: Busy inodes after unmount"
 		fi
 	done
-	echo "umount-race: $N rounds of mount, read $NF files, umount in $(($(date +%s) - t0)) s"
+	echo "umount-race: $N rounds of mount, read and write $NF files, umount in $(($(date +%s) - t0)) s"
 	bed_barrier done
 	;;
 b)
