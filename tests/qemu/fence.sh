@@ -58,8 +58,8 @@ checkb() {
 		bad+=" f2"
 	}
 	for i in $(seq 1 "$n"); do
-		[ "$(rd $M/b$i direct)" = "$(cat /tmp/sum.b$i)" ] || {
-			echo "fence: $1: b$i holds lines $(whose $M/b$i)"
+		[ "$(rd "$M/b$i" direct)" = "$(cat "/tmp/sum.b$i")" ] || {
+			echo "fence: $1: b$i holds lines $(whose "$M/b$i")"
 			bad+=" b$i"
 		}
 	done

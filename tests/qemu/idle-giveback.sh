@@ -37,10 +37,10 @@ a)
 	xsanio idlewr $M/f /tmp/shadow $STEPS /tmp/iw 960 120 &
 	pid=$!
 	for k in $(seq 1 $STEPS); do
-		wait_file /tmp/iw.$k
-		bed_put s$k "$(sum /tmp/shadow) $(cat /tmp/iw.$k) $(stat -c %s /tmp/shadow)"
-		bed_get r$k > /dev/null
-		touch /tmp/iw.go.$k
+		wait_file "/tmp/iw.$k"
+		bed_put "s$k" "$(sum /tmp/shadow) $(cat "/tmp/iw.$k") $(stat -c %s /tmp/shadow)"
+		bed_get "r$k" > /dev/null
+		touch "/tmp/iw.go.$k"
 	done
 	wait $pid || fail "xsanio idlewr failed"
 	bed_get result > /dev/null
@@ -49,9 +49,11 @@ b)
 	hits=0
 	old=0
 	for k in $(seq 1 $STEPS); do
-		read -r want pause size <<<"$(bed_get s$k)"
+		read -r want pause size <<<"$(bed_get "s$k")"
 		# what the file must hold, built here alike (a check of A's sum)
+		# shellcheck disable=SC2059 # the format is the octal escape
 		C=$(printf "\\$(printf '%03o' $((65 + k % 26)))")
+		# shellcheck disable=SC2059
 		c=$(printf "\\$(printf '%03o' $((97 + k % 26)))")
 		head -c 1048576 /dev/zero | tr '\0' "$C" |
 			dd of=/tmp/exp bs=1M conv=notrunc status=none
@@ -77,7 +79,7 @@ b)
 			fi
 			echo "idle-giveback: step $k (pause $pause ms): B $what: pages (read/due) $(awk '{ printf "%s:%s/%s ", $1, $2, $3 }' /tmp/pages | head -c 200); size $gs, A's $size"
 		fi
-		bed_put r$k 1
+		bed_put "r$k" 1
 	done
 	echo "idle-giveback: $hits of $STEPS steps lost a write of theirs, $old more show only an earlier loss"
 	bed_put result $hits

@@ -28,9 +28,9 @@ PORT=7005
 
 # wait_listen PORT: until a TCP socket listens on PORT (no fixed sleep).
 wait_listen() {
-	local port i
+	local port
 	port=$(printf ':%04X' "$1")
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		awk -v p="$port" 'substr($2, length($2) - 4) == p && $4 == "0A" { f = 1 }
 			END { exit !f }' /proc/net/tcp && return 0
 		sleep 0.1

@@ -35,7 +35,7 @@ a)
 	mnt
 	gen "umountF" 65536 > /tmp/f
 	for j in $(seq 1 $NF); do
-		cp /tmp/f $M/f$j
+		cp /tmp/f "$M/f$j"
 	done
 	sync
 	timeout 60 umount $M || fail "umount failed"
@@ -43,10 +43,10 @@ a)
 	t0=$(date +%s)
 	for i in $(seq 1 $N); do
 		mnt
-		[ $i != $N ] || touch $M/done
+		[ "$i" != $N ] || touch $M/done
 		timeout 60 cat $M/f* > /dev/null || fail "round $i: read failed"
 		for j in $(seq 1 $NF); do
-			cat /tmp/f > $M/f$j || fail "round $i: write of f$j failed"
+			cat /tmp/f > "$M/f$j" || fail "round $i: write of f$j failed"
 		done
 		timeout 60 umount $M || fail "round $i: umount failed"
 		if dmesg | grep -q 'Busy inodes'; then
@@ -55,7 +55,7 @@ a)
 		fi
 	done
 	echo "umount-race: $N rounds of mount, read and write $NF files, umount in $(($(date +%s) - t0)) s"
-	bed_barrier done
+	bed_barrier finished
 	;;
 b)
 	mnt
@@ -65,7 +65,7 @@ b)
 	t0=$SECONDS
 	while [ ! -e $M/done ] && [ $((SECONDS - t0)) -lt 300 ]; do
 		j=$((n % NF + 1))
-		printf '%s' "$data" 1<> $M/f$j || fail "B's write $n failed"
+		printf '%s' "$data" 1<> "$M/f$j" || fail "B's write $n failed"
 		if [ $((n % 4)) = 0 ]; then
 			: > $M/t || fail "B's create $n failed"
 			rm $M/t || fail "B's unlink $n failed"
@@ -73,7 +73,7 @@ b)
 		n=$((n + 1))
 	done
 	echo "umount-race: B wrote $n times"
-	bed_barrier done
+	bed_barrier finished
 	timeout 60 umount $M || fail "umount failed"
 	;;
 esac
