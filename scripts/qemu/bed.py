@@ -57,6 +57,18 @@ writeback: the host page cache holds them, a guest flush is an fdatasync
 on the host; none: the host's O_DIRECT, every write goes to the host
 disk, as an array's LUN would). The environment's XSAN_BED_CACHE
 overrides it (make bench-data runs both).
+linkcut=a,b (guest names) gives each listed guest a QMP socket, and lets
+any guest's test run `bed_link G off|on`: the bed sets guest G's network
+link down or up (QMP set_link on its netdev n0, so both the NIC and the
+user-mode backend drop frames). Its TCP to the MDC stalls while its LUNs
+stay attached and working: a network partition between one client and
+the MDC only. bed_link waits for the bed's answer; naming a guest not
+listed fails the run.
+lease=SECS:GRACE (with mdc=) runs xsanmdc with -l SECS -g GRACE (a short
+lease, so that a silent client is evicted in seconds: the MDC logs
+"lease expired ... session dropped"). A test learns what the MDC logged
+with `bed_mdclog REGEX` (guest-lib.sh): the number of lines of
+RESULTS/TEST/mdc.log that match the Python regular expression.
 
 Results: every guest's console log and the bed's own log go to
 RESULTS/TEST/. The run fails if any guest's test exits non-zero, a guest
@@ -67,6 +79,7 @@ killed and reaped by PID.
 
 import argparse
 import ctypes
+import json
 import os
 import re
 import selectors
@@ -112,7 +125,8 @@ def parse_header(path):
     """The '# bed:' line of a test -> dict of settings."""
     cfg = {"guests": "1", "luns": "", "deadline": "120", "expect": "pass",
            "memory": "1024", "smp": "1", "mdc": "", "hostprep": "",
-           "hostpost": "", "killable": "", "cache": "writeback"}
+           "hostpost": "", "killable": "", "cache": "writeback",
+           "linkcut": "", "lease": ""}
     with open(path, encoding="utf-8") as f:
         for line in f:
             if line.startswith("# bed:"):
@@ -157,12 +171,23 @@ def parse_header(path):
     killable = set(filter(None, cfg["killable"].split(",")))
     if not killable <= set(GUEST_NAMES[:guests]):
         raise ValueError(f"{path}: killable= names a guest that is not there")
+    linkcut = set(filter(None, cfg["linkcut"].split(",")))
+    if not linkcut <= set(GUEST_NAMES[:guests]):
+        raise ValueError(f"{path}: linkcut= names a guest that is not there")
+    lease = []
+    if cfg["lease"]:
+        m = re.fullmatch(r"(\d+):(\d+)", cfg["lease"])
+        if not m or not cfg["mdc"] or int(m.group(1)) < 1:
+            raise ValueError(f"{path}: lease= is SECS:GRACE (SECS >= 1), "
+                             f"with mdc=")
+        lease = ["-l", m.group(1), "-g", m.group(2)]
     return {"guests": guests, "luns": luns, "spare": spare,
             "deadline": int(cfg["deadline"]),
             "expect": cfg["expect"], "memory": int(cfg["memory"]),
             "smp": int(cfg["smp"]), "mdc": cfg["mdc"],
             "hostprep": hostprep, "hostpost": hostpost,
-            "killable": killable, "cache": cache}
+            "killable": killable, "cache": cache,
+            "linkcut": linkcut, "lease": lease}
 
 
 def qemu_child_setup():
@@ -218,6 +243,7 @@ class Guest:
         self.console = os.path.join(rundir, f"{self.name}.console.log")
         self.qemu_log = os.path.join(rundir, f"{self.name}.qemu.log")
         self.sock_path = None
+        self.qmp_path = None    # QMP socket (linkcut=)
         self.proc = None
         self.conn = None
         self.buf = b""
@@ -304,7 +330,8 @@ class Bed:
         with open(self.mdc_log, "wb") as logf:
             self.mdc = subprocess.Popen(
                 [os.path.join(bindir, "xsanmdc"), "-c", cfgdir, "-S", state,
-                 "-b", "127.0.0.1", "-p", "0", "-n", "0", "-v"],
+                 "-b", "127.0.0.1", "-p", "0", "-n", "0", "-v"]
+                + self.cfg["lease"],
                 stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT,
                 preexec_fn=qemu_child_setup)
         deadline = time.monotonic() + 10
@@ -486,6 +513,8 @@ class Bed:
                 "-device", "virtserialport,bus=vser0.0,chardev=ctl,name=xsanbed",
                 "-netdev", f"user,id=n0,restrict=on,ipv6=off,{fwd}",
                 "-device", "virtio-net-pci,netdev=n0"]
+        if g.qmp_path:
+            argv += ["-qmp", f"unix:{g.qmp_path},server=on,wait=off"]
         if self.luns:
             argv += ["-device", "virtio-scsi-pci,id=scsi0"]
         for i, lname, path in self.luns:
@@ -500,6 +529,8 @@ class Bed:
         for i in range(self.cfg["guests"]):
             g = Guest(i, self.rundir)
             g.sock_path = os.path.join(self.sockdir, f"{g.name}.ctl")
+            if g.name in self.cfg["linkcut"]:
+                g.qmp_path = os.path.join(self.sockdir, f"{g.name}.qmp")
             lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             try:
                 lsock.bind(g.sock_path)
@@ -579,6 +610,18 @@ class Bed:
             elif not victim.ended:
                 victim.killed = True
                 self.reap(victim, f"bed_kill from guest {g.name}")
+        elif verb == "link":
+            self.send(g, self.set_link(g, rest))
+        elif verb == "mdclog":
+            n = -1
+            try:
+                rx = re.compile(rest)
+                with open(self.mdc_log or "/dev/null", encoding="utf-8",
+                          errors="replace") as f:
+                    n = sum(1 for ln in f if rx.search(ln))
+            except (re.error, OSError) as e:
+                self.reasons.append(f"guest {g.name}: bed_mdclog {rest!r}: {e}")
+            self.send(g, f"mdclog {n}")
         elif verb == "exit":
             try:
                 g.rc = int(rest)
@@ -591,6 +634,42 @@ class Bed:
                     h.getting.remove(k)
                     self.send(h, f"val {k} {self.kv[k]}")
         self.settle_barriers()
+
+    def set_link(self, g, rest):
+        """linkcut=: 'G off|on' -> QMP set_link on guest G's netdev n0."""
+        name, _, state = rest.partition(" ")
+        victim = next((h for h in self.guests if h.name == name), None)
+        if victim is None or not victim.qmp_path or state not in ("off", "on"):
+            self.reasons.append(f"guest {g.name}: bed_link {rest!r}: not a "
+                                f"guest listed in linkcut=, or not off|on")
+            return f"link {name} refused"
+        if victim.ended:
+            return f"link {name} gone"
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.settimeout(10)
+                s.connect(victim.qmp_path)
+                f = s.makefile("rw", encoding="utf-8")
+
+                def qmp(cmd, **args):
+                    f.write(json.dumps({"execute": cmd, "arguments": args}) + "\n")
+                    f.flush()
+                    while True:     # skip events
+                        reply = json.loads(f.readline() or "{}")
+                        if "return" in reply or "error" in reply or not reply:
+                            return reply
+                json.loads(f.readline() or "{}")   # the greeting
+                qmp("qmp_capabilities")
+                reply = qmp("set_link", name="n0", up=state == "on")
+        except (OSError, ValueError) as e:
+            reply = {"error": str(e)}
+        if "return" not in reply:
+            self.reasons.append(f"guest {g.name}: bed_link {rest}: QMP "
+                                f"said {reply}")
+            return f"link {name} error"
+        log(f"{self.name}: guest {name}'s network link is {state} "
+            f"(asked by guest {g.name})")
+        return f"link {name} {state} ok"
 
     def reap(self, g, why=None):
         """Stop one guest's QEMU by its PID and wait for it."""

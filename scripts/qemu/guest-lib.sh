@@ -10,6 +10,13 @@
 #                      (bed_get waits until some guest has put KEY)
 #   bed_kill G         the host kills guest G's QEMU now (a power cut;
 #                      G must be listed in the test's killable=)
+#   bed_link G off|on  the host sets guest G's network link down / up
+#                      (QMP set_link; G must be in the test's linkcut=):
+#                      its TCP to the MDC stalls, its LUNs keep working
+#   bed_mdclog REGEX   prints how many lines of the MDC's log match
+#                      REGEX (a Python regular expression; with mdc=)
+#   bed_mdclog_wait REGEX SECS  wait until a line of the MDC's log
+#                      matches REGEX, at most SECS seconds (fails after)
 #   fail MSG           print MSG and exit 1
 
 : "${BED_WAIT:=600}"
@@ -54,6 +61,33 @@ bed_get() {
 
 bed_kill() {
 	bed_send "kill $1"
+}
+
+bed_link() {
+	local reply
+	bed_send "link $1 $2"
+	reply=$(bed_recv) || fail "bed_link $1 $2: no answer from the host"
+	[ "$reply" = "link $1 $2 ok" ] || fail "bed_link $1 $2: $reply"
+}
+
+bed_mdclog() {
+	local reply
+	bed_send "mdclog $1"
+	reply=$(bed_recv) || fail "bed_mdclog: no answer from the host"
+	case "$reply" in
+	"mdclog "[0-9]*) printf '%s\n' "${reply#mdclog }" ;;
+	*) fail "bed_mdclog $1: $reply" ;;
+	esac
+}
+
+bed_mdclog_wait() {
+	local i n
+	for ((i = 0; i < $2 * 2; i++)); do
+		n=$(bed_mdclog "$1")
+		[ "$n" -gt 0 ] && return 0
+		sleep 0.5
+	done
+	fail "the MDC did not log /$1/ in $2 s"
 }
 
 fail() {
