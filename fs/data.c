@@ -568,6 +568,11 @@ static int xsan_map_blocks(struct iomap_writepage_ctx *wpc,
 	shared = wpc->iomap.flags & IOMAP_F_SHARED;
 	err = xsan_iomap_begin(inode, offset, len, IOMAP_WRITE, &wpc->iomap,
 			       NULL);
+	if (err == -EIO && READ_ONCE(XSAN_I(inode)->data_sgen) !=
+			   xsan_msgr_sgen(XSAN_SB(inode->i_sb)->msgr))
+		pr_warn_ratelimited("volume %s: inode %llu: session lost, dirty data not written (reported as EIO)\n",
+				    XSAN_SB(inode->i_sb)->volume,
+				    XSAN_I(inode)->fid.ino);
 	if (err)
 		return err;
 	/*
