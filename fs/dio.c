@@ -195,25 +195,49 @@ static const struct iomap_dio_ops xsan_dio_read_ops = {
 ssize_t xsan_dio_read(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct inode *inode = file_inode(iocb->ki_filp);
-	ssize_t ret;
+	size_t prev_count = 0, window = 0;
+	ssize_t ret, done = 0;
 
-	ret = xsan_data_lock(inode, XSAN_TOK_DIO | XSAN_TOK_ATTR_RD);
-	if (ret)
-		return ret;
-	if (iocb->ki_flags & IOCB_NOWAIT) {
-		if (!inode_trylock_shared(inode)) {
-			ret = -EAGAIN;
-			goto out;
+	for (;;) {
+		ret = xsan_data_lock(inode, XSAN_TOK_DIO | XSAN_TOK_ATTR_RD);
+		if (ret)
+			break;
+		if (iocb->ki_flags & IOCB_NOWAIT) {
+			if (!inode_trylock_shared(inode)) {
+				xsan_data_unlock(inode);
+				ret = -EAGAIN;
+				break;
+			}
+		} else {
+			inode_lock_shared(inode);
 		}
-	} else {
-		inode_lock_shared(inode);
+		/*
+		 * Pinning the user's pages must not fault under data_sem
+		 * (see xsan_data_read_iter()): faults are off, what is left
+		 * is faulted in without it, and the read goes on
+		 * (IOMAP_DIO_PARTIAL; the count is cumulative).
+		 */
+		pagefault_disable();
+		to->nofault = true;
+		ret = iomap_dio_rw(iocb, to, &xsan_iomap_ops, &xsan_dio_read_ops,
+				   IOMAP_DIO_PARTIAL, NULL, done);
+		to->nofault = false;
+		pagefault_enable();
+		inode_unlock_shared(inode);
+		xsan_data_unlock(inode);
+		if (ret > 0)
+			done = ret;
+		else if (ret != -EFAULT)
+			break;
+		if (!xsan_fault_in_window(iocb, to, &prev_count, &window))
+			break;
+		window -= fault_in_iov_iter_writeable(to, window);
+		if (!window)
+			break;
 	}
-	ret = iomap_dio_rw(iocb, to, &xsan_iomap_ops, &xsan_dio_read_ops, 0,
-			   NULL, 0);
-	inode_unlock_shared(inode);
-out:
-	xsan_data_unlock(inode);
-	return ret;
+	if (ret < 0 && ret != -EFAULT)
+		return ret;
+	return done ? done : ret;
 }
 
 static int xsan_dio_write_end_io(struct kiocb *iocb, ssize_t size, int error,

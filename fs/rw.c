@@ -27,18 +27,67 @@
 ssize_t xsan_data_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct inode *inode = file_inode(iocb->ki_filp);
-	ssize_t ret;
+	size_t prev_count = 0, window = 0;
+	ssize_t ret, done = 0;
 
 	if (!iov_iter_count(to))
 		return 0;
 	if (iocb->ki_flags & IOCB_DIRECT)
 		return xsan_dio_read(iocb, to);
-	ret = xsan_data_lock(inode, XSAN_TOK_DATA_RD);
-	if (ret)
-		return ret;
-	ret = generic_file_read_iter(iocb, to);
-	xsan_data_unlock(inode);
-	return ret;
+	for (;;) {
+		ret = xsan_data_lock(inode, XSAN_TOK_DATA_RD);
+		if (ret)
+			break;
+		/*
+		 * No page fault under data_sem (as gfs2 under its glock): a
+		 * read into a shared writable mapping of this same file
+		 * faults into page_mkwrite, which needs DATA_WR; another
+		 * client waiting for it has the MDC revoke our DATA_RD,
+		 * whose give-back waits for data_sem. The pages are faulted
+		 * in with data_sem let go, and the read goes on.
+		 */
+		pagefault_disable();
+		ret = generic_file_read_iter(iocb, to);
+		pagefault_enable();
+		xsan_data_unlock(inode);
+		if (ret > 0)
+			done += ret;
+		else if (ret != -EFAULT)
+			break;
+		if (!xsan_fault_in_window(iocb, to, &prev_count, &window))
+			break;
+		window -= fault_in_iov_iter_writeable(to, window);
+		if (!window)
+			break;
+	}
+	return done ? done : ret;
+}
+
+/**
+ * xsan_fault_in_window() - how much of @i to fault in before retrying an
+ * I/O that ran with page faults disabled (fs/gfs2's should_fault_in_pages)
+ * @iocb: the I/O
+ * @i: what is left of its buffer
+ * @prev_count: what was left the previous time (0 at first)
+ * @window: set to the bytes to fault in
+ *
+ * Several pages at first; one at a time when that made no progress.
+ *
+ * Context: process context.
+ * Return: false when there is nothing (more) to fault in.
+ */
+bool xsan_fault_in_window(struct kiocb *iocb, struct iov_iter *i,
+			  size_t *prev_count, size_t *window)
+{
+	size_t count = iov_iter_count(i), size = PAGE_SIZE;
+
+	if (!count || !user_backed_iter(i))
+		return false;
+	if (*prev_count != count)
+		size = SZ_1M;
+	*prev_count = count;
+	*window = size - offset_in_page(iocb->ki_pos);
+	return true;
 }
 
 static ssize_t xsan_write_checks(struct kiocb *iocb, struct iov_iter *from)
