@@ -265,7 +265,7 @@ START_TEST(rc_restart_reclaim)
 	struct xsan_fid g;
 	struct xsan_rep rep;
 	struct xsan_cb cb;
-	uint64_t f0, f1, f2, sid, xid;
+	uint64_t f0, f1, f2, sid, xid, hx;
 	uint32_t flags = 0;
 	long long t0, waited;
 	int err;
@@ -309,11 +309,19 @@ START_TEST(rc_restart_reclaim)
 	 */
 	hb = (struct xsan_req){ .op = XSAN_OP_HEARTBEAT };
 	ck_assert_int_eq(xsan_client_call(&t.c[0], &hb, &rep), 0);
+	/* C waits in silence with as short a lease, logged in just after
+	 * the start: renew it too (its expiry raced the window's end, and
+	 * lost under load), and again before its TOKEN_GET can be answered.
+	 */
+	ck_assert_int_eq(xsan_client_send(&t.c[2], &hb, &hx), 0);
+	ck_assert_int_eq(reply_of(&t.c[2], hx, &rep), 0);
 	/* the window ends (lease + grace after the start): A is asked back */
 	cb = want_revoke(&t.c[0], (lease + grace) * 1000 + 3000);
 	waited = h_now_ms() - t0;
 	ck_assert_msg(waited >= (lease + grace) * 1000 - 100,
 		      "revoke after %lld ms, before the window ended", waited);
+	ck_assert_int_eq(xsan_client_send(&t.c[2], &hb, &hx), 0);
+	ck_assert_int_eq(reply_of(&t.c[2], hx, &rep), 0);
 	ck_assert_int_eq(h_tput(&t.c[0], &t.f, cb.r.tok.types, cb.r.tok.revoke), 0);
 	err = reply_of(&t.c[2], xid, &rep);
 	ck_assert_int_eq(err, 0);

@@ -543,6 +543,88 @@ START_TEST(tok_ns_unlink_victim_order)
 }
 END_TEST
 
+/*
+ * The wait-for cycle of tokens.rst ("Parking and the wait-for graph"):
+ * A's chmod of g waits for C's ATTR_RD of g; B's TOKEN_GET of f makes A
+ * give back ATTR_WR of f, which a kernel client does only after its
+ * deferred O_DIRECT commit of f is answered. That LAYOUT_COMMIT, the
+ * CLOSE after it and a HEARTBEAT must not wait behind A's parked chmod
+ * (C may be waiting for A in turn); an ordinary request of A still does.
+ */
+START_TEST(tok_ns_commit_not_behind)
+{
+	struct xsan_req cr = { .op = XSAN_OP_CREATE, .fid = root_fid,
+			       .mode = 0100644, .name = "g", .namelen = 1 };
+	struct xsan_req op = { .op = XSAN_OP_OPEN, .layout.flags = XSAN_OPEN_RDWR };
+	struct xsan_req lc = { .op = XSAN_OP_LAYOUT_COMMIT };
+	struct xsan_req cl = { .op = XSAN_OP_CLOSE };
+	struct xsan_req ga = { .op = XSAN_OP_GETATTR };
+	struct xsan_req hb = { .op = XSAN_OP_HEARTBEAT };
+	uint64_t xchmod, xget, xb, xlc, xhb, xcl;
+	struct xsan_cb cbc, cba;
+	struct xsan_rep rep;
+	struct xsan_fid g;
+	uint64_t handle;
+	struct tk t;
+
+	tk_begin(&t, 3, 20, 10);
+	cr.cred = h_root();
+	ck_assert_int_eq(xsan_client_call(&t.c[0], &cr, &rep), 0);
+	g = h_fid_of(&rep.attr[0]);
+	op.cred = h_root();
+	op.fid = t.f;
+	ck_assert_int_eq(xsan_client_call(&t.c[0], &op, &rep), 0);
+	handle = rep.layout.handle;
+	/* A writes f with O_DIRECT; C has stat'ed g. */
+	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DIO | XSAN_TOK_ATTR_RD |
+			      XSAN_TOK_ATTR_WR, 0, NULL), 0);
+	ck_assert_int_eq(tget(&t.c[2], &g, XSAN_TOK_ATTR_RD, 0, NULL), 0);
+	/* A's chmod of g is parked: C is asked for ATTR_RD and is slow. */
+	xchmod = chmod_send(&t.c[0], &g, 0600);
+	cbc = want_cb(&t.c[2], XSAN_OP_REVOKE, 5000);
+	ck_assert_uint_eq(cbc.r.fid.ino, g.ino);
+	/* An ordinary request of A stays behind it, in order. */
+	ga.fid = t.f;
+	xget = ns_send(&t.c[0], &ga);
+	/* B wants to stat f: A is asked for ATTR_WR. */
+	xb = h_tget_send(&t.c[1], &t.f, XSAN_TOK_ATTR_RD);
+	cba = want_cb(&t.c[0], XSAN_OP_REVOKE, 5000);
+	ck_assert_uint_eq(cba.r.fid.ino, t.f.ino);
+	ck_assert_uint_eq(cba.r.tok.types, XSAN_TOK_ATTR_WR);
+	/* A answers as fs/data.c does: the deferred commit first. */
+	lc.fid = t.f;
+	lc.layout.flags = XSAN_LC_SIZE;
+	lc.layout.size = 4096;
+	xlc = ns_send(&t.c[0], &lc);
+	ck_assert_msg(h_readable(&t.c[0], h_ms(3000)),
+		      "A's LAYOUT_COMMIT waits behind its parked SETATTR");
+	ck_assert_int_eq(reply_of(&t.c[0], xlc, &rep), 0);
+	ck_assert_uint_eq(rep.attr[0].size, 4096);
+	ck_assert_int_eq(xsan_client_send(&t.c[0], &hb, &xhb), 0);
+	ck_assert(h_readable(&t.c[0], h_ms(3000)));
+	ck_assert_int_eq(reply_of(&t.c[0], xhb, &rep), 0);
+	ck_assert_int_eq(h_tput(&t.c[0], &t.f, XSAN_TOK_ATTR_WR, cba.r.tok.revoke), 0);
+	ck_assert(h_readable(&t.c[1], h_ms(5000)));
+	ck_assert_int_eq(reply_of(&t.c[1], xb, &rep), 0);
+	ck_assert_uint_eq(rep.attr[0].size, 4096);
+	/* The release after it does not wait either. */
+	cl.fid = t.f;
+	cl.layout.handle = handle;
+	xcl = ns_send(&t.c[0], &cl);
+	ck_assert_msg(h_readable(&t.c[0], h_ms(3000)),
+		      "A's CLOSE waits behind its parked SETATTR");
+	ck_assert_int_eq(reply_of(&t.c[0], xcl, &rep), 0);
+	/* C answers at last: the chmod, then the GETATTR, in order. */
+	ck_assert(!h_readable(&t.c[0], 200));
+	ck_assert_int_eq(h_tput(&t.c[2], &g, XSAN_TOK_ATTR_RD, cbc.r.tok.revoke), 0);
+	ck_assert(h_readable(&t.c[0], h_ms(5000)));
+	ck_assert_int_eq(reply_of(&t.c[0], xchmod, &rep), 0);
+	ck_assert_uint_eq(rep.attr[0].mode & 07777, 0600);
+	ck_assert_int_eq(reply_of(&t.c[0], xget, &rep), 0);
+	tk_end(&t);
+}
+END_TEST
+
 /* ---- locks ---- */
 
 static struct xsan_req lock_req(const struct xsan_fid *f, uint64_t owner,
@@ -745,6 +827,7 @@ int main(int argc, char *argv[])
 	ADD(s, tok_ns_evict_silent_holder);
 	ADD(s, tok_ns_own_tokens_free);
 	ADD(s, tok_ns_unlink_victim_order);
+	ADD(s, tok_ns_commit_not_behind);
 	ADD(s, lock_conflict_getlk);
 	ADD(s, lock_wait_wake_unlock);
 	ADD(s, lock_wake_session_end);

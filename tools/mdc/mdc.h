@@ -28,7 +28,14 @@
 #include "xsanfs/msg.h"
 
 #define MDC_LEASE_MS		20000u	/* default lease period */
-#define MDC_GRACE_MS		10000u	/* and grace after it */
+/*
+ * Default grace after it: what the MDC waits past a lease as the client
+ * reckons it before it drops the session, re-grants its tokens and frees
+ * its uncommitted blocks. It must cover the client's I/O deadline (bios
+ * in flight when its lease ran out) plus the clocks' rate error over a
+ * lease (tokens.rst, "Fencing and the timing argument").
+ */
+#define MDC_GRACE_MS		10000u
 #define MDC_OUT_HIGH		(8u << 20)	/* stop reading a conn above */
 #define MDC_QUEUE_MAX		1024u	/* requests queued per conn */
 #define MDC_ADDR_MAX		64
@@ -54,6 +61,13 @@ struct mdc_session {
 	char host[XSAN_HOST_MAX + 1];
 	char addr[MDC_ADDR_MAX];
 	long long renewed_ms;		/* monotonic time of the last renewal */
+	/*
+	 * token.c: no REVOKE this session owes is overdue before this
+	 * time (a lower bound, exact after mdc_tok_overdue(); 0: none owed).
+	 */
+	long long revoke_due_ms;
+	bool fenced;			/* owes an overdue REVOKE: its lease is
+					 * not renewed (logged once) */
 	struct mdc_conn *conn;		/* NULL while disconnected */
 	bool ghost;			/* read back after a restart, not yet
 					 * come back: no tokens, no conn */
@@ -159,6 +173,18 @@ struct mdc {
 	uint8_t *scratch;		/* XSAN_PAYLOAD_MAX bytes */
 	uint8_t *scratch2;		/* ditto: list entries, values */
 };
+
+/*
+ * How long a holder may take to answer a REVOKE before it is overdue
+ * and its lease is no longer renewed: one lease. Any value is safe (the
+ * session is dropped only lease + grace after its last renewal); this
+ * one bounds the wait of the request behind it to revoke timeout +
+ * lease + grace (tokens.rst, "Fencing and the timing argument").
+ */
+static inline long long mdc_revoke_timeout_ms(const struct mdc *m)
+{
+	return m->o.lease_ms;
+}
 
 /* log.c */
 void mdc_log_init(bool use_syslog, bool verbose);

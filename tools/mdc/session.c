@@ -378,6 +378,43 @@ void mdc_sessions_free(struct mdc_vol *v)
 		session_free(v, v->sessions, false);
 }
 
+/*
+ * May @s's lease be renewed now (HEARTBEAT, RECONNECT)? Not while it owes
+ * a REVOKE past the revoke timeout: its client then believes its lease
+ * only until lease ms after its last renewal, and mdc_expire() drops the
+ * session, re-granting its tokens and freeing its uncommitted blocks,
+ * lease + grace after that renewal (DESIGN.md 7; tokens.rst, "Fencing
+ * and the timing argument"). Logged once when renewals stop, and when
+ * they resume because the REVOKE was answered late after all.
+ */
+static bool session_renewable(struct mdc *m, struct mdc_vol *v,
+			      struct mdc_session *s, long long now)
+{
+	struct mdc_overdue o;
+	char names[64];
+
+	if (!mdc_tok_overdue(m, v, s, now, &o)) {
+		if (s->fenced)
+			mdc_log(LOG_NOTICE, "volume %s: host '%s' (%s) session %016llx answered its overdue revokes; lease renewed again",
+				v->name, s->host, s->addr,
+				(unsigned long long)s->id);
+		s->fenced = false;
+		return true;
+	}
+	if (!s->fenced) {
+		long long left = s->renewed_ms + m->o.lease_ms +
+				 m->o.grace_ms - now;
+
+		mdc_log(LOG_WARNING, "volume %s: host '%s' (%s) session %016llx has not answered a revoke of %s on inode %llu for %lld ms; its lease is no longer renewed (evicted in %lld ms unless it answers)",
+			v->name, s->host, s->addr, (unsigned long long)s->id,
+			mdc_tok_names(o.types, names, sizeof(names)),
+			(unsigned long long)o.ino, now - o.since_ms,
+			left > 0 ? left : 0);
+		s->fenced = true;
+	}
+	return false;
+}
+
 /* The connection closed: the session waits for its lease to run out. */
 void mdc_session_detach(struct mdc *m, struct mdc_conn *c)
 {
@@ -395,22 +432,48 @@ void mdc_session_detach(struct mdc *m, struct mdc_conn *c)
  * mdc_expire() - drop the sessions whose lease and grace ran out
  * @m: the daemon
  *
- * A client that is still connected but stopped heartbeating loses its
- * connection too: its session is gone, so is its right to talk.
+ * The only way a session ends against its client's will: lease + grace
+ * after its last renewal, when the client has stopped its I/O (tokens.rst,
+ * "Fencing and the timing argument"). A session that owes an overdue
+ * REVOKE gets here too, since its lease is no longer renewed: it is
+ * logged as evicted. A client that is still connected but stopped
+ * heartbeating loses its connection too: its session is gone, so is its
+ * right to talk.
  */
 void mdc_expire(struct mdc *m)
 {
 	long long now = mdc_now_ms(), limit = (long long)m->o.lease_ms + m->o.grace_ms;
 	struct mdc_session *s, *next;
+	struct mdc_overdue o;
 	struct mdc_vol *v;
+	char names[64];
 
 	for (v = m->vols; v; v = v->next) {
 		vol_recover(m, v);
 		grace_check(m, v);
 		for (s = v->sessions; s; s = next) {
 			next = s->next;
-			if (now - s->renewed_ms <= limit || s->ghost)
+			if (s->ghost)
 				continue;
+			if (now - s->renewed_ms <= limit) {
+				/* renewals stop (logged) when a revoke is
+				 * overdue, heartbeat or not
+				 */
+				if (s->revoke_due_ms && now >= s->revoke_due_ms)
+					session_renewable(m, v, s, now);
+				continue;
+			}
+			if (mdc_tok_overdue(m, v, s, now, &o)) {
+				mdc_log(LOG_WARNING,
+					"volume %s: evicted host '%s' (%s) session %016llx: did not answer a revoke of %s on inode %llu in %lld ms; lease + grace ran out %lld ms after its last renewal",
+					v->name, s->host, s->addr,
+					(unsigned long long)s->id,
+					mdc_tok_names(o.types, names, sizeof(names)),
+					(unsigned long long)o.ino,
+					now - o.since_ms, now - s->renewed_ms);
+				mdc_session_drop(m, v, s, "evicted: did not answer a revoke");
+				continue;
+			}
 			mdc_log(LOG_WARNING,
 				"volume %s: host '%s' (%s) session %016llx: lease expired, %lld ms since its last renewal; session dropped",
 				v->name, s->host, s->addr,
@@ -469,6 +532,19 @@ static void do_reconnect(struct mdc *m, struct mdc_conn *c,
 			c->addr, v->name, c->host, us,
 			(unsigned long long)s->id, s->host, them);
 		reply_err(m, c, h, EACCES);
+		return;
+	}
+	/*
+	 * A RECONNECT answered 0 renews the lease in the client's eyes (from
+	 * when it began the connection), so one that owes an overdue REVOKE
+	 * is refused like its HEARTBEATs. The client starts over with the
+	 * session AUTH gave it; the old one is dropped when its lease and
+	 * grace have run out, its half-open connection left as it is.
+	 */
+	if (!s->ghost && !session_renewable(m, v, s, now)) {
+		mdc_log(LOG_NOTICE, "%s: volume %s: host '%s' asked for session %016llx, which owes an overdue revoke; refused",
+			c->addr, v->name, c->host, (unsigned long long)r->session);
+		reply_err(m, c, h, EKEYEXPIRED);
 		return;
 	}
 	if (s->conn) {
@@ -809,8 +885,16 @@ void mdc_handle(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h,
 	switch (h->opcode) {
 	case XSAN_OP_HEARTBEAT: {
 		struct xsan_rep rep = { .op = XSAN_OP_HEARTBEAT };
+		long long now = mdc_now_ms();
 
-		c->session->renewed_ms = mdc_now_ms();
+		/* Never status 0 without the renewal: the client counts its
+		 * lease from this HEARTBEAT's send time when it is answered 0.
+		 */
+		if (!session_renewable(m, c->vol, c->session, now)) {
+			reply_err(m, c, h, EKEYEXPIRED);
+			return;
+		}
+		c->session->renewed_ms = now;
 		rep.lease_ms = m->o.lease_ms;
 		reply_rep(m, c, h, &rep);
 		return;

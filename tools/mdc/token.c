@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Tokens and locks in the daemon: TOKEN_GET/TOKEN_PUT, LOCK/UNLOCK, the
- * REVOKE and LOCK_WAKE callbacks, parking, and eviction of a holder that
- * does not give a token back (Documentation/tokens.rst).
+ * REVOKE and LOCK_WAKE callbacks, parking, and which holders owe an
+ * overdue REVOKE (mdc_tok_overdue(): session.c stops renewing their lease
+ * and drops them when it has run out; Documentation/tokens.rst).
  *
  * State is per volume, in memory, in a hash of inodes (struct mdc_tnode):
  * who holds which tokens (struct mdc_hold, one per session), the
@@ -85,6 +86,7 @@ struct mdc_nswait {
 	struct mdc_conn *conn;
 	struct mdc_session *s;
 	struct xsan_hdr hdr;
+	struct xsan_fid fid;	/* the request's own (first) inode */
 	uint8_t *payload;
 	struct mdc_nsneed need[MDC_NS_FIDS];
 	unsigned int nneed;
@@ -317,10 +319,17 @@ static void revoke(struct mdc_tokens *t, struct mdc_tnode *n,
 
 	if (!fresh)
 		return;
+	/* The revoke timeout runs from the first REVOKE still owed. */
+	if (!h->revoking || !h->revoke_ms) {
+		long long due;
+
+		h->revoke_ms = mdc_now_ms();
+		due = h->revoke_ms + mdc_revoke_timeout_ms(t->m);
+		if (!h->s->revoke_due_ms || due < h->s->revoke_due_ms)
+			h->s->revoke_due_ms = due;
+	}
 	h->revoking |= fresh;
 	h->revoke_id = ++t->next_id;
-	if (!h->revoke_ms)
-		h->revoke_ms = mdc_now_ms();
 	/* One REVOKE names everything still owed; its id supersedes. */
 	cb.tok.types = h->revoking;
 	cb.tok.revoke = h->revoke_id;
@@ -593,13 +602,50 @@ static void ns_free(struct mdc_tokens *t, struct mdc_nswait **pp)
 }
 
 /*
+ * LAYOUT_COMMIT and CLOSE can be what a client must have answered before
+ * it can answer a REVOKE: giving back DATA_WR writes back and commits,
+ * giving back ATTR_WR or DIO sends the deferred O_DIRECT commit, and a
+ * release follows them. So they never wait behind another parked request
+ * of their connection (which may itself wait for a REVOKE that waits for
+ * them: a cycle), except one of their own kind on the same inode, whose
+ * order they keep. They wait only for the ATTR tokens other sessions
+ * hold on their inode (tokens.rst, "Parking and the wait-for graph").
+ */
+static bool ns_revoke_path(uint16_t op)
+{
+	return op == XSAN_OP_LAYOUT_COMMIT || op == XSAN_OP_CLOSE;
+}
+
+/*
+ * Must a request @op on @fid of connection @c stay behind a parked
+ * request of @c that comes before @upto (NULL: any) in the volume's list?
+ */
+static bool ns_behind(const struct mdc_tokens *t, const struct mdc_conn *c,
+		      uint16_t op, const struct xsan_fid *fid,
+		      const struct mdc_nswait *upto)
+{
+	const struct mdc_nswait *e;
+
+	for (e = t->ns; e && e != upto; e = e->next) {
+		if (e->conn != c)
+			continue;
+		if (!ns_revoke_path(op))
+			return true;
+		if (ns_revoke_path(e->hdr.opcode) && e->fid.ino == fid->ino &&
+		    e->fid.gen == fid->gen)
+			return true;
+	}
+	return false;
+}
+
+/*
  * Move the parked requests nothing holds back any more to the volume's
  * queue, in order: one stays behind an earlier parked request of its
- * connection. Those of closed connections go.
+ * connection (ns_behind()). Those of closed connections go.
  */
 static void ns_run(struct mdc_tokens *t)
 {
-	struct mdc_nswait **pp = &t->ns, *w, *e;
+	struct mdc_nswait **pp = &t->ns, *w;
 	bool behind;
 
 	while ((w = *pp)) {
@@ -611,10 +657,7 @@ static void ns_run(struct mdc_tokens *t)
 			ns_free(t, pp);
 			continue;
 		}
-		behind = false;
-		for (e = t->ns; e != w; e = e->next)
-			if (e->conn == w->conn)
-				behind = true;
+		behind = ns_behind(t, w->conn, w->hdr.opcode, &w->fid, w);
 		if (behind || ns_blocked(t, w->s, w->need, w->nneed, true)) {
 			pp = &w->next;
 			continue;
@@ -638,7 +681,8 @@ static void ns_run(struct mdc_tokens *t)
  *
  * A request that changes what other sessions cache under a token waits
  * until they gave it back (REVOKE, TOKEN_PUT) or were evicted; so does
- * every later request of its connection, to keep their order.
+ * every later request of its connection, to keep their order, but for
+ * LAYOUT_COMMIT and CLOSE (ns_revoke_path()).
  */
 void mdc_tok_ns_queue(struct mdc *m, struct mdc_conn *c,
 		      const struct xsan_hdr *h, const uint8_t *payload,
@@ -648,17 +692,16 @@ void mdc_tok_ns_queue(struct mdc *m, struct mdc_conn *c,
 	struct mdc_nsneed need[MDC_NS_FIDS];
 	struct mdc_nswait *w, **pp;
 	unsigned int n, parked = 0;
-	bool behind = false, blocked;
+	bool behind, blocked;
 
 	if (!t) {	/* then nobody holds a token either */
 		mdc_queue(m, c, h, payload);
 		return;
 	}
 	n = ns_needs(c->vol, c->session ? c->session->id : 0, r, need);
-	for (pp = &t->ns; *pp; pp = &(*pp)->next) {
-		behind |= (*pp)->conn == c;
+	behind = ns_behind(t, c, h->opcode, &r->fid, NULL);
+	for (pp = &t->ns; *pp; pp = &(*pp)->next)
 		parked += (*pp)->conn && (*pp)->s == c->session;
-	}
 	if (!n && !behind) {
 		mdc_queue(m, c, h, payload);
 		return;
@@ -681,6 +724,7 @@ void mdc_tok_ns_queue(struct mdc *m, struct mdc_conn *c,
 		return;
 	}
 	w->s = c->session;
+	w->fid = r->fid;
 	w->nneed = n;
 	memcpy(w->need, need, n * sizeof(need[0]));
 	*pp = w;
@@ -1281,51 +1325,73 @@ void mdc_tok_conn_gone(struct mdc *m, struct mdc_conn *c)
 	}
 }
 
-/* The first holder on @t that sat on a REVOKE past lease + grace. */
-static bool overdue(struct mdc_tokens *t, long long now, long long limit,
-		    struct mdc_tnode **np, struct mdc_hold **hp)
+/**
+ * mdc_tok_overdue() - does a session owe a REVOKE past the revoke timeout?
+ * @m: the daemon
+ * @v: the session's volume
+ * @s: the session
+ * @now: mdc_now_ms()
+ * @o: out: the oldest overdue REVOKE (inode, types still owed, when sent)
+ *
+ * Such a session's lease is no longer renewed (session.c): it is dropped
+ * lease + grace after its last renewal, when its client has surely
+ * stopped its I/O (tokens.rst, "Fencing and the timing argument"). The
+ * table is walked only once @s->revoke_due_ms, a lower bound that
+ * revoke() keeps, has passed; the walk makes it exact again (0 when
+ * nothing is owed any more).
+ *
+ * Return: true if a REVOKE sent mdc_revoke_timeout_ms() or more before
+ * @now is still unanswered.
+ */
+bool mdc_tok_overdue(struct mdc *m, struct mdc_vol *v, struct mdc_session *s,
+		     long long now, struct mdc_overdue *o)
 {
-	struct mdc_tnode *n;
-	struct mdc_hold *h;
+	long long limit = mdc_revoke_timeout_ms(m), oldest = 0;
+	struct mdc_tokens *t = v->tokens;
+	const struct mdc_tnode *n;
+	const struct mdc_hold *h;
 	unsigned int i;
 
-	for (i = 0; i < MDC_TOK_HASH; i++)
+	if (!s->revoke_due_ms || now < s->revoke_due_ms)
+		return false;
+	for (i = 0; t && i < MDC_TOK_HASH; i++)
 		for (n = t->hash[i]; n; n = n->next)
-			for (h = n->holds; h; h = h->next)
-				if (h->revoke_ms && now - h->revoke_ms > limit) {
-					*np = n;
-					*hp = h;
-					return true;
-				}
-	return false;
+			for (h = n->holds; h; h = h->next) {
+				if (h->s != s || !h->revoking || !h->revoke_ms ||
+				    (oldest && h->revoke_ms >= oldest))
+					continue;
+				oldest = h->revoke_ms;
+				o->ino = n->fid.ino;
+				o->types = h->revoking;
+				o->since_ms = h->revoke_ms;
+			}
+	s->revoke_due_ms = oldest ? oldest + limit : 0;
+	return oldest && now - oldest >= limit;
 }
 
 /**
- * mdc_tok_tick() - evict holders that did not answer a REVOKE in time
+ * mdc_tok_tick() - housekeeping of parked requests, every tick
  * @m: the daemon
  *
- * A holder gets lease + grace to give a token back, the time after which
- * a client that lost the MDC has stopped its I/O (DESIGN.md section 7).
- * One that still has not is evicted: its session ends with all its
- * tokens and locks, and the requests waiting for them go on.
+ * Parked TOKEN_GETs of connections closed while this file was walking
+ * its lists go, and what nothing holds back any more runs. Holders that
+ * do not answer a REVOKE are not evicted here: their lease stops being
+ * renewed once the REVOKE is overdue (mdc_tok_overdue()), and
+ * mdc_expire() drops them lease + grace after their last renewal.
  */
 void mdc_tok_tick(struct mdc *m)
 {
-	long long limit = (long long)m->o.lease_ms + m->o.grace_ms;
 	struct mdc_tnode *n, *next;
 	struct mdc_twait **wp, *w;
 	struct mdc_tokens *t;
-	struct mdc_hold *h;
 	struct mdc_vol *v;
 	unsigned int i;
-	char names[64];
 
 	for (v = m->vols; v; v = v->next) {
 		t = v->tokens;
 		if (!t)
 			continue;
 		t->running++;
-		/* Parked requests of connections closed while we were busy. */
 		for (i = 0; i < MDC_TOK_HASH; i++) {
 			for (n = t->hash[i]; n; n = next) {
 				next = n->next;
@@ -1344,18 +1410,6 @@ void mdc_tok_tick(struct mdc *m)
 			}
 		}
 		ns_run(t);	/* and drops those of closed connections */
-		while (overdue(t, mdc_now_ms(), limit, &n, &h)) {
-			struct mdc_session *s = h->s;
-
-			mdc_log(LOG_WARNING,
-				"volume %s: evicted host '%s' (%s) session %016llx: did not answer a revoke of %s on inode %llu within %lld ms",
-				v->name, s->host, s->addr,
-				(unsigned long long)s->id,
-				mdc_tok_names(h->revoking, names, sizeof(names)),
-				(unsigned long long)n->fid.ino, limit);
-			/* Ends the session: mdc_tok_session_end() runs. */
-			mdc_session_drop(m, v, s, "evicted: did not answer a revoke");
-		}
 		t->running--;
 	}
 }
@@ -1487,6 +1541,10 @@ void mdc_tok_try_undo(struct mdc_vol *v, struct mdc_session *s,
 		return;
 	h->types &= ~fresh;
 	h->revoking &= h->types;
+	if (!h->revoking) {
+		h->revoke_id = 0;
+		h->revoke_ms = 0;
+	}
 	if (!h->types)
 		hold_remove(n, h);
 	t->running++;

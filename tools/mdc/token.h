@@ -115,8 +115,21 @@ void mdc_tok_try_undo(struct mdc_vol *v, struct mdc_session *s,
 		      const struct xsan_fid *fid, uint32_t fresh);
 /* ADMIN_TOKENS: the token table, the parked requests (xsanadmin tokens). */
 void mdc_tok_admin(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h);
-/* Every tick: evict the holders that did not answer a revoke in time. */
+/* Every tick: drop the parked requests of closed connections, run the
+ * namespace requests nothing holds back any more.
+ */
 void mdc_tok_tick(struct mdc *m);
+/* The oldest REVOKE of a session still owed after the revoke timeout. */
+struct mdc_overdue {
+	uint64_t ino;
+	uint32_t types;		/* XSAN_TOK_* still owed */
+	long long since_ms;	/* when the first REVOKE for them was sent */
+};
+/* Does @s owe a REVOKE sent mdc_revoke_timeout_ms() or more before @now?
+ * Also makes @s->revoke_due_ms exact.
+ */
+bool mdc_tok_overdue(struct mdc *m, struct mdc_vol *v, struct mdc_session *s,
+		     long long now, struct mdc_overdue *o);
 void mdc_tok_free(struct mdc_vol *v);
 /* The grace window closed: run the TOKEN_GETs and LOCKs parked for it. */
 void mdc_tok_grace_end(struct mdc *m, struct mdc_vol *v);
