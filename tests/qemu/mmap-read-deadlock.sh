@@ -6,7 +6,7 @@
 # the page table entries of its second half and read(2)s F's first
 # 64 KiB into it: the
 # copy faults on F itself (page_mkwrite: DATA_WR) while the read holds
-# F's data_sem shared. B meanwhile overwrites 4 KiB pieces of F, 150
+# F's data_sem shared. B meanwhile overwrites 4 KiB pieces of F, 80
 # times: each write takes DATA_WR, which the MDC gets back from A with a
 # REVOKE. Without the fix: the REVOKE waits for data_sem (held by A's
 # read), A's fault asks for DATA_WR and its TOKEN_GET is parked at the
@@ -15,8 +15,9 @@
 # log, "session lost" in A's, and A's read may fail. A fails on the
 # first of: xsanio not ending within 100 s of B's last write ("mmapread
 # did not finish"), an eviction in the MDC's log, "session lost" in A's
-# log, xsanio's read or close error, fewer than 100 reads; B fails if
-# its 150 writes do not fit in 120 s.
+# log, xsanio's read or close error, fewer than 20 reads; B fails if a
+# write fails. (No bound on time: the deadlock shows as an eviction,
+# which the short lease brings within seconds.)
 set -euo pipefail
 . /bed/lib.sh
 . /bed/data-lib.sh
@@ -53,7 +54,7 @@ a)
 	fi
 	[ "$rc" = 0 ] || fail "mmapread failed (status $rc): a read into a mapping of the file it reads"
 	it=$(sed -n 's/^mmapread: \([0-9]*\) iterations done.*/\1/p' /tmp/mr.out)
-	[ "${it:-0}" -ge 100 ] || fail "only ${it:-0} reads while B wrote, expected 100 or more"
+	[ "${it:-0}" -ge 20 ] || fail "only ${it:-0} reads while B wrote, expected 20 or more"
 	;;
 b)
 	bed_barrier ready
@@ -61,16 +62,15 @@ b)
 	n=0
 	t0=$(date +%s)
 	sleep 1
-	# 150 writes, or as many as 120 s allow
-	for n in $(seq 150); do
+	bad=0
+	for n in $(seq 80); do
 		timeout 60 dd if=/tmp/p of=$M/f bs=4k seek=$((RANDOM % 32)) conv=notrunc status=none ||
-			echo "B's write $n failed"
-		[ $(($(date +%s) - t0)) -lt 120 ] || break
+			{ echo "B's write $n failed"; bad=$((bad + 1)); }
 	done
 	t=$(($(date +%s) - t0))
 	echo "mmap-read-deadlock: B wrote $n times in $t s"
 	bed_put bdone 1
-	[ "$n" = 150 ] || fail "B made only $n of its 150 writes in 120 s (each waited for A's REVOKE)"
+	[ "$bad" = 0 ] || fail "$bad of B's 80 writes failed"
 	;;
 esac
 timeout 60 umount $M || fail "umount failed"
