@@ -47,8 +47,8 @@ void xsan_dio_lost(struct inode *inode);
 ssize_t xsan_dio_read(struct kiocb *iocb, struct iov_iter *to);
 
 /* fs/rw.c */
-bool xsan_fault_in_window(struct kiocb *iocb, struct iov_iter *i,
-			  size_t *prev_count, size_t *window);
+bool xsan_fault_in_more(struct kiocb *iocb, struct iov_iter *i,
+			size_t *prev_count);
 
 /* fs/giveback.c */
 int xsan_data_lock(struct inode *inode, u32 types);

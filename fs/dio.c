@@ -195,7 +195,7 @@ static const struct iomap_dio_ops xsan_dio_read_ops = {
 ssize_t xsan_dio_read(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct inode *inode = file_inode(iocb->ki_filp);
-	size_t prev_count = 0, window = 0;
+	size_t prev_count = 0;
 	ssize_t ret, done = 0;
 
 	for (;;) {
@@ -229,10 +229,7 @@ ssize_t xsan_dio_read(struct kiocb *iocb, struct iov_iter *to)
 			done = ret;
 		else if (ret != -EFAULT)
 			break;
-		if (!xsan_fault_in_window(iocb, to, &prev_count, &window))
-			break;
-		window -= fault_in_iov_iter_writeable(to, window);
-		if (!window)
+		if (!xsan_fault_in_more(iocb, to, &prev_count))
 			break;
 	}
 	if (ret < 0 && ret != -EFAULT)

@@ -27,7 +27,7 @@
 ssize_t xsan_data_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct inode *inode = file_inode(iocb->ki_filp);
-	size_t prev_count = 0, window = 0;
+	size_t prev_count = 0;
 	ssize_t ret, done = 0;
 
 	if (!iov_iter_count(to))
@@ -54,40 +54,37 @@ ssize_t xsan_data_read_iter(struct kiocb *iocb, struct iov_iter *to)
 			done += ret;
 		else if (ret != -EFAULT)
 			break;
-		if (!xsan_fault_in_window(iocb, to, &prev_count, &window))
-			break;
-		window -= fault_in_iov_iter_writeable(to, window);
-		if (!window)
+		if (!xsan_fault_in_more(iocb, to, &prev_count))
 			break;
 	}
 	return done ? done : ret;
 }
 
 /**
- * xsan_fault_in_window() - how much of @i to fault in before retrying an
- * I/O that ran with page faults disabled (fs/gfs2's should_fault_in_pages)
+ * xsan_fault_in_more() - fault in the next part of the buffer of an I/O
+ * that ran with page faults off and stopped short (fs/gfs2's
+ * should_fault_in_pages() and what follows it)
  * @iocb: the I/O
  * @i: what is left of its buffer
  * @prev_count: what was left the previous time (0 at first)
- * @window: set to the bytes to fault in
  *
  * Several pages at first; one at a time when that made no progress.
  *
- * Context: process context.
- * Return: false when there is nothing (more) to fault in.
+ * Context: process context, may sleep; no lock of the file held.
+ * Return: true if something was faulted in and the I/O should go on.
  */
-bool xsan_fault_in_window(struct kiocb *iocb, struct iov_iter *i,
-			  size_t *prev_count, size_t *window)
+bool xsan_fault_in_more(struct kiocb *iocb, struct iov_iter *i,
+			size_t *prev_count)
 {
-	size_t count = iov_iter_count(i), size = PAGE_SIZE;
+	size_t count = iov_iter_count(i), window = PAGE_SIZE;
 
 	if (!count || !user_backed_iter(i))
 		return false;
 	if (*prev_count != count)
-		size = SZ_1M;
+		window = SZ_1M;
 	*prev_count = count;
-	*window = size - offset_in_page(iocb->ki_pos);
-	return true;
+	window -= offset_in_page(iocb->ki_pos);
+	return fault_in_iov_iter_writeable(i, window) < window;
 }
 
 static ssize_t xsan_write_checks(struct kiocb *iocb, struct iov_iter *from)

@@ -609,11 +609,23 @@ static int xsan_tok_test(struct inode *inode, void *data)
 	return xi->fid.ino == k->ino && xi->fid.gen == k->gen;
 }
 
-/* Answer a REVOKE with a TOKEN_PUT of @types (same session only). */
-static void xsan_tok_answer(struct xsan_sb_info *sbi,
+/*
+ * Answer a REVOKE with a TOKEN_PUT of @types (same session only). For a
+ * cached @inode the reply is waited for and its seq applied like a
+ * revoke: a grant of one of @types that the MDC sent before it read the
+ * PUT (a TOKEN_GET of ours it had parked, granted after the REVOKE, then
+ * revoked again under a new id) is taken away with it, as the MDC takes
+ * it away; a PUT that got no answer counts as applied (the types are
+ * dropped). An inode not cached (@inode NULL) has nothing to apply it to:
+ * the PUT is only sent.
+ */
+static void xsan_tok_answer(struct xsan_sb_info *sbi, struct inode *inode,
 			    const struct xsan_tok_rv *rv, u32 types)
 {
 	struct xsan_req put = { .op = XSAN_OP_TOKEN_PUT };
+	struct xsan_msg_buf *buf = NULL;
+	struct xsan_inode_info *xi;
+	struct xsan_rep rep;
 	int err;
 
 	/* the MDC that sent it forgot that session: nothing to answer */
@@ -622,43 +634,19 @@ static void xsan_tok_answer(struct xsan_sb_info *sbi,
 	put.fid = rv->fid;
 	put.tok.types = types;
 	put.tok.revoke = rv->revoke;
-	err = xsan_msgr_send(sbi->msgr, &put);
-	if (err)
-		pr_warn_ratelimited("volume %s: could not answer revoke %llu (error %d)\n",
-				    sbi->volume, rv->revoke, err);
-}
-
-/*
- * Answer a REVOKE of a cached inode with a TOKEN_PUT of @types and wait
- * for the reply, whose seq is then applied like a revoke: a grant of one
- * of @types that the MDC sent before it read the PUT (a TOKEN_GET of ours
- * it had parked, granted after the REVOKE, then revoked again under a new
- * id) is taken away with it, as the MDC takes it away. A PUT that got no
- * answer counts as applied: the types are dropped.
- */
-static void xsan_tok_answer_wait(struct inode *inode,
-				 const struct xsan_tok_rv *rv, u32 types)
-{
-	struct xsan_sb_info *sbi = XSAN_SB(inode->i_sb);
-	struct xsan_inode_info *xi = XSAN_I(inode);
-	struct xsan_req put = { .op = XSAN_OP_TOKEN_PUT };
-	struct xsan_msg_buf *buf = NULL;
-	struct xsan_rep rep;
-	int err;
-
-	if (xsan_msgr_sgen(sbi->msgr) != rv->sgen)
-		return;
-	put.fid = rv->fid;
-	put.tok.types = types;
-	put.tok.revoke = rv->revoke;
-	err = xsan_msgr_call(sbi->msgr, &put, &rep, &buf);
-	spin_lock(&xi->tok_lock);
-	if (!err)
-		__xsan_tok_apply_revoke(xi, types, buf->seq);
-	else
-		__xsan_tok_drop(xi, types);
-	spin_unlock(&xi->tok_lock);
-	xsan_msg_buf_free(buf);
+	if (!inode) {
+		err = xsan_msgr_send(sbi->msgr, &put);
+	} else {
+		xi = XSAN_I(inode);
+		err = xsan_msgr_call(sbi->msgr, &put, &rep, &buf);
+		spin_lock(&xi->tok_lock);
+		if (!err)
+			__xsan_tok_apply_revoke(xi, types, buf->seq);
+		else
+			__xsan_tok_drop(xi, types);
+		spin_unlock(&xi->tok_lock);
+		xsan_msg_buf_free(buf);
+	}
 	if (err && err != -ESHUTDOWN)
 		pr_warn_ratelimited("volume %s: could not answer revoke %llu (error %d)\n",
 				    sbi->volume, rv->revoke, err);
@@ -692,7 +680,7 @@ static void xsan_tok_do_revoke(struct inode *inode,
 	xsan_data_giveback_end(inode, types, locked);
 	pr_debug("revoke %llu: inode %llu:%u types %#x, giving back %#x\n",
 		 rv->revoke, rv->fid.ino, rv->fid.gen, rv->types, types);
-	xsan_tok_answer_wait(inode, rv, types);
+	xsan_tok_answer(XSAN_SB(inode->i_sb), inode, rv, types);
 	xsan_tok_returned(xi, types);
 }
 
@@ -763,7 +751,7 @@ static void xsan_tok_revoke(struct xsan_sb_info *sbi, const struct xsan_req *cb,
 	 */
 	inode = ilookup5(sbi->sb, (unsigned long)k.ino, xsan_tok_test, &k);
 	if (!inode) {
-		xsan_tok_answer(sbi, &one, one.types);
+		xsan_tok_answer(sbi, NULL, &one, one.types);
 		kfree(rv);
 		return;
 	}
@@ -845,7 +833,7 @@ void xsan_tok_answer_parked(struct xsan_sb_info *sbi)
 	list_splice_init(&sbi->cb_parked, &parked);
 	spin_unlock(&sbi->cb_lock);
 	list_for_each_entry_safe(rv, tmp, &parked, list) {
-		xsan_tok_answer(sbi, rv, rv->types);
+		xsan_tok_answer(sbi, NULL, rv, rv->types);
 		list_del(&rv->list);
 		kfree(rv);
 	}
