@@ -58,6 +58,12 @@ on the host; none: the host's O_DIRECT, every write goes to the host
 disk, as an array's LUN would). The environment's XSAN_BED_CACHE
 overrides it (make bench-data runs both).
 
+Another guest kernel (make check-debug; scripts/qemu/debug-kernel.sh):
+XSAN_GUEST_KERNEL is the bzImage to boot, XSAN_MODULE the xsanfs.ko built
+for it, XSAN_KDIR its build tree (read by mkinitramfs.sh),
+XSAN_BED_DEADLINE_SCALE multiplies every test's deadline (a debug kernel
+is several times slower) and XSAN_BED_RESULTS replaces RESULTS.
+
 Results: every guest's console log and the bed's own log go to
 RESULTS/TEST/. The run fails if any guest's test exits non-zero, a guest
 dies, the deadline passes, or any console log holds an oops, BUG, WARNING,
@@ -175,7 +181,7 @@ def make_run_cpio(stage, out, test, extra=()):
     os.makedirs(f"{stage}/opt/xsanfs", exist_ok=True)
     os.makedirs(f"{stage}/usr/sbin", exist_ok=True)
     os.makedirs(f"{stage}/bed", exist_ok=True)
-    ko = os.path.join(TOP, "xsanfs.ko")
+    ko = os.environ.get("XSAN_MODULE") or os.path.join(TOP, "xsanfs.ko")
     if not os.path.exists(ko):
         raise FileNotFoundError(f"{ko} is not built (run make)")
     shutil.copy(ko, f"{stage}/opt/xsanfs/xsanfs.ko")
@@ -460,10 +466,12 @@ class Bed:
             for part in (base, runcpio):
                 with open(part, "rb") as f:
                     shutil.copyfileobj(f, out, 1 << 20)
-        kver = os.environ.get("XSAN_GUEST_KVER") or subprocess.run(
-            [os.path.join(TOP, "scripts", "kver.sh")], check=True,
-            stdout=subprocess.PIPE, text=True).stdout.strip()
-        self.kernel = f"{CACHE}/guest-kernel/{kver}/root/boot/vmlinuz-{kver}"
+        self.kernel = os.environ.get("XSAN_GUEST_KERNEL")
+        if not self.kernel:
+            kver = os.environ.get("XSAN_GUEST_KVER") or subprocess.run(
+                [os.path.join(TOP, "scripts", "kver.sh")], check=True,
+                stdout=subprocess.PIPE, text=True).stdout.strip()
+            self.kernel = f"{CACHE}/guest-kernel/{kver}/root/boot/vmlinuz-{kver}"
 
     def qemu_argv(self, g):
         fwd = ",".join(
@@ -716,7 +724,8 @@ class Bed:
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("test", help="test script (bash) run inside every guest")
-    ap.add_argument("--results", default=os.path.join(TOP, "results", "qemu"))
+    ap.add_argument("--results", default=os.environ.get(
+        "XSAN_BED_RESULTS") or os.path.join(TOP, "results", "qemu"))
     ap.add_argument("--mdc-port", type=int, default=PORTS["volume"],
                     help="host port the guests' 10.0.2.100:60766 reaches")
     ap.add_argument("--ns-port", type=int, default=PORTS["name"],
@@ -737,6 +746,8 @@ def main():
         return 1
     if args.deadline:
         cfg["deadline"] = args.deadline
+    scale = float(os.environ.get("XSAN_BED_DEADLINE_SCALE") or 1)
+    cfg["deadline"] = max(1, round(cfg["deadline"] * scale))
     bed = Bed(args.test, cfg, args.results,
               [(PORTS["volume"], args.mdc_port), (PORTS["name"], args.ns_port)],
               args.keep_luns)
