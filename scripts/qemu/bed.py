@@ -61,8 +61,9 @@ overrides it (make bench-data runs both).
 Another guest kernel (make check-debug; scripts/qemu/debug-kernel.sh):
 XSAN_GUEST_KERNEL is the bzImage to boot, XSAN_MODULE the xsanfs.ko built
 for it, XSAN_KDIR its build tree (read by mkinitramfs.sh),
-XSAN_BED_DEADLINE_SCALE multiplies every test's deadline (a debug kernel
-is several times slower) and XSAN_BED_RESULTS replaces RESULTS.
+XSAN_BED_DEADLINE_SCALE multiplies every test's deadline and the guests'
+wait at a barrier (a debug kernel is several times slower) and
+XSAN_BED_RESULTS replaces RESULTS.
 
 Results: every guest's console log and the bed's own log go to
 RESULTS/TEST/. The run fails if any guest's test exits non-zero, a guest
@@ -483,6 +484,11 @@ class Bed:
                   f"xsanbed.guest={g.name} xsanbed.index={g.index} "
                   f"xsanbed.guests={self.cfg['guests']} "
                   f"xsanbed.luns={len(self.luns)}")
+        # a slower kernel: the guests' own wait for a barrier or a value
+        # (BED_WAIT, 600 s in guest-lib.sh) scales with the deadline
+        scale = float(os.environ.get("XSAN_BED_DEADLINE_SCALE") or 1)
+        if scale != 1:
+            append += f" xsanbed.wait={round(600 * scale)}"
         argv = ["qemu-system-x86_64", "-nodefaults", "-no-reboot",
                 "-machine", "q35,accel=tcg", "-cpu", "max",
                 "-smp", str(self.cfg["smp"]), "-m", str(self.cfg["memory"]),
