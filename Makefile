@@ -9,7 +9,8 @@ KDIR ?= $(shell scripts/kdir.sh)
 DEPS := scripts/deps.sh
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_XSANFS_FS=m W=1
 
-.PHONY: all deps module tools sparse checkpatch unit mdc sim sim-long bench-mdc bench-ns bench-data fuzz kunit qemu check demo clean
+.PHONY: all deps module tools sparse checkpatch unit mdc sim sim-long bench-mdc bench-ns bench-data fuzz kunit qemu check demo clean \
+	debug-kernel check-debug
 
 all: module tools
 
@@ -89,6 +90,17 @@ kunit: deps
 
 qemu: module tools
 	scripts/qemu/run-tests.sh
+
+# The QEMU suite on a debug guest kernel (lockdep, KASAN, debug objects),
+# built once from Debian's linux-source-6.1 and cached outside the tree;
+# xsanfs.ko is built for it in results/debug-module/, guest logs go to
+# results/qemu-debug/. Not part of `make check`: too slow (figures in
+# Documentation/testing.rst). TESTS="tests/qemu/x.sh ..." runs only those.
+debug-kernel: deps
+	scripts/qemu/debug-kernel.sh
+
+check-debug: tools
+	scripts/qemu/check-debug.sh $(TESTS)
 
 # check.sh installs dependencies as its first counted step, so that an apt
 # failure still ends with the summary line.

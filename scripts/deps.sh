@@ -10,7 +10,9 @@ export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 [ "${XSAN_NO_DEPS:-0}" = 1 ] && exit 0
 
 PKGS=(
-	# build: module (kbuild against Debian's stock 6.1 headers) and tools
+	# build: module (kbuild against Debian's stock 6.1 headers) and tools;
+	# bc flex bison libelf-dev libssl-dev also build the debug guest kernel
+	# (make check-debug, from linux-source-6.1 below)
 	build-essential make gcc clang llvm pkg-config bc flex bison libelf-dev
 	linux-headers-amd64 sparse
 	# kernel sources: checkpatch.pl, KUnit on UML

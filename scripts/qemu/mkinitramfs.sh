@@ -10,6 +10,11 @@
 # such as crc32c works), the bed's /init and /bed/lib.sh. Per-run files (the
 # fresh xsanfs.ko, the tools, the test) are appended by bed.py as a second
 # cpio archive, so rebuilding the module never rebuilds this.
+#
+# XSAN_KDIR=DIR (make check-debug): the guest boots a kernel built in DIR
+# (scripts/qemu/debug-kernel.sh) with every driver built in; no .deb is
+# fetched and no module is copied, only DIR's modules.builtin, so that
+# modprobe of a built-in driver succeeds as a no-op.
 set -euo pipefail
 # depmod, ip and friends live in sbin, which a CI PATH may lack
 export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
@@ -17,7 +22,12 @@ die() { echo "mkinitramfs: $*" >&2; exit 1; }
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 cache=${XSAN_CACHE:-/var/cache/xsanfs}
-kver=${XSAN_GUEST_KVER:-$("$top/scripts/kver.sh")}
+kdir=${XSAN_KDIR:-}
+if [ -n "$kdir" ]; then
+	kver=$("$top/scripts/kver.sh" "$kdir")
+else
+	kver=${XSAN_GUEST_KVER:-$("$top/scripts/kver.sh")}
+fi
 [ -n "$kver" ] || die "no kernel headers found (run scripts/deps.sh)"
 
 # Host packages whose programs go into the guest.
@@ -37,7 +47,9 @@ flock -w 600 8 || die "another mkinitramfs held $cache/bed.lock for 600 s"
 
 # --- guest kernel: download the matching linux-image .deb once -------------
 gk=$cache/guest-kernel/$kver
-if [ ! -f "$gk/.ok" ]; then
+if [ -n "$kdir" ]; then
+	[ -f "$kdir/modules.builtin" ] || die "no modules.builtin in $kdir (not built?)"
+elif [ ! -f "$gk/.ok" ]; then
 	rm -rf "$gk" && mkdir -p "$gk/dl"
 	echo "mkinitramfs: fetching linux-image-$kver (guest kernel)" >&2
 	(cd "$gk/dl" && apt-get download "linux-image-$kver" >/dev/null 2>&1) ||
@@ -48,10 +60,11 @@ if [ ! -f "$gk/.ok" ]; then
 	rm -rf "$gk/dl"
 	touch "$gk/.ok"
 fi
-[ -f "$gk/root/boot/vmlinuz-$kver" ] || die "no vmlinuz-$kver in $gk"
+[ -n "$kdir" ] || [ -f "$gk/root/boot/vmlinuz-$kver" ] || die "no vmlinuz-$kver in $gk"
 
 # --- cache key: inputs of the image ---------------------------------------
 key=$( { cat "$0" "$here/guest-init.sh" "$here/guest-lib.sh"; echo "$kver";
+	 [ -z "$kdir" ] || cat "$kdir/modules.builtin";
 	 dpkg-query -W $PKGS 2>/dev/null; } | sha256sum | cut -c1-16)
 out=$cache/bed/base-$key.cpio
 if [ -f "$out" ]; then echo "$out"; exit 0; fi
@@ -110,15 +123,19 @@ put /lib64/ld-linux-x86-64.so.2
 # guest kernel modules
 mdst=$st/usr/lib/modules/$kver
 mkdir -p "$mdst"
-cp "$gk/root/lib/modules/$kver"/modules.{order,builtin,builtin.modinfo} "$mdst/"
-{
-	modprobe -d "$gk/root" -S "$kver" --show-depends -a $MODS | awk '$1 == "insmod" { print $2 }' | sed 's#/\./#/#g'
-	find "$gk/root/lib/modules/$kver/kernel/"{crypto,lib,arch/x86/crypto} -name '*.ko*'
-} | sort -u | while IFS= read -r ko; do
-	rel=${ko#"$gk/root/lib/modules/$kver/"}
-	mkdir -p "$mdst/$(dirname "$rel")"
-	cp "$ko" "$mdst/$rel"
-done
+if [ -n "$kdir" ]; then
+	cp "$kdir"/modules.{order,builtin,builtin.modinfo} "$mdst/"
+else
+	cp "$gk/root/lib/modules/$kver"/modules.{order,builtin,builtin.modinfo} "$mdst/"
+	{
+		modprobe -d "$gk/root" -S "$kver" --show-depends -a $MODS | awk '$1 == "insmod" { print $2 }' | sed 's#/\./#/#g'
+		find "$gk/root/lib/modules/$kver/kernel/"{crypto,lib,arch/x86/crypto} -name '*.ko*'
+	} | sort -u | while IFS= read -r ko; do
+		rel=${ko#"$gk/root/lib/modules/$kver/"}
+		mkdir -p "$mdst/$(dirname "$rel")"
+		cp "$ko" "$mdst/$rel"
+	done
+fi
 depmod -b "$st" "$kver"
 
 # minimal /etc: root and an unprivileged user for permission tests
