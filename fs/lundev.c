@@ -23,6 +23,8 @@
  * unchanged in between: no lock.
  */
 
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/fs_context.h>
@@ -497,24 +499,88 @@ static void xsan_luns_free(struct xsan_luns *luns)
 	kfree(luns);
 }
 
+/*
+ * The I/O deadline (Documentation/tokens.rst, "Fencing and the timing
+ * argument"): once our lease has run out no bio is sent, and the MDC
+ * gives our tokens and uncommitted blocks to others no sooner than
+ * grace - lease/100 later (its grace less the clocks' rate error over a
+ * lease). Every bio still in flight must have ended by then. What bounds
+ * a bio here is its LUN's command timeout (the queue's rq_timeout: sd's
+ * /sys/block/sdX/device/timeout, io_timeout of any blk-mq queue), so
+ * compare each one with what the MDC allows: a LUN that may keep a bio
+ * longer is said in the log (iodeadline=warn, the default) or refuses
+ * the mount (iodeadline=strict). A stacked device (device-mapper, md)
+ * has no timeout of its own: what bounds it lies below it (and a
+ * multipath map that queues while it has no path bounds nothing).
+ */
+static int xsan_luns_check_deadline(struct fs_context *fc,
+				    struct xsan_sb_info *sbi,
+				    struct xsan_luns *luns, u32 lease_ms,
+				    u32 grace_ms)
+{
+	u32 allowed = grace_ms > lease_ms / 100 ? grace_ms - lease_ms / 100 : 0;
+	bool strict = sbi->opts.iodeadline_strict;
+	u32 i;
+
+	for (i = 0; i < luns->nlun; i++) {
+		struct xsan_lun *l = &luns->lun[i];
+		struct request_queue *q;
+		u32 ms;
+
+		if (!l->bdev)
+			continue;
+		q = bdev_get_queue(l->bdev);
+		if (!queue_is_mq(q)) {
+			if (strict) {
+				errorfc(fc,
+					"volume %s: LUN '%s' is %pg, a stacked device with no command timeout of its own: its I/O deadline cannot be checked against the %u ms the metadata controller allows (iodeadline=strict)",
+					sbi->volume, l->label, l->bdev, allowed);
+				return -EINVAL;
+			}
+			pr_notice("volume %s: LUN '%s' is %pg, a stacked device with no command timeout of its own: make sure the devices below it end every command within %u ms (Documentation/tokens.rst, Fencing)\n",
+				  sbi->volume, l->label, l->bdev, allowed);
+			continue;
+		}
+		ms = jiffies_to_msecs(READ_ONCE(q->rq_timeout));
+		if (ms <= allowed)
+			continue;
+		if (strict) {
+			errorfc(fc,
+				"volume %s: LUN '%s' (%pg) has a command timeout of %u ms, longer than the I/O deadline of %u ms that the metadata controller's lease (%u ms) and grace (%u ms) allow: lower /sys/block/%s/queue/io_timeout or raise the grace (xsanmdc -g)",
+				sbi->volume, l->label, l->bdev, ms, allowed,
+				lease_ms, grace_ms, l->bdev->bd_disk->disk_name);
+			return -EINVAL;
+		}
+		pr_notice("volume %s: LUN '%s' (%pg) has a command timeout of %u ms, longer than the I/O deadline of %u ms that the metadata controller's lease (%u ms) and grace (%u ms) allow: after a lost lease a late write could land after its blocks were given to another host; lower /sys/block/%s/queue/io_timeout or raise the grace (xsanmdc -g)\n",
+			  sbi->volume, l->label, l->bdev, ms, allowed, lease_ms,
+			  grace_ms, l->bdev->bd_disk->disk_name);
+	}
+	return 0;
+}
+
 /**
  * xsan_luns_open() - open and check the volume's LUNs at mount
  * @sbi: the mount; its messenger is up
  * @fc: the mount context: the lun= paths, and where errors go
+ * @lease_ms: the lease the MDC gave (AUTH)
+ * @grace_ms: its grace (AUTH): with @lease_ms, the I/O deadline allowed
  *
  * Asks the MDC for DISK_TABLE, opens every lun= and lunprobe= partition
  * exclusively with xsanfs as holder (read-only for a read-only
  * mount), checks each LUN header against the table (a lunprobe= of
  * another volume, or that cannot be opened or read as a LUN, is skipped),
- * and requires every LUN of every user data stripe group. Sets
- * @sbi->luns.
+ * requires every LUN of every user data stripe group, and compares each
+ * LUN's command timeout with the I/O deadline the MDC allows
+ * (iodeadline=). Sets @sbi->luns.
  *
  * Context: process context, may sleep; fill_super.
  * Return: 0, or a negative errno after a message naming the LUN (ENXIO:
  * a LUN is missing; EINVAL: a header does not match; EBUSY: a device is
- * in use; EIO: the MDC's table is impossible).
+ * in use; EIO: the MDC's table is impossible; EINVAL with
+ * iodeadline=strict: a LUN's command timeout is too long).
  */
-int xsan_luns_open(struct xsan_sb_info *sbi, struct fs_context *fc)
+int xsan_luns_open(struct xsan_sb_info *sbi, struct fs_context *fc,
+		   u32 lease_ms, u32 grace_ms)
 {
 	struct xsan_fs_context *ctx = fc->fs_private;
 	struct xsan_luns *luns;
@@ -531,6 +597,9 @@ int xsan_luns_open(struct xsan_sb_info *sbi, struct fs_context *fc)
 			goto fail;
 	}
 	err = xsan_luns_complete(fc, sbi, luns, busy);
+	if (err)
+		goto fail;
+	err = xsan_luns_check_deadline(fc, sbi, luns, lease_ms, grace_ms);
 	if (err)
 		goto fail;
 	sbi->luns = luns;

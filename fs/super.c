@@ -42,9 +42,17 @@ enum xsan_param {
 	XSAN_OPT_CVNODE_MAX,
 	XSAN_OPT_LUN,
 	XSAN_OPT_LUNPROBE,
+	XSAN_OPT_IODEADLINE,
 };
 
 /* ro and rw are VFS flags (fc->sb_flags): the VFS parses them itself. */
+/* iodeadline=: what a LUN too slow for the MDC's grace does (fs/lundev.c) */
+static const struct constant_table xsan_iodeadline_modes[] = {
+	{ "warn", 0 },
+	{ "strict", 1 },
+	{}
+};
+
 static const struct fs_parameter_spec xsan_param_specs[] = {
 	fsparam_string("mdc", XSAN_OPT_MDC),
 	fsparam_u32("timeout", XSAN_OPT_TIMEOUT),
@@ -55,6 +63,7 @@ static const struct fs_parameter_spec xsan_param_specs[] = {
 	fsparam_u32("cvnode_max", XSAN_OPT_CVNODE_MAX),
 	fsparam_string("lun", XSAN_OPT_LUN),
 	fsparam_string("lunprobe", XSAN_OPT_LUNPROBE),
+	fsparam_enum("iodeadline", XSAN_OPT_IODEADLINE, xsan_iodeadline_modes),
 	{}
 };
 
@@ -221,6 +230,9 @@ static int xsan_parse_param(struct fs_context *fc, struct fs_parameter *param)
 	case XSAN_OPT_LUN:
 	case XSAN_OPT_LUNPROBE:
 		return xsan_add_lun_path(fc, param, opt == XSAN_OPT_LUNPROBE);
+	case XSAN_OPT_IODEADLINE:
+		ctx->iodeadline_strict = result.uint_32;
+		break;
 	}
 	return 0;
 }
@@ -419,6 +431,7 @@ static int xsan_fill_super(struct super_block *sb, struct fs_context *fc)
 	sbi->opts.tok_idle_secs = ctx->tok_idle_secs;
 	sbi->opts.dircachesize = ctx->dircachesize;
 	sbi->opts.cvnode_max = ctx->cvnode_max;
+	sbi->opts.iodeadline_strict = ctx->iodeadline_strict;
 	sb->s_fs_info = sbi;
 	sb->s_op = &xsan_super_ops;
 	sb->s_magic = XSAN_SUPER_MAGIC;
@@ -449,7 +462,7 @@ static int xsan_fill_super(struct super_block *sb, struct fs_context *fc)
 	if (err)
 		return err;
 
-	err = xsan_luns_open(sbi, fc);
+	err = xsan_luns_open(sbi, fc, res.lease_ms, res.grace_ms);
 	if (err)
 		return err;
 	/* the page cache works in blocks of at most a page */
@@ -589,6 +602,8 @@ int xsan_show_options(struct seq_file *m, struct dentry *root)
 		seq_printf(m, ",dircachesize=%u", o->dircachesize);
 	if (o->cvnode_max)
 		seq_printf(m, ",cvnode_max=%u", o->cvnode_max);
+	if (o->iodeadline_strict)
+		seq_puts(m, ",iodeadline=strict");
 	/* the LUNs as opened: one lun= per open partition */
 	for (i = 0; sbi->luns && i < sbi->luns->nlun; i++)
 		if (sbi->luns->lun[i].bdev)

@@ -59,6 +59,7 @@ struct xsan_fs_context {
 	unsigned int tok_idle_secs;
 	unsigned int dircachesize;
 	unsigned int cvnode_max;
+	bool iodeadline_strict;
 	struct xsan_lun_arg *lun_arg;
 	unsigned int nlun_arg;
 };
@@ -97,11 +98,14 @@ void xsan_umount_begin(struct super_block *sb);
  * @tok_idle_secs: nrtiotokentimeout=: give back tokens idle this long
  * @dircachesize: dircachesize=: most directory entries cached per dir
  * @cvnode_max: cvnode_max=: most inodes kept cached (0: no limit)
+ * @iodeadline_strict: iodeadline=strict: refuse the mount when a LUN's
+ *	command timeout exceeds the I/O deadline the MDC allows (fs/lundev.c)
  */
 struct xsan_mount_opts {
 	unsigned int timeout;
 	bool soft;
 	bool ro;
+	bool iodeadline_strict;
 	unsigned int tok_idle_secs;
 	unsigned int dircachesize;
 	unsigned int cvnode_max;
@@ -553,7 +557,8 @@ struct xsan_io_map {
 	u64 len;
 };
 
-int xsan_luns_open(struct xsan_sb_info *sbi, struct fs_context *fc);
+int xsan_luns_open(struct xsan_sb_info *sbi, struct fs_context *fc,
+		   u32 lease_ms, u32 grace_ms);
 void xsan_luns_close(struct xsan_sb_info *sbi);
 int xsan_lun_map(struct xsan_sb_info *sbi, u32 sg, u64 sg_byte, u64 len,
 		 struct xsan_io_map *out);

@@ -238,6 +238,7 @@ static int xsan_probe_auth(struct socket *sock, struct xsan_probe_buf *b,
 		return err;
 	res->session = b->rep.session;
 	res->lease_ms = b->rep.lease_ms;
+	res->grace_ms = b->rep.grace_ms;
 	return 0;
 }
 

@@ -32,6 +32,8 @@
  *	does not know this host's secret), not because it refused ours
  * @session: the session id it gave (success)
  * @lease_ms: the lease period it gave (success)
+ * @grace_ms: the grace it keeps an expired session's tokens and blocks
+ *	for before giving them to others (success)
  */
 struct xsan_probe {
 	u16 version;
@@ -41,6 +43,7 @@ struct xsan_probe {
 	bool mdc_proof_bad;
 	u64 session;
 	u32 lease_ms;
+	u32 grace_ms;
 };
 
 /**

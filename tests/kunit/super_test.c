@@ -271,6 +271,7 @@ struct xsan_opts_case {
 	bool tok_zero;			/* ... or really 0 */
 	unsigned int dircachesize;
 	unsigned int cvnode_max;
+	bool iodeadline_strict;
 };
 
 #define XSAN_DEF	.timeout = XSAN_TIMEOUT_DEFAULT
@@ -384,6 +385,14 @@ static const struct xsan_opts_case xsan_opts_cases[] = {
 	  .opts = { { "cvnode_max", "4294967296", -EINVAL } }, XSAN_DEF },
 	{ .desc = "cvnode_max=1k is refused",
 	  .opts = { { "cvnode_max", "1k", -EINVAL } }, XSAN_DEF },
+	{ .desc = "iodeadline=strict",
+	  .opts = { { "iodeadline", "strict", 0 } }, .iodeadline_strict = true, XSAN_DEF },
+	{ .desc = "iodeadline=warn after strict",
+	  .opts = { { "iodeadline", "strict", 0 }, { "iodeadline", "warn", 0 } }, XSAN_DEF },
+	{ .desc = "iodeadline=off is refused",
+	  .opts = { { "iodeadline", "off", -EINVAL } }, XSAN_DEF },
+	{ .desc = "iodeadline without a value is refused",
+	  .opts = { { "iodeadline", NULL, -EINVAL } }, XSAN_DEF },
 	{ .desc = "lease= is the MDC's choice, not an option",
 	  .opts = { { "lease", "30", -EINVAL } }, XSAN_DEF },
 	{ .desc = "the secret is never a mount option",
@@ -462,6 +471,8 @@ static void xsan_mount_options_test(struct kunit *test)
 			    "wrong nrtiotokentimeout");
 	KUNIT_EXPECT_EQ_MSG(test, ctx->dircachesize, c->dircachesize, "wrong dircachesize");
 	KUNIT_EXPECT_EQ_MSG(test, ctx->cvnode_max, c->cvnode_max, "wrong cvnode_max");
+	KUNIT_EXPECT_EQ_MSG(test, ctx->iodeadline_strict, c->iodeadline_strict,
+			    "wrong iodeadline");
 out:
 	put_fs_context(fc);
 }
