@@ -48,6 +48,12 @@
  *	FILE into the second half of the mapping, so that the read faults
  *	on (and dirties) the file it reads; prints progress every 500
  *	iterations, then the count and the slowest one
+ *   xsanio mmapwr FILE KIB STOP
+ *	map FILE's first KIB KiB MAP_SHARED, read and write, and until
+ *	STOP exists (at most 300 s) or an access gets SIGBUS (the file was
+ *	truncated under the mapping): store a byte of its own in each page
+ *	of the second half and msync(MS_SYNC) that half; prints the count
+ *	of iterations and whether SIGBUS ended them
  *   xsanio aio512 FILE NBLOCKS [falloc]
  *	for each of NBLOCKS fresh 4 KiB blocks of FILE (created, O_DIRECT;
  *	with "falloc", fallocated first: UNWRITTEN), two 512-byte writes
@@ -61,6 +67,10 @@
  *	more, past the handshake) of opcode OPCODE (0: any) into an error
  *	reply of status STATUS (empty payload, CRC recomputed); ends when
  *	either side closes
+ *   xsanio delay LPORT RHOST RPORT OPCODE MS
+ *	the same relay, but every reply of opcode OPCODE (0: any) past the
+ *	handshake is held MS ms, unchanged, before it goes on (and the
+ *	relay with it); prints how many at the end
  *
  * Exit 0 on success, 1 with a message on failure, 2 on bad usage.
  */
@@ -70,6 +80,8 @@
 #include <linux/aio_abi.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -416,6 +428,58 @@ static int mmapread(const char *file, const char *stop, const char *kib_s)
 	return 0;
 }
 
+static sigjmp_buf mmapwr_env;
+
+static void mmapwr_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(mmapwr_env, 1);
+}
+
+static int mmapwr(const char *file, const char *kib_s, const char *stop)
+{
+	size_t len = (size_t)atol(kib_s) << 10, pg = 4096, off;
+	volatile long i = 0;
+	struct sigaction sa;
+	struct timespec start, now;
+	struct stat st;
+	char *map;
+	int fd = open(file, O_RDWR);
+
+	if (fd < 0)
+		return die(file);
+	if (len < 2 * pg)
+		return fprintf(stderr, "xsanio: mmapwr: KIB must be at least 8\n"), 2;
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		return die("mmap");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = mmapwr_sigbus;
+	if (sigaction(SIGBUS, &sa, NULL))
+		return die("sigaction");
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	if (sigsetjmp(mmapwr_env, 1)) {
+		printf("mmapwr: %ld iterations, ended by SIGBUS\n", i);
+		return 0;
+	}
+	for (;; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec > 300)
+			return fprintf(stderr, "xsanio: mmapwr: %s did not appear in 300 s\n",
+				       stop), 1;
+		if (!stat(stop, &st))
+			break;
+		for (off = len / 2; off < len; off += pg)
+			map[off + (size_t)i % pg] = (char)(i + 1);
+		if (msync(map + len / 2, len / 2, MS_SYNC) && errno != EIO)
+			return die("msync");
+	}
+	printf("mmapwr: %ld iterations, ended by %s\n", i, stop);
+	if (munmap(map, len) || close(fd))
+		return die("close");
+	return 0;
+}
+
 static void fill_sector(char *p, long blk, int which)
 {
 	char line[32];
@@ -535,8 +599,13 @@ static int send_all(int fd, const unsigned char *p, size_t n)
 	return 0;
 }
 
-static int tamper(const char *lport, const char *rhost, const char *rport,
-		  const char *op_s, const char *status_s)
+/*
+ * The relay of tamper and delay: @delay_ms 0 rewrites the first reply
+ * of opcode @op_s (past the handshake) into an error of status
+ * @status_s; else every such reply is held @delay_ms before it goes on.
+ */
+static int relay(const char *lport, const char *rhost, const char *rport,
+		 const char *op_s, const char *status_s, long delay_ms)
 {
 	static unsigned char in[1 << 22];
 	size_t have = 0;
@@ -584,8 +653,18 @@ static int tamper(const char *lport, const char *rhost, const char *rport,
 					return fprintf(stderr, "xsanio: tamper: frame of %zu bytes\n", flen), 1;
 				if (have < flen)
 					break;
-				if (!done && xid >= 16 && (ld32(in + 8) & 1) &&
-				    (!op || (uint32_t)(in[6] | in[7] << 8) == op)) {
+				int match = xid >= 16 && (ld32(in + 8) & 1) &&
+					    (!op || (uint32_t)(in[6] | in[7] << 8) == op);
+
+				if (match && delay_ms) {
+					struct timespec ts = { delay_ms / 1000,
+							       delay_ms % 1000 * 1000000 };
+
+					nanosleep(&ts, NULL);
+					done++;
+					if (send_all(cs, in, flen))
+						goto out;
+				} else if (!done && match) {
 					unsigned char h[32];
 					uint32_t c;
 
@@ -613,6 +692,10 @@ out:
 	close(cs);
 	close(ss);
 	close(ls);
+	if (delay_ms) {
+		fprintf(stderr, "xsanio: delay: %d replies held %ld ms\n", done, delay_ms);
+		return 0;
+	}
 	return done ? 0 : (fprintf(stderr, "xsanio: tamper: no reply rewritten\n"), 1);
 }
 
@@ -635,12 +718,18 @@ int main(int argc, char **argv)
 		return idlewr(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]);
 	if (argc == 5 && !strcmp(argv[1], "mmapread"))
 		return mmapread(argv[2], argv[3], argv[4]);
+	if (argc == 5 && !strcmp(argv[1], "mmapwr"))
+		return mmapwr(argv[2], argv[3], argv[4]);
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "aio512"))
 		return aio512(argv[2], argv[3], argc == 5 && !strcmp(argv[4], "falloc"));
+	if (argc == 7 && !strcmp(argv[1], "delay"))
+		return relay(argv[2], argv[3], argv[4], argv[5], "0",
+			     atol(argv[6]) > 0 ? atol(argv[6]) : 1);
 	if (argc == 7 && !strcmp(argv[1], "tamper"))
-		return tamper(argv[2], argv[3], argv[4], argv[5], argv[6]);
+		return relay(argv[2], argv[3], argv[4], argv[5], argv[6], 0);
 	fprintf(stderr, "usage: xsanio dio FILE CHUNK_MIB MARK | srange FILE MARK | closeerr FILE MARK | cfr SRC DST | sendfile SRC DST\n"
 		"       | held FILE OFFSET MARK [direct] | idlewr FILE SHADOW STEPS MARK BASE_MS SPREAD_MS\n"
-		"       | mmapread FILE STOP KIB | aio512 FILE NBLOCKS [falloc] | tamper LPORT RHOST RPORT OPCODE STATUS\n");
+		"       | mmapread FILE STOP KIB | mmapwr FILE KIB STOP | aio512 FILE NBLOCKS [falloc] | tamper LPORT RHOST RPORT OPCODE STATUS\n"
+		"       | delay LPORT RHOST RPORT OPCODE MS\n");
 	return 2;
 }
