@@ -127,7 +127,8 @@ long xsan_data_fallocate(struct file *file, int mode, loff_t offset,
 	struct xsan_req req = { .op = XSAN_OP_FALLOCATE };
 	struct xsan_msg_buf *buf = NULL;
 	struct xsan_rep rep;
-	loff_t end;
+	bool cut = mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE);
+	loff_t end, lo, hi;
 	int err;
 
 	switch (mode) {
@@ -144,8 +145,7 @@ long xsan_data_fallocate(struct file *file, int mode, loff_t offset,
 		return -EROFS;
 	if (offset < 0 || len <= 0 || len > XSAN_FILE_MAX - offset)
 		return -EINVAL;
-	if ((mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) &&
-	    sbi->bsize > PAGE_SIZE)
+	if (cut && sbi->bsize > PAGE_SIZE)
 		return -EOPNOTSUPP;
 	end = offset + len;
 	err = xsan_data_lock(inode, XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR);
@@ -157,10 +157,10 @@ long xsan_data_fallocate(struct file *file, int mode, loff_t offset,
 	err = filemap_write_and_wait(inode->i_mapping);
 	if (err)
 		goto out;
-	if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) {
-		loff_t bs = sbi->bsize;
-		loff_t lo = round_up(offset, bs), hi = round_down(end, bs);
-
+	/* the whole blocks of a punched or zeroed range: [lo, hi) */
+	lo = round_up(offset, sbi->bsize);
+	hi = round_down(end, sbi->bsize);
+	if (cut) {
 		/* the partial blocks at the edges, in the page cache */
 		if (lo > hi) {
 			err = iomap_zero_range(inode, offset, len, NULL,
@@ -181,13 +181,8 @@ long xsan_data_fallocate(struct file *file, int mode, loff_t offset,
 	err = filemap_write_and_wait(inode->i_mapping);
 	if (err)
 		goto out;
-	if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) {
-		loff_t bs = sbi->bsize;
-		loff_t lo = round_up(offset, bs), hi = round_down(end, bs);
-
-		if (lo < hi)
-			truncate_pagecache_range(inode, lo, hi - 1);
-	}
+	if (cut && lo < hi)
+		truncate_pagecache_range(inode, lo, hi - 1);
 	xsan_fill_cred(&req.cred);
 	req.fid = xi->fid;
 	req.layout.flags = mode;
