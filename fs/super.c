@@ -404,6 +404,11 @@ out:
 	return inode;
 }
 
+static unsigned int wq_max_active;
+module_param(wq_max_active, uint, 0444);
+MODULE_PARM_DESC(wq_max_active,
+		 "for tests: most work items a mount's queue runs at once (0: the default; 1: one at a time, as a queue left to its rescuer under memory pressure)");
+
 static int xsan_fill_super(struct super_block *sb, struct fs_context *fc)
 {
 	struct xsan_fs_context *ctx = fc->fs_private;
@@ -414,6 +419,7 @@ static int xsan_fill_super(struct super_block *sb, struct fs_context *fc)
 	struct xsan_sb_info *sbi;
 	struct xsan_probe res;
 	struct inode *root;
+	int max_active;
 	int err;
 
 	/* From here on kill_sb undoes whatever was set up. */
@@ -445,12 +451,19 @@ static int xsan_fill_super(struct super_block *sb, struct fs_context *fc)
 	if (err)
 		return err;
 
-	sbi->tok_wq = alloc_workqueue("xsan-tok-%s", WQ_MEM_RECLAIM, 0,
-				      sbi->volume);
-	sbi->rv_wq = alloc_workqueue("xsan-rv-%s", WQ_MEM_RECLAIM, 0,
-				     sbi->volume);
-	sbi->io_wq = alloc_workqueue("xsan-io-%s", WQ_MEM_RECLAIM, 0,
-				     sbi->volume);
+	/*
+	 * Writeback completion (io_wq) has a queue of its own: the work on
+	 * tok_wq and rv_wq waits for writeback, and under memory pressure a
+	 * WQ_MEM_RECLAIM queue may be left to its rescuer, one item at a
+	 * time (wq_max_active=1 makes every queue run so, for tests).
+	 */
+	max_active = min_t(unsigned int, wq_max_active, WQ_MAX_ACTIVE);
+	sbi->tok_wq = alloc_workqueue("xsan-tok-%s", WQ_MEM_RECLAIM,
+				      max_active, sbi->volume);
+	sbi->rv_wq = alloc_workqueue("xsan-rv-%s", WQ_MEM_RECLAIM,
+				     max_active, sbi->volume);
+	sbi->io_wq = alloc_workqueue("xsan-io-%s", WQ_MEM_RECLAIM,
+				     max_active, sbi->volume);
 	if (!sbi->tok_wq || !sbi->rv_wq || !sbi->io_wq)
 		return -ENOMEM;
 
