@@ -464,6 +464,61 @@ START_TEST(tok_ns_chmod_revokes_attr)
 }
 END_TEST
 
+/* A truncate takes O_DIRECT writers' DIO back before it frees blocks:
+ * A holds DIO (an O_DIRECT writer, its mapping cached); B's SETATTR of
+ * the size waits until A gave DIO back (its writes in flight done), and
+ * so does a punch. A chmod leaves DIO alone.
+ */
+START_TEST(tok_ns_truncate_revokes_dio)
+{
+	struct xsan_req r = { .op = XSAN_OP_SETATTR };
+	struct xsan_rep rep;
+	struct xsan_cb cb;
+	struct tk t;
+	uint64_t xid;
+
+	tk_begin(&t, 2, 20, 10);
+	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DIO, 0, NULL), 0);
+	xid = chmod_send(&t.c[1], &t.f, 0640);
+	ck_assert(h_readable(&t.c[1], h_ms(5000)));
+	ck_assert_int_eq(reply_of(&t.c[1], xid, &rep), 0);
+	no_cb(&t.c[0], 100);
+
+	r.fid = t.f;
+	r.sattr.valid = XSAN_SA_SIZE;
+	r.sattr.size = 0;
+	xid = ns_send(&t.c[1], &r);
+	cb = want_cb(&t.c[0], XSAN_OP_REVOKE, 5000);
+	ck_assert_uint_eq(cb.r.fid.ino, t.f.ino);
+	ck_assert_msg(cb.r.tok.types & XSAN_TOK_DIO,
+		      "the truncate revoked %#x, not DIO", cb.r.tok.types);
+	ck_assert_msg(!h_readable(&t.c[1], 300),
+		      "the truncate ran while A still held DIO");
+	ck_assert_int_eq(h_tput(&t.c[0], &t.f, cb.r.tok.types, cb.r.tok.revoke), 0);
+	ck_assert(h_readable(&t.c[1], h_ms(5000)));
+	ck_assert_int_eq(reply_of(&t.c[1], xid, &rep), 0);
+	ck_assert_uint_eq(rep.attr[0].size, 0);
+
+	/* the same for a punch */
+	ck_assert_int_eq(tget(&t.c[0], &t.f, XSAN_TOK_DIO, 0, NULL), 0);
+	memset(&r, 0, sizeof(r));
+	r.op = XSAN_OP_FALLOCATE;
+	r.fid = t.f;
+	r.layout.flags = XSAN_FALLOC_PUNCH_HOLE | XSAN_FALLOC_KEEP_SIZE;
+	r.layout.offset = 0;
+	r.layout.length = 65536;
+	xid = ns_send(&t.c[1], &r);
+	cb = want_cb(&t.c[0], XSAN_OP_REVOKE, 5000);
+	ck_assert_msg(cb.r.tok.types & XSAN_TOK_DIO,
+		      "the punch revoked %#x, not DIO", cb.r.tok.types);
+	ck_assert(!h_readable(&t.c[1], 300));
+	ck_assert_int_eq(h_tput(&t.c[0], &t.f, cb.r.tok.types, cb.r.tok.revoke), 0);
+	ck_assert(h_readable(&t.c[1], h_ms(5000)));
+	(void)reply_of(&t.c[1], xid, &rep);
+	tk_end(&t);
+}
+END_TEST
+
 /* A never answers: evicted after lease + grace, then B's create runs. */
 START_TEST(tok_ns_evict_silent_holder)
 {
@@ -824,6 +879,7 @@ int main(int argc, char *argv[])
 	ADD(s, tok_stale_fid);
 	ADD(s, tok_ns_create_revokes_dir);
 	ADD(s, tok_ns_chmod_revokes_attr);
+	ADD(s, tok_ns_truncate_revokes_dio);
 	ADD(s, tok_ns_evict_silent_holder);
 	ADD(s, tok_ns_own_tokens_free);
 	ADD(s, tok_ns_unlink_victim_order);

@@ -445,7 +445,11 @@ static void node_run(struct mdc_tokens *t, struct mdc_tnode *n)
 /* ---- namespace changes revoke what they invalidate ---- */
 
 #define NS_ATTR	(XSAN_TOK_ATTR_RD | XSAN_TOK_ATTR_WR)
-#define NS_DATA	(XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR)
+/* The data: cached pages, and O_DIRECT writers' mappings (DIO): a cut
+ * (truncate, punch, zero range) frees or zeroes blocks that another
+ * session's O_DIRECT write in flight may still be writing.
+ */
+#define NS_DATA	(XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR | XSAN_TOK_DIO)
 /* A parent's entries change, and its mtime, ctime, nlink. */
 #define NS_PARENT	(XSAN_TOK_DIR | NS_ATTR)
 /* An unlinked, moved or replaced inode: nlink and ctime; a directory's
