@@ -155,6 +155,32 @@ int xsan_data_fence(struct inode *inode, u32 *sgen)
 	return 0;
 }
 
+/**
+ * xsan_data_sgen_current() - are @inode's data caches of the session in
+ * force?
+ * @inode: the inode
+ * @sgen: set to the generation they belong to
+ *
+ * A reclaim under way after an MDC restart may carry them over to the new
+ * session: it is waited for first (a hard mount as long as it takes).
+ *
+ * Context: process context, may sleep; not under data_sem held
+ * exclusive (the reclaim does not take it, but its end is what we wait for).
+ * Return: true if they are of the session in force.
+ */
+bool xsan_data_sgen_current(struct inode *inode, u32 *sgen)
+{
+	struct xsan_msgr *m = XSAN_SB(inode->i_sb)->msgr;
+
+	*sgen = READ_ONCE(XSAN_I(inode)->data_sgen);
+	if (xsan_msgr_sgen(m) == *sgen)
+		return true;
+	if (xsan_msgr_reclaim_wait(m))
+		return false;
+	*sgen = READ_ONCE(XSAN_I(inode)->data_sgen);
+	return xsan_msgr_sgen(m) == *sgen;
+}
+
 /*
  * The last check before a bio is sent: the lease still holds and is the
  * session's that @sgen says.
@@ -286,18 +312,29 @@ static int xsan_iomap_begin(struct inode *inode, loff_t pos, loff_t length,
 	struct xsan_io_map m;
 	struct xsan_lext e;
 	u64 start, sg_byte;
+	int err, tries;
 	u32 sgen;
-	int err;
 
 	if (pos < 0 || length <= 0)
 		return -EINVAL;
 	if (alloc && sbi->bsize > PAGE_SIZE)
 		return -EOPNOTSUPP;
-	err = xsan_data_fence(inode, &sgen);
-	if (err)
-		return err;
-	err = xsan_get_lext(inode, pos, length, alloc, flags & IOMAP_DIRECT,
-			    sgen, &e);
+	/*
+	 * A LAYOUT_GET sent before an MDC restart and answered after it is
+	 * of another session than the fence checked (-EIO): when the session
+	 * did change meanwhile, fence (which waits for the reclaim) and map
+	 * again, once.
+	 */
+	for (tries = 0;; tries++) {
+		err = xsan_data_fence(inode, &sgen);
+		if (err)
+			return err;
+		err = xsan_get_lext(inode, pos, length, alloc,
+				    flags & IOMAP_DIRECT, sgen, &e);
+		if (err != -EIO || tries ||
+		    xsan_msgr_sgen(sbi->msgr) == sgen)
+			break;
+	}
 	if (err)
 		return err;
 	iomap->flags = 0;
@@ -387,11 +424,11 @@ int xsan_commit(struct inode *inode, const struct xsan_range *r, u32 n,
 	struct timespec64 mt = inode->i_mtime;
 	struct xsan_rep rep;
 	unsigned int nofs;
-	u32 i, sgen = READ_ONCE(xi->data_sgen);
+	u32 i, sgen;
 	int err;
 
 	/* grants of an older session cannot be committed in this one */
-	if (xsan_msgr_sgen(sbi->msgr) != sgen)
+	if (!xsan_data_sgen_current(inode, &sgen))
 		return -EIO;
 	if (n) {
 		err = xsan_flush_luns(sbi);
@@ -411,7 +448,13 @@ int xsan_commit(struct inode *inode, const struct xsan_range *r, u32 n,
 	memalloc_nofs_restore(nofs);
 	pr_debug("LAYOUT_COMMIT inode %llu size %llu, %u ranges from %llu: %d\n",
 		 xi->fid.ino, size, n, n ? r[0].offset : 0, err);
-	if (!err && buf->sgen != sgen) {
+	/*
+	 * Sent before an MDC restart and answered after it (the messenger
+	 * sends it again on the new connection): it counts if the reclaim
+	 * carried this inode's data over to the session it was answered in.
+	 */
+	if (!err && buf->sgen != sgen &&
+	    (!xsan_data_sgen_current(inode, &sgen) || buf->sgen != sgen)) {
 		xsan_msg_buf_free(buf);
 		err = -EIO;
 	}

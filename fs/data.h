@@ -35,6 +35,7 @@
 extern const struct iomap_ops xsan_iomap_ops;
 int xsan_data_fence(struct inode *inode, u32 *sgen);
 bool xsan_data_fence_holds(struct inode *inode, u32 sgen);
+bool xsan_data_sgen_current(struct inode *inode, u32 *sgen);
 int xsan_flush_luns(struct xsan_sb_info *sbi);
 int xsan_commit(struct inode *inode, const struct xsan_range *r, u32 n,
 		u64 size);

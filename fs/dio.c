@@ -53,13 +53,13 @@ void __xsan_dio_clear(struct xsan_inode_info *xi)
 static int __xsan_dio_commit(struct inode *inode)
 {
 	struct xsan_inode_info *xi = XSAN_I(inode);
+	u32 sgen;
 	int err;
 
 	lockdep_assert_held(&xi->dio_lock);
 	if (!xi->dio_dirty)
 		return 0;
-	if (xsan_msgr_sgen(XSAN_SB(inode->i_sb)->msgr) !=
-	    READ_ONCE(xi->data_sgen)) {
+	if (!xsan_data_sgen_current(inode, &sgen)) {
 		/* written under a session that is gone: lost, and said so */
 		pr_warn_ratelimited("volume %s: inode %llu: session lost, O_DIRECT writes not committed (reported as EIO)\n",
 				    XSAN_SB(inode->i_sb)->volume, xi->fid.ino);

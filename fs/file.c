@@ -17,14 +17,21 @@
 
 /**
  * struct xsan_file - what an open regular file keeps (file->private_data)
+ * @list: in xsan_inode_info.open_files (under its open_lock)
  * @handle: the handle the MDC's OPEN reply named; CLOSE gives it back.
- *	Set before open returns, unchanged until release: no lock.
+ *	Set before open returns; changed only by a reclaim after an MDC
+ *	restart (xsan_file_reopen_all()), under the inode's open_lock
+ * @oflags: XSAN_OPEN_* it was opened with (fixed)
+ * @reopened: the reclaim round that opened it again last (open_lock)
  *
  * While a session holds a handle the MDC keeps the inode even when its
  * last name goes (POSIX: usable until the last close).
  */
 struct xsan_file {
+	struct list_head list;
 	u64 handle;
+	u32 oflags;
+	u32 reopened;
 };
 
 /*
@@ -72,7 +79,13 @@ static int xsan_file_open(struct inode *inode, struct file *file)
 	    atomic_read(&sbi->tok_resets) == resets)
 		xsan_tok_grant(inode, rep.tok.granted, buf);
 	if (!err) {
+		struct xsan_inode_info *xi = XSAN_I(inode);
+
 		xf->handle = rep.layout.handle;
+		xf->oflags = req.layout.flags;
+		spin_lock(&xi->open_lock);
+		list_add_tail(&xf->list, &xi->open_files);
+		spin_unlock(&xi->open_lock);
 		file->private_data = xf;
 		xf = NULL;
 	}
@@ -130,7 +143,10 @@ static int xsan_file_release(struct inode *inode, struct file *file)
 	xsan_data_closed(inode);
 	xsan_fill_cred(&req.cred);
 	req.fid = XSAN_I(inode)->fid;
+	spin_lock(&XSAN_I(inode)->open_lock);
+	list_del(&xf->list);
 	req.layout.handle = xf->handle;
+	spin_unlock(&XSAN_I(inode)->open_lock);
 	err = xsan_msgr_send(sbi->msgr, &req);
 	if (err)
 		pr_warn_ratelimited("volume %s: could not close inode %llu (error %d)\n",
@@ -138,6 +154,86 @@ static int xsan_file_release(struct inode *inode, struct file *file)
 	file->private_data = NULL;
 	kfree(xf);
 	return 0;
+}
+
+/* The next open file of @xi not opened again in round @round, or NULL. */
+static struct xsan_file *xsan_file_next_reopen(struct xsan_inode_info *xi,
+					       u32 round, u32 *oflags)
+{
+	struct xsan_file *xf;
+
+	spin_lock(&xi->open_lock);
+	list_for_each_entry(xf, &xi->open_files, list) {
+		if (xf->reopened != round) {
+			xf->reopened = round;
+			*oflags = xf->oflags;
+			spin_unlock(&xi->open_lock);
+			return xf;
+		}
+	}
+	spin_unlock(&xi->open_lock);
+	return NULL;
+}
+
+/**
+ * xsan_file_reopen_all() - OPEN every open file of @inode again
+ * @inode: a regular file
+ *
+ * After an MDC restart the MDC forgot our handles (Documentation/
+ * tokens.rst, "Reconnect and reclaim"): while none is open there, it
+ * could free the file once its last name goes. Each open file gets a new
+ * handle with the mode it was opened with; a file released meanwhile
+ * gives its new handle back at once. An OPEN that fails leaves the old
+ * handle (its CLOSE then fails at the MDC, harmlessly) and says so.
+ *
+ * Context: process context, may sleep; the mount's reclaim.
+ */
+void xsan_file_reopen_all(struct inode *inode)
+{
+	static atomic_t rounds = ATOMIC_INIT(0);
+	struct xsan_inode_info *xi = XSAN_I(inode);
+	struct xsan_sb_info *sbi = XSAN_SB(inode->i_sb);
+	u32 round = atomic_inc_return(&rounds), oflags;
+	struct xsan_file *xf, *cur;
+	struct xsan_msg_buf *buf;
+	struct xsan_rep rep;
+	bool found;
+	int err;
+
+	while ((xf = xsan_file_next_reopen(xi, round, &oflags))) {
+		struct xsan_req req = { .op = XSAN_OP_OPEN };
+
+		/* by fid, with the worker's (root's) credentials */
+		xsan_fill_cred(&req.cred);
+		req.fid = xi->fid;
+		req.layout.flags = oflags;
+		buf = NULL;
+		err = xsan_msgr_call(sbi->msgr, &req, &rep, &buf);
+		if (err) {
+			pr_warn("volume %s: inode %llu: could not open it again after the metadata controller restarted (error %d)\n",
+				sbi->volume, xi->fid.ino, err);
+			continue;
+		}
+		found = false;
+		spin_lock(&xi->open_lock);
+		list_for_each_entry(cur, &xi->open_files, list) {
+			/* (a new file at the same address has round 0) */
+			if (cur == xf && cur->reopened == round) {
+				cur->handle = rep.layout.handle;
+				found = true;
+				break;
+			}
+		}
+		spin_unlock(&xi->open_lock);
+		if (!found) {
+			struct xsan_req close = { .op = XSAN_OP_CLOSE };
+
+			close.fid = xi->fid;
+			close.layout.handle = rep.layout.handle;
+			xsan_msgr_send(sbi->msgr, &close);
+		}
+		xsan_msg_buf_free(buf);
+	}
 }
 
 const struct file_operations xsan_file_fops = {

@@ -432,6 +432,10 @@ int xsan_tok_get(struct inode *inode, u32 types)
 		return err;
 	if (xsan_tok_valid(inode, types))
 		return 0;
+	/* not before the reclaim after an MDC restart took back ours */
+	err = xsan_msgr_reclaim_wait(XSAN_SB(inode->i_sb)->msgr);
+	if (err)
+		return err;
 	resets = atomic_read(&XSAN_SB(inode->i_sb)->tok_resets);
 	xsan_fill_cred(&req.cred);
 	req.fid = xi->fid;
@@ -518,6 +522,10 @@ static void xsan_tok_idle_work(struct work_struct *work)
 	spin_lock(&xi->tok_lock);
 	types = idle && xi->tok_held &&
 		!time_before(jiffies, xi->tok_used + idle) ? xi->tok_held : 0;
+	/* an older session's bits are the reset's or the reclaim's */
+	if (xi->tok_sgen != xsan_msgr_sgen(XSAN_SB(inode->i_sb)->msgr) ||
+	    xsan_msgr_reclaiming(XSAN_SB(inode->i_sb)->msgr))
+		types = 0;
 	spin_unlock(&xi->tok_lock);
 	if (!types)
 		goto rearm;
@@ -888,6 +896,187 @@ static void xsan_tok_reset(void *priv)
 	spin_unlock(&sb->s_inode_list_lock);
 }
 
+/* ---- reclaim after an MDC restart ----------------------------------- */
+
+/*
+ * What an MDC restart must not cost @inode: dirty pages or pages under
+ * writeback, O_DIRECT commits owed, open files.
+ */
+static bool xsan_tok_reclaim_worth(struct inode *inode)
+{
+	struct xsan_inode_info *xi = XSAN_I(inode);
+	bool open;
+
+	if (!S_ISREG(inode->i_mode))
+		return false;
+	spin_lock(&xi->open_lock);
+	open = !list_empty(&xi->open_files);
+	spin_unlock(&xi->open_lock);
+	return open || READ_ONCE(xi->dio_dirty) ||
+	       mapping_tagged(inode->i_mapping, PAGECACHE_TAG_DIRTY) ||
+	       mapping_tagged(inode->i_mapping, PAGECACHE_TAG_WRITEBACK);
+}
+
+/* Forget @inode's tokens of a session that is gone, as the reset does. */
+static void xsan_tok_reset_inode(struct inode *inode, u32 sgen, bool stopped)
+{
+	struct xsan_inode_info *xi = XSAN_I(inode);
+	u32 lost = 0;
+
+	spin_lock(&xi->tok_lock);
+	if (xi->tok_sgen != sgen) {
+		lost = __xsan_tok_reset_one(xi);
+		xi->tok_sgen = sgen;
+	}
+	spin_unlock(&xi->tok_lock);
+	xsan_tok_nosec_gone(inode, lost);
+	/*
+	 * the page cache, the layouts and the O_DIRECT commits owed were the
+	 * old session's too: dropped (dirty: EIO) from a work (fs/data.c
+	 * checks the generation before it trusts them in the meantime)
+	 */
+	if (!stopped)
+		xsan_data_session_lost(inode);
+}
+
+/*
+ * TOKEN_GET with RECLAIM of what @inode held in session generation
+ * @old_sgen (and DATA_RD + DATA_WR for dirty pages, whatever the bits
+ * say); on success its data caches belong to the new session. The MDC
+ * grants a reclaim at once or refuses it (EBUSY: another session took a
+ * conflicting token meanwhile; EINVAL: the grace window is over).
+ */
+static int xsan_tok_reclaim_one(struct inode *inode, u32 old_sgen)
+{
+	struct xsan_inode_info *xi = XSAN_I(inode);
+	struct xsan_sb_info *sbi = XSAN_SB(inode->i_sb);
+	struct xsan_req req = { .op = XSAN_OP_TOKEN_GET };
+	struct xsan_msg_buf *buf = NULL;
+	struct xsan_rep rep;
+	u32 types;
+	int err;
+
+	spin_lock(&xi->tok_lock);
+	types = xi->tok_sgen == old_sgen ? xi->tok_held : 0;
+	spin_unlock(&xi->tok_lock);
+	if (!(types & XSAN_TOK_DIO) &&
+	    (mapping_tagged(inode->i_mapping, PAGECACHE_TAG_DIRTY) ||
+	     mapping_tagged(inode->i_mapping, PAGECACHE_TAG_WRITEBACK)))
+		types |= XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR;
+	if (!types)
+		return 0;
+	xsan_fill_cred(&req.cred);
+	req.fid = xi->fid;
+	req.tok.types = types;
+	req.tok.flags = XSAN_TOKF_RECLAIM;
+	err = xsan_msgr_call(sbi->msgr, &req, &rep, &buf);
+	if (err)
+		return err;
+	if ((rep.tok.granted & types) != types) {
+		err = -EIO;
+		goto out;
+	}
+	if (rep.nattr) {
+		err = xsan_refresh_from_rep(inode, &rep, 0, buf->seq);
+		if (err)
+			goto out;
+	}
+	spin_lock(&xi->tok_lock);
+	__xsan_tok_apply_grant(xi, types, buf->seq, buf->sgen);
+	xi->tok_used = jiffies;
+	spin_unlock(&xi->tok_lock);
+	/*
+	 * The caches carry over. Not under data_sem: its holders may wait
+	 * for this reclaim (the lease does not count until it is done), and
+	 * nothing reads data_sgen to trust it before then. The MDC forgot
+	 * its grants: the layouts are asked for again before the next write
+	 * (the blocks granted and not committed stay ours: "pending").
+	 */
+	if (READ_ONCE(xi->data_sgen) == old_sgen &&
+	    buf->sgen == xsan_msgr_sgen(sbi->msgr)) {
+		xsan_layout_forget(&xi->layout, 0, U64_MAX);
+		WRITE_ONCE(xi->data_sgen, buf->sgen);
+	}
+	xsan_tok_arm_idle(inode);
+out:
+	xsan_msg_buf_free(buf);
+	return err;
+}
+
+/*
+ * The MDC restarted and kept our session (RECONNECT answered RECLAIM):
+ * its tokens, locks and open handles went with it, but it lets us take
+ * them back within its grace window (Documentation/tokens.rst, "Reconnect
+ * and reclaim"). In this order: every inode's tokens of the old session
+ * stop counting (the generation bump did that already) and grants of
+ * TOKEN_GETs sent before now are not believed (tok_resets); the inodes
+ * whose caches hold what must not be lost (dirty pages, O_DIRECT commits
+ * owed, open files) reclaim their tokens, keep their caches, and open
+ * their open files again; every other inode is reset as after a lost
+ * session (its attributes, dentries and clean pages are fetched again
+ * when needed, not trusted blindly). Until xsan_msgr_reclaim_done() the
+ * lease does not count: the data path and every TOKEN_GET wait, so
+ * nothing goes out under a token not taken back yet. What cannot be
+ * reclaimed is dropped as after a lost session (dirty data: EIO, with a
+ * line naming the inode and the error).
+ */
+static void xsan_tok_reclaim(void *priv, u32 old_sgen)
+{
+	struct xsan_sb_info *sbi = priv;
+	struct super_block *sb = sbi->sb;
+	u32 sgen = xsan_msgr_sgen(sbi->msgr);
+	unsigned int n = 0, k = 0, i, kept = 0, lost = 0;
+	struct inode *inode, **todo = NULL;
+	bool stopped;
+	int err;
+
+	spin_lock(&sbi->cb_lock);
+	stopped = sbi->cb_stopped;
+	spin_unlock(&sbi->cb_lock);
+	if (!stopped) {
+		spin_lock(&sb->s_inode_list_lock);
+		list_for_each_entry(inode, &sb->s_inodes, i_sb_list)
+			n++;
+		spin_unlock(&sb->s_inode_list_lock);
+		todo = kvcalloc(max(n, 1u), sizeof(*todo), GFP_NOFS);
+	}
+	atomic_inc(&sbi->tok_resets);
+	spin_lock(&sb->s_inode_list_lock);
+	list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
+		struct xsan_inode_info *xi = XSAN_I(inode);
+
+		if (todo && k < n &&
+		    (READ_ONCE(xi->tok_sgen) == old_sgen ||
+		     READ_ONCE(xi->data_sgen) == old_sgen) &&
+		    xsan_tok_reclaim_worth(inode) && igrab(inode)) {
+			todo[k++] = inode;
+			continue;
+		}
+		xsan_tok_reset_inode(inode, sgen, stopped);
+	}
+	spin_unlock(&sb->s_inode_list_lock);
+	for (i = 0; i < k; i++) {
+		inode = todo[i];
+		err = xsan_tok_reclaim_one(inode, old_sgen);
+		if (err) {
+			lost++;
+			pr_warn("volume %s: inode %llu: tokens not reclaimed after the metadata controller restarted (error %d): its unwritten data is lost (EIO)\n",
+				sbi->volume, XSAN_I(inode)->fid.ino, err);
+			xsan_tok_reset_inode(inode, sgen, stopped);
+			continue;
+		}
+		kept++;
+		xsan_file_reopen_all(inode);
+	}
+	pr_info("volume %s: the metadata controller restarted: %u file(s) reclaimed, %u lost, %u other inode(s) to be fetched again\n",
+		sbi->volume, kept, lost, n - k);
+	/* before the iputs: an eviction waits for what waits for this */
+	xsan_msgr_reclaim_done(sbi->msgr);
+	for (i = 0; i < k; i++)
+		iput(todo[i]);
+	kvfree(todo);
+}
+
 /*
  * The messenger calls these on its ordered callback workqueue; priv is the
  * mount's struct xsan_sb_info.
@@ -895,4 +1084,5 @@ static void xsan_tok_reset(void *priv)
 const struct xsan_msgr_ops xsan_tok_msgr_ops = {
 	.callback	= xsan_tok_callback,
 	.reset		= xsan_tok_reset,
+	.reclaim	= xsan_tok_reclaim,
 };

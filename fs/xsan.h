@@ -296,6 +296,9 @@ unsigned int xsan_layout_count(struct xsan_layout *l);
  * @nosec_gen: bumped whenever S_NOSEC is cleared because ATTR_RD or
  *	ATTR_WR went (fs/token.c): a write that learnt S_NOSEC across a bump
  *	does not keep it (fs/data.c, xsan_write_checks())
+ * @open_lock: protects @open_files and the handles of the files on it
+ * @open_files: the open files of this inode (struct xsan_file, fs/file.c),
+ *	so that a reclaim after an MDC restart can open them again
  * @data_sgen: the session generation the page cache, the layout cache and
  *	the O_DIRECT commits owed belong to; written under @data_sem held
  *	exclusive (fs/data.c, xsan_data_lost()), read with READ_ONCE. Data of
@@ -347,6 +350,8 @@ struct xsan_inode_info {
 	bool dio_dirty;
 	atomic_t nosec_gen;
 	u32 data_sgen;
+	spinlock_t open_lock;	/* protects open_files, their handles */
+	struct list_head open_files;
 };
 
 /* @data_flags: @lost_work is queued (and holds an inode reference) */
@@ -356,6 +361,9 @@ static inline struct xsan_inode_info *XSAN_I(struct inode *inode)
 {
 	return container_of(inode, struct xsan_inode_info, vfs_inode);
 }
+
+/* fs/file.c */
+void xsan_file_reopen_all(struct inode *inode);
 
 /* fs/inode.c */
 struct inode *xsan_iget(struct super_block *sb, const struct xsan_attr *a,

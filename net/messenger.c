@@ -109,6 +109,9 @@ enum xsan_msgr_state {
  *	read locklessly (xsan_msgr_lease_gen()). Nothing granted under an
  *	older value is trusted from then on (DESIGN.md 7: session loss is a
  *	synchronous generation bump, not a queued job).
+ * @reclaiming: RECLAIMs whose ops->reclaim has not called
+ *	xsan_msgr_reclaim_done() yet: the lease does not count meanwhile;
+ *	counted up with the generation bump, before the lease is renewed
  * @aborts: xsan_msgr_abort() calls so far (lease waiters give up)
  * @lease_wq: xsan_msgr_lease_wait() sleeps here; woken by every renewal,
  *	session change, abort and close
@@ -153,6 +156,7 @@ struct xsan_msgr {
 	bool hb_out;
 	bool kick;
 	u32 sgen;
+	u32 reclaiming;
 	u32 aborts;
 	wait_queue_head_t lease_wq;
 };
@@ -162,6 +166,8 @@ struct xsan_msgr {
  * @work: on the messenger's @cb_wq
  * @m: the messenger
  * @reset: call ops->reset rather than ops->callback
+ * @reclaim: call ops->reclaim (ops->reset if there is none)
+ * @old_sgen: for @reclaim: the generation whose caches may be reclaimed
  * @buf: the callback's payload (@req points into it)
  * @req: the decoded callback
  */
@@ -169,6 +175,8 @@ struct xsan_msgr_cb {
 	struct work_struct work;
 	struct xsan_msgr *m;
 	bool reset;
+	bool reclaim;
+	u32 old_sgen;
 	struct xsan_msg_buf *buf;
 	struct xsan_req req;
 };
@@ -576,16 +584,25 @@ static void xsan_msgr_cb_work(struct work_struct *w)
 	spin_unlock(&m->lock);
 	/* After close began the superblock may be gone: drop, do not call. */
 	if (!closed && m->ops) {
-		if (cb->reset && m->ops->reset)
+		if (cb->reclaim && m->ops->reclaim)
+			m->ops->reclaim(m->priv, cb->old_sgen);
+		else if ((cb->reset || cb->reclaim) && m->ops->reset)
 			m->ops->reset(m->priv);
-		else if (!cb->reset && m->ops->callback)
+		else if (!cb->reset && !cb->reclaim && m->ops->callback)
 			m->ops->callback(m->priv, &cb->req, cb->buf);
 	}
+	/* fs/ says when it is done; with no reclaim op, or closed, now */
+	if (cb->reclaim && (closed || !m->ops || !m->ops->reclaim))
+		xsan_msgr_reclaim_done(m);
 	kvfree(cb->buf);
 	kfree(cb);
 }
 
-static int xsan_msgr_queue_reset(struct xsan_msgr *m)
+/* Queue ops->reset (@reclaim false) or ops->reclaim of the caches of
+ * generation @old_sgen.
+ */
+static int xsan_msgr_queue_reset(struct xsan_msgr *m, bool reclaim,
+				 u32 old_sgen)
 {
 	struct xsan_msgr_cb *cb = kzalloc(sizeof(*cb), GFP_NOFS);
 
@@ -593,7 +610,9 @@ static int xsan_msgr_queue_reset(struct xsan_msgr *m)
 		return -ENOMEM;
 	INIT_WORK(&cb->work, xsan_msgr_cb_work);
 	cb->m = m;
-	cb->reset = true;
+	cb->reset = !reclaim;
+	cb->reclaim = reclaim;
+	cb->old_sgen = old_sgen;
 	queue_work(m->cb_wq, &cb->work);
 	return 0;
 }
@@ -863,10 +882,12 @@ static void xsan_msgr_hb_arm(struct xsan_msgr *m)
 /* Put an authenticated socket to work. */
 static void xsan_msgr_up(struct xsan_msgr *m, struct socket *sock,
 			 u64 session, u32 lease_ms, unsigned long t0,
-			 bool new_session)
+			 bool new_session, bool reclaim)
 {
 	spin_lock(&m->lock);
 	m->session = session;
+	if (reclaim)
+		WRITE_ONCE(m->reclaiming, m->reclaiming + 1);
 	if (new_session) {
 		/* Before the lease is renewed: a reader that sees the new
 		 * lease sees the new generation (xsan_msgr_lease_gen()).
@@ -923,7 +944,7 @@ static void xsan_msgr_reconnect(struct xsan_msgr *m)
 	struct xsan_con_recon rc = {};
 	struct xsan_probe res;
 	struct socket *sock;
-	bool reset = false;
+	bool reset = false, reclaim = false;
 	u64 old, session;
 	u32 lease;
 	int err;
@@ -962,19 +983,26 @@ static void xsan_msgr_reconnect(struct xsan_msgr *m)
 	} else {
 		session = rc.session;
 		lease = rc.lease_ms;
-		reset = rc.flags & XSAN_RECON_RECLAIM;
+		/* the MDC restarted: our tokens went, but may be reclaimed */
+		reclaim = rc.flags & XSAN_RECON_RECLAIM;
+		reset = reclaim;
 	}
 	pr_info("volume %s: reconnected to metadata controller %pISpc, session %016llx%s\n",
 		m->volume, (struct sockaddr *)&m->addr, session,
+		reclaim ? " (it restarted: reclaiming our tokens)" :
 		reset ? " (new session: cached tokens dropped)" : "");
 	/* The generation is bumped in xsan_msgr_up(), synchronously, before
 	 * the lease is renewed and before any frame of the new connection is
-	 * read; the reset only cleans up what the old session left.
+	 * read; the reset only cleans up what the old session left, and the
+	 * reclaim takes back what it can of it (the lease does not count
+	 * until it is done).
 	 */
-	if (reset && xsan_msgr_queue_reset(m))
+	if (reset && xsan_msgr_queue_reset(m, reclaim, READ_ONCE(m->sgen))) {
 		pr_warn("volume %s: out of memory for the session reset\n",
 			m->volume);
-	xsan_msgr_up(m, sock, session, lease, t0, reset);
+		reclaim = false;
+	}
+	xsan_msgr_up(m, sock, session, lease, t0, reset, reclaim);
 }
 
 static void xsan_msgr_workfn(struct work_struct *w)
@@ -1146,7 +1174,7 @@ int xsan_msgr_open(const struct xsan_msgr_args *a,
 		mutex_unlock(&m->mutex);
 		goto out_free;
 	}
-	xsan_msgr_up(m, sock, res->session, res->lease_ms, t0, false);
+	xsan_msgr_up(m, sock, res->session, res->lease_ms, t0, false, false);
 	*out = m;
 	return 0;
 
@@ -1440,7 +1468,85 @@ bool xsan_msgr_lease_gen(struct xsan_msgr *m, u32 *gen)
 
 	smp_rmb();	/* pairs with the smp_wmb() of xsan_msgr_up() */
 	*gen = READ_ONCE(m->sgen);
-	return ok;
+	/* set before the generation bump: seen by whoever sees the new one */
+	return ok && !READ_ONCE(m->reclaiming);
+}
+
+/**
+ * xsan_msgr_reclaiming() - is a reclaim after an MDC restart under way?
+ * @m: the messenger
+ *
+ * Context: any context.
+ * Return: true from the RECONNECT that said RECLAIM until fs/ called
+ * xsan_msgr_reclaim_done().
+ */
+bool xsan_msgr_reclaiming(struct xsan_msgr *m)
+{
+	return READ_ONCE(m->reclaiming);
+}
+
+/**
+ * xsan_msgr_reclaim_wait() - wait until a reclaim under way is done
+ * @m: the messenger
+ *
+ * For whoever would ask the MDC for a token: not before the reclaim took
+ * back what we held (a plain TOKEN_GET of ours granted first could make
+ * the MDC refuse the reclaim of another client). A hard mount waits as
+ * long as it takes (the reclaim's calls wait for the MDC); a soft one at
+ * most timeout=.
+ *
+ * Context: process context, may sleep; not from the reclaim itself.
+ * Return: 0, -ETIMEDOUT (soft), -EIO (umount -f), -ESHUTDOWN (close), or
+ * -ERESTARTSYS (fatal signal).
+ */
+int xsan_msgr_reclaim_wait(struct xsan_msgr *m)
+{
+	unsigned long start = jiffies;
+	u32 aborts;
+	long left;
+
+	if (!READ_ONCE(m->reclaiming))
+		return 0;
+	spin_lock(&m->lock);
+	aborts = m->aborts;
+	spin_unlock(&m->lock);
+	while (READ_ONCE(m->reclaiming)) {
+		bool closed, aborted;
+
+		spin_lock(&m->lock);
+		closed = m->state == XSAN_MS_CLOSED;
+		aborted = m->aborts != aborts;
+		spin_unlock(&m->lock);
+		if (closed)
+			return -ESHUTDOWN;
+		if (aborted)
+			return -EIO;
+		if (m->soft && time_after(jiffies, start + m->timeout * HZ))
+			return -ETIMEDOUT;
+		left = wait_event_killable_timeout(m->lease_wq,
+						   !READ_ONCE(m->reclaiming),
+						   HZ);
+		if (left < 0)
+			return left;
+	}
+	return 0;
+}
+
+/**
+ * xsan_msgr_reclaim_done() - the reclaim of ops->reclaim is over
+ * @m: the messenger
+ *
+ * The lease counts again; whoever waits for it or for the reclaim goes on.
+ *
+ * Context: any context that may sleep.
+ */
+void xsan_msgr_reclaim_done(struct xsan_msgr *m)
+{
+	spin_lock(&m->lock);
+	if (m->reclaiming)
+		WRITE_ONCE(m->reclaiming, m->reclaiming - 1);
+	spin_unlock(&m->lock);
+	wake_up_all(&m->lease_wq);
 }
 
 /**
@@ -1498,14 +1604,19 @@ int xsan_msgr_lease_wait(struct xsan_msgr *m, u32 *gen)
 			return -EIO;
 		if (m->soft && time_after(jiffies, start + m->timeout * HZ))
 			return -ETIMEDOUT;
-		if (!told) {
+		if (!told && READ_ONCE(m->reclaiming)) {
+			pr_info_ratelimited("volume %s: I/O to the LUNs waits until our tokens are reclaimed from the restarted metadata controller\n",
+					    m->volume);
+			told = true;
+		} else if (!told) {
 			pr_info_ratelimited("volume %s: lease expired: I/O to the LUNs waits for metadata controller %pISpc\n",
 					    m->volume,
 					    (struct sockaddr *)&m->addr);
 			told = true;
 		}
 		left = wait_event_killable_timeout(m->lease_wq,
-						   xsan_msgr_lease_valid(m),
+						   xsan_msgr_lease_valid(m) &&
+						   !READ_ONCE(m->reclaiming),
 						   HZ);
 		if (left < 0)
 			return left;

@@ -92,11 +92,20 @@ struct xsan_msg_buf {
  * @reset: the MDC no longer knows our session (it restarted, or our lease
  *	ran out while we could not reach it): every token is gone and every
  *	cache built on one must be dropped. Same context as @callback.
+ * @reclaim: the MDC restarted and kept our session (RECONNECT answered
+ *	RECLAIM): its tokens, locks and open handles are gone at the MDC but
+ *	may be taken back, within the MDC's grace window, for the caches
+ *	built under session generation @old_sgen. Until fs/ calls
+ *	xsan_msgr_reclaim_done() the lease does not count
+ *	(xsan_msgr_lease_gen() is false): nothing cached is trusted and no
+ *	bio goes out, but calls do. NULL: treated as @reset. Same context
+ *	as @callback.
  */
 struct xsan_msgr_ops {
 	void (*callback)(void *priv, const struct xsan_req *cb,
 			 const struct xsan_msg_buf *buf);
 	void (*reset)(void *priv);
+	void (*reclaim)(void *priv, u32 old_sgen);
 };
 
 /**
@@ -173,6 +182,9 @@ bool xsan_msgr_lease_valid(struct xsan_msgr *m);
 bool xsan_msgr_lease_gen(struct xsan_msgr *m, u32 *gen);
 u32 xsan_msgr_sgen(struct xsan_msgr *m);
 int xsan_msgr_lease_wait(struct xsan_msgr *m, u32 *gen);
+bool xsan_msgr_reclaiming(struct xsan_msgr *m);
+int xsan_msgr_reclaim_wait(struct xsan_msgr *m);
+void xsan_msgr_reclaim_done(struct xsan_msgr *m);
 void xsan_msgr_flush_callbacks(struct xsan_msgr *m);
 const struct sockaddr *xsan_msgr_addr(struct xsan_msgr *m);
 

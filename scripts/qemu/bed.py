@@ -57,6 +57,11 @@ writeback: the host page cache holds them, a guest flush is an fdatasync
 on the host; none: the host's O_DIRECT, every write goes to the host
 disk, as an array's LUN would). The environment's XSAN_BED_CACHE
 overrides it (make bench-data runs both).
+With mdc=, any guest's test may run `bed_mdc kill|start|stop|cont`: the
+bed SIGKILLs xsanmdc, starts it again on the same state directory and
+ports (a restart: its sessions come back as ghosts in a grace window), or
+SIGSTOPs / SIGCONTs it; the last one running must still stop cleanly.
+
 linkcut=a,b (guest names) gives each listed guest a QMP socket, and lets
 any guest's test run `bed_link G off|on`: the bed sets guest G's network
 link down or up (QMP set_link on its netdev n0, so both the NIC and the
@@ -336,36 +341,84 @@ class Bed:
         if out.returncode:
             raise RuntimeError(f"mkfs.xsanfs failed: {out.stdout.strip()[-300:]}")
         self.mdc_log = os.path.join(self.rundir, "mdc.log")
-        with open(self.mdc_log, "wb") as logf:
+        self.mdc_argv = [os.path.join(bindir, "xsanmdc"), "-c", cfgdir,
+                         "-S", state, "-b", "127.0.0.1"]
+        m = self.spawn_mdc(["-p", "0", "-n", "0"], 0)
+        if m:
+            self.ports = [(PORTS["volume"], int(m.group(1))),
+                          (PORTS["name"], int(m.group(2)))]
+            # The name service answers the volume's real port: relay
+            # it too, so a mount without mdc= reaches the MDC.
+            if int(m.group(1)) not in PORTS.values():
+                self.ports.append((int(m.group(1)), int(m.group(1))))
+            log(f"{self.name}: xsanmdc pid {self.mdc.pid} serves {vol} "
+                f"on 127.0.0.1:{m.group(1)} (name service {m.group(2)})")
+            self.mdc_env = {"XSAN_MDC_HOST": "127.0.0.1",
+                            "XSAN_MDC_PORT": m.group(1),
+                            "XSAN_NS_PORT": m.group(2),
+                            "XSAN_VOLUME": vol, "XSAN_SECRET": secret}
+            return
+        raise RuntimeError(f"xsanmdc did not start; see {self.mdc_log}")
+
+    def spawn_mdc(self, ports, skip):
+        """Start xsanmdc (appending to mdc.log past its first @skip bytes
+        of earlier runs); the match of its ports line, or None."""
+        with open(self.mdc_log, "ab") as logf:
             self.mdc = subprocess.Popen(
-                [os.path.join(bindir, "xsanmdc"), "-c", cfgdir, "-S", state,
-                 "-b", "127.0.0.1", "-p", "0", "-n", "0", "-v"]
-                + self.cfg["lease"],
+                self.mdc_argv + ports + ["-v"] + self.cfg["lease"],
                 stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT,
                 preexec_fn=qemu_child_setup)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            with open(self.mdc_log, encoding="utf-8", errors="replace") as f:
+            with open(self.mdc_log, "rb") as f:
+                f.seek(skip)
                 m = re.search(r"sessions port (\d+), name service port (\d+)",
-                              f.read())
+                              f.read().decode("utf-8", "replace"))
             if m:
-                self.ports = [(PORTS["volume"], int(m.group(1))),
-                              (PORTS["name"], int(m.group(2)))]
-                # The name service answers the volume's real port: relay
-                # it too, so a mount without mdc= reaches the MDC.
-                if int(m.group(1)) not in PORTS.values():
-                    self.ports.append((int(m.group(1)), int(m.group(1))))
-                log(f"{self.name}: xsanmdc pid {self.mdc.pid} serves {vol} "
-                    f"on 127.0.0.1:{m.group(1)} (name service {m.group(2)})")
-                self.mdc_env = {"XSAN_MDC_HOST": "127.0.0.1",
-                                "XSAN_MDC_PORT": m.group(1),
-                                "XSAN_NS_PORT": m.group(2),
-                                "XSAN_VOLUME": vol, "XSAN_SECRET": secret}
-                return
+                return m
             if self.mdc.poll() is not None:
                 break
             time.sleep(0.05)
-        raise RuntimeError(f"xsanmdc did not start; see {self.mdc_log}")
+        return None
+
+    def mdc_verb(self, g, what):
+        """bed_mdc kill|start|stop|cont from guest @g: SIGKILL xsanmdc,
+        start it again on the same state and ports, or SIGSTOP/SIGCONT it."""
+        if self.mdc is None:
+            return "mdc: no xsanmdc in this bed (mdc=)"
+        log(f"{self.name}: guest {g.name}: mdc {what}")
+        if what == "kill":
+            if self.mdc.poll() is None:
+                self.mdc.kill()
+                self.mdc.wait(timeout=10)
+            return "mdc kill ok"
+        if what in ("stop", "cont"):
+            if self.mdc.poll() is not None:
+                return f"mdc {what}: xsanmdc is not running"
+            self.mdc.send_signal(signal.SIGSTOP if what == "stop"
+                                 else signal.SIGCONT)
+            return f"mdc {what} ok"
+        if what == "start":
+            if self.mdc.poll() is None:
+                return "mdc start: xsanmdc is still running"
+            port = self.mdc_env["XSAN_MDC_PORT"]
+            ns = self.mdc_env["XSAN_NS_PORT"]
+            skip = os.path.getsize(self.mdc_log)
+            m = None
+            # the old process's port may take a moment to be free
+            for _ in range(20):
+                m = self.spawn_mdc(["-p", port, "-n", ns], skip)
+                if m:
+                    break
+                skip = os.path.getsize(self.mdc_log)
+                time.sleep(0.5)
+            if not m:
+                self.reasons.append(f"guest {g.name}: bed_mdc start: "
+                                    f"xsanmdc did not start again")
+                return "mdc start: xsanmdc did not start again"
+            log(f"{self.name}: xsanmdc pid {self.mdc.pid} started again")
+            return "mdc start ok"
+        return f"mdc {what}: not kill, start, stop or cont"
 
     def hostprep(self):
         """hostprep=: run the host command, publish its KEY VALUE lines."""
@@ -628,6 +681,8 @@ class Bed:
                 self.reap(victim, f"bed_kill from guest {g.name}")
         elif verb == "link":
             self.send(g, self.set_link(g, rest))
+        elif verb == "mdc":
+            self.send(g, self.mdc_verb(g, rest))
         elif verb == "mdclog":
             n = -1
             try:

@@ -70,6 +70,16 @@ bed_link() {
 	[ "$reply" = "link $1 $2 ok" ] || fail "bed_link $1 $2: $reply"
 }
 
+# bed_mdc kill|start|stop|cont: SIGKILL the bed's xsanmdc, start it again
+# on the same state and ports (its sessions come back as ghosts: a
+# restart), or SIGSTOP/SIGCONT it.
+bed_mdc() {
+	local reply
+	bed_send "mdc $1"
+	reply=$(bed_recv) || fail "bed_mdc $1: no answer from the host"
+	[ "$reply" = "mdc $1 ok" ] || fail "bed_mdc $1: $reply"
+}
+
 bed_mdclog() {
 	local reply
 	bed_send "mdclog $1"

@@ -1110,6 +1110,62 @@ bool xsan_store_has_grants(const struct xsan_store *st, uint64_t client,
 	return false;
 }
 
+/** xsan_client_regrant() - see store.h. */
+int xsan_client_regrant(struct xsan_txn *t, uint64_t client)
+{
+	struct xsan_store *st = t->st;
+	uint8_t kb[PEND_KEY];
+	struct xsan_inode *in;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc;
+
+	if (!st->pending || !client)
+		return 0;
+	in = malloc(sizeof(*in));
+	if (!in)
+		return -ENOMEM;
+	rc = mdb_cursor_open(t->txn, st->pending, &cur);
+	if (rc) {
+		free(in);
+		return xsan_mdb_err(rc);
+	}
+	pend_key(kb, client, 0, 0);
+	k = (MDB_val){ PEND_KEY, kb };
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		const uint8_t *key = k.mv_data;
+		struct xsan_asess *a;
+		uint64_t ino, fb, len;
+
+		if (k.mv_size != PEND_KEY || xsan_get_be64(key) != client)
+			break;
+		if (v.mv_size != PEND_VAL)
+			continue;
+		ino = xsan_get_be64(key + 8);
+		fb = xsan_get_be64(key + 16);
+		len = xsan_get_le64((const uint8_t *)v.mv_data + 8);
+		/* freed since (another generation), or not a file: no grant */
+		if (xsan_inode_get(st, t->txn, ino, in) ||
+		    in->gen != xsan_get_le32(v.mv_data) || !S_ISREG(in->mode) ||
+		    !len || fb + len < fb)
+			continue;
+		a = asess_find(st, client, ino, true);
+		if (!a) {
+			rc = -ENOMEM;
+			break;
+		}
+		rc = grant_add(a, fb, len);
+		if (rc)
+			break;
+	}
+	mdb_cursor_close(cur);
+	free(in);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	return rc < 0 && rc > -4096 ? rc : xsan_mdb_err(rc);
+}
+
 /** xsan_client_release() - see store.h. */
 int xsan_client_release(struct xsan_txn *t, uint64_t client, uint64_t *freed)
 {

@@ -564,11 +564,23 @@ static void do_reconnect(struct mdc *m, struct mdc_conn *c,
 	snprintf(s->addr, sizeof(s->addr), "%s", c->addr);
 	snprintf(s->host, sizeof(s->host), "%s", c->host);
 	if (s->ghost) {
+		struct xsan_txn *tx;
+		int rc = -ENOMEM;
+
 		s->ghost = false;
 		s->reclaiming = true;
 		if (v->ghosts)
 			v->ghosts--;
 		rep.flags = XSAN_RECON_RECLAIM;
+		/* the commits it sends again need the grants it had */
+		if (!xsan_txn_begin(v->store, false, &tx)) {
+			rc = xsan_client_regrant(tx, s->id);
+			xsan_txn_abort(tx);
+		}
+		if (rc)
+			mdc_log(LOG_WARNING, "%s: volume %s: session %016llx: its uncommitted blocks not granted again (%s): its commits of them will fail",
+				c->addr, v->name, (unsigned long long)s->id,
+				strerror(-rc));
 	}
 	mdc_log(LOG_INFO, "%s: volume %s: host '%s' took back session %016llx%s",
 		c->addr, v->name, s->host, (unsigned long long)s->id,

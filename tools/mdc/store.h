@@ -312,6 +312,16 @@ bool xsan_store_has_grants(const struct xsan_store *st, uint64_t client,
 int xsan_client_release(struct xsan_txn *t, uint64_t client,
 			uint64_t *freed);
 
+/*
+ * Session @client came back after a restart (RECONNECT answered
+ * RECLAIM): its grants went with the MDC's memory, but the blocks
+ * LAYOUT_GET allocated for it and it has not committed are still
+ * recorded (pending) and still its own. Grant them to it again, so that
+ * the LAYOUT_COMMIT of writes made before the restart (sent again by the
+ * client after it) converts them. A read transaction is enough.
+ */
+int xsan_client_regrant(struct xsan_txn *t, uint64_t client);
+
 /* For xsanadmin stat: inodes in use. */
 int xsan_store_inodes(struct xsan_txn *t, uint64_t *inodes);
 
