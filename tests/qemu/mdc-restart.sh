@@ -1,7 +1,8 @@
 # bed: guests=2 luns=lun0:320M,lun1:320M mdc=vol1 deadline=900
 # SPDX-License-Identifier: GPL-2.0
 # Issue 13: an MDC restart costs the clients nothing. Both guests copy a
-# 200 MiB file onto the volume with cp, then sync (a hard mount, the
+# 200 MiB file onto the volume, A with cp (buffered), B with dd
+# with O_DIRECT through one open file, then sync (a hard mount, the
 # default). When A's copy has passed 40 MiB, the bed kills xsanmdc with
 # SIGKILL and starts it again 10 s later on the same state: the clients
 # reconnect, are told RECLAIM, take back the tokens of their dirty files
@@ -25,21 +26,39 @@ bed_put "sum_$BED_GUEST" "$(sum /tmp/src)"
 bed_barrier ready
 
 t0=$(date +%s)
-( timeout 600 cp /tmp/src $M/$BED_GUEST.bin && timeout 300 sync ) \
-	> /tmp/cp.out 2>&1 &
-pid=$!
+# A copies with cp (buffered: dirty pages). B writes with O_DIRECT through
+# one open file (xsanio dio: 8 MiB chunks, each waiting for a go): after
+# 40 MiB it pauses with those writes' commits still owed (deferred O_DIRECT
+# commits) until the MDC is back, then writes the rest and closes.
 if [ "$BED_GUEST" = a ]; then
+	( timeout 600 cp /tmp/src $M/a.bin && timeout 300 sync ) \
+		> /tmp/cp.out 2>&1 &
+	pid=$!
 	for _ in $(seq 1200); do
 		s=$(stat -c %s $M/a.bin 2>/dev/null || echo 0)
 		[ "$s" -ge $((40 << 20)) ] && break
 		kill -0 $pid 2>/dev/null || break
 		sleep 0.1
 	done
+	bed_get bpaused > /dev/null
 	echo "mdc-restart: killing xsanmdc with A's copy at $s bytes"
 	bed_mdc kill
 	sleep 10
 	bed_mdc start
 	echo "mdc-restart: xsanmdc started again"
+	bed_put restarted 1
+else
+	( timeout 600 xsanio dio $M/b.bin 8 /tmp/bm < /tmp/src &&
+	  timeout 300 sync ) > /tmp/cp.out 2>&1 &
+	pid=$!
+	for k in $(seq 1 $((MIB / 8))); do
+		wait_file /tmp/bm.$k
+		if [ $k = 5 ]; then
+			bed_put bpaused 1
+			bed_get restarted > /dev/null
+		fi
+		touch /tmp/bm.go.$k
+	done
 fi
 rc=0
 wait $pid || rc=$?
