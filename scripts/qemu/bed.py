@@ -43,8 +43,9 @@ stopped (so RESULTS/TEST/mdc.log is complete, with the volume's byte
 counters): a check of what the guests left on the LUN images. CMD and the
 words are as for hostprep=, plus @LUNS (NAME=PATH,NAME=PATH,... of every
 LUN image, also XSAN_LUNS), @KV (a file of the "KEY VALUE" lines the
-guests and hostprep published, also XSAN_KV) and @MDCLOG (xsanmdc's log,
-also XSAN_MDC_LOG); XSAN_MDC_PORT and XSAN_NS_PORT name the ports the MDC
+guests and hostprep published, also XSAN_KV), @MDCLOG (xsanmdc's log,
+also XSAN_MDC_LOG) and @STATE (its state directory, for fsck.xsanfs -S,
+also XSAN_MDC_STATE); XSAN_MDC_PORT and XSAN_NS_PORT name the ports the MDC
 served. It must exit 0 within 300 s; its output is RESULTS/TEST/hostpost.log
 and a non-zero exit fails the run with its last stderr line.
 killable=a,b (guest names) lets a guest's test run `bed_kill G`: the bed
@@ -356,7 +357,8 @@ class Bed:
             self.mdc_env = {"XSAN_MDC_HOST": "127.0.0.1",
                             "XSAN_MDC_PORT": m.group(1),
                             "XSAN_NS_PORT": m.group(2),
-                            "XSAN_VOLUME": vol, "XSAN_SECRET": secret}
+                            "XSAN_VOLUME": vol, "XSAN_SECRET": secret,
+                            "XSAN_MDC_STATE": state}
             return
         raise RuntimeError(f"xsanmdc did not start; see {self.mdc_log}")
 
@@ -472,7 +474,8 @@ class Bed:
                  "@PORT": env.get("XSAN_MDC_PORT", ""),
                  "@VOLUME": env.get("XSAN_VOLUME", ""),
                  "@SECRET": env.get("XSAN_SECRET", ""),
-                 "@LUNS": luns, "@KV": kvfile, "@MDCLOG": env["XSAN_MDC_LOG"]}
+                 "@LUNS": luns, "@KV": kvfile, "@MDCLOG": env["XSAN_MDC_LOG"],
+                 "@STATE": env.get("XSAN_MDC_STATE", "")}
         argv = [subst.get(w, w) for w in words]
         argv[0] = os.path.join(TOP, argv[0])
         rel = os.path.relpath(argv[0], os.path.join(TOP, "tests", "mdc"))
