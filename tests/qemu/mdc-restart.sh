@@ -46,8 +46,15 @@ if [ "$BED_GUEST" = a ]; then
 	bed_mdc kill
 	sleep 10
 	bed_mdc start
+	t1=$(date +%s%N)
 	echo "mdc-restart: xsanmdc started again"
 	bed_put restarted 1
+	# a figure, not a check: from the start to the end of our reclaim
+	for _ in $(seq 600); do
+		dmesg | grep -q "the metadata controller restarted:" && break
+		sleep 0.1
+	done
+	echo "mdc-restart: figure: reclaim done $((($(date +%s%N) - t1) / 1000000)) ms after xsanmdc started (0.1 s polling)"
 else
 	( timeout 600 xsanio dio $M/b.bin 8 /tmp/bm < /tmp/src &&
 	  timeout 300 sync ) > /tmp/cp.out 2>&1 &

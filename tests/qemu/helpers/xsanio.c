@@ -54,6 +54,14 @@
  *	truncated under the mapping): store a byte of its own in each page
  *	of the second half and msync(MS_SYNC) that half; prints the count
  *	of iterations and whether SIGBUS ended them
+ *   xsanio orphan FILE NBYTES MARK
+ *	read standard input into memory; create FILE (O_RDWR), write its
+ *	first NBYTES, fsync, unlink FILE, create MARK.1 and wait for
+ *	MARK.go.1; then through the same descriptor read those bytes back
+ *	(they must match), write the rest of the input after them, fsync,
+ *	check the size and read everything back; prints what went wrong
+ *	(exit 1) or "orphan: ok": a file unlinked while open, used across
+ *	whatever happened while it waited
  *   xsanio aio512 FILE NBLOCKS [falloc]
  *	for each of NBLOCKS fresh 4 KiB blocks of FILE (created, O_DIRECT;
  *	with "falloc", fallocated first: UNWRITTEN), two 512-byte writes
@@ -428,6 +436,104 @@ static int mmapread(const char *file, const char *stop, const char *kib_s)
 	return 0;
 }
 
+/* pread @len bytes at @off and compare with @want; 0 or 1 (said). */
+static int orphan_check(int fd, const char *want, size_t len, off_t off,
+			const char *when)
+{
+	char *got = malloc(len ? len : 1);
+	size_t done = 0;
+
+	if (!got)
+		return fprintf(stderr, "xsanio: out of memory\n"), 1;
+	while (done < len) {
+		ssize_t n = pread(fd, got + done, len - done, off + (off_t)done);
+
+		if (n <= 0) {
+			fprintf(stderr, "xsanio: orphan: %s: read at %lld: %s\n", when,
+				(long long)(off + (off_t)done),
+				n ? strerror(errno) : "end of file");
+			free(got);
+			return 1;
+		}
+		done += (size_t)n;
+	}
+	if (memcmp(got, want, len)) {
+		free(got);
+		return fprintf(stderr, "xsanio: orphan: %s: other bytes read back\n",
+			       when), 1;
+	}
+	free(got);
+	return 0;
+}
+
+static int pwrite_all(int fd, const char *p, size_t len, off_t off)
+{
+	while (len) {
+		ssize_t n = pwrite(fd, p, len, off);
+
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+		off += n;
+	}
+	return 0;
+}
+
+static int orphan(const char *file, const char *nbytes_s, const char *mark)
+{
+	size_t cap = 1 << 20, len = 0, first = (size_t)atoll(nbytes_s);
+	char *in = malloc(cap);
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (!in)
+		return fprintf(stderr, "xsanio: out of memory\n"), 1;
+	while ((n = read(0, in + len, cap - len)) > 0) {
+		len += (size_t)n;
+		if (len == cap) {
+			char *p = realloc(in, cap *= 2);
+
+			if (!p)
+				return fprintf(stderr, "xsanio: out of memory\n"), 1;
+			in = p;
+		}
+	}
+	if (n < 0)
+		return die("stdin");
+	if (first > len)
+		return fprintf(stderr, "xsanio: orphan: NBYTES past the input\n"), 2;
+	fd = open(file, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return die(file);
+	if (pwrite_all(fd, in, first, 0) || fsync(fd))
+		return die("write before the unlink");
+	if (unlink(file))
+		return die("unlink");
+	if (handshake(mark, 1, NULL))
+		return 1;
+	if (orphan_check(fd, in, first, 0, "after the wait"))
+		return 1;
+	if (pwrite_all(fd, in + first, len - first, (off_t)first))
+		return die("write after the wait");
+	if (fsync(fd))
+		return die("fsync after the wait");
+	if (fstat(fd, &st))
+		return die("fstat");
+	if ((size_t)st.st_size != len || st.st_nlink != 0)
+		return fprintf(stderr, "xsanio: orphan: size %lld, %lu links; want %zu, 0\n",
+			       (long long)st.st_size,
+			       (unsigned long)st.st_nlink, len), 1;
+	if (orphan_check(fd, in, len, 0, "at the end"))
+		return 1;
+	if (close(fd))
+		return die("close");
+	free(in);
+	printf("orphan: ok\n");
+	return 0;
+}
+
 static sigjmp_buf mmapwr_env;
 
 static void mmapwr_sigbus(int sig)
@@ -718,6 +824,8 @@ int main(int argc, char **argv)
 		return idlewr(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]);
 	if (argc == 5 && !strcmp(argv[1], "mmapread"))
 		return mmapread(argv[2], argv[3], argv[4]);
+	if (argc == 5 && !strcmp(argv[1], "orphan"))
+		return orphan(argv[2], argv[3], argv[4]);
 	if (argc == 5 && !strcmp(argv[1], "mmapwr"))
 		return mmapwr(argv[2], argv[3], argv[4]);
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "aio512"))
@@ -729,7 +837,7 @@ int main(int argc, char **argv)
 		return relay(argv[2], argv[3], argv[4], argv[5], argv[6], 0);
 	fprintf(stderr, "usage: xsanio dio FILE CHUNK_MIB MARK | srange FILE MARK | closeerr FILE MARK | cfr SRC DST | sendfile SRC DST\n"
 		"       | held FILE OFFSET MARK [direct] | idlewr FILE SHADOW STEPS MARK BASE_MS SPREAD_MS\n"
-		"       | mmapread FILE STOP KIB | mmapwr FILE KIB STOP | aio512 FILE NBLOCKS [falloc] | tamper LPORT RHOST RPORT OPCODE STATUS\n"
+		"       | mmapread FILE STOP KIB | mmapwr FILE KIB STOP | orphan FILE NBYTES MARK | aio512 FILE NBLOCKS [falloc] | tamper LPORT RHOST RPORT OPCODE STATUS\n"
 		"       | delay LPORT RHOST RPORT OPCODE MS\n");
 	return 2;
 }
