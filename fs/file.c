@@ -203,12 +203,21 @@ void xsan_file_reopen_all(struct inode *inode)
 	while ((xf = xsan_file_next_reopen(xi, round, &oflags))) {
 		struct xsan_req req = { .op = XSAN_OP_OPEN };
 
-		/* by fid, with the worker's (root's) credentials */
+		/* by fid, with the worker's (root's) credentials; a file
+		 * with no name left can only be opened again as a reclaim
+		 */
 		xsan_fill_cred(&req.cred);
 		req.fid = xi->fid;
 		req.layout.flags = oflags;
+		if (!inode->i_nlink)
+			req.layout.flags |= XSAN_OPEN_RECLAIM;
 		buf = NULL;
 		err = xsan_msgr_call(sbi->msgr, &req, &rep, &buf);
+		/* unlinked elsewhere (our nlink may be old): as a reclaim */
+		if (err == -ESTALE && !(req.layout.flags & XSAN_OPEN_RECLAIM)) {
+			req.layout.flags |= XSAN_OPEN_RECLAIM;
+			err = xsan_msgr_call(sbi->msgr, &req, &rep, &buf);
+		}
 		if (err) {
 			pr_warn("volume %s: inode %llu: could not open it again after the metadata controller restarted (error %d)\n",
 				sbi->volume, xi->fid.ino, err);
