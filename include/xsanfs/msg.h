@@ -298,11 +298,16 @@ struct xsan_token_rep {
  * in struct xsan_layout_args / struct xsan_layout_res.
  */
 
-/* OPEN flags: the O_ACCMODE values and O_TRUNC, as Linux defines them. */
+/* OPEN flags: the O_ACCMODE values and O_TRUNC, as Linux defines them;
+ * RECLAIM is ours (a bit no Linux open flag uses): after a RECONNECT that
+ * said RECLAIM, open again a file held open before the MDC restarted,
+ * even if its last name went meanwhile. RECLAIM with TRUNC is malformed.
+ */
 #define XSAN_OPEN_RDONLY	0x0u
 #define XSAN_OPEN_WRONLY	0x1u
 #define XSAN_OPEN_RDWR		0x2u
 #define XSAN_OPEN_ACCMODE	0x3u
+#define XSAN_OPEN_RECLAIM	0x4u
 #define XSAN_OPEN_TRUNC		0x200u
 
 /* LAYOUT_GET flags */

@@ -97,6 +97,10 @@ START_TEST(msg_layout_round_trip)
 	ck_assert_uint_eq(d.fid.ino, 42);
 	ck_assert_uint_eq(d.cred.groups[0], 7);
 	ck_cuts(XSAN_OP_OPEN, len, false);
+	r.layout.flags = XSAN_OPEN_RDWR | XSAN_OPEN_RECLAIM;
+	len = enc_req(&r);
+	ck_assert_int_eq(dec_req(XSAN_OP_OPEN, buf, len, &d), 0);
+	ck_assert_uint_eq(d.layout.flags, XSAN_OPEN_RDWR | XSAN_OPEN_RECLAIM);
 
 	base_req(&r, XSAN_OP_CLOSE);
 	r.layout.handle = 0x1122334455667788ull;
@@ -250,7 +254,10 @@ START_TEST(msg_layout_rejects)
 	base_req(&r, XSAN_OP_OPEN);
 	r.layout.flags = 3;
 	ck_bad_req(&r);
-	r.layout.flags = 0x4;
+	r.layout.flags = 0x8;
+	ck_bad_req(&r);
+	/* a reclaim opens again what was open: it never truncates */
+	r.layout.flags = XSAN_OPEN_RECLAIM | XSAN_OPEN_TRUNC | XSAN_OPEN_RDWR;
 	ck_bad_req(&r);
 	r.layout.flags = 0;
 	len = enc_req(&r);
