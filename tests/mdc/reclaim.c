@@ -148,6 +148,53 @@ static int statfs_free(struct xsan_client *c, uint64_t *bfree)
 	return err;
 }
 
+static const struct xsan_fid root_fid = { XSAN_ROOT_INO, 1 };
+
+/* Send @r as root; its xid. */
+static uint64_t send_req(struct xsan_client *c, struct xsan_req *r)
+{
+	uint64_t xid;
+
+	r->cred = h_root();
+	ck_assert_msg(xsan_client_send(c, r, &xid) == 0, "send: %s", c->err);
+	return xid;
+}
+
+/* The next @n replies on @c, matched by xid: @st[i] the status of @xids[i]. */
+static void replies(struct xsan_client *c, const uint64_t *xids, int *st,
+		    int n)
+{
+	struct xsan_rep rep;
+	uint64_t rx;
+	int k, i, s;
+
+	for (k = 0; k < n; k++) {
+		ck_assert_msg(xsan_client_recv(c, &rx, &s, &rep) == 0,
+			      "reply %d of %d: %s", k + 1, n, c->err);
+		for (i = 0; i < n && xids[i] != rx; i++)
+			;
+		ck_assert_msg(i < n, "a reply to xid %llu, not asked for",
+			      (unsigned long long)rx);
+		st[i] = -s;
+	}
+}
+
+static int lookup_want(struct xsan_client *c, const char *name, uint32_t want,
+		       uint32_t *granted)
+{
+	struct xsan_req r = { .op = XSAN_OP_LOOKUP, .cred = h_root(),
+			      .fid = root_fid, .name = name,
+			      .namelen = (uint32_t)strlen(name) };
+	struct xsan_rep rep;
+	int err;
+
+	r.tok.types = want;
+	err = xsan_client_call(c, &r, &rep);
+	if (!err && granted)
+		*granted = rep.tok.granted;
+	return err;
+}
+
 /*
  * A takes its session back on a new connection while the old one is
  * still open (half-open TCP): the old connection is closed, A keeps its
@@ -377,6 +424,133 @@ START_TEST(rc_window_closes_early)
 }
 END_TEST
 
+/*
+ * During the grace window a new session's namespace changes wait: C's
+ * truncate of f, rename of g and unlink of f are not answered while B
+ * has not come back, nor is C's GETATTR behind them (its connection's
+ * order). D's LOOKUP, a read, is answered at once. A, reclaiming, takes
+ * back DATA_WR on f and its own chmod is not parked. When B comes back
+ * the window closes early: C's truncate first takes A's DATA_WR back
+ * (REVOKE), then C's requests run in order.
+ */
+START_TEST(rc_grace_parks_ns)
+{
+	struct xsan_req r;
+	struct xsan_cb cb;
+	struct rc t;
+	struct xsan_fid g, h;
+	uint64_t xid[4];
+	int st[4] = { 1, 1, 1, 1 };
+	uint32_t flags = 0, granted = 99;
+	long long t0;
+
+	rc_begin(&t, 2, 20, 10);
+	ck_assert_int_eq(create(&t.c[0], "g", &g), 0);
+	ck_assert_int_eq(create(&t.c[0], "h", &h), 0);
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
+	h_stop(&t.h, SIGKILL);
+	ck_assert_int_eq(h_start(&t.h), 0);
+	ck_assert_msg(reconnect(&t, 0, &flags) == 0, "reconnect: %s", t.c[0].err);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	/* B has not come back: the window is open. C and D are new. */
+	login(&t, 2);
+	login(&t, 3);
+	r = (struct xsan_req){ .op = XSAN_OP_SETATTR, .fid = t.f };
+	r.sattr.valid = XSAN_SA_SIZE;
+	r.sattr.size = 0;
+	xid[0] = send_req(&t.c[2], &r);
+	r = (struct xsan_req){ .op = XSAN_OP_RENAME, .fid = root_fid,
+			       .name = "g", .namelen = 1, .fid2 = root_fid,
+			       .name2 = "g2", .name2len = 2 };
+	xid[1] = send_req(&t.c[2], &r);
+	r = (struct xsan_req){ .op = XSAN_OP_UNLINK, .fid = root_fid,
+			       .name = "f", .namelen = 1 };
+	xid[2] = send_req(&t.c[2], &r);
+	r = (struct xsan_req){ .op = XSAN_OP_GETATTR, .fid = h };
+	xid[3] = send_req(&t.c[2], &r);
+	ck_assert_msg(!h_readable(&t.c[2], 300),
+		      "C's namespace changes ran inside the grace window");
+	/* a read of a new session goes at once */
+	t0 = h_now_ms();
+	ck_assert_int_eq(lookup_want(&t.c[3], "f", 0, NULL), 0);
+	ck_assert_msg(h_now_ms() - t0 < h_ms(2000), "D's LOOKUP took %lld ms",
+		      h_now_ms() - t0);
+	/* the reclaimer takes back its token; its own change is not parked */
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, XSAN_TOKF_RECLAIM), 0);
+	r = (struct xsan_req){ .op = XSAN_OP_SETATTR, .cred = h_root(), .fid = h };
+	r.sattr.valid = XSAN_SA_MODE;
+	r.sattr.mode = 0600;
+	t0 = h_now_ms();
+	{
+		struct xsan_rep rep;
+
+		ck_assert_int_eq(xsan_client_call(&t.c[0], &r, &rep), 0);
+	}
+	ck_assert_msg(h_now_ms() - t0 < h_ms(2000), "A's chmod took %lld ms",
+		      h_now_ms() - t0);
+	ck_assert_msg(!h_readable(&t.c[2], 200),
+		      "C's namespace changes ran inside the grace window");
+	/* B comes back: every ghost is back, the window closes */
+	flags = 0;
+	ck_assert_int_eq(reconnect(&t, 1, &flags), 0);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	cb = want_revoke(&t.c[0], h_ms(3000));
+	ck_assert_uint_eq(cb.r.tok.types & XSAN_TOK_DATA_WR, XSAN_TOK_DATA_WR);
+	ck_assert_msg(!h_readable(&t.c[2], 200), "C's truncate before A gave back");
+	ck_assert_int_eq(h_tput(&t.c[0], &t.f, cb.r.tok.types, cb.r.tok.revoke), 0);
+	replies(&t.c[2], xid, st, 4);
+	ck_assert_msg(!st[0] && !st[1] && !st[2] && !st[3],
+		      "C's requests after the window: %d %d %d %d",
+		      st[0], st[1], st[2], st[3]);
+	ck_assert_int_eq(lookup_want(&t.c[3], "f", 0, NULL), -ENOENT);
+	ck_assert_int_eq(lookup_want(&t.c[3], "g2", XSAN_TOK_ATTR_RD, &granted), 0);
+	ck_assert_uint_eq(granted, XSAN_TOK_ATTR_RD);	/* the window is over */
+	rc_end(&t);
+}
+END_TEST
+
+/*
+ * Tokens granted with replies: none to a new session during the window.
+ * A held ATTR_WR on f. D, new, looks f up and stats it wanting ATTR_RD
+ * before A reclaims: answered at once, granted nothing, so A's reclaim of
+ * ATTR_WR is not refused EBUSY.
+ */
+START_TEST(rc_grace_no_grant_with_reply)
+{
+	struct xsan_req r = { .op = XSAN_OP_GETATTR, .cred = h_root() };
+	struct xsan_rep rep;
+	struct rc t;
+	uint32_t flags = 0, granted = 99;
+	long long t0;
+
+	rc_begin(&t, 2, 20, 10);
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_ATTR_WR, 0), 0);
+	h_stop(&t.h, SIGKILL);
+	ck_assert_int_eq(h_start(&t.h), 0);
+	ck_assert_int_eq(reconnect(&t, 0, &flags), 0);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	login(&t, 3);
+	t0 = h_now_ms();
+	ck_assert_int_eq(lookup_want(&t.c[3], "f", XSAN_TOK_ATTR_RD, &granted), 0);
+	ck_assert_uint_eq(granted, 0);
+	r.fid = t.f;
+	r.tok.types = XSAN_TOK_ATTR_RD;
+	ck_assert_int_eq(xsan_client_call(&t.c[3], &r, &rep), 0);
+	ck_assert_uint_eq(rep.tok.granted, 0);
+	ck_assert_msg(h_now_ms() - t0 < h_ms(2000), "D waited %lld ms",
+		      h_now_ms() - t0);
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_ATTR_WR, XSAN_TOKF_RECLAIM), 0);
+	/* D's CREATE waits; D leaves before the window closes (the daemon
+	 * frees what it kept of it: the -vg run checks)
+	 */
+	r = (struct xsan_req){ .op = XSAN_OP_CREATE, .fid = root_fid,
+			       .mode = 0100644, .name = "x", .namelen = 1 };
+	send_req(&t.c[3], &r);
+	ck_assert_msg(!h_readable(&t.c[3], 300), "D's CREATE ran inside the grace window");
+	rc_end(&t);
+}
+END_TEST
+
 /* Without a restart: a session that ends leaves no uncommitted blocks. */
 START_TEST(rc_goodbye_frees_uncommitted)
 {
@@ -429,5 +603,7 @@ int main(int argc, char *argv[])
 	ADD(s, rc_restart_reclaim);
 	ADD(s, rc_window_closes_early);
 	ADD(s, rc_goodbye_frees_uncommitted);
+	ADD(s, rc_grace_parks_ns);
+	ADD(s, rc_grace_no_grant_with_reply);
 	return h_run_suite(s, prefix);
 }

@@ -14,7 +14,8 @@
  * session ends). After a restart they are read back as ghosts; for lease
  * + grace after the start the volume is in its grace window: a ghost
  * that RECONNECTs is told RECLAIM and takes back its tokens and locks,
- * other TOKEN_GET/LOCK requests wait (token.c). Ghosts that do not come
+ * other sessions' TOKEN_GET/LOCK requests and namespace changes wait
+ * (token.c). Ghosts that do not come
  * back are dropped when the window ends, and the blocks LAYOUT_GET had
  * allocated for them and that they never committed are freed
  * (xsan_client_release()). Documentation/tokens.rst, "Reclaim".
@@ -172,7 +173,7 @@ static void vol_recover(struct mdc *m, struct mdc_vol *v)
 	if (v->ghosts) {
 		v->grace_until_ms = m->started_ms + (long long)m->o.lease_ms +
 				    m->o.grace_ms;
-		mdc_log(LOG_NOTICE, "volume %s: %u session(s) from before the restart may reclaim within %u ms; other token and lock requests wait",
+		mdc_log(LOG_NOTICE, "volume %s: %u session(s) from before the restart may reclaim within %u ms; other sessions' token and lock requests and namespace changes wait",
 			v->name, v->ghosts, m->o.lease_ms + m->o.grace_ms);
 	}
 }
@@ -224,7 +225,7 @@ static void grace_check(struct mdc *m, struct mdc_vol *v)
 	if (!v->parked_grace)
 		return;
 	v->parked_grace = false;
-	mdc_log(LOG_NOTICE, "volume %s: grace window closed; waiting token and lock requests go on",
+	mdc_log(LOG_NOTICE, "volume %s: grace window closed; waiting requests go on",
 		v->name);
 	mdc_tok_grace_end(m, v);
 }
