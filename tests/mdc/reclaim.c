@@ -6,7 +6,11 @@
  * refused, and after kill -9 and a restart on the same store a client
  * reclaims its tokens and locks while others wait for the grace window,
  * and the blocks a client that never comes back had been given and never
- * committed are free again (fsck clean).
+ * committed are free again (fsck clean). During the grace window a new
+ * session's namespace changes wait and its replies grant no token; files
+ * unlinked while open survive for the sessions that held them (OPEN with
+ * RECLAIM); uncommitted blocks come back to their session with the same
+ * LAYOUT_GET.
  *
  * `build/reclaim PREFIX` prints "PASS: PREFIX.rc_*" / "FAIL: ..." per
  * test; each runs in its own forked child (check's CK_FORK) with its own
@@ -28,6 +32,7 @@
 #include "mdc/store.h"
 
 #define NCLI 4
+#define BS 4096u	/* the harness volume's block */
 
 struct rc {
 	struct mdc_h h;
@@ -193,6 +198,53 @@ static int lookup_want(struct xsan_client *c, const char *name, uint32_t want,
 	if (!err && granted)
 		*granted = rep.tok.granted;
 	return err;
+}
+
+static int getattr(struct xsan_client *c, const struct xsan_fid *f,
+		   struct xsan_attr *a)
+{
+	struct xsan_req r = { .op = XSAN_OP_GETATTR, .cred = h_root(), .fid = *f };
+	struct xsan_rep rep;
+	int err = xsan_client_call(c, &r, &rep);
+
+	if (!err && a)
+		*a = rep.attr[0];
+	return err;
+}
+
+static int unlink_name(struct xsan_client *c, const char *name)
+{
+	struct xsan_req r = { .op = XSAN_OP_UNLINK, .cred = h_root(),
+			      .fid = root_fid, .name = name,
+			      .namelen = (uint32_t)strlen(name) };
+	struct xsan_rep rep;
+
+	return xsan_client_call(c, &r, &rep);
+}
+
+/*
+ * Wait up to @ms for @needle in the daemon's log, renewing meanwhile the
+ * leases of the clients in @mask (bit i: t->c[i]): a short lease would
+ * otherwise run out while they wait in silence.
+ */
+static bool wait_log_renewing(struct rc *t, const char *needle, int ms,
+			      unsigned int mask)
+{
+	struct xsan_req hb = { .op = XSAN_OP_HEARTBEAT };
+	long long end = h_now_ms() + ms;
+	struct xsan_rep rep;
+	int i;
+
+	while (!strstr(h_log(&t->h), needle)) {
+		if (h_now_ms() > end)
+			return false;
+		for (i = 0; i < NCLI; i++)
+			if (mask & (1u << i))
+				ck_assert_msg(!xsan_client_call(&t->c[i], &hb, &rep),
+					      "heartbeat %d: %s", i, t->c[i].err);
+		usleep(100000);
+	}
+	return true;
 }
 
 /*
@@ -551,6 +603,183 @@ START_TEST(rc_grace_no_grant_with_reply)
 }
 END_TEST
 
+/*
+ * Files unlinked while open survive a kill -9 for the session that held
+ * them. A had f open, B had o open, 16 committed blocks each, both
+ * unlinked. After the restart only A comes back. To C, new, f is gone
+ * (ESTALE) and C may not reclaim (EINVAL); A opens f again by fid with
+ * RECLAIM: nlink 0, its size. When the window's time is up B's o is
+ * freed (B never came back), A's f stays; a reclaim is refused from then
+ * on, and A's last CLOSE frees f. fsck is clean.
+ */
+START_TEST(rc_orphan_reclaimed)
+{
+	int lease = h_wrapped() ? 4 : 1, grace = 1;
+	struct xsan_extent ext[4];
+	struct xsan_attr a;
+	struct xsan_fid o;
+	struct rc t;
+	uint64_t hf, ho, hc, f0, f1, f2;
+	uint32_t flags = 0, n;
+
+	rc_begin(&t, 2, lease, grace);
+	ck_assert_int_eq(create(&t.c[1], "o", &o), 0);
+	ck_assert_int_eq(h_open(&t.c[0], &t.f, XSAN_OPEN_RDWR, &hf, NULL), 0);
+	ck_assert_int_eq(h_open(&t.c[1], &o, XSAN_OPEN_RDWR, &ho, NULL), 0);
+	ck_assert_int_eq(h_layout_get(&t.c[0], &t.f, 0, 16 * BS, XSAN_LG_WRITE,
+				      ext, 4, &n), 0);
+	ck_assert_int_eq(h_commit(&t.c[0], &t.f, 0, 16 * BS, 16 * BS), 0);
+	ck_assert_int_eq(h_layout_get(&t.c[1], &o, 0, 16 * BS, XSAN_LG_WRITE,
+				      ext, 4, &n), 0);
+	ck_assert_int_eq(h_commit(&t.c[1], &o, 0, 16 * BS, 16 * BS), 0);
+	ck_assert_int_eq(statfs_free(&t.c[0], &f0), 0);
+	ck_assert_int_eq(unlink_name(&t.c[0], "f"), 0);
+	ck_assert_int_eq(unlink_name(&t.c[1], "o"), 0);
+
+	h_stop(&t.h, SIGKILL);
+	ck_assert_int_eq(h_start(&t.h), 0);
+	ck_assert_msg(reconnect(&t, 0, &flags) == 0, "reconnect: %s", t.c[0].err);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	login(&t, 2);
+	ck_assert_int_eq(h_open(&t.c[2], &t.f, XSAN_OPEN_RDONLY, &hc, NULL), -ESTALE);
+	ck_assert_int_eq(h_open(&t.c[2], &t.f, XSAN_OPEN_RDONLY | XSAN_OPEN_RECLAIM,
+				&hc, NULL), -EINVAL);
+	ck_assert_int_eq(h_open(&t.c[0], &t.f, XSAN_OPEN_RDWR | XSAN_OPEN_RECLAIM,
+				&hf, &a), 0);
+	ck_assert_uint_eq(a.nlink, 0);
+	ck_assert_uint_eq(a.size, 16 * BS);
+	/* the window's time runs out: B's o goes, A's f stays */
+	ck_assert_msg(wait_log_renewing(&t, "freed 1 files unlinked while open",
+					(lease + grace) * 1000 + h_ms(3000),
+					1u << 0 | 1u << 2),
+		      "no file freed at the end of the window");
+	ck_assert_int_eq(statfs_free(&t.c[0], &f1), 0);
+	ck_assert_uint_eq(f1, f0 + 16);
+	ck_assert_int_eq(getattr(&t.c[0], &t.f, &a), 0);
+	ck_assert_uint_eq(a.nlink, 0);
+	ck_assert_int_eq(getattr(&t.c[0], &o, NULL), -ESTALE);
+	ck_assert_int_eq(h_open(&t.c[0], &t.f, XSAN_OPEN_RDONLY | XSAN_OPEN_RECLAIM,
+				&hc, NULL), -EINVAL);
+	/* A's last CLOSE frees it as usual */
+	ck_assert_int_eq(h_close(&t.c[0], &t.f, hf, NULL), 0);
+	ck_assert_int_eq(getattr(&t.c[0], &t.f, NULL), -ESTALE);
+	ck_assert_int_eq(statfs_free(&t.c[0], &f2), 0);
+	ck_assert_uint_eq(f2, f0 + 32);
+	rc_end(&t);
+}
+END_TEST
+
+/*
+ * A and B both had p open when A unlinked it. After the restart A opens
+ * it again and closes it before B came back: p stays (B may still
+ * reclaim it), and B, back, opens it again too. A new session sees it
+ * gone.
+ */
+START_TEST(rc_orphan_two_holders)
+{
+	struct xsan_attr a;
+	struct xsan_fid p;
+	struct rc t;
+	uint64_t ha, hb, hc;
+	uint32_t flags = 0;
+
+	rc_begin(&t, 2, 20, 10);
+	ck_assert_int_eq(create(&t.c[0], "p", &p), 0);
+	ck_assert_int_eq(h_open(&t.c[0], &p, XSAN_OPEN_RDONLY, &ha, NULL), 0);
+	ck_assert_int_eq(h_open(&t.c[1], &p, XSAN_OPEN_RDONLY, &hb, NULL), 0);
+	ck_assert_int_eq(unlink_name(&t.c[0], "p"), 0);
+	h_stop(&t.h, SIGKILL);
+	ck_assert_int_eq(h_start(&t.h), 0);
+	ck_assert_int_eq(reconnect(&t, 0, &flags), 0);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	ck_assert_int_eq(h_open(&t.c[0], &p, XSAN_OPEN_RDONLY | XSAN_OPEN_RECLAIM,
+				&ha, &a), 0);
+	ck_assert_uint_eq(a.nlink, 0);
+	ck_assert_int_eq(h_close(&t.c[0], &p, ha, NULL), 0);
+	ck_assert_msg(getattr(&t.c[0], &p, &a) == 0,
+		      "freed at A's close while B could still reclaim it");
+	ck_assert_uint_eq(a.nlink, 0);
+	flags = 0;
+	ck_assert_int_eq(reconnect(&t, 1, &flags), 0);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	login(&t, 2);
+	ck_assert_int_eq(h_open(&t.c[2], &p, XSAN_OPEN_RDONLY, &hc, NULL), -ESTALE);
+	ck_assert_int_eq(h_open(&t.c[1], &p, XSAN_OPEN_RDONLY | XSAN_OPEN_RECLAIM,
+				&hb, &a), 0);
+	ck_assert_int_eq(h_close(&t.c[1], &p, hb, NULL), 0);
+	rc_end(&t);
+}
+END_TEST
+
+/*
+ * Blocks given before the restart and not committed come back to their
+ * session. A asked LAYOUT_GET to allocate 64 blocks of f and the MDC died
+ * before A committed them. After the restart, C (new) asks to write the
+ * same range: it waits for the window. A reclaims DATA_WR, opens f again
+ * and asks for the range again: the same extents, still UNWRITTEN, and
+ * no new block taken; its LAYOUT_COMMIT converts them and sets the size.
+ * When B is back and the window closes, C gets the same blocks, written.
+ * fsck is clean.
+ */
+START_TEST(rc_reclaim_uncommitted_layout)
+{
+	struct xsan_extent e0[8], e1[8], ec[8];
+	struct xsan_req r = { .op = XSAN_OP_LAYOUT_GET };
+	struct xsan_attr a;
+	struct xsan_rep rep;
+	struct rc t;
+	uint64_t hf, s0, s1, xid, rx;
+	uint32_t flags = 0, n0, n1, i;
+	int st;
+
+	rc_begin(&t, 2, 20, 10);
+	ck_assert_int_eq(h_open(&t.c[0], &t.f, XSAN_OPEN_RDWR, &hf, NULL), 0);
+	ck_assert_int_eq(h_layout_get(&t.c[0], &t.f, 0, 64 * BS, XSAN_LG_WRITE,
+				      e0, 8, &n0), 0);
+	ck_assert_uint_ge(n0, 1);
+	for (i = 0; i < n0; i++)
+		ck_assert_uint_eq(e0[i].flags, XSAN_EXT_UNWRITTEN);
+	ck_assert_int_eq(statfs_free(&t.c[0], &s0), 0);
+
+	h_stop(&t.h, SIGKILL);
+	ck_assert_int_eq(h_start(&t.h), 0);
+	ck_assert_int_eq(reconnect(&t, 0, &flags), 0);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	login(&t, 2);
+	r.fid = t.f;
+	r.layout.length = 64 * BS;
+	r.layout.flags = XSAN_LG_WRITE;
+	xid = send_req(&t.c[2], &r);
+	ck_assert_msg(!h_readable(&t.c[2], 300), "C's LAYOUT_GET ran inside the window");
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, XSAN_TOKF_RECLAIM), 0);
+	ck_assert_int_eq(h_open(&t.c[0], &t.f, XSAN_OPEN_RDWR, &hf, NULL), 0);
+	ck_assert_int_eq(h_layout_get(&t.c[0], &t.f, 0, 64 * BS, XSAN_LG_WRITE,
+				      e1, 8, &n1), 0);
+	ck_assert_uint_eq(n1, n0);
+	for (i = 0; i < n0; i++)
+		ck_assert_msg(!memcmp(&e0[i], &e1[i], sizeof(e0[i])),
+			      "extent %u differs after the restart", i);
+	ck_assert_int_eq(statfs_free(&t.c[0], &s1), 0);
+	ck_assert_uint_eq(s1, s0);
+	ck_assert_int_eq(h_commit(&t.c[0], &t.f, 0, 64 * BS, 64 * BS), 0);
+	ck_assert_int_eq(getattr(&t.c[0], &t.f, &a), 0);
+	ck_assert_uint_eq(a.size, 64 * BS);
+	ck_assert_uint_eq(a.blocks, 64 * BS / 512);
+	/* B is back: the window closes, C's LAYOUT_GET runs */
+	ck_assert_int_eq(reconnect(&t, 1, NULL), 0);
+	ck_assert_int_eq(xsan_client_recv(&t.c[2], &rx, &st, &rep), 0);
+	ck_assert_uint_eq(rx, xid);
+	ck_assert_int_eq(st, 0);
+	ck_assert_uint_eq(rep.layout.count, n0);
+	for (i = 0; i < n0; i++) {
+		xsan_extent_at(rep.layout.raw, i, &ec[i]);
+		ck_assert_uint_eq(ec[i].block, e0[i].block);
+		ck_assert_uint_eq(ec[i].flags, 0);
+	}
+	rc_end(&t);
+}
+END_TEST
+
 /* Without a restart: a session that ends leaves no uncommitted blocks. */
 START_TEST(rc_goodbye_frees_uncommitted)
 {
@@ -605,5 +834,8 @@ int main(int argc, char *argv[])
 	ADD(s, rc_goodbye_frees_uncommitted);
 	ADD(s, rc_grace_parks_ns);
 	ADD(s, rc_grace_no_grant_with_reply);
+	ADD(s, rc_orphan_reclaimed);
+	ADD(s, rc_orphan_two_holders);
+	ADD(s, rc_reclaim_uncommitted_layout);
 	return h_run_suite(s, prefix);
 }

@@ -699,34 +699,33 @@ static void ns_run(struct mdc_tokens *t)
  * sessions that are not reclaiming wait for it to close, so a reclaiming
  * client never finds a file it held renamed, removed, truncated, or its
  * uncommitted blocks granted to another session before it reclaimed
- * (tokens.rst, "Reconnect and reclaim"). An OPEN for writing changes
- * nothing by itself: the writes need LAYOUT_GET or a token, which wait.
- * CLOSE frees nothing of a reclaimer's: a newcomer has no grants, and
- * unlinked files stay until the reclaims are over (store.h).
+ * (tokens.rst, "Reconnect and reclaim"). Every request but the reads
+ * does (a new opcode waits too until said otherwise). An OPEN for
+ * writing changes nothing by itself: the writes need LAYOUT_GET or a
+ * token, which wait. CLOSE frees nothing of a reclaimer's: a newcomer
+ * has no grants, and unlinked files stay until the reclaims are over
+ * (xsan_store_keep_unlinked()).
  */
 static bool grace_changes(const struct xsan_req *r)
 {
 	switch (r->op) {
-	case XSAN_OP_CREATE:
-	case XSAN_OP_MKDIR:
-	case XSAN_OP_MKNOD:
-	case XSAN_OP_SYMLINK:
-	case XSAN_OP_LINK:
-	case XSAN_OP_UNLINK:
-	case XSAN_OP_RMDIR:
-	case XSAN_OP_RENAME:
-	case XSAN_OP_SETATTR:
-	case XSAN_OP_SETXATTR:
-	case XSAN_OP_REMOVEXATTR:
-	case XSAN_OP_FALLOCATE:
-	case XSAN_OP_LAYOUT_COMMIT:
-		return true;
+	case XSAN_OP_LOOKUP:
+	case XSAN_OP_GETATTR:
+	case XSAN_OP_READDIR:
+	case XSAN_OP_READLINK:
+	case XSAN_OP_GETXATTR:
+	case XSAN_OP_LISTXATTR:
+	case XSAN_OP_STATFS:
+	case XSAN_OP_CLOSE:
+		return false;
 	case XSAN_OP_OPEN:
 		return r->layout.flags & XSAN_OPEN_TRUNC;
 	case XSAN_OP_LAYOUT_GET:
 		return r->layout.flags & XSAN_LG_WRITE;
-	default:	/* reads, STATFS, CLOSE */
-		return false;
+	default:	/* CREATE .. RENAME, SETATTR, xattr changes, FALLOCATE,
+			 * LAYOUT_COMMIT
+			 */
+		return true;
 	}
 }
 
