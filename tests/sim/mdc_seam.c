@@ -243,6 +243,13 @@ int xsan_client_release(struct xsan_txn *t, uint64_t client, uint64_t *freed)
 	return 0;
 }
 
+int xsan_client_regrant(struct xsan_txn *t, uint64_t client)
+{
+	(void)t;
+	(void)client;
+	return 0;
+}
+
 int xsan_client_forget(struct xsan_store *st, uint64_t client)
 {
 	(void)st;
