@@ -18,7 +18,8 @@
  *                     the rest stays, and another client's grant in the
  *                     same file is left alone
  *   alloc_crash       kill -9 of the MDC 20 times during allocations and
- *                     commits; no block both free and used, and every
+ *                     commits (the writers come back with RECONNECT, as
+ *                     clients do); no block both free and used, and every
  *                     acknowledged commit still maps to its blocks
  *
  * The volume: stripe group 1 of the harness's config, reformatted to two
@@ -506,6 +507,36 @@ static int relogin(struct mdc_h *h, struct xsan_client *c, volatile int *stop)
 	}
 }
 
+/*
+ * Back after a kill -9 as a client comes back: RECONNECT of its session,
+ * answered RECLAIM, so the grace window does not hold its allocations and
+ * commits back (a new session's wait for it: tokens.rst, "Reconnect and
+ * reclaim"). ESTALE: on with the fresh session AUTH gave.
+ */
+static int rejoin(struct mdc_h *h, struct xsan_client *c, volatile int *stop)
+{
+	long long end = mono_ms() + 15000;
+	int err;
+
+	for (;;) {
+		err = xsan_client_reconnect(c, "127.0.0.1", h->port, h->volume,
+					    &h->secret, "testhost", NULL);
+		if (!err || err == -ESTALE)
+			return 0;
+		if (*stop || mono_ms() > end)
+			return -1;
+		usleep(50000);
+	}
+}
+
+/* Drop the connection, keep the session to RECONNECT. */
+static void hang_up(struct xsan_client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
 static void crash_writer(struct mdc_h *h, struct crash_sh *sh, int id)
 {
 	struct crash_log *lg = &sh->cl[id];
@@ -523,10 +554,10 @@ static void crash_writer(struct mdc_h *h, struct crash_sh *sh, int id)
 	while (!sh->stop && lg->nops < CRASH_MAXOPS) {
 		struct crash_op *op = &lg->op[lg->nops];
 
-		if (c.fd < 0 && relogin(h, &c, &sh->stop))
+		if (c.fd < 0 && rejoin(h, &c, &sh->stop))
 			break;
 		if (h_open(&c, &lg->f, XSAN_OPEN_RDWR, NULL, NULL)) {
-			xsan_client_close(&c);
+			hang_up(&c);
 			continue;
 		}
 		op->off = (uint64_t)lg->nops * 64 * BS;
@@ -535,7 +566,7 @@ static void crash_writer(struct mdc_h *h, struct crash_sh *sh, int id)
 		if (err || n != 1) {
 			/* lost in a crash (or refused): the next offset */
 			lg->nops++;
-			xsan_client_close(&c);
+			hang_up(&c);
 			continue;
 		}
 		op->sg = ext[0].sg;
@@ -547,7 +578,7 @@ static void crash_writer(struct mdc_h *h, struct crash_sh *sh, int id)
 			lg->acked++;
 		} else {
 			lg->lost++;
-			xsan_client_close(&c);
+			hang_up(&c);
 		}
 		lg->nops++;
 	}
@@ -570,6 +601,17 @@ static void t_crash(struct mdc_h *h)
 	}
 	memset(sh, 0, sizeof(*sh));
 	srand((unsigned int)getpid());
+	/*
+	 * The sessions of the tests before are recorded: the start opened a
+	 * grace window, in which the writers' CREATEs, new sessions' changes,
+	 * would wait. It ends when those sessions are dropped.
+	 */
+	if (h_log_wait(h, "may reclaim within", h_ms(1000)) &&
+	    !h_log_wait(h, "did not come back", h_ms(10000))) {
+		fail(name, "the grace window does not end");
+		munmap(sh, sizeof(*sh));
+		return;
+	}
 	for (int i = 0; i < CRASH_WRITERS; i++) {
 		pid[i] = fork();
 		if (pid[i] == 0) {
@@ -763,6 +805,9 @@ int main(int argc, char **argv)
 	report("alloc_fsck", before);
 
 	before = failed;
+	/* a short lease: the grace window of each start is short too */
+	h.lease_s = 3;
+	h.grace_s = 1;
 	if (h_start(&h))
 		fail("alloc_crash", "start");
 	else
