@@ -18,7 +18,8 @@
  *                     the rest stays, and another client's grant in the
  *                     same file is left alone
  *   alloc_crash       kill -9 of the MDC 20 times during allocations and
- *                     commits; no block both free and used, and every
+ *                     commits (the writers come back with RECONNECT, as
+ *                     clients do); no block both free and used, and every
  *                     acknowledged commit still maps to its blocks
  *
  * The volume: stripe group 1 of the harness's config, reformatted to two
@@ -159,67 +160,6 @@ static int unlink_name(struct xsan_client *c, const char *name)
 	return xsan_client_call(c, &r, &rep);
 }
 
-static int open_file(struct xsan_client *c, const struct xsan_fid *f,
-		     uint64_t *handle)
-{
-	struct xsan_req r = { .op = XSAN_OP_OPEN, .cred = h_root(), .fid = *f };
-	struct xsan_rep rep;
-	int err;
-
-	r.layout.flags = XSAN_OPEN_RDWR;
-	err = xsan_client_call(c, &r, &rep);
-	if (!err && handle)
-		*handle = rep.layout.handle;
-	return err;
-}
-
-static int close_file(struct xsan_client *c, const struct xsan_fid *f,
-		      uint64_t handle)
-{
-	struct xsan_req r = { .op = XSAN_OP_CLOSE, .cred = h_root(), .fid = *f };
-	struct xsan_rep rep;
-
-	r.layout.handle = handle;
-	return xsan_client_call(c, &r, &rep);
-}
-
-/* LAYOUT_GET; the extents are copied to @ext (at most @max). */
-static int layout_get(struct xsan_client *c, const struct xsan_fid *f,
-		      uint64_t off, uint64_t len, uint32_t flags,
-		      struct xsan_extent *ext, uint32_t max, uint32_t *n)
-{
-	struct xsan_req r = { .op = XSAN_OP_LAYOUT_GET, .cred = h_root(), .fid = *f };
-	struct xsan_rep rep;
-	int err;
-
-	r.layout.offset = off;
-	r.layout.length = len;
-	r.layout.flags = flags;
-	*n = 0;
-	err = xsan_client_call(c, &r, &rep);
-	if (err)
-		return err;
-	for (uint32_t i = 0; i < rep.layout.count && i < max; i++)
-		xsan_extent_at(rep.layout.raw, i, &ext[i]);
-	*n = rep.layout.count < max ? rep.layout.count : max;
-	return 0;
-}
-
-static int commit(struct xsan_client *c, const struct xsan_fid *f,
-		  uint64_t off, uint64_t len, uint64_t size)
-{
-	struct xsan_req r = { .op = XSAN_OP_LAYOUT_COMMIT, .cred = h_root(),
-			      .fid = *f };
-	struct xsan_range rg = { off, len };
-	struct xsan_rep rep;
-
-	r.layout.flags = XSAN_LC_SIZE;
-	r.layout.size = size;
-	r.layout.nranges = 1;
-	r.layout.ranges = &rg;
-	return xsan_client_call(c, &r, &rep);
-}
-
 static int falloc(struct xsan_client *c, const struct xsan_fid *f,
 		  uint32_t mode, uint64_t off, uint64_t len)
 {
@@ -293,14 +233,14 @@ static void writer(struct mdc_h *h, int id, struct got *out)
 	if (!err)
 		err = create(&c, name, &f);
 	if (!err)
-		err = open_file(&c, &f, NULL);
+		err = h_open(&c, &f, XSAN_OPEN_RDWR, NULL, NULL);
 	for (int r = 0; r < WROUNDS && !err; r++) {
 		/* scattered small writes: every one a new hole */
 		uint64_t off = ((uint64_t)(r * 7 + id) % WROUNDS) * 256 * BS;
 
-		err = layout_get(&c, &f, off, 5 * BS, XSAN_LG_WRITE, ext, 8, &n);
+		err = h_layout_get(&c, &f, off, 5 * BS, XSAN_LG_WRITE, ext, 8, &n);
 		if (!err)
-			err = commit(&c, &f, off, 5 * BS, off + 5 * BS);
+			err = h_commit(&c, &f, off, 5 * BS, off + 5 * BS);
 		for (uint32_t i = 0; !err && i < n && out->n < WROUNDS * 4; i++) {
 			out->e[out->n].sg = ext[i].sg;
 			out->e[out->n].block = ext[i].block;
@@ -379,24 +319,24 @@ static void t_streaming(struct mdc_h *h)
 	if (!err)
 		err = create(&c2, "clip2", &f2);
 	if (!err)
-		err = open_file(&c1, &f1, NULL);
+		err = h_open(&c1, &f1, XSAN_OPEN_RDWR, NULL, NULL);
 	if (!err)
-		err = open_file(&c2, &f2, NULL);
+		err = h_open(&c2, &f2, XSAN_OPEN_RDWR, NULL, NULL);
 	for (off = 0; off < total && !err; off += CHUNK) {
-		err = layout_get(&c1, &f1, off, CHUNK, XSAN_LG_WRITE, ext, 64, &n);
+		err = h_layout_get(&c1, &f1, off, CHUNK, XSAN_LG_WRITE, ext, 64, &n);
 		if (!err)
-			err = commit(&c1, &f1, off, CHUNK, off + CHUNK);
+			err = h_commit(&c1, &f1, off, CHUNK, off + CHUNK);
 		/* a second writer streaming at the same time */
 		if (!err && off < total / 2)
-			err = layout_get(&c2, &f2, off, CHUNK, XSAN_LG_WRITE, ext, 64, &n);
+			err = h_layout_get(&c2, &f2, off, CHUNK, XSAN_LG_WRITE, ext, 64, &n);
 		if (!err && off < total / 2)
-			err = commit(&c2, &f2, off, CHUNK, off + CHUNK);
+			err = h_commit(&c2, &f2, off, CHUNK, off + CHUNK);
 	}
 	if (err) {
 		fail(name, "at %llu MiB: %d %s", (unsigned long long)(off >> 20),
 		     err, c1.err);
 	} else {
-		err = layout_get(&c1, &f1, 0, total, 0, ext, 64, &n);
+		err = h_layout_get(&c1, &f1, 0, total, 0, ext, 64, &n);
 		if (err || n > 4)
 			fail(name, "4 GiB file in %u extents (%d)", n, err);
 		else
@@ -404,7 +344,7 @@ static void t_streaming(struct mdc_h *h)
 		for (uint32_t i = 0; !err && i < n; i++)
 			if (ext[i].flags)
 				fail(name, "extent %u still unwritten after commit", i);
-		err = layout_get(&c2, &f2, 0, total / 2, 0, ext, 64, &n);
+		err = h_layout_get(&c2, &f2, 0, total / 2, 0, ext, 64, &n);
 		if (err || n > 4)
 			fail(name, "second 2 GiB file in %u extents (%d)", n, err);
 	}
@@ -437,38 +377,38 @@ static void t_commit_refused(struct mdc_h *h)
 	if (!err)
 		err = create(&c1, "granted", &f);
 	if (!err)
-		err = open_file(&c1, &f, &handle);
+		err = h_open(&c1, &f, XSAN_OPEN_RDWR, &handle, NULL);
 	if (!err)
-		err = open_file(&c2, &f, NULL);
+		err = h_open(&c2, &f, XSAN_OPEN_RDWR, NULL, NULL);
 	if (!err)
-		err = layout_get(&c1, &f, 0, 16 * BS, XSAN_LG_WRITE, ext, 8, &n);
+		err = h_layout_get(&c1, &f, 0, 16 * BS, XSAN_LG_WRITE, ext, 8, &n);
 	if (err) {
 		fail(name, "setup: %d", err);
 		goto out;
 	}
 	/* the other client was granted nothing */
-	if ((err = commit(&c2, &f, 0, BS, BS)) != -EINVAL)
+	if ((err = h_commit(&c2, &f, 0, BS, BS)) != -EINVAL)
 		fail(name, "commit by another client: %d", err);
 	/* a read layout grants nothing either */
-	if (!layout_get(&c2, &f, 0, 16 * BS, 0, ext, 8, &n) &&
-	    (err = commit(&c2, &f, 0, BS, BS)) != -EINVAL)
+	if (!h_layout_get(&c2, &f, 0, 16 * BS, 0, ext, 8, &n) &&
+	    (err = h_commit(&c2, &f, 0, BS, BS)) != -EINVAL)
 		fail(name, "commit after a read layout: %d", err);
 	/* beyond the granted extents */
-	if ((err = commit(&c1, &f, 15 * BS, 2 * BS, 0)) != -EINVAL)
+	if ((err = h_commit(&c1, &f, 15 * BS, 2 * BS, 0)) != -EINVAL)
 		fail(name, "commit past the extent: %d", err);
-	if ((err = commit(&c1, &f, 1 << 30, BS, 0)) != -EINVAL)
+	if ((err = h_commit(&c1, &f, 1 << 30, BS, 0)) != -EINVAL)
 		fail(name, "commit of a hole: %d", err);
 	/* nothing changed: still all unwritten */
-	if (layout_get(&c1, &f, 0, 16 * BS, 0, ext, 8, &n) || n != 1 ||
+	if (h_layout_get(&c1, &f, 0, 16 * BS, 0, ext, 8, &n) || n != 1 ||
 	    ext[0].flags != XSAN_EXT_UNWRITTEN)
 		fail(name, "a refused commit changed the layout");
-	if ((err = commit(&c1, &f, 0, 16 * BS, 16 * BS)))
+	if ((err = h_commit(&c1, &f, 0, 16 * BS, 16 * BS)))
 		fail(name, "the good commit: %d", err);
 	/* after CLOSE the grants are gone */
-	if (close_file(&c1, &f, handle))
+	if (h_close(&c1, &f, handle, NULL))
 		fail(name, "close");
-	if (!layout_get(&c1, &f, 0, 16 * BS, 0, ext, 8, &n) &&
-	    (err = commit(&c1, &f, 0, BS, 0)) != -EINVAL)
+	if (!h_layout_get(&c1, &f, 0, 16 * BS, 0, ext, 8, &n) &&
+	    (err = h_commit(&c1, &f, 0, BS, 0)) != -EINVAL)
 		fail(name, "commit after close: %d", err);
 	unlink_name(&c1, "granted");
 out:
@@ -496,9 +436,9 @@ static void t_enospc(struct mdc_h *h)
 	if (!err)
 		err = create(&c, "small", &b);
 	if (!err)
-		err = open_file(&c, &a, &ha);
+		err = h_open(&c, &a, XSAN_OPEN_RDWR, &ha, NULL);
 	if (!err)
-		err = open_file(&c, &b, NULL);
+		err = h_open(&c, &b, XSAN_OPEN_RDWR, NULL, NULL);
 	/* everything free goes to "big", 4 GiB per request */
 	while (!err) {
 		uint64_t left = 0;
@@ -508,23 +448,23 @@ static void t_enospc(struct mdc_h *h)
 			break;
 		if (left > (1ull << 20))
 			left = 1ull << 20;
-		err = layout_get(&c, &a, off, left * BS, XSAN_LG_WRITE, ext, 64, &n);
+		err = h_layout_get(&c, &a, off, left * BS, XSAN_LG_WRITE, ext, 64, &n);
 		off += left * BS;
 	}
 	if (err) {
 		fail(name, "filling: %d", err);
 		goto out;
 	}
-	if ((err = layout_get(&c, &b, 0, BS, XSAN_LG_WRITE, ext, 64, &n)) != -ENOSPC)
+	if ((err = h_layout_get(&c, &b, 0, BS, XSAN_LG_WRITE, ext, 64, &n)) != -ENOSPC)
 		fail(name, "a full volume answered %d, not ENOSPC", err);
 	/* open, "big" keeps its blocks after its last name goes (POSIX) */
 	if (unlink_name(&c, "big") || statfs_free(&c, &free1) || free1)
 		fail(name, "after unlink of the open file %llu free, want 0",
 		     (unsigned long long)free1);
-	if (close_file(&c, &a, ha) || statfs_free(&c, &free1) || free1 != free0)
+	if (h_close(&c, &a, ha, NULL) || statfs_free(&c, &free1) || free1 != free0)
 		fail(name, "after unlink and close %llu free, before %llu",
 		     (unsigned long long)free1, (unsigned long long)free0);
-	if ((err = layout_get(&c, &b, 0, BS, XSAN_LG_WRITE, ext, 64, &n)))
+	if ((err = h_layout_get(&c, &b, 0, BS, XSAN_LG_WRITE, ext, 64, &n)))
 		fail(name, "no space after unlink: %d", err);
 	unlink_name(&c, "small");
 out:
@@ -567,6 +507,36 @@ static int relogin(struct mdc_h *h, struct xsan_client *c, volatile int *stop)
 	}
 }
 
+/*
+ * Back after a kill -9 as a client comes back: RECONNECT of its session,
+ * answered RECLAIM, so the grace window does not hold its allocations and
+ * commits back (a new session's wait for it: tokens.rst, "Reconnect and
+ * reclaim"). ESTALE: on with the fresh session AUTH gave.
+ */
+static int rejoin(struct mdc_h *h, struct xsan_client *c, volatile int *stop)
+{
+	long long end = mono_ms() + 15000;
+	int err;
+
+	for (;;) {
+		err = xsan_client_reconnect(c, "127.0.0.1", h->port, h->volume,
+					    &h->secret, "testhost", NULL);
+		if (!err || err == -ESTALE)
+			return 0;
+		if (*stop || mono_ms() > end)
+			return -1;
+		usleep(50000);
+	}
+}
+
+/* Drop the connection, keep the session to RECONNECT. */
+static void hang_up(struct xsan_client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
 static void crash_writer(struct mdc_h *h, struct crash_sh *sh, int id)
 {
 	struct crash_log *lg = &sh->cl[id];
@@ -584,31 +554,31 @@ static void crash_writer(struct mdc_h *h, struct crash_sh *sh, int id)
 	while (!sh->stop && lg->nops < CRASH_MAXOPS) {
 		struct crash_op *op = &lg->op[lg->nops];
 
-		if (c.fd < 0 && relogin(h, &c, &sh->stop))
+		if (c.fd < 0 && rejoin(h, &c, &sh->stop))
 			break;
-		if (open_file(&c, &lg->f, NULL)) {
-			xsan_client_close(&c);
+		if (h_open(&c, &lg->f, XSAN_OPEN_RDWR, NULL, NULL)) {
+			hang_up(&c);
 			continue;
 		}
 		op->off = (uint64_t)lg->nops * 64 * BS;
 		op->len = 48 * BS;
-		err = layout_get(&c, &lg->f, op->off, op->len, XSAN_LG_WRITE, ext, 8, &n);
+		err = h_layout_get(&c, &lg->f, op->off, op->len, XSAN_LG_WRITE, ext, 8, &n);
 		if (err || n != 1) {
 			/* lost in a crash (or refused): the next offset */
 			lg->nops++;
-			xsan_client_close(&c);
+			hang_up(&c);
 			continue;
 		}
 		op->sg = ext[0].sg;
 		op->block = ext[0].block;
 		op->state = 1;
-		err = commit(&c, &lg->f, op->off, op->len, op->off + op->len);
+		err = h_commit(&c, &lg->f, op->off, op->len, op->off + op->len);
 		if (!err) {
 			op->state = 2;
 			lg->acked++;
 		} else {
 			lg->lost++;
-			xsan_client_close(&c);
+			hang_up(&c);
 		}
 		lg->nops++;
 	}
@@ -631,6 +601,17 @@ static void t_crash(struct mdc_h *h)
 	}
 	memset(sh, 0, sizeof(*sh));
 	srand((unsigned int)getpid());
+	/*
+	 * The sessions of the tests before are recorded: the start opened a
+	 * grace window, in which the writers' CREATEs, new sessions' changes,
+	 * would wait. It ends when those sessions are dropped.
+	 */
+	if (h_log_wait(h, "may reclaim within", h_ms(1000)) &&
+	    !h_log_wait(h, "did not come back", h_ms(10000))) {
+		fail(name, "the grace window does not end");
+		munmap(sh, sizeof(*sh));
+		return;
+	}
 	for (int i = 0; i < CRASH_WRITERS; i++) {
 		pid[i] = fork();
 		if (pid[i] == 0) {
@@ -679,7 +660,7 @@ stop:
 
 			if (op->state != 2)
 				continue;
-			if (layout_get(&c, &lg->f, op->off, op->len, 0, ext, 8, &n) ||
+			if (h_layout_get(&c, &lg->f, op->off, op->len, 0, ext, 8, &n) ||
 			    n != 1 || ext[0].flags || ext[0].offset != op->off ||
 			    ext[0].sg != op->sg || ext[0].block != op->block ||
 			    ext[0].length != op->len) {
@@ -719,27 +700,27 @@ static void t_close_frees(struct mdc_h *h)
 	}
 	err = create(&c1, "ahead", &f);
 	if (!err)
-		err = open_file(&c1, &f, &h1);
+		err = h_open(&c1, &f, XSAN_OPEN_RDWR, &h1, NULL);
 	if (!err)
-		err = open_file(&c2, &f, &h2);
+		err = h_open(&c2, &f, XSAN_OPEN_RDWR, &h2, NULL);
 	if (!err)
 		err = statfs_free(&c1, &free0);
 	/* c1 streams: 64 MiB asked for ahead, 1 MiB written */
 	if (!err)
-		err = layout_get(&c1, &f, 0, CHUNK, XSAN_LG_WRITE, ext, 16, &n);
+		err = h_layout_get(&c1, &f, 0, CHUNK, XSAN_LG_WRITE, ext, 16, &n);
 	if (!err)
-		err = commit(&c1, &f, 0, mib, mib);
+		err = h_commit(&c1, &f, 0, mib, mib);
 	/* fallocate makes [32 MiB, 40 MiB) of c1's ahead the file's for good */
 	if (!err)
 		err = falloc(&c1, &f, XSAN_FALLOC_KEEP_SIZE, 32 * mib, 8 * mib);
 	/* c2 writes [64 MiB, 72 MiB) of the same file, not committed yet */
 	if (!err)
-		err = layout_get(&c2, &f, CHUNK, 8 * mib, XSAN_LG_WRITE, ext, 16,
+		err = h_layout_get(&c2, &f, CHUNK, 8 * mib, XSAN_LG_WRITE, ext, 16,
 				 &n);
 	if (!err)
 		err = statfs_free(&c1, &free1);
 	if (!err)
-		err = close_file(&c1, &f, h1);
+		err = h_close(&c1, &f, h1, NULL);
 	if (!err)
 		err = statfs_free(&c1, &free2);
 	if (err) {
@@ -755,11 +736,11 @@ static void t_close_frees(struct mdc_h *h)
 		     (unsigned long long)(free2 - free1),
 		     (unsigned long long)((CHUNK - 9 * mib) / BS));
 	/* what c1 committed stays written; c2's grant still commits */
-	err = commit(&c2, &f, CHUNK, 8 * mib, CHUNK + 8 * mib);
+	err = h_commit(&c2, &f, CHUNK, 8 * mib, CHUNK + 8 * mib);
 	if (err)
 		fail(name, "the other client's commit after CLOSE: %d %s", err,
 		     c2.err);
-	err = layout_get(&c2, &f, 0, CHUNK + 8 * mib, 0, ext, 16, &n);
+	err = h_layout_get(&c2, &f, 0, CHUNK + 8 * mib, 0, ext, 16, &n);
 	for (uint32_t i = 0; !err && i < n; i++) {
 		bool falloced = ext[i].offset >= 32 * mib &&
 				ext[i].offset + ext[i].length <= 40 * mib;
@@ -772,7 +753,7 @@ static void t_close_frees(struct mdc_h *h)
 	if (err || got != 17 * mib || !n || ext[0].offset != 0)
 		fail(name, "file maps %llu bytes in %u extents (%d), expected 17 MiB from 0",
 		     (unsigned long long)got, n, err);
-	err = close_file(&c2, &f, h2);
+	err = h_close(&c2, &f, h2, NULL);
 	if (!err)
 		err = unlink_name(&c1, "ahead");
 	if (err)
@@ -824,6 +805,9 @@ int main(int argc, char **argv)
 	report("alloc_fsck", before);
 
 	before = failed;
+	/* a short lease: the grace window of each start is short too */
+	h.lease_s = 3;
+	h.grace_s = 1;
 	if (h_start(&h))
 		fail("alloc_crash", "start");
 	else

@@ -421,6 +421,72 @@ int h_tput(struct xsan_client *c, const struct xsan_fid *f, uint32_t types,
 	return xsan_client_call(c, &r, &rep);
 }
 
+int h_open(struct xsan_client *c, const struct xsan_fid *f, uint32_t flags,
+	   uint64_t *handle, struct xsan_attr *a)
+{
+	struct xsan_req r = { .op = XSAN_OP_OPEN, .cred = h_root(), .fid = *f };
+	struct xsan_rep rep;
+	int err;
+
+	r.layout.flags = flags;
+	err = xsan_client_call(c, &r, &rep);
+	if (!err && handle)
+		*handle = rep.layout.handle;
+	if (!err && a)
+		*a = rep.attr[0];
+	return err;
+}
+
+int h_close(struct xsan_client *c, const struct xsan_fid *f, uint64_t handle,
+	    struct xsan_attr *a)
+{
+	struct xsan_req r = { .op = XSAN_OP_CLOSE, .cred = h_root(), .fid = *f };
+	struct xsan_rep rep;
+	int err;
+
+	r.layout.handle = handle;
+	err = xsan_client_call(c, &r, &rep);
+	if (!err && a)
+		*a = rep.attr[0];
+	return err;
+}
+
+int h_layout_get(struct xsan_client *c, const struct xsan_fid *f,
+		 uint64_t off, uint64_t len, uint32_t flags,
+		 struct xsan_extent *ext, uint32_t max, uint32_t *n)
+{
+	struct xsan_req r = { .op = XSAN_OP_LAYOUT_GET, .cred = h_root(), .fid = *f };
+	struct xsan_rep rep;
+	int err;
+
+	r.layout.offset = off;
+	r.layout.length = len;
+	r.layout.flags = flags;
+	*n = 0;
+	err = xsan_client_call(c, &r, &rep);
+	if (err)
+		return err;
+	for (uint32_t i = 0; i < rep.layout.count && i < max; i++)
+		xsan_extent_at(rep.layout.raw, i, &ext[i]);
+	*n = rep.layout.count < max ? rep.layout.count : max;
+	return 0;
+}
+
+int h_commit(struct xsan_client *c, const struct xsan_fid *f, uint64_t off,
+	     uint64_t len, uint64_t size)
+{
+	struct xsan_req r = { .op = XSAN_OP_LAYOUT_COMMIT, .cred = h_root(),
+			      .fid = *f };
+	struct xsan_range rg = { off, len };
+	struct xsan_rep rep;
+
+	r.layout.flags = XSAN_LC_SIZE;
+	r.layout.size = size;
+	r.layout.nranges = 1;
+	r.layout.ranges = &rg;
+	return xsan_client_call(c, &r, &rep);
+}
+
 bool h_readable(struct xsan_client *c, int wait)
 {
 	struct pollfd p = { .fd = c->fd, .events = POLLIN };

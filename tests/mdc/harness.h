@@ -97,6 +97,19 @@ void h_make_df(struct xsan_client *c, struct xsan_fid *d, struct xsan_fid *f);
 /* TOKEN_PUT keeping @types (answering @revoke if not 0): 0 or -errno. */
 int h_tput(struct xsan_client *c, const struct xsan_fid *f, uint32_t types,
 	   uint64_t revoke);
+/* OPEN @f with @flags as root: 0 (*@handle, *@a if not NULL) or -errno. */
+int h_open(struct xsan_client *c, const struct xsan_fid *f, uint32_t flags,
+	   uint64_t *handle, struct xsan_attr *a);
+/* CLOSE @handle of @f as root: 0 (*@a if not NULL) or -errno. */
+int h_close(struct xsan_client *c, const struct xsan_fid *f, uint64_t handle,
+	    struct xsan_attr *a);
+/* LAYOUT_GET as root; the extents are copied to @ext (at most @max). */
+int h_layout_get(struct xsan_client *c, const struct xsan_fid *f,
+		 uint64_t off, uint64_t len, uint32_t flags,
+		 struct xsan_extent *ext, uint32_t max, uint32_t *n);
+/* LAYOUT_COMMIT of [@off, @off + @len) with size @size, as root. */
+int h_commit(struct xsan_client *c, const struct xsan_fid *f, uint64_t off,
+	     uint64_t len, uint64_t size);
 /* Is a frame waiting on @c within @wait ms? */
 bool h_readable(struct xsan_client *c, int wait);
 #endif /* XSAN_TEST_HARNESS_H */

@@ -713,35 +713,20 @@ END_TEST
 static int open_fid(struct xsan_client *c, struct xsan_fid f, uint32_t flags,
 		    uint64_t *handle)
 {
-	struct xsan_req r = { .op = XSAN_OP_OPEN, .cred = h_root(), .fid = f };
-	struct xsan_rep rep;
-	int err;
-
-	r.layout.flags = flags;
-	err = xsan_client_call(c, &r, &rep);
-	if (!err)
-		*handle = rep.layout.handle;
-	return err;
+	return h_open(c, &f, flags, handle, NULL);
 }
 
 static int close_fid(struct xsan_client *c, struct xsan_fid f, uint64_t handle,
 		     struct xsan_attr *a)
 {
-	struct xsan_req r = { .op = XSAN_OP_CLOSE, .cred = h_root(), .fid = f };
-	struct xsan_rep rep;
-	int err;
-
-	r.layout.handle = handle;
-	err = xsan_client_call(c, &r, &rep);
-	if (!err && a)
-		*a = rep.attr[0];
-	return err;
+	return h_close(c, &f, handle, a);
 }
 
 /*
  * POSIX: a file unlinked while open stays usable (nlink 0) until its last
  * close, on whichever client holds it open, read-only or not; the last
- * CLOSE, the end of the last session holding it, or a restart of the MDC
+ * CLOSE, the end of the last session holding it, or the end of the grace
+ * window after a restart of the MDC (its session did not reclaim it)
  * frees it.
  */
 START_TEST(unlink_while_open)
@@ -792,21 +777,32 @@ START_TEST(unlink_while_open)
 
 	/*
 	 * The MDC dies while it is open (a clean stop ends the sessions,
-	 * which frees it like above): the next start frees it.
+	 * which frees it like above): after the next start it is kept for
+	 * the session that held it, gone to any other, and freed when the
+	 * grace window's time is up (that session never came back).
 	 */
 	ck_assert_int_eq(it_create(&t.c, root(), it_root, "h", &h), 0);
 	ck_assert_int_eq(open_fid(&t.c, it_fid(&h), XSAN_OPEN_WRONLY, &ha), 0);
 	ck_assert_int_eq(it_unlink(&t.c, root(), it_root, "h", NULL), 0);
 	xsan_client_close(&t.c);
 	h_stop(&t.h, SIGKILL);
-	/* fsck sees no problem in it: not an orphan, the start frees it */
+	/* fsck sees no problem in it: not an orphan, the MDC frees it */
 	snprintf(path, sizeof(path), "%s/%s", t.h.statedir, t.h.volume);
 	ck_assert_msg(!xsan_store_open(path, true, &st, msg, sizeof(msg)),
 		      "open for fsck: %s", msg);
 	ck_assert_int_eq(xsan_check(st, false, stderr, &cs), 0);
 	ck_assert_msg(cs.problems == 0, "fsck found %u problems", cs.problems);
 	xsan_store_close(st);
+	t.h.lease_s = h_wrapped() ? 4 : 1;
+	t.h.grace_s = 1;
 	it_start(&t);
+	err = h_login(&t.h, &t.c);
+	ck_assert_msg(!err, "login: %s", t.c.err);
+	ck_assert_int_eq(open_fid(&t.c, it_fid(&h), XSAN_OPEN_RDONLY, &ha), -ESTALE);
+	ck_assert_msg(h_log_wait(&t.h, "freed 1 files unlinked while open",
+				 h_ms(10000)), "not freed after the window");
+	/* a fresh session: the short lease may have run out meanwhile */
+	xsan_client_close(&t.c);
 	err = h_login(&t.h, &t.c);
 	ck_assert_msg(!err, "login: %s", t.c.err);
 	ck_assert_int_eq(it_getattr(&t.c, it_fid(&h), NULL), -ESTALE);

@@ -6,7 +6,11 @@
  * refused, and after kill -9 and a restart on the same store a client
  * reclaims its tokens and locks while others wait for the grace window,
  * and the blocks a client that never comes back had been given and never
- * committed are free again (fsck clean).
+ * committed are free again (fsck clean). During the grace window a new
+ * session's namespace changes wait and its replies grant no token; files
+ * unlinked while open survive for the sessions that held them (OPEN with
+ * RECLAIM); uncommitted blocks come back to their session with the same
+ * LAYOUT_GET.
  *
  * `build/reclaim PREFIX` prints "PASS: PREFIX.rc_*" / "FAIL: ..." per
  * test; each runs in its own forked child (check's CK_FORK) with its own
@@ -28,6 +32,7 @@
 #include "mdc/store.h"
 
 #define NCLI 4
+#define BS 4096u	/* the harness volume's block */
 
 struct rc {
 	struct mdc_h h;
@@ -146,6 +151,100 @@ static int statfs_free(struct xsan_client *c, uint64_t *bfree)
 	if (!err)
 		*bfree = rep.st.bfree;
 	return err;
+}
+
+static const struct xsan_fid root_fid = { XSAN_ROOT_INO, 1 };
+
+/* Send @r as root; its xid. */
+static uint64_t send_req(struct xsan_client *c, struct xsan_req *r)
+{
+	uint64_t xid;
+
+	r->cred = h_root();
+	ck_assert_msg(xsan_client_send(c, r, &xid) == 0, "send: %s", c->err);
+	return xid;
+}
+
+/* The next @n replies on @c, matched by xid: @st[i] the status of @xids[i]. */
+static void replies(struct xsan_client *c, const uint64_t *xids, int *st,
+		    int n)
+{
+	struct xsan_rep rep;
+	uint64_t rx;
+	int k, i, s;
+
+	for (k = 0; k < n; k++) {
+		ck_assert_msg(xsan_client_recv(c, &rx, &s, &rep) == 0,
+			      "reply %d of %d: %s", k + 1, n, c->err);
+		for (i = 0; i < n && xids[i] != rx; i++)
+			;
+		ck_assert_msg(i < n, "a reply to xid %llu, not asked for",
+			      (unsigned long long)rx);
+		st[i] = -s;
+	}
+}
+
+static int lookup_want(struct xsan_client *c, const char *name, uint32_t want,
+		       uint32_t *granted)
+{
+	struct xsan_req r = { .op = XSAN_OP_LOOKUP, .cred = h_root(),
+			      .fid = root_fid, .name = name,
+			      .namelen = (uint32_t)strlen(name) };
+	struct xsan_rep rep;
+	int err;
+
+	r.tok.types = want;
+	err = xsan_client_call(c, &r, &rep);
+	if (!err && granted)
+		*granted = rep.tok.granted;
+	return err;
+}
+
+static int getattr(struct xsan_client *c, const struct xsan_fid *f,
+		   struct xsan_attr *a)
+{
+	struct xsan_req r = { .op = XSAN_OP_GETATTR, .cred = h_root(), .fid = *f };
+	struct xsan_rep rep;
+	int err = xsan_client_call(c, &r, &rep);
+
+	if (!err && a)
+		*a = rep.attr[0];
+	return err;
+}
+
+static int unlink_name(struct xsan_client *c, const char *name)
+{
+	struct xsan_req r = { .op = XSAN_OP_UNLINK, .cred = h_root(),
+			      .fid = root_fid, .name = name,
+			      .namelen = (uint32_t)strlen(name) };
+	struct xsan_rep rep;
+
+	return xsan_client_call(c, &r, &rep);
+}
+
+/*
+ * Wait up to @ms for @needle in the daemon's log, renewing meanwhile the
+ * leases of the clients in @mask (bit i: t->c[i]): a short lease would
+ * otherwise run out while they wait in silence.
+ */
+static bool wait_log_renewing(struct rc *t, const char *needle, int ms,
+			      unsigned int mask)
+{
+	struct xsan_req hb = { .op = XSAN_OP_HEARTBEAT };
+	long long end = h_now_ms() + ms;
+	struct xsan_rep rep;
+	int i;
+
+	while (!strstr(h_log(&t->h), needle)) {
+		if (h_now_ms() > end)
+			return false;
+		for (i = 0; i < NCLI; i++)
+			if (mask & (1u << i))
+				ck_assert_msg(!xsan_client_call(&t->c[i], &hb, &rep),
+					      "heartbeat %d: %s", i, t->c[i].err);
+		usleep(100000);
+	}
+	return true;
 }
 
 /*
@@ -377,6 +476,310 @@ START_TEST(rc_window_closes_early)
 }
 END_TEST
 
+/*
+ * During the grace window a new session's namespace changes wait: C's
+ * truncate of f, rename of g and unlink of f are not answered while B
+ * has not come back, nor is C's GETATTR behind them (its connection's
+ * order). D's LOOKUP, a read, is answered at once. A, reclaiming, takes
+ * back DATA_WR on f and its own chmod is not parked. When B comes back
+ * the window closes early: C's truncate first takes A's DATA_WR back
+ * (REVOKE), then C's requests run in order.
+ */
+START_TEST(rc_grace_parks_ns)
+{
+	struct xsan_req r;
+	struct xsan_cb cb;
+	struct rc t;
+	struct xsan_fid g, h;
+	uint64_t xid[4];
+	int st[4] = { 1, 1, 1, 1 };
+	uint32_t flags = 0, granted = 99;
+	long long t0;
+
+	rc_begin(&t, 2, 20, 10);
+	ck_assert_int_eq(create(&t.c[0], "g", &g), 0);
+	ck_assert_int_eq(create(&t.c[0], "h", &h), 0);
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
+	h_stop(&t.h, SIGKILL);
+	ck_assert_int_eq(h_start(&t.h), 0);
+	ck_assert_msg(reconnect(&t, 0, &flags) == 0, "reconnect: %s", t.c[0].err);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	/* B has not come back: the window is open. C and D are new. */
+	login(&t, 2);
+	login(&t, 3);
+	r = (struct xsan_req){ .op = XSAN_OP_SETATTR, .fid = t.f };
+	r.sattr.valid = XSAN_SA_SIZE;
+	r.sattr.size = 0;
+	xid[0] = send_req(&t.c[2], &r);
+	r = (struct xsan_req){ .op = XSAN_OP_RENAME, .fid = root_fid,
+			       .name = "g", .namelen = 1, .fid2 = root_fid,
+			       .name2 = "g2", .name2len = 2 };
+	xid[1] = send_req(&t.c[2], &r);
+	r = (struct xsan_req){ .op = XSAN_OP_UNLINK, .fid = root_fid,
+			       .name = "f", .namelen = 1 };
+	xid[2] = send_req(&t.c[2], &r);
+	r = (struct xsan_req){ .op = XSAN_OP_GETATTR, .fid = h };
+	xid[3] = send_req(&t.c[2], &r);
+	ck_assert_msg(!h_readable(&t.c[2], 300),
+		      "C's namespace changes ran inside the grace window");
+	/* a read of a new session goes at once */
+	t0 = h_now_ms();
+	ck_assert_int_eq(lookup_want(&t.c[3], "f", 0, NULL), 0);
+	ck_assert_msg(h_now_ms() - t0 < h_ms(2000), "D's LOOKUP took %lld ms",
+		      h_now_ms() - t0);
+	/* the reclaimer takes back its token; its own change is not parked */
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, XSAN_TOKF_RECLAIM), 0);
+	r = (struct xsan_req){ .op = XSAN_OP_SETATTR, .cred = h_root(), .fid = h };
+	r.sattr.valid = XSAN_SA_MODE;
+	r.sattr.mode = 0600;
+	t0 = h_now_ms();
+	{
+		struct xsan_rep rep;
+
+		ck_assert_int_eq(xsan_client_call(&t.c[0], &r, &rep), 0);
+	}
+	ck_assert_msg(h_now_ms() - t0 < h_ms(2000), "A's chmod took %lld ms",
+		      h_now_ms() - t0);
+	ck_assert_msg(!h_readable(&t.c[2], 200),
+		      "C's namespace changes ran inside the grace window");
+	/* B comes back: every ghost is back, the window closes */
+	flags = 0;
+	ck_assert_int_eq(reconnect(&t, 1, &flags), 0);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	cb = want_revoke(&t.c[0], h_ms(3000));
+	ck_assert_uint_eq(cb.r.tok.types & XSAN_TOK_DATA_WR, XSAN_TOK_DATA_WR);
+	ck_assert_msg(!h_readable(&t.c[2], 200), "C's truncate before A gave back");
+	ck_assert_int_eq(h_tput(&t.c[0], &t.f, cb.r.tok.types, cb.r.tok.revoke), 0);
+	replies(&t.c[2], xid, st, 4);
+	ck_assert_msg(!st[0] && !st[1] && !st[2] && !st[3],
+		      "C's requests after the window: %d %d %d %d",
+		      st[0], st[1], st[2], st[3]);
+	ck_assert_int_eq(lookup_want(&t.c[3], "f", 0, NULL), -ENOENT);
+	ck_assert_int_eq(lookup_want(&t.c[3], "g2", XSAN_TOK_ATTR_RD, &granted), 0);
+	ck_assert_uint_eq(granted, XSAN_TOK_ATTR_RD);	/* the window is over */
+	rc_end(&t);
+}
+END_TEST
+
+/*
+ * Tokens granted with replies: none to a new session during the window.
+ * A held ATTR_WR on f. D, new, looks f up and stats it wanting ATTR_RD
+ * before A reclaims: answered at once, granted nothing, so A's reclaim of
+ * ATTR_WR is not refused EBUSY.
+ */
+START_TEST(rc_grace_no_grant_with_reply)
+{
+	struct xsan_req r = { .op = XSAN_OP_GETATTR, .cred = h_root() };
+	struct xsan_rep rep;
+	struct rc t;
+	uint32_t flags = 0, granted = 99;
+	long long t0;
+
+	rc_begin(&t, 2, 20, 10);
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_ATTR_WR, 0), 0);
+	h_stop(&t.h, SIGKILL);
+	ck_assert_int_eq(h_start(&t.h), 0);
+	ck_assert_int_eq(reconnect(&t, 0, &flags), 0);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	login(&t, 3);
+	t0 = h_now_ms();
+	ck_assert_int_eq(lookup_want(&t.c[3], "f", XSAN_TOK_ATTR_RD, &granted), 0);
+	ck_assert_uint_eq(granted, 0);
+	r.fid = t.f;
+	r.tok.types = XSAN_TOK_ATTR_RD;
+	ck_assert_int_eq(xsan_client_call(&t.c[3], &r, &rep), 0);
+	ck_assert_uint_eq(rep.tok.granted, 0);
+	ck_assert_msg(h_now_ms() - t0 < h_ms(2000), "D waited %lld ms",
+		      h_now_ms() - t0);
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_ATTR_WR, XSAN_TOKF_RECLAIM), 0);
+	/* D's CREATE waits; D leaves before the window closes (the daemon
+	 * frees what it kept of it: the -vg run checks)
+	 */
+	r = (struct xsan_req){ .op = XSAN_OP_CREATE, .fid = root_fid,
+			       .mode = 0100644, .name = "x", .namelen = 1 };
+	send_req(&t.c[3], &r);
+	ck_assert_msg(!h_readable(&t.c[3], 300), "D's CREATE ran inside the grace window");
+	rc_end(&t);
+}
+END_TEST
+
+/*
+ * Files unlinked while open survive a kill -9 for the session that held
+ * them. A had f open, B had o open, 16 committed blocks each, both
+ * unlinked. After the restart only A comes back. To C, new, f is gone
+ * (ESTALE) and C may not reclaim (EINVAL); A opens f again by fid with
+ * RECLAIM: nlink 0, its size. When the window's time is up B's o is
+ * freed (B never came back), A's f stays; a reclaim is refused from then
+ * on, and A's last CLOSE frees f. fsck is clean.
+ */
+START_TEST(rc_orphan_reclaimed)
+{
+	int lease = h_wrapped() ? 4 : 1, grace = 1;
+	struct xsan_extent ext[4];
+	struct xsan_attr a;
+	struct xsan_fid o;
+	struct rc t;
+	uint64_t hf, ho, hc, f0, f1, f2;
+	uint32_t flags = 0, n;
+
+	rc_begin(&t, 2, lease, grace);
+	ck_assert_int_eq(create(&t.c[1], "o", &o), 0);
+	ck_assert_int_eq(h_open(&t.c[0], &t.f, XSAN_OPEN_RDWR, &hf, NULL), 0);
+	ck_assert_int_eq(h_open(&t.c[1], &o, XSAN_OPEN_RDWR, &ho, NULL), 0);
+	ck_assert_int_eq(h_layout_get(&t.c[0], &t.f, 0, 16 * BS, XSAN_LG_WRITE,
+				      ext, 4, &n), 0);
+	ck_assert_int_eq(h_commit(&t.c[0], &t.f, 0, 16 * BS, 16 * BS), 0);
+	ck_assert_int_eq(h_layout_get(&t.c[1], &o, 0, 16 * BS, XSAN_LG_WRITE,
+				      ext, 4, &n), 0);
+	ck_assert_int_eq(h_commit(&t.c[1], &o, 0, 16 * BS, 16 * BS), 0);
+	ck_assert_int_eq(statfs_free(&t.c[0], &f0), 0);
+	ck_assert_int_eq(unlink_name(&t.c[0], "f"), 0);
+	ck_assert_int_eq(unlink_name(&t.c[1], "o"), 0);
+
+	h_stop(&t.h, SIGKILL);
+	ck_assert_int_eq(h_start(&t.h), 0);
+	ck_assert_msg(reconnect(&t, 0, &flags) == 0, "reconnect: %s", t.c[0].err);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	login(&t, 2);
+	ck_assert_int_eq(h_open(&t.c[2], &t.f, XSAN_OPEN_RDONLY, &hc, NULL), -ESTALE);
+	ck_assert_int_eq(h_open(&t.c[2], &t.f, XSAN_OPEN_RDONLY | XSAN_OPEN_RECLAIM,
+				&hc, NULL), -EINVAL);
+	ck_assert_int_eq(h_open(&t.c[0], &t.f, XSAN_OPEN_RDWR | XSAN_OPEN_RECLAIM,
+				&hf, &a), 0);
+	ck_assert_uint_eq(a.nlink, 0);
+	ck_assert_uint_eq(a.size, 16 * BS);
+	/* the window's time runs out: B's o goes, A's f stays */
+	ck_assert_msg(wait_log_renewing(&t, "freed 1 files unlinked while open",
+					(lease + grace) * 1000 + h_ms(3000),
+					1u << 0 | 1u << 2),
+		      "no file freed at the end of the window");
+	ck_assert_int_eq(statfs_free(&t.c[0], &f1), 0);
+	ck_assert_uint_eq(f1, f0 + 16);
+	ck_assert_int_eq(getattr(&t.c[0], &t.f, &a), 0);
+	ck_assert_uint_eq(a.nlink, 0);
+	ck_assert_int_eq(getattr(&t.c[0], &o, NULL), -ESTALE);
+	ck_assert_int_eq(h_open(&t.c[0], &t.f, XSAN_OPEN_RDONLY | XSAN_OPEN_RECLAIM,
+				&hc, NULL), -EINVAL);
+	/* A's last CLOSE frees it as usual */
+	ck_assert_int_eq(h_close(&t.c[0], &t.f, hf, NULL), 0);
+	ck_assert_int_eq(getattr(&t.c[0], &t.f, NULL), -ESTALE);
+	ck_assert_int_eq(statfs_free(&t.c[0], &f2), 0);
+	ck_assert_uint_eq(f2, f0 + 32);
+	rc_end(&t);
+}
+END_TEST
+
+/*
+ * A and B both had p open when A unlinked it. After the restart A opens
+ * it again and closes it before B came back: p stays (B may still
+ * reclaim it), and B, back, opens it again too. A new session sees it
+ * gone.
+ */
+START_TEST(rc_orphan_two_holders)
+{
+	struct xsan_attr a;
+	struct xsan_fid p;
+	struct rc t;
+	uint64_t ha, hb, hc;
+	uint32_t flags = 0;
+
+	rc_begin(&t, 2, 20, 10);
+	ck_assert_int_eq(create(&t.c[0], "p", &p), 0);
+	ck_assert_int_eq(h_open(&t.c[0], &p, XSAN_OPEN_RDONLY, &ha, NULL), 0);
+	ck_assert_int_eq(h_open(&t.c[1], &p, XSAN_OPEN_RDONLY, &hb, NULL), 0);
+	ck_assert_int_eq(unlink_name(&t.c[0], "p"), 0);
+	h_stop(&t.h, SIGKILL);
+	ck_assert_int_eq(h_start(&t.h), 0);
+	ck_assert_int_eq(reconnect(&t, 0, &flags), 0);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	ck_assert_int_eq(h_open(&t.c[0], &p, XSAN_OPEN_RDONLY | XSAN_OPEN_RECLAIM,
+				&ha, &a), 0);
+	ck_assert_uint_eq(a.nlink, 0);
+	ck_assert_int_eq(h_close(&t.c[0], &p, ha, NULL), 0);
+	ck_assert_msg(getattr(&t.c[0], &p, &a) == 0,
+		      "freed at A's close while B could still reclaim it");
+	ck_assert_uint_eq(a.nlink, 0);
+	flags = 0;
+	ck_assert_int_eq(reconnect(&t, 1, &flags), 0);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	login(&t, 2);
+	ck_assert_int_eq(h_open(&t.c[2], &p, XSAN_OPEN_RDONLY, &hc, NULL), -ESTALE);
+	ck_assert_int_eq(h_open(&t.c[1], &p, XSAN_OPEN_RDONLY | XSAN_OPEN_RECLAIM,
+				&hb, &a), 0);
+	ck_assert_int_eq(h_close(&t.c[1], &p, hb, NULL), 0);
+	rc_end(&t);
+}
+END_TEST
+
+/*
+ * Blocks given before the restart and not committed come back to their
+ * session. A asked LAYOUT_GET to allocate 64 blocks of f and the MDC died
+ * before A committed them. After the restart, C (new) asks to write the
+ * same range: it waits for the window. A reclaims DATA_WR, opens f again
+ * and asks for the range again: the same extents, still UNWRITTEN, and
+ * no new block taken; its LAYOUT_COMMIT converts them and sets the size.
+ * When B is back and the window closes, C gets the same blocks, written.
+ * fsck is clean.
+ */
+START_TEST(rc_reclaim_uncommitted_layout)
+{
+	struct xsan_extent e0[8], e1[8], ec[8];
+	struct xsan_req r = { .op = XSAN_OP_LAYOUT_GET };
+	struct xsan_attr a;
+	struct xsan_rep rep;
+	struct rc t;
+	uint64_t hf, s0, s1, xid, rx;
+	uint32_t flags = 0, n0, n1, i;
+	int st;
+
+	rc_begin(&t, 2, 20, 10);
+	ck_assert_int_eq(h_open(&t.c[0], &t.f, XSAN_OPEN_RDWR, &hf, NULL), 0);
+	ck_assert_int_eq(h_layout_get(&t.c[0], &t.f, 0, 64 * BS, XSAN_LG_WRITE,
+				      e0, 8, &n0), 0);
+	ck_assert_uint_ge(n0, 1);
+	for (i = 0; i < n0; i++)
+		ck_assert_uint_eq(e0[i].flags, XSAN_EXT_UNWRITTEN);
+	ck_assert_int_eq(statfs_free(&t.c[0], &s0), 0);
+
+	h_stop(&t.h, SIGKILL);
+	ck_assert_int_eq(h_start(&t.h), 0);
+	ck_assert_int_eq(reconnect(&t, 0, &flags), 0);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	login(&t, 2);
+	r.fid = t.f;
+	r.layout.length = 64 * BS;
+	r.layout.flags = XSAN_LG_WRITE;
+	xid = send_req(&t.c[2], &r);
+	ck_assert_msg(!h_readable(&t.c[2], 300), "C's LAYOUT_GET ran inside the window");
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, XSAN_TOKF_RECLAIM), 0);
+	ck_assert_int_eq(h_open(&t.c[0], &t.f, XSAN_OPEN_RDWR, &hf, NULL), 0);
+	ck_assert_int_eq(h_layout_get(&t.c[0], &t.f, 0, 64 * BS, XSAN_LG_WRITE,
+				      e1, 8, &n1), 0);
+	ck_assert_uint_eq(n1, n0);
+	for (i = 0; i < n0; i++)
+		ck_assert_msg(!memcmp(&e0[i], &e1[i], sizeof(e0[i])),
+			      "extent %u differs after the restart", i);
+	ck_assert_int_eq(statfs_free(&t.c[0], &s1), 0);
+	ck_assert_uint_eq(s1, s0);
+	ck_assert_int_eq(h_commit(&t.c[0], &t.f, 0, 64 * BS, 64 * BS), 0);
+	ck_assert_int_eq(getattr(&t.c[0], &t.f, &a), 0);
+	ck_assert_uint_eq(a.size, 64 * BS);
+	ck_assert_uint_eq(a.blocks, 64 * BS / 512);
+	/* B is back: the window closes, C's LAYOUT_GET runs */
+	ck_assert_int_eq(reconnect(&t, 1, NULL), 0);
+	ck_assert_int_eq(xsan_client_recv(&t.c[2], &rx, &st, &rep), 0);
+	ck_assert_uint_eq(rx, xid);
+	ck_assert_int_eq(st, 0);
+	ck_assert_uint_eq(rep.layout.count, n0);
+	for (i = 0; i < n0; i++) {
+		xsan_extent_at(rep.layout.raw, i, &ec[i]);
+		ck_assert_uint_eq(ec[i].block, e0[i].block);
+		ck_assert_uint_eq(ec[i].flags, 0);
+	}
+	rc_end(&t);
+}
+END_TEST
+
 /* Without a restart: a session that ends leaves no uncommitted blocks. */
 START_TEST(rc_goodbye_frees_uncommitted)
 {
@@ -429,5 +832,10 @@ int main(int argc, char *argv[])
 	ADD(s, rc_restart_reclaim);
 	ADD(s, rc_window_closes_early);
 	ADD(s, rc_goodbye_frees_uncommitted);
+	ADD(s, rc_grace_parks_ns);
+	ADD(s, rc_grace_no_grant_with_reply);
+	ADD(s, rc_orphan_reclaimed);
+	ADD(s, rc_orphan_two_holders);
+	ADD(s, rc_reclaim_uncommitted_layout);
 	return h_run_suite(s, prefix);
 }

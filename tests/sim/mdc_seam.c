@@ -243,11 +243,31 @@ int xsan_client_release(struct xsan_txn *t, uint64_t client, uint64_t *freed)
 	return 0;
 }
 
+int xsan_client_regrant(struct xsan_txn *t, uint64_t client)
+{
+	(void)t;
+	(void)client;
+	return 0;
+}
+
 int xsan_client_forget(struct xsan_store *st, uint64_t client)
 {
 	(void)st;
 	(void)client;
 	return 0;
+}
+
+int xsan_orphans_reap(struct xsan_store *st, uint64_t *freed)
+{
+	(void)st;
+	*freed = 0;
+	return 0;
+}
+
+void xsan_store_keep_unlinked(struct xsan_store *st, bool keep)
+{
+	(void)st;
+	(void)keep;
 }
 
 int xsan_store_inodes(struct xsan_txn *t, uint64_t *inodes)

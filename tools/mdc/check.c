@@ -10,7 +10,8 @@
  * entries (dangling, wrong type, second parents, READDIR index), 4 the
  * READDIR index against the entries, 5 parent pointers, 6 reachability
  * from the root (orphans, loops; an inode with no link at all was
- * unlinked while open and is left for xsanmdc to free at start), 7 link
+ * unlinked while open and is left for xsanmdc to free after its next
+ * start, once the clients of before cannot reclaim it), 7 link
  * counts, 8 space: every block of a user data stripe group is free or in
  * exactly one file's extent.
  */
@@ -696,11 +697,12 @@ static int pass_reach(struct ck *c)
 			/*
 			 * No link at all: unlinked while a client had it
 			 * open when the MDC stopped. Not an orphan: the
-			 * MDC frees it at its next start.
+			 * MDC frees it after its next start, at the end of
+			 * the grace window, unless that client reclaims it.
 			 */
 			if (!in->nlink && !in->links) {
 				if (c->out)
-					fprintf(c->out, "Inode %llu has no link (unlinked while open); xsanmdc frees it at start\n",
+					fprintf(c->out, "Inode %llu has no link (unlinked while open); xsanmdc frees it after its next start unless a client reclaims it\n",
 						(unsigned long long)ino);
 				in->reached = true;
 				continue;

@@ -141,6 +141,19 @@ void xsan_asess_free_all(struct xsan_store *st)
 	}
 }
 
+/** xsan_store_keep_unlinked() - see store.h. */
+void xsan_store_keep_unlinked(struct xsan_store *st, bool keep)
+{
+	st->keep_unlinked = keep;
+}
+
+/** xsan_ino_kept() - must @in stay when it has no link? */
+bool xsan_ino_kept(const struct xsan_store *st, const struct xsan_inode *in)
+{
+	return (st->keep_unlinked && S_ISREG(in->mode)) ||
+	       xsan_ino_is_open(st, in->ino);
+}
+
 /** xsan_ino_is_open() - does any session hold @ino open? */
 bool xsan_ino_is_open(const struct xsan_store *st, uint64_t ino)
 {
@@ -151,10 +164,12 @@ bool xsan_ino_is_open(const struct xsan_store *st, uint64_t ino)
 }
 
 /*
- * Free @ino if it has no link left and no session holds it open (the
- * last close of a file unlinked while open). 0 if there was nothing to do.
+ * Free @ino if it has no link left and must not stay (xsan_ino_kept():
+ * the last close of a file unlinked while open). 0 if there was nothing
+ * to do; *@freed (may be NULL) counts it.
  */
-static int free_if_orphan(struct xsan_store *st, MDB_txn *txn, uint64_t ino)
+static int free_if_orphan(struct xsan_store *st, MDB_txn *txn, uint64_t ino,
+			  uint64_t *freed)
 {
 	struct xsan_inode *in;
 	int rc;
@@ -165,10 +180,13 @@ static int free_if_orphan(struct xsan_store *st, MDB_txn *txn, uint64_t ino)
 	if (!in)
 		return -ENOMEM;
 	rc = xsan_inode_get(st, txn, ino, in);
-	if (rc == -ENOENT)
+	if (rc == -ENOENT) {
 		rc = 0;
-	else if (!rc && !in->nlink)
+	} else if (!rc && !in->nlink && !xsan_ino_kept(st, in)) {
 		rc = xsan_ino_free(st, txn, in);
+		if (!rc && freed)
+			(*freed)++;
+	}
 	free(in);
 	return rc;
 }
@@ -176,7 +194,7 @@ static int free_if_orphan(struct xsan_store *st, MDB_txn *txn, uint64_t ino)
 /** xsan_orphans_reap() - see store.h. */
 int xsan_orphans_reap(struct xsan_store *st, uint64_t *freed)
 {
-	uint64_t *inos = NULL, n = 0, cap = 0;
+	uint64_t *inos = NULL, n = 0, cap = 0, done = 0;
 	struct xsan_inode *in;
 	struct xsan_txn *t;
 	MDB_cursor *cur;
@@ -185,6 +203,7 @@ int xsan_orphans_reap(struct xsan_store *st, uint64_t *freed)
 	int rc;
 
 	*freed = 0;
+	st->keep_unlinked = false;
 	in = malloc(sizeof(*in));
 	if (!in)
 		return -ENOMEM;
@@ -222,7 +241,7 @@ int xsan_orphans_reap(struct xsan_store *st, uint64_t *freed)
 	mdb_cursor_close(cur);
 	rc = rc == MDB_NOTFOUND ? 0 : rc == ENOMEM ? -ENOMEM : xsan_mdb_err(rc);
 	for (uint64_t i = 0; !rc && i < n; i++)
-		rc = free_if_orphan(st, txn, inos[i]);
+		rc = free_if_orphan(st, txn, inos[i], &done);
 	rc = xsan_op_end(txn, rc);
 	if (rc)
 		goto abort;
@@ -230,7 +249,7 @@ int xsan_orphans_reap(struct xsan_store *st, uint64_t *freed)
 	free(in);
 	rc = xsan_txn_commit(t);
 	if (!rc)
-		*freed = n;
+		*freed = done;
 	return rc;
 abort:
 	xsan_txn_abort(t);
@@ -267,7 +286,7 @@ int xsan_client_forget(struct xsan_store *st, uint64_t client)
 	if (gone && !st->readonly && !xsan_txn_begin(st, true, &t)) {
 		rc = xsan_op_begin(t, &txn);
 		for (o = gone; !rc && o; o = o->next)
-			rc = free_if_orphan(st, txn, o->ino);
+			rc = free_if_orphan(st, txn, o->ino, NULL);
 		if (!rc)
 			rc = xsan_op_end(txn, rc);
 		else
@@ -1274,6 +1293,14 @@ int xsan_open(struct xsan_txn *t, const struct xsan_cred *cr,
 	rc = xsan_inode_get(st, txn, fid->ino, in);
 	if (rc == -ENOENT || (!rc && in->gen != fid->gen))
 		rc = -ESTALE;
+	/*
+	 * No link and nobody's handle: kept only for a client that held it
+	 * open before the MDC restarted and takes it back (RECLAIM). To any
+	 * other it is gone, as it would be but for the restart.
+	 */
+	if (!rc && !in->nlink && !(flags & XSAN_OPEN_RECLAIM) &&
+	    !xsan_ino_is_open(st, in->ino))
+		rc = -ESTALE;
 	if (!rc && S_ISDIR(in->mode) && (mask & XSAN_MAY_WRITE))
 		rc = -EISDIR;
 	if (!rc)
@@ -1337,7 +1364,7 @@ int xsan_close(struct xsan_txn *t, const struct xsan_fid *fid,
 		rc = xsan_op_begin(t, &txn);
 		if (rc)
 			return rc;
-		rc = xsan_op_end(txn, free_if_orphan(st, txn, fid->ino));
+		rc = xsan_op_end(txn, free_if_orphan(st, txn, fid->ino, NULL));
 		if (rc)
 			return rc;
 	}

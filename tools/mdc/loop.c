@@ -139,6 +139,10 @@ int mdc_run(struct mdc *m)
 		if (mdc_now_ms() >= next_tick) {
 			mdc_expire(m);
 			mdc_tok_tick(m);
+			/* what they let go (the end of a grace window, a
+			 * request no revoke holds back any more) runs now
+			 */
+			mdc_commit_all(m);
 			next_tick = mdc_now_ms() + MDC_TICK_MS;
 		}
 		mdc_reap(m);

@@ -545,7 +545,9 @@ out:
  * Drop one link of @in (whose entry is already gone): a directory loses
  * all its links. Frees the inode at 0, unless a session holds it open:
  * then it stays, with no link, until the last CLOSE (or the end of the
- * sessions holding it, or the next start of the MDC) frees it.
+ * sessions holding it, or the end of the reclaims after the next start
+ * of the MDC) frees it. So does a file while the store keeps unlinked
+ * files for reclaims (xsan_store_keep_unlinked()).
  */
 static int drop_link(struct xsan_store *st, MDB_txn *txn,
 		     struct xsan_inode *in, const struct xsan_time *now)
@@ -555,7 +557,7 @@ static int drop_link(struct xsan_store *st, MDB_txn *txn,
 	else
 		in->nlink--;
 	xsan_touch(in, now, false);
-	if (!in->nlink && !xsan_ino_is_open(st, in->ino))
+	if (!in->nlink && !xsan_ino_kept(st, in))
 		return xsan_ino_free(st, txn, in);
 	return xsan_inode_put(st, txn, in);
 }

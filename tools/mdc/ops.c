@@ -304,6 +304,14 @@ static void mdc_run_one(struct mdc *m, struct mdc_vol *v, struct xsan_txn *t,
 	err = xsan_req_decode(q->hdr.opcode, q->payload, q->hdr.len, &r);
 	/* layouts and opens belong to the client's session */
 	v->cur_client = q->conn->session ? q->conn->session->id : 0;
+	if (!err && r.op == XSAN_OP_OPEN &&
+	    (r.layout.flags & XSAN_OPEN_RECLAIM) &&
+	    !(q->conn->session && q->conn->session->reclaiming)) {
+		/* as a TOKEN_GET with RECLAIM (token.c) */
+		mdc_log(LOG_NOTICE, "%s: volume %s: host '%s' sent an OPEN reclaim outside its grace window; refused",
+			q->conn->addr, v->name, q->conn->host);
+		err = -EINVAL;
+	}
 	if (!err)
 		err = mdc_exec(m, v, t, &r, &rep);
 	if (err) {

@@ -14,10 +14,14 @@
  * session ends). After a restart they are read back as ghosts; for lease
  * + grace after the start the volume is in its grace window: a ghost
  * that RECONNECTs is told RECLAIM and takes back its tokens and locks,
- * other TOKEN_GET/LOCK requests wait (token.c). Ghosts that do not come
+ * other sessions' TOKEN_GET/LOCK requests and namespace changes wait
+ * (token.c). Ghosts that do not come
  * back are dropped when the window ends, and the blocks LAYOUT_GET had
  * allocated for them and that they never committed are freed
- * (xsan_client_release()). Documentation/tokens.rst, "Reclaim".
+ * (xsan_client_release()). Files unlinked while open before the restart
+ * stay until then (a reclaiming client may open them again) and are
+ * freed when the window's time is up, unless opened again.
+ * Documentation/tokens.rst, "Reconnect and reclaim".
  */
 #include <errno.h>
 #include <stdio.h>
@@ -126,10 +130,32 @@ static void session_unpersist(struct mdc_vol *v, const struct mdc_session *s)
 }
 
 /*
+ * The clients of before the start can no longer reclaim: free the files
+ * unlinked while open that none of them opened again (XSAN_OPEN_RECLAIM),
+ * and free the next ones to lose their last name or handle at once.
+ */
+static void vol_reap_orphans(struct mdc_vol *v)
+{
+	uint64_t n = 0;
+	int err;
+
+	if (!v->store)
+		return;
+	err = xsan_orphans_reap(v->store, &n);
+	if (err)
+		mdc_log(LOG_ERR, "volume %s: cannot free the files unlinked while open before the restart: %s",
+			v->name, strerror(-err));
+	else if (n)
+		mdc_log(LOG_NOTICE, "volume %s: freed %llu files unlinked while open before the restart",
+			v->name, (unsigned long long)n);
+}
+
+/*
  * Once per volume, at its first use after the start: the sessions the
  * store knows existed before are ghosts that may RECONNECT during the
  * grace window (lease + grace, counted from the start, the time after
- * which a client that lost us has stopped its I/O anyway).
+ * which a client that lost us has stopped its I/O anyway). Without any,
+ * the files unlinked while open before the start go now.
  */
 static void vol_recover(struct mdc *m, struct mdc_vol *v)
 {
@@ -149,6 +175,7 @@ static void vol_recover(struct mdc *m, struct mdc_vol *v)
 	if (err) {
 		mdc_log(LOG_ERR, "volume %s: cannot read the sessions of before the start: %s; clients start over",
 			v->name, strerror(-err));
+		vol_reap_orphans(v);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -172,8 +199,10 @@ static void vol_recover(struct mdc *m, struct mdc_vol *v)
 	if (v->ghosts) {
 		v->grace_until_ms = m->started_ms + (long long)m->o.lease_ms +
 				    m->o.grace_ms;
-		mdc_log(LOG_NOTICE, "volume %s: %u session(s) from before the restart may reclaim within %u ms; other token and lock requests wait",
+		mdc_log(LOG_NOTICE, "volume %s: %u session(s) from before the restart may reclaim within %u ms; other sessions' token and lock requests and namespace changes wait",
 			v->name, v->ghosts, m->o.lease_ms + m->o.grace_ms);
+	} else {
+		vol_reap_orphans(v);
 	}
 }
 
@@ -194,8 +223,10 @@ bool mdc_grace_open(const struct mdc_vol *v)
 
 /*
  * Close @v's window when its time is up (the ghosts left are dropped:
- * their uncommitted blocks are freed) or every ghost came back; then the
- * requests parked for it run.
+ * their uncommitted blocks are freed; the files unlinked while open that
+ * no session opened again go) or every ghost came back; then the
+ * requests parked for it run. Reclaims, OPEN with RECLAIM too, stay
+ * possible until the time is up, so the files stay until then.
  */
 static void grace_check(struct mdc *m, struct mdc_vol *v)
 {
@@ -215,6 +246,7 @@ static void grace_check(struct mdc *m, struct mdc_vol *v)
 		}
 		for (s = v->sessions; s; s = s->next)
 			s->reclaiming = false;
+		vol_reap_orphans(v);
 	} else if (v->ghosts) {
 		return;
 	}
@@ -224,7 +256,7 @@ static void grace_check(struct mdc *m, struct mdc_vol *v)
 	if (!v->parked_grace)
 		return;
 	v->parked_grace = false;
-	mdc_log(LOG_NOTICE, "volume %s: grace window closed; waiting token and lock requests go on",
+	mdc_log(LOG_NOTICE, "volume %s: grace window closed; waiting requests go on",
 		v->name);
 	mdc_tok_grace_end(m, v);
 }

@@ -231,6 +231,10 @@ int xsan_store_set_affinities(struct xsan_store *st, uint32_t index,
 			      uint32_t ntags);
 void xsan_store_set_alloc(struct xsan_store *st, uint64_t resv_bytes,
 			  uint32_t idle_ms);
+/*
+ * OPEN. An inode with no link that no session holds open is ESTALE, but
+ * with XSAN_OPEN_RECLAIM (the caller checks the client may reclaim).
+ */
 int xsan_open(struct xsan_txn *t, const struct xsan_cred *cr,
 	      const struct xsan_fid *fid, uint32_t flags, uint64_t client,
 	      const struct xsan_time *now, uint64_t *handle,
@@ -259,11 +263,20 @@ int xsan_fallocate(struct xsan_txn *t, const struct xsan_cred *cr,
  */
 int xsan_client_forget(struct xsan_store *st, uint64_t client);
 /*
- * At start, before any session: free the inodes left with no link (files
- * unlinked while open when the MDC stopped; open handles do not survive
- * a restart). *@freed counts them. 0 or -errno.
+ * Free the inodes left with no link that no session holds open (files
+ * unlinked while open when the MDC stopped, not opened again since with
+ * XSAN_OPEN_RECLAIM: open handles do not survive a restart). xsanmdc
+ * calls it when the clients of before its start can no longer reclaim.
+ * It ends xsan_store_keep_unlinked(). *@freed counts them. 0 or -errno.
  */
 int xsan_orphans_reap(struct xsan_store *st, uint64_t *freed);
+/*
+ * While @keep, a regular file that loses its last link, or whose last
+ * handle closes with no link left, is not freed (xsan_orphans_reap()
+ * frees it later): a client of before the MDC's restart may still open
+ * it again with XSAN_OPEN_RECLAIM.
+ */
+void xsan_store_keep_unlinked(struct xsan_store *st, bool keep);
 /* Does any session hold inode @ino open (OPEN without CLOSE yet)? */
 bool xsan_ino_is_open(const struct xsan_store *st, uint64_t ino);
 /* Blocks and free blocks of stripe group number @i of the table. */

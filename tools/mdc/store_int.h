@@ -68,6 +68,10 @@ struct xsan_store {
 	struct xsan_store_geom geom;
 	uint32_t format;	/* XSAN_STORE_FORMAT, or 2 (no LUN table) */
 	bool readonly;
+	/* xsan_store_keep_unlinked(): regular files that lose their last
+	 * link stay, unopened, until xsan_orphans_reap()
+	 */
+	bool keep_unlinked;
 	struct xsan_asess *asess;
 	struct xsan_open *opens;
 	uint64_t next_handle;
@@ -212,6 +216,8 @@ int xsan_affinity_inherit(struct xsan_store *st, MDB_txn *txn, uint64_t dir,
 			  uint64_t ino);
 /* An inode is gone or truncated: drop reservations of it. */
 void xsan_asess_release(struct xsan_store *st, uint64_t ino);
+/* Must @in stay when it has no link? Open, or kept for reclaims. */
+bool xsan_ino_kept(const struct xsan_store *st, const struct xsan_inode *in);
 void xsan_asess_free_all(struct xsan_store *st);
 
 /* Nested transaction of one operation. */

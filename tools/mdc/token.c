@@ -13,8 +13,10 @@
  * an MDC restart clients reclaim them: during the volume's grace window
  * (session.c) a TOKEN_GET or LOCK with the RECLAIM flag from a session
  * that came back is granted at once unless another session already holds
- * a conflicting claim (EBUSY: that token was lost); other TOKEN_GETs and
- * LOCKs wait in a volume-wide FIFO (struct mdc_gwait) until it closes.
+ * a conflicting claim (EBUSY: that token was lost); other sessions'
+ * TOKEN_GETs and LOCKs, and their namespace requests that change the
+ * namespace or a file, wait in a volume-wide FIFO (struct mdc_gwait)
+ * until it closes, so a reclaiming client finds what it held as it was.
  *
  * Namespace requests that change what other sessions cache (struct
  * mdc_nswait, one volume-wide FIFO) revoke those tokens and are parked
@@ -93,11 +95,18 @@ struct mdc_nswait {
 	struct mdc_nswait *next;
 };
 
-/* A TOKEN_GET or LOCK that waits for the grace window to close. */
+/*
+ * A request that waits for the grace window to close: a TOKEN_GET or LOCK
+ * (@req, which has no pointers), or a namespace request (@ns: @payload a
+ * copy of the frame's, decoded again when it runs; @req holds only its op
+ * and fid).
+ */
 struct mdc_gwait {
 	struct mdc_conn *conn;	/* holds a reference */
 	struct xsan_hdr hdr;
-	struct xsan_req req;	/* token requests have no pointers */
+	struct xsan_req req;
+	bool ns;
+	uint8_t *payload;
 	struct mdc_gwait *next;
 };
 
@@ -621,6 +630,20 @@ static bool ns_revoke_path(uint16_t op)
 }
 
 /*
+ * Must a request @op on @fid stay behind an earlier parked request @eop
+ * on @efid of its connection? Always, but LAYOUT_COMMIT and CLOSE only
+ * behind one of their kind on the same inode (ns_revoke_path()).
+ */
+static bool ns_order(uint16_t op, const struct xsan_fid *fid, uint16_t eop,
+		     const struct xsan_fid *efid)
+{
+	if (!ns_revoke_path(op))
+		return true;
+	return ns_revoke_path(eop) && efid->ino == fid->ino &&
+	       efid->gen == fid->gen;
+}
+
+/*
  * Must a request @op on @fid of connection @c stay behind a parked
  * request of @c that comes before @upto (NULL: any) in the volume's list?
  */
@@ -630,15 +653,9 @@ static bool ns_behind(const struct mdc_tokens *t, const struct mdc_conn *c,
 {
 	const struct mdc_nswait *e;
 
-	for (e = t->ns; e && e != upto; e = e->next) {
-		if (e->conn != c)
-			continue;
-		if (!ns_revoke_path(op))
+	for (e = t->ns; e && e != upto; e = e->next)
+		if (e->conn == c && ns_order(op, fid, e->hdr.opcode, &e->fid))
 			return true;
-		if (ns_revoke_path(e->hdr.opcode) && e->fid.ino == fid->ino &&
-		    e->fid.gen == fid->gen)
-			return true;
-	}
 	return false;
 }
 
@@ -675,6 +692,117 @@ static void ns_run(struct mdc_tokens *t)
 	}
 }
 
+/* ---- namespace requests held for the grace window ---- */
+
+/*
+ * Does @r change the namespace or a file? During a grace window those of
+ * sessions that are not reclaiming wait for it to close, so a reclaiming
+ * client never finds a file it held renamed, removed, truncated, or its
+ * uncommitted blocks granted to another session before it reclaimed
+ * (tokens.rst, "Reconnect and reclaim"). Every request but the reads
+ * does (a new opcode waits too until said otherwise). An OPEN for
+ * writing changes nothing by itself: the writes need LAYOUT_GET or a
+ * token, which wait. CLOSE frees nothing of a reclaimer's: a newcomer
+ * has no grants, and unlinked files stay until the reclaims are over
+ * (xsan_store_keep_unlinked()).
+ */
+static bool grace_changes(const struct xsan_req *r)
+{
+	switch (r->op) {
+	case XSAN_OP_LOOKUP:
+	case XSAN_OP_GETATTR:
+	case XSAN_OP_READDIR:
+	case XSAN_OP_READLINK:
+	case XSAN_OP_GETXATTR:
+	case XSAN_OP_LISTXATTR:
+	case XSAN_OP_STATFS:
+	case XSAN_OP_CLOSE:
+		return false;
+	case XSAN_OP_OPEN:
+		return r->layout.flags & XSAN_OPEN_TRUNC;
+	case XSAN_OP_LAYOUT_GET:
+		return r->layout.flags & XSAN_LG_WRITE;
+	default:	/* CREATE .. RENAME, SETATTR, xattr changes, FALLOCATE,
+			 * LAYOUT_COMMIT
+			 */
+		return true;
+	}
+}
+
+/*
+ * Must @r of @c wait for the grace window? If it changes something and
+ * its session is not reclaiming, or if a namespace request of @c already
+ * waits for the window and @r must stay behind it (ns_order(): the same
+ * rule as behind a request parked for revokes). A parked TOKEN_GET or
+ * LOCK holds nothing back.
+ */
+static bool grace_holds(const struct mdc_tokens *t, const struct mdc_conn *c,
+			const struct xsan_req *r)
+{
+	const struct mdc_gwait *g;
+
+	if (grace_changes(r) && c->session && !c->session->reclaiming &&
+	    mdc_grace_open(c->vol))
+		return true;
+	for (g = t->grace; g; g = g->next)
+		if (g->ns && g->conn == c &&
+		    ns_order(r->op, &r->fid, g->hdr.opcode, &g->req.fid))
+			return true;
+	return false;
+}
+
+static void grace_free(struct mdc_tokens *t, struct mdc_gwait *g)
+{
+	mdc_conn_put(t->m, g->conn);
+	free(g->payload);
+	free(g);
+}
+
+static void grace_append(struct mdc_tokens *t, struct mdc_conn *c,
+			 struct mdc_gwait *g)
+{
+	g->conn = c;
+	c->refs++;
+	if (!t->grace)
+		t->grace_tail = &t->grace;
+	*t->grace_tail = g;
+	t->grace_tail = &g->next;
+	t->ngrace++;
+	t->v->parked_grace = true;
+}
+
+/* Park namespace request @r (its frame @h, @payload) for the window. */
+static void grace_park_ns(struct mdc_tokens *t, struct mdc_conn *c,
+			  const struct xsan_hdr *h, const uint8_t *payload,
+			  const struct xsan_req *r)
+{
+	const struct mdc_gwait *e;
+	struct mdc_gwait *g = NULL;
+	unsigned int mine = 0;
+
+	for (e = t->grace; e; e = e->next)
+		mine += e->ns && e->conn == c;
+	if (mine < MDC_NS_PARKED_MAX && t->ngrace < MDC_GRACE_PARKED_MAX)
+		g = calloc(1, sizeof(*g));
+	if (g && h->len && !(g->payload = malloc(h->len))) {
+		free(g);
+		g = NULL;
+	}
+	if (!g) {
+		reply_err(t->m, c, h, ENOMEM);
+		return;
+	}
+	if (h->len)
+		memcpy(g->payload, payload, h->len);
+	g->hdr = *h;
+	g->ns = true;
+	g->req.op = r->op;
+	g->req.fid = r->fid;
+	grace_append(t, c, g);
+	mdc_log(LOG_DEBUG, "%s: %s on inode %llu waits for the grace window",
+		c->addr, xsan_op_name(h->opcode), (unsigned long long)r->fid.ino);
+}
+
 /**
  * mdc_tok_ns_queue() - queue a namespace request, or park it first
  * @m: the daemon
@@ -686,7 +814,9 @@ static void ns_run(struct mdc_tokens *t)
  * A request that changes what other sessions cache under a token waits
  * until they gave it back (REVOKE, TOKEN_PUT) or were evicted; so does
  * every later request of its connection, to keep their order, but for
- * LAYOUT_COMMIT and CLOSE (ns_revoke_path()).
+ * LAYOUT_COMMIT and CLOSE (ns_revoke_path()). During a grace window, one
+ * that changes the namespace or a file, from a session that is not
+ * reclaiming, first waits for the window to close (grace_holds()).
  */
 void mdc_tok_ns_queue(struct mdc *m, struct mdc_conn *c,
 		      const struct xsan_hdr *h, const uint8_t *payload,
@@ -700,6 +830,10 @@ void mdc_tok_ns_queue(struct mdc *m, struct mdc_conn *c,
 
 	if (!t) {	/* then nobody holds a token either */
 		mdc_queue(m, c, h, payload);
+		return;
+	}
+	if (grace_holds(t, c, r)) {
+		grace_park_ns(t, c, h, payload, r);
 		return;
 	}
 	n = ns_needs(c->vol, c->session ? c->session->id : 0, r, need);
@@ -1091,16 +1225,9 @@ static void grace_park(struct mdc_tokens *t, struct mdc_conn *c,
 		reply_err(t->m, c, h, ENOMEM);
 		return;
 	}
-	g->conn = c;
-	c->refs++;
 	g->hdr = *h;
 	g->req = *r;
-	if (!t->grace)
-		t->grace_tail = &t->grace;
-	*t->grace_tail = g;
-	t->grace_tail = &g->next;
-	t->ngrace++;
-	t->v->parked_grace = true;
+	grace_append(t, c, g);
 }
 
 /**
@@ -1108,26 +1235,37 @@ static void grace_park(struct mdc_tokens *t, struct mdc_conn *c,
  * @m: the daemon
  * @v: the volume
  *
- * The TOKEN_GETs and LOCKs parked for the window run now, in arrival
- * order, as if they had just come; those of connections or sessions
- * gone meanwhile are dropped.
+ * The TOKEN_GETs, LOCKs and namespace requests parked for the window
+ * run now, in arrival order, as if they had just come (a namespace
+ * request may then be parked behind revokes); those of connections or
+ * sessions gone meanwhile are dropped.
  */
 void mdc_tok_grace_end(struct mdc *m, struct mdc_vol *v)
 {
 	struct mdc_tokens *t = v->tokens;
-	struct mdc_gwait *g;
+	struct mdc_gwait *g, *list;
+	struct xsan_req r;
 
 	if (!t)
 		return;
-	while ((g = t->grace)) {
-		t->grace = g->next;
-		t->ngrace--;
-		if (!g->conn->dead && g->conn->session)
-			mdc_tok_handle(m, g->conn, &g->hdr, &g->req);
-		mdc_conn_put(m, g->conn);
-		free(g);
-	}
+	/* Taken off first: a request run now must not find the later ones
+	 * of its connection still waiting for the window, and wait again.
+	 */
+	list = t->grace;
+	t->grace = NULL;
 	t->grace_tail = &t->grace;
+	t->ngrace = 0;
+	while ((g = list)) {
+		list = g->next;
+		if (g->conn->dead || !g->conn->session)
+			;
+		else if (!g->ns)
+			mdc_tok_handle(m, g->conn, &g->hdr, &g->req);
+		else if (!xsan_req_decode(g->hdr.opcode, g->payload,
+					  g->hdr.len, &r))
+			mdc_tok_ns_queue(m, g->conn, &g->hdr, g->payload, &r);
+		grace_free(t, g);
+	}
 }
 
 /**
@@ -1295,8 +1433,7 @@ void mdc_tok_conn_gone(struct mdc *m, struct mdc_conn *c)
 		if (g->conn == c) {
 			*gp = g->next;
 			t->ngrace--;
-			mdc_conn_put(m, g->conn);
-			free(g);
+			grace_free(t, g);
 			continue;
 		}
 		gp = &g->next;
@@ -1432,8 +1569,7 @@ void mdc_tok_free(struct mdc_vol *v)
 		return;
 	while ((g = t->grace)) {
 		t->grace = g->next;
-		mdc_conn_put(t->m, g->conn);
-		free(g);
+		grace_free(t, g);
 	}
 	while ((nw = t->ns)) {
 		t->ns = nw->next;
@@ -1474,7 +1610,8 @@ void mdc_tok_free(struct mdc_vol *v)
  *
  * TRY semantics, type by type: a type is granted only if no other
  * session holds or waits for a conflicting one and no namespace change
- * of another session is about to invalidate it. Nothing is parked and
+ * of another session is about to invalidate it; during a grace window,
+ * nothing to a session that is not reclaiming. Nothing is parked and
  * nothing is revoked. What is granted is recorded exactly as a TOKEN_GET
  * grant, so a later conflict revokes it.
  *
@@ -1492,6 +1629,11 @@ uint32_t mdc_tok_try_grant(struct mdc *m, struct mdc_vol *v,
 	*fresh = 0;
 	want &= XSAN_TOK_ALL;
 	if (!t || !s || !want)
+		return 0;
+	/* A newcomer gets nothing while the window is open: a token it took
+	 * now, a reclaimer would find taken (EBUSY). It holds none either.
+	 */
+	if (!s->reclaiming && mdc_grace_open(v))
 		return 0;
 	n = node_find(t, fid, true);
 	if (!n)

@@ -80,7 +80,6 @@ static int volume_load(struct mdc *m, const char *file, struct mdc_vol **out,
 		       char *err, size_t errlen)
 {
 	char path[4096], sub[512];
-	uint64_t orphans = 0;
 	struct mdc_vol *v;
 	size_t i, n = strlen(file) - 5;
 
@@ -116,14 +115,10 @@ static int volume_load(struct mdc *m, const char *file, struct mdc_vol **out,
 		goto fail;
 	}
 	memcpy(v->uuid, xsan_store_geom(v->store)->uuid, sizeof(v->uuid));
-	if (xsan_orphans_reap(v->store, &orphans)) {
-		xsan_seterr(err, errlen, "volume %s: cannot free the files unlinked while open",
-			    v->name);
-		goto fail;
-	}
-	if (orphans)
-		mdc_log(LOG_NOTICE, "volume %s: freed %llu files unlinked while open before the restart",
-			v->name, (unsigned long long)orphans);
+	/* files unlinked while open before the start: session.c frees them
+	 * once no client of before can reclaim them
+	 */
+	xsan_store_keep_unlinked(v->store, true);
 	volume_affinities(v);
 	/* an allocation session unused for allocSessionIdleTimeout seconds
 	 * (default 30, 0 = never) gives its reservation back
