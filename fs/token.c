@@ -1014,7 +1014,8 @@ out:
  * owed, open files) reclaim their tokens, keep their caches, and open
  * their open files again; every other inode is reset as after a lost
  * session (its attributes, dentries and clean pages are fetched again
- * when needed, not trusted blindly). Until xsan_msgr_reclaim_done() the
+ * when needed, not trusted blindly); RECLAIM_DONE tells the MDC it may
+ * close its grace window for us. Until xsan_msgr_reclaim_done() the
  * lease does not count: the data path and every TOKEN_GET wait, so
  * nothing goes out under a token not taken back yet. What cannot be
  * reclaimed is dropped as after a lost session (dirty data: EIO, with a
@@ -1067,6 +1068,19 @@ static void xsan_tok_reclaim(void *priv, u32 old_sgen)
 		}
 		kept++;
 		xsan_file_reopen_all(inode);
+	}
+	/*
+	 * Tell the MDC: once every session of before its restart did, its
+	 * grace window closes early and the newcomers' requests go on. An
+	 * MDC that does not know RECLAIM_DONE keeps the window to its time.
+	 */
+	if (!stopped) {
+		struct xsan_req done = { .op = XSAN_OP_RECLAIM_DONE };
+		struct xsan_msg_buf *buf = NULL;
+		struct xsan_rep rep;
+
+		if (!xsan_msgr_call(sbi->msgr, &done, &rep, &buf))
+			xsan_msg_buf_free(buf);
 	}
 	pr_info("volume %s: the metadata controller restarted: %u file(s) reclaimed, %u lost, %u other inode(s) to be fetched again\n",
 		sbi->volume, kept, lost, n - k);

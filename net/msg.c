@@ -307,6 +307,7 @@ static const char *const xsan_op_names[] = {
 	[XSAN_OP_HEARTBEAT] = "HEARTBEAT",
 	[XSAN_OP_RECONNECT] = "RECONNECT",
 	[XSAN_OP_GOODBYE] = "GOODBYE",
+	[XSAN_OP_RECLAIM_DONE] = "RECLAIM_DONE",
 	[XSAN_OP_LOOKUP] = "LOOKUP",
 	[XSAN_OP_GETATTR] = "GETATTR",
 	[XSAN_OP_SETATTR] = "SETATTR",
@@ -391,6 +392,7 @@ bool xsan_op_known(u16 op)
 	case XSAN_OP_HEARTBEAT:
 	case XSAN_OP_RECONNECT:
 	case XSAN_OP_GOODBYE:
+	case XSAN_OP_RECLAIM_DONE:
 	case XSAN_OP_NS_LIST:
 	case XSAN_OP_NS_LOOKUP:
 	case XSAN_OP_NS_HEARTBEAT:
@@ -489,6 +491,7 @@ int xsan_req_encode(struct xsan_put *w, const struct xsan_req *r)
 		break;
 	case XSAN_OP_HEARTBEAT:
 	case XSAN_OP_GOODBYE:
+	case XSAN_OP_RECLAIM_DONE:
 	case XSAN_OP_NS_LIST:
 	case XSAN_OP_NS_HEARTBEAT:
 	case XSAN_OP_ADMIN_WHO:
@@ -759,7 +762,9 @@ int xsan_req_decode(u16 op, const void *buf, u32 len, struct xsan_req *r)
 		xsan_get_fid(&c, &r->fid);
 		r->name = xsan_get_xname(&c, &r->namelen);
 		break;
-	default:	/* no payload: HEARTBEAT, GOODBYE, STATFS, NS_*, ADMIN_*, DISK_TABLE */
+	default:	/* no payload: HEARTBEAT, GOODBYE, RECLAIM_DONE, STATFS,
+			 * NS_*, ADMIN_*, DISK_TABLE
+			 */
 		break;
 	}
 	return xsan_cur_end(&c);
@@ -985,7 +990,7 @@ int xsan_rep_encode(struct xsan_put *w, const struct xsan_rep *r)
 	case XSAN_OP_GETATTR:
 		xsan_put_tokbits(w, r->tok.granted);
 		break;
-	default:	/* GOODBYE, and namespace replies of attributes only */
+	default:	/* GOODBYE, RECLAIM_DONE, namespace replies of attributes only */
 		break;
 	}
 	return w->err;

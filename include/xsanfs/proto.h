@@ -67,6 +67,8 @@ enum xsan_op {
 	XSAN_OP_HEARTBEAT	= 3,
 	XSAN_OP_RECONNECT	= 4,
 	XSAN_OP_GOODBYE		= 5,
+	/* after a RECONNECT that said RECLAIM: the reclaims are all sent */
+	XSAN_OP_RECLAIM_DONE	= 6,
 	/* namespace */
 	XSAN_OP_LOOKUP		= 16,
 	XSAN_OP_GETATTR		= 17,

@@ -59,6 +59,15 @@ static int reconnect(struct rc *t, int i, uint32_t *flags)
 				     flags);
 }
 
+/* RECLAIM_DONE: client @i sent every reclaim it had to send */
+static void done(struct rc *t, int i)
+{
+	struct xsan_req r = { .op = XSAN_OP_RECLAIM_DONE };
+	struct xsan_rep rep;
+
+	ck_assert_int_eq(xsan_client_call(&t->c[i], &r, &rep), 0);
+}
+
 static int create(struct xsan_client *c, const char *name, struct xsan_fid *f)
 {
 	struct xsan_req r = { .op = XSAN_OP_CREATE, .cred = h_root(),
@@ -442,9 +451,10 @@ END_TEST
 
 /*
  * The window closes early once every session of before the restart came
- * back: with lease + grace = 30 s, a new client's TOKEN_GET is answered
- * at once after both reconnected. A reclaim that conflicts with one
- * already taken back is refused EBUSY.
+ * back and said RECLAIM_DONE: with lease + grace = 30 s, a new client's
+ * TOKEN_GET stays parked while A has not said it (both reconnected) and
+ * is answered at once after. A reclaim that conflicts with one already
+ * taken back is refused EBUSY.
  */
 START_TEST(rc_window_closes_early)
 {
@@ -468,6 +478,11 @@ START_TEST(rc_window_closes_early)
 	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
 	ck_assert_int_eq(h_tget(&t.c[1], &t.f, XSAN_TOK_DATA_RD, XSAN_TOKF_RECLAIM),
 			 -EBUSY);
+	/* both are back, but A has not said it is done: still parked */
+	done(&t, 1);
+	ck_assert_int_eq(h_tget(&t.c[2], &t.f, XSAN_TOK_ATTR_RD, XSAN_TOKF_TRY),
+			 -EAGAIN);
+	done(&t, 0);
 	t0 = h_now_ms();
 	ck_assert_int_eq(h_tget(&t.c[2], &t.f, XSAN_TOK_ATTR_RD, 0), 0);
 	ck_assert_msg(h_now_ms() - t0 < h_ms(2000), "waited %lld ms after every session came back",
@@ -542,10 +557,12 @@ START_TEST(rc_grace_parks_ns)
 		      h_now_ms() - t0);
 	ck_assert_msg(!h_readable(&t.c[2], 200),
 		      "C's namespace changes ran inside the grace window");
-	/* B comes back: every ghost is back, the window closes */
+	/* B comes back: every ghost is back and done, the window closes */
 	flags = 0;
 	ck_assert_int_eq(reconnect(&t, 1, &flags), 0);
 	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	done(&t, 0);
+	done(&t, 1);
 	cb = want_revoke(&t.c[0], h_ms(3000));
 	ck_assert_uint_eq(cb.r.tok.types & XSAN_TOK_DATA_WR, XSAN_TOK_DATA_WR);
 	ck_assert_msg(!h_readable(&t.c[2], 200), "C's truncate before A gave back");
@@ -765,8 +782,10 @@ START_TEST(rc_reclaim_uncommitted_layout)
 	ck_assert_int_eq(getattr(&t.c[0], &t.f, &a), 0);
 	ck_assert_uint_eq(a.size, 64 * BS);
 	ck_assert_uint_eq(a.blocks, 64 * BS / 512);
-	/* B is back: the window closes, C's LAYOUT_GET runs */
+	/* B is back and both are done: the window closes, C's LAYOUT_GET runs */
 	ck_assert_int_eq(reconnect(&t, 1, NULL), 0);
+	done(&t, 0);
+	done(&t, 1);
 	ck_assert_int_eq(xsan_client_recv(&t.c[2], &rx, &st, &rep), 0);
 	ck_assert_uint_eq(rx, xid);
 	ck_assert_int_eq(st, 0);

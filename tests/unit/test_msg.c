@@ -256,6 +256,7 @@ static size_t req_samples(struct xsan_req *s)
 	r->session = 0x0102030405060708ull;
 	NEXT(XSAN_OP_HEARTBEAT);
 	NEXT(XSAN_OP_GOODBYE);
+	NEXT(XSAN_OP_RECLAIM_DONE);
 	NEXT(XSAN_OP_LOOKUP);
 	r->fid = fid_a; r->name = "foo"; r->namelen = 3;
 	NEXT(XSAN_OP_GETATTR);
@@ -436,6 +437,7 @@ static size_t rep_samples(struct xsan_rep *s)
 	NEXT(XSAN_OP_HEARTBEAT);
 	r->lease_ms = 15000;
 	NEXT(XSAN_OP_GOODBYE);
+	NEXT(XSAN_OP_RECLAIM_DONE);
 	NEXT(XSAN_OP_LOOKUP);
 	r->nattr = 1; r->attr[0] = attr_file;
 	NEXT(XSAN_OP_GETATTR);
@@ -667,7 +669,7 @@ END_TEST
 START_TEST(msg_unknown_opcodes)
 {
 	static const u16 unknown[] = {
-		XSAN_OP_NONE, 6, 15, 36, 47,
+		XSAN_OP_NONE, 7, 15, 36, 47,
 		XSAN_OP_REVOKE, XSAN_OP_LOCK_WAKE, 99, 111, 116, 0xffff,
 	};
 	struct xsan_req q;

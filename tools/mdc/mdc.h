@@ -74,6 +74,9 @@ struct mdc_session {
 	bool reclaiming;		/* came back after a restart: may send
 					 * TOKEN_GET/LOCK with RECLAIM until
 					 * the grace window's time is up */
+	bool reclaim_open;		/* came back, has not said
+					 * RECLAIM_DONE: the window stays open
+					 * for it until its time is up */
 	struct mdc_session *next;
 };
 
@@ -102,9 +105,10 @@ struct mdc_vol {
 	uint64_t cur_client;		/* session id of the request mdc_exec runs */
 	/*
 	 * Restart recovery (session.c): the sessions table is read once
-	 * (@recovered); while @grace_until_ms is set and @ghosts > 0 the
-	 * grace window is open: only reclaims are granted, other TOKEN_GET
-	 * and LOCK requests are parked (token.c).
+	 * (@recovered); while @grace_until_ms is set and not past, and
+	 * @ghosts > 0 or a session that came back has not said RECLAIM_DONE,
+	 * the grace window is open: only reclaims are granted, other
+	 * sessions' TOKEN_GET, LOCK and changes are parked (token.c).
 	 */
 	bool recovered;
 	long long grace_until_ms;	/* 0: no window (any more) */

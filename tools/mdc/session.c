@@ -215,16 +215,29 @@ static void vol_recover(struct mdc *m, struct mdc_vol *v)
  *
  * Return: true while only reclaims are granted.
  */
+/* A session of before the restart came back and is still reclaiming? */
+static bool vol_reclaims_open(const struct mdc_vol *v)
+{
+	const struct mdc_session *s;
+
+	for (s = v->sessions; s; s = s->next)
+		if (s->reclaim_open)
+			return true;
+	return false;
+}
+
 bool mdc_grace_open(const struct mdc_vol *v)
 {
-	return v->grace_until_ms && v->ghosts &&
-	       mdc_now_ms() < v->grace_until_ms;
+	return v->grace_until_ms && mdc_now_ms() < v->grace_until_ms &&
+	       (v->ghosts || vol_reclaims_open(v));
 }
 
 /*
  * Close @v's window when its time is up (the ghosts left are dropped:
  * their uncommitted blocks are freed; the files unlinked while open that
- * no session opened again go) or every ghost came back; then the
+ * no session opened again go) or every ghost came back and said
+ * RECLAIM_DONE (a client that never says it holds the window to its
+ * time); then the
  * requests parked for it run. Reclaims, OPEN with RECLAIM too, stay
  * possible until the time is up, so the files stay until then.
  */
@@ -244,10 +257,13 @@ static void grace_check(struct mdc *m, struct mdc_vol *v)
 				v->name, s->host, (unsigned long long)s->id);
 			mdc_session_drop(m, v, s, NULL);
 		}
-		for (s = v->sessions; s; s = s->next)
+		for (s = v->sessions; s; s = s->next) {
 			s->reclaiming = false;
+			s->reclaim_open = false;
+		}
 		vol_reap_orphans(v);
-	} else if (v->ghosts) {
+	} else if (v->ghosts || vol_reclaims_open(v)) {
+		/* early only once every ghost is back and said RECLAIM_DONE */
 		return;
 	}
 	/* reclaims stay possible until the time is up; parked ones go now */
@@ -601,6 +617,7 @@ static void do_reconnect(struct mdc *m, struct mdc_conn *c,
 
 		s->ghost = false;
 		s->reclaiming = true;
+		s->reclaim_open = true;
 		if (v->ghosts)
 			v->ghosts--;
 		rep.flags = XSAN_RECON_RECLAIM;
@@ -953,6 +970,20 @@ void mdc_handle(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h,
 		c->session = NULL;
 		reply_rep(m, c, h, &rep);
 		c->closing = true;
+		grace_check(m, c->vol);
+		return;
+	}
+	case XSAN_OP_RECLAIM_DONE: {
+		struct xsan_rep rep = { .op = XSAN_OP_RECLAIM_DONE };
+
+		/* the window may close before its time once all are done */
+		if (c->session->reclaim_open) {
+			c->session->reclaim_open = false;
+			mdc_log(LOG_INFO, "%s: volume %s: host '%s' session %016llx reclaimed what it held",
+				c->addr, c->vol->name, c->session->host,
+				(unsigned long long)c->session->id);
+		}
+		reply_rep(m, c, h, &rep);
 		grace_check(m, c->vol);
 		return;
 	}
