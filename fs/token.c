@@ -847,6 +847,28 @@ void xsan_tok_answer_parked(struct xsan_sb_info *sbi)
 	}
 }
 
+/* Forget @inode's tokens of a session that is gone (reset, reclaim). */
+static void xsan_tok_reset_inode(struct inode *inode, u32 sgen, bool stopped)
+{
+	struct xsan_inode_info *xi = XSAN_I(inode);
+	u32 lost = 0;
+
+	spin_lock(&xi->tok_lock);
+	if (xi->tok_sgen != sgen) {
+		lost = __xsan_tok_reset_one(xi);
+		xi->tok_sgen = sgen;
+	}
+	spin_unlock(&xi->tok_lock);
+	xsan_tok_nosec_gone(inode, lost);
+	/*
+	 * the page cache, the layouts and the O_DIRECT commits owed were the
+	 * old session's too: dropped (dirty: EIO) from a work (fs/data.c
+	 * checks the generation before it trusts them in the meantime)
+	 */
+	if (!stopped)
+		xsan_data_session_lost(inode);
+}
+
 static void xsan_tok_reset(void *priv)
 {
 	struct xsan_sb_info *sbi = priv;
@@ -873,26 +895,8 @@ static void xsan_tok_reset(void *priv)
 	 * inode whose bits are already the new session's keeps them.
 	 */
 	spin_lock(&sb->s_inode_list_lock);
-	list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
-		struct xsan_inode_info *xi = XSAN_I(inode);
-		u32 lost = 0;
-
-		spin_lock(&xi->tok_lock);
-		if (xi->tok_sgen != sgen) {
-			lost = __xsan_tok_reset_one(xi);
-			xi->tok_sgen = sgen;
-		}
-		spin_unlock(&xi->tok_lock);
-		xsan_tok_nosec_gone(inode, lost);
-		/*
-		 * the page cache, the layouts and the O_DIRECT commits owed
-		 * were the old session's too: dropped (dirty: EIO) from a
-		 * work (fs/data.c checks the generation before it trusts
-		 * them in the meantime)
-		 */
-		if (!stopped)
-			xsan_data_session_lost(inode);
-	}
+	list_for_each_entry(inode, &sb->s_inodes, i_sb_list)
+		xsan_tok_reset_inode(inode, sgen, stopped);
 	spin_unlock(&sb->s_inode_list_lock);
 }
 
@@ -915,28 +919,6 @@ static bool xsan_tok_reclaim_worth(struct inode *inode)
 	return open || READ_ONCE(xi->dio_dirty) ||
 	       mapping_tagged(inode->i_mapping, PAGECACHE_TAG_DIRTY) ||
 	       mapping_tagged(inode->i_mapping, PAGECACHE_TAG_WRITEBACK);
-}
-
-/* Forget @inode's tokens of a session that is gone, as the reset does. */
-static void xsan_tok_reset_inode(struct inode *inode, u32 sgen, bool stopped)
-{
-	struct xsan_inode_info *xi = XSAN_I(inode);
-	u32 lost = 0;
-
-	spin_lock(&xi->tok_lock);
-	if (xi->tok_sgen != sgen) {
-		lost = __xsan_tok_reset_one(xi);
-		xi->tok_sgen = sgen;
-	}
-	spin_unlock(&xi->tok_lock);
-	xsan_tok_nosec_gone(inode, lost);
-	/*
-	 * the page cache, the layouts and the O_DIRECT commits owed were the
-	 * old session's too: dropped (dirty: EIO) from a work (fs/data.c
-	 * checks the generation before it trusts them in the meantime)
-	 */
-	if (!stopped)
-		xsan_data_session_lost(inode);
 }
 
 /*

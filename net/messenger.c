@@ -1472,6 +1472,28 @@ bool xsan_msgr_lease_gen(struct xsan_msgr *m, u32 *gen)
 	return ok && !READ_ONCE(m->reclaiming);
 }
 
+/* Why a wait begun at @start, with @aborts aborts seen then, must end
+ * now: -ESHUTDOWN (closed), -EIO (umount -f since), -ETIMEDOUT (a soft
+ * mount's timeout=); 0 to wait on.
+ */
+static int xsan_msgr_wait_over(struct xsan_msgr *m, unsigned long start,
+			       u32 aborts)
+{
+	bool closed, aborted;
+
+	spin_lock(&m->lock);
+	closed = m->state == XSAN_MS_CLOSED;
+	aborted = m->aborts != aborts;
+	spin_unlock(&m->lock);
+	if (closed)
+		return -ESHUTDOWN;
+	if (aborted)
+		return -EIO;
+	if (m->soft && time_after(jiffies, start + m->timeout * HZ))
+		return -ETIMEDOUT;
+	return 0;
+}
+
 /**
  * xsan_msgr_reclaiming() - is a reclaim after an MDC restart under way?
  * @m: the messenger
@@ -1511,18 +1533,10 @@ int xsan_msgr_reclaim_wait(struct xsan_msgr *m)
 	aborts = m->aborts;
 	spin_unlock(&m->lock);
 	while (READ_ONCE(m->reclaiming)) {
-		bool closed, aborted;
+		int err = xsan_msgr_wait_over(m, start, aborts);
 
-		spin_lock(&m->lock);
-		closed = m->state == XSAN_MS_CLOSED;
-		aborted = m->aborts != aborts;
-		spin_unlock(&m->lock);
-		if (closed)
-			return -ESHUTDOWN;
-		if (aborted)
-			return -EIO;
-		if (m->soft && time_after(jiffies, start + m->timeout * HZ))
-			return -ETIMEDOUT;
+		if (err)
+			return err;
 		left = wait_event_killable_timeout(m->lease_wq,
 						   !READ_ONCE(m->reclaiming),
 						   HZ);
@@ -1590,20 +1604,13 @@ int xsan_msgr_lease_wait(struct xsan_msgr *m, u32 *gen)
 	aborts = m->aborts;
 	spin_unlock(&m->lock);
 	for (;;) {
-		bool closed, aborted;
+		int err;
 
 		if (xsan_msgr_lease_gen(m, gen))
 			return 0;
-		spin_lock(&m->lock);
-		closed = m->state == XSAN_MS_CLOSED;
-		aborted = m->aborts != aborts;
-		spin_unlock(&m->lock);
-		if (closed)
-			return -ESHUTDOWN;
-		if (aborted)
-			return -EIO;
-		if (m->soft && time_after(jiffies, start + m->timeout * HZ))
-			return -ETIMEDOUT;
+		err = xsan_msgr_wait_over(m, start, aborts);
+		if (err)
+			return err;
 		if (!told && READ_ONCE(m->reclaiming)) {
 			pr_info_ratelimited("volume %s: I/O to the LUNs waits until our tokens are reclaimed from the restarted metadata controller\n",
 					    m->volume);
