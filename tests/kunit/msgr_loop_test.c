@@ -39,6 +39,7 @@ enum fake_mode {
 	FAKE_DEAF,		/* from then on, nothing on that connection */
 	FAKE_STATUS529,		/* status 529 (EIOCBQUEUED), no errno */
 	FAKE_HB_REFUSED,	/* every HEARTBEAT answered EKEYEXPIRED */
+	FAKE_RECLAIM,		/* a bad CRC, then RECONNECT -> 0, RECLAIM */
 };
 
 struct fake_mdc {
@@ -62,6 +63,11 @@ struct fake_mdc {
 /* What the test's ops saw. */
 struct fake_priv {
 	atomic_t resets;
+	atomic_t reclaims;
+	u32 reclaim_old;
+	struct completion reclaim_in;	/* ops->reclaim has begun */
+	struct completion reclaim_go;	/* ... and may end now */
+	struct xsan_msgr *m;
 	atomic_t callbacks;
 	u32 cb_types;
 	u64 cb_seq;
@@ -165,6 +171,17 @@ static void fake_serve(struct fake_mdc *f, struct socket *s, int conn)
 			break;
 		case XSAN_OP_RECONNECT:
 			atomic_inc(&f->reconnects);
+			if (f->mode == FAKE_RECLAIM) {
+				/* a restart that kept the session */
+				rep->session = req->session;
+				rep->lease_ms = FAKE_LEASE_MS;
+				rep->grace_ms = 1000;
+				rep->flags = XSAN_RECON_RECLAIM;
+				err = fake_frame(f, s, h.opcode, h.xid,
+						 XSAN_F_REPLY, 0, rep, NULL,
+						 NULL, 0, false);
+				break;
+			}
 			err = fake_frame(f, s, h.opcode, h.xid, XSAN_F_REPLY,
 					 ESTALE, NULL, NULL, NULL, 0, false);
 			break;
@@ -219,7 +236,8 @@ static void fake_serve(struct fake_mdc *f, struct socket *s, int conn)
 			err = fake_frame(f, s, h.opcode, h.xid, XSAN_F_REPLY, 0,
 					 rep, NULL,
 					 mode == FAKE_GARBAGE ? junk : NULL,
-					 sizeof(junk), mode == FAKE_BAD_CRC);
+					 sizeof(junk), mode == FAKE_BAD_CRC ||
+					 mode == FAKE_RECLAIM);
 			if (!err && mode == FAKE_REVOKE) {
 				req->op = XSAN_OP_REVOKE;
 				req->tok.types = XSAN_TOK_ATTR_RD;
@@ -337,9 +355,22 @@ static void fake_callback(void *priv, const struct xsan_req *cb,
 	complete(&p->cb_done);
 }
 
+/* Holds the reclaim open until the test lets it end (then done). */
+static void fake_reclaim(void *priv, u32 old_sgen)
+{
+	struct fake_priv *p = priv;
+
+	p->reclaim_old = old_sgen;
+	atomic_inc(&p->reclaims);
+	complete(&p->reclaim_in);
+	wait_for_completion_timeout(&p->reclaim_go, 10 * HZ);
+	xsan_msgr_reclaim_done(p->m);
+}
+
 static const struct xsan_msgr_ops fake_ops = {
 	.callback = fake_callback,
 	.reset = fake_reset,
+	.reclaim = fake_reclaim,
 };
 
 static struct xsan_msgr *fake_open(struct kunit *test, struct fake_mdc *f,
@@ -354,9 +385,13 @@ static struct xsan_msgr *fake_open(struct kunit *test, struct fake_mdc *f,
 
 	memcpy(&a.addr, &f->addr, sizeof(f->addr));
 	atomic_set(&p->resets, 0);
+	atomic_set(&p->reclaims, 0);
 	atomic_set(&p->callbacks, 0);
 	init_completion(&p->cb_done);
+	init_completion(&p->reclaim_in);
+	init_completion(&p->reclaim_go);
 	err = xsan_msgr_open(&a, &fake_ops, p, &m, &res);
+	p->m = m;
 	KUNIT_EXPECT_EQ_MSG(test, err, 0, "xsan_msgr_open against the fake MDC: %d", err);
 	if (err)
 		return NULL;
@@ -432,6 +467,49 @@ static void xsan_loop_basic_test(struct kunit *test)
 	xsan_msgr_close(m);
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&f->goodbyes), 1, "no GOODBYE at close");
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&p.resets), 0, "reset without a reconnect");
+out:
+	fake_stop(f);
+}
+
+/*
+ * An MDC restart that kept the session (RECONNECT answered 0 with
+ * RECLAIM): ops->reclaim runs, not ops->reset; the session id stays; the
+ * generation moves; and until the reclaim is done the lease does not
+ * count (xsan_msgr_lease_gen() false, xsan_msgr_reclaiming() true) while
+ * calls still go through. After xsan_msgr_reclaim_done() it counts again.
+ */
+static void xsan_loop_reclaim_test(struct kunit *test)
+{
+	struct fake_mdc *f = fake_start(test, FAKE_RECLAIM);
+	struct fake_priv p = {};
+	struct xsan_msgr *m = fake_open(test, f, &p, false);
+	u32 gen = 0;
+	int err;
+
+	if (!m)
+		goto out;
+	/* the bad CRC drops the connection; the call goes out again */
+	err = fake_getattr(test, m, NULL);
+	KUNIT_EXPECT_EQ_MSG(test, err, 0, "the call did not go through the reclaim (%d)", err);
+	KUNIT_EXPECT_TRUE_MSG(test, wait_for_completion_timeout(&p.reclaim_in, 5 * HZ),
+			      "ops->reclaim not called after RECONNECT said RECLAIM");
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&p.resets), 0, "a reset instead of a reclaim");
+	KUNIT_EXPECT_EQ_MSG(test, p.reclaim_old, 0U, "reclaim of the wrong generation");
+	KUNIT_EXPECT_EQ_MSG(test, xsan_msgr_session(m), 1ULL, "the session must stay");
+	KUNIT_EXPECT_TRUE_MSG(test, xsan_msgr_reclaiming(m), "not reclaiming");
+	KUNIT_EXPECT_FALSE_MSG(test, xsan_msgr_lease_gen(m, &gen),
+			       "the lease counts before the reclaim is done");
+	KUNIT_EXPECT_EQ_MSG(test, gen, 1U, "generation not bumped by the RECLAIM");
+	/* calls go on meanwhile (the reclaim makes them) */
+	KUNIT_EXPECT_EQ_MSG(test, fake_getattr(test, m, NULL), 0,
+			    "a call during the reclaim failed");
+	complete(&p.reclaim_go);
+	KUNIT_EXPECT_EQ_MSG(test, xsan_msgr_reclaim_wait(m), 0, "reclaim wait");
+	KUNIT_EXPECT_FALSE_MSG(test, xsan_msgr_reclaiming(m), "still reclaiming");
+	KUNIT_EXPECT_TRUE_MSG(test, xsan_msgr_lease_gen(m, &gen),
+			      "no lease after the reclaim");
+	KUNIT_EXPECT_EQ_MSG(test, gen, 1U, "generation after the reclaim");
+	xsan_msgr_close(m);
 out:
 	fake_stop(f);
 }
@@ -674,6 +752,7 @@ out:
 static struct kunit_case xsan_msgr_loop_test_cases[] = {
 	KUNIT_CASE(xsan_loop_basic_test),
 	KUNIT_CASE(xsan_loop_bad_crc_test),
+	KUNIT_CASE(xsan_loop_reclaim_test),
 	KUNIT_CASE(xsan_loop_garbage_test),
 	KUNIT_CASE(xsan_loop_status_filter_test),
 	KUNIT_CASE(xsan_loop_lease_refused_test),
