@@ -33,9 +33,11 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/lockdep.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -693,6 +695,16 @@ static void xsan_tok_do_revoke(struct inode *inode,
 }
 
 /*
+ * For tests: hold each revoke queue this long before it runs, holding its
+ * inode reference (tests/qemu/umount-revoke.sh: a REVOKE in progress when
+ * umount begins must be over before the inodes are evicted).
+ */
+static unsigned int revoke_delay_ms;
+module_param(revoke_delay_ms, uint, 0644);
+MODULE_PARM_DESC(revoke_delay_ms,
+		 "for tests: delay before a revoke queue runs, in ms (0: none; at most 60000)");
+
+/*
  * The revoke queue of one inode: its REVOKEs in the order they came. The
  * work holds one inode reference while the list is not empty, and drops
  * it last (it may evict the inode: nothing is touched after).
@@ -702,9 +714,15 @@ static void xsan_tok_rv_work(struct work_struct *work)
 	struct xsan_inode_info *xi = container_of(work, struct xsan_inode_info,
 						  rv_work);
 	struct inode *inode = &xi->vfs_inode;
+	unsigned int delay = READ_ONCE(revoke_delay_ms);
 	struct xsan_tok_rv *rv;
 	bool empty;
 
+	if (delay) {
+		pr_info("revoke of inode %lu held %u ms (revoke_delay_ms)\n",
+			inode->i_ino, delay);
+		msleep(min(delay, 60000U));
+	}
 	for (;;) {
 		spin_lock(&xi->tok_lock);
 		rv = list_first_entry_or_null(&xi->rv_list, struct xsan_tok_rv,

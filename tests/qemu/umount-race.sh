@@ -4,7 +4,7 @@
 # files (DATA_RD and ATTR_RD on each: tokens the MDC must take back
 # before B writes them), rewrites them with write(2) (DATA_WR and dirty
 # pages: a REVOKE then writes them back, holding the inode, while
-# umount's own sync runs) and unmounts at once, 20 times; B overwrites
+# umount's own sync runs) and unmounts at once, 8 times; B overwrites
 # the start of each file in turn the whole time (bash's own printf
 # through a 1<> redirection: no process per write), and every fourth
 # write creates and removes a file in the root directory (a REVOKE of
@@ -21,7 +21,7 @@ set -euo pipefail
 . /bed/data-lib.sh
 
 M=/mnt/x
-N=20
+N=8
 NF=16
 insmod /opt/xsanfs/xsanfs.ko
 mkdir -p $M
