@@ -196,27 +196,36 @@ void xsan_file_reopen_all(struct inode *inode)
 	u32 round = atomic_inc_return(&rounds), oflags;
 	struct xsan_file *xf, *cur;
 	struct xsan_msg_buf *buf;
-	struct xsan_rep rep;
+	struct xsan_req *req;
+	struct xsan_rep *rep;
 	bool found;
 	int err;
 
+	/* off the stack: a request and its reply are large (KASAN: more) */
+	req = kmalloc(sizeof(*req), GFP_NOFS);
+	rep = kmalloc(sizeof(*rep), GFP_NOFS);
+	if (!req || !rep) {
+		pr_warn("volume %s: inode %llu: no memory to open it again after the metadata controller restarted\n",
+			sbi->volume, xi->fid.ino);
+		goto out;
+	}
 	while ((xf = xsan_file_next_reopen(xi, round, &oflags))) {
-		struct xsan_req req = { .op = XSAN_OP_OPEN };
-
 		/* by fid, with the worker's (root's) credentials; a file
 		 * with no name left can only be opened again as a reclaim
 		 */
-		xsan_fill_cred(&req.cred);
-		req.fid = xi->fid;
-		req.layout.flags = oflags;
+		memset(req, 0, sizeof(*req));
+		req->op = XSAN_OP_OPEN;
+		xsan_fill_cred(&req->cred);
+		req->fid = xi->fid;
+		req->layout.flags = oflags;
 		if (!inode->i_nlink)
-			req.layout.flags |= XSAN_OPEN_RECLAIM;
+			req->layout.flags |= XSAN_OPEN_RECLAIM;
 		buf = NULL;
-		err = xsan_msgr_call(sbi->msgr, &req, &rep, &buf);
+		err = xsan_msgr_call(sbi->msgr, req, rep, &buf);
 		/* unlinked elsewhere (our nlink may be old): as a reclaim */
-		if (err == -ESTALE && !(req.layout.flags & XSAN_OPEN_RECLAIM)) {
-			req.layout.flags |= XSAN_OPEN_RECLAIM;
-			err = xsan_msgr_call(sbi->msgr, &req, &rep, &buf);
+		if (err == -ESTALE && !(req->layout.flags & XSAN_OPEN_RECLAIM)) {
+			req->layout.flags |= XSAN_OPEN_RECLAIM;
+			err = xsan_msgr_call(sbi->msgr, req, rep, &buf);
 		}
 		if (err) {
 			pr_warn("volume %s: inode %llu: could not open it again after the metadata controller restarted (error %d)\n",
@@ -228,21 +237,24 @@ void xsan_file_reopen_all(struct inode *inode)
 		list_for_each_entry(cur, &xi->open_files, list) {
 			/* (a new file at the same address has round 0) */
 			if (cur == xf && cur->reopened == round) {
-				cur->handle = rep.layout.handle;
+				cur->handle = rep->layout.handle;
 				found = true;
 				break;
 			}
 		}
 		spin_unlock(&xi->open_lock);
 		if (!found) {
-			struct xsan_req close = { .op = XSAN_OP_CLOSE };
-
-			close.fid = xi->fid;
-			close.layout.handle = rep.layout.handle;
-			xsan_msgr_send(sbi->msgr, &close);
+			memset(req, 0, sizeof(*req));
+			req->op = XSAN_OP_CLOSE;
+			req->fid = xi->fid;
+			req->layout.handle = rep->layout.handle;
+			xsan_msgr_send(sbi->msgr, req);
 		}
 		xsan_msg_buf_free(buf);
 	}
+out:
+	kfree(rep);
+	kfree(req);
 }
 
 const struct file_operations xsan_file_fops = {
