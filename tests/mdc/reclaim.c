@@ -492,6 +492,54 @@ START_TEST(rc_window_closes_early)
 END_TEST
 
 /*
+ * A session that came back and said RECLAIM_DONE is one more client to
+ * the sessions still missing: its plain TOKEN_GET waits for the window
+ * like a newcomer's. A held DATA_WR on f and B on g before the restart;
+ * A comes back, takes f back, says done and asks for DATA_WR on g: not
+ * answered while B is missing, and B's reclaim of g then succeeds
+ * (before: A was granted g at once and B's reclaim was refused EBUSY,
+ * so B lost its dirty pages: found by tests/qemu/fuzz.sh). Once B says
+ * done the window closes and A's request takes g from B by a REVOKE.
+ */
+START_TEST(rc_done_session_waits)
+{
+	struct xsan_fid g;
+	struct xsan_rep rep;
+	struct xsan_cb cb;
+	struct rc t;
+	uint32_t flags = 0;
+	uint64_t xid;
+
+	rc_begin(&t, 2, 20, 10);
+	ck_assert_int_eq(create(&t.c[1], "g", &g), 0);
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
+	ck_assert_int_eq(h_tget(&t.c[1], &g, XSAN_TOK_DATA_WR, 0), 0);
+	h_stop(&t.h, SIGKILL);
+	ck_assert_int_eq(h_start(&t.h), 0);
+	ck_assert_int_eq(reconnect(&t, 0, &flags), 0);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, XSAN_TOKF_RECLAIM), 0);
+	done(&t, 0);
+	xid = h_tget_send(&t.c[0], &g, XSAN_TOK_DATA_WR);
+	ck_assert_msg(!h_readable(&t.c[0], 300),
+		      "A's TOKEN_GET was answered while B had not come back");
+	flags = 0;
+	ck_assert_int_eq(reconnect(&t, 1, &flags), 0);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	ck_assert_int_eq(h_tget(&t.c[1], &g, XSAN_TOK_DATA_WR, XSAN_TOKF_RECLAIM), 0);
+	ck_assert_msg(!h_readable(&t.c[0], 200),
+		      "A's TOKEN_GET was answered before B said it was done");
+	done(&t, 1);
+	cb = want_revoke(&t.c[1], 5000);
+	ck_assert_uint_eq(cb.r.fid.ino, g.ino);
+	ck_assert_int_eq(h_tput(&t.c[1], &g, cb.r.tok.types, cb.r.tok.revoke), 0);
+	ck_assert_int_eq(reply_of(&t.c[0], xid, &rep), 0);
+	ck_assert_uint_eq(rep.tok.granted & XSAN_TOK_DATA_WR, XSAN_TOK_DATA_WR);
+	rc_end(&t);
+}
+END_TEST
+
+/*
  * During the grace window a new session's namespace changes wait: C's
  * truncate of f, rename of g and unlink of f are not answered while B
  * has not come back, nor is C's GETATTR behind them (its connection's
@@ -850,6 +898,7 @@ int main(int argc, char *argv[])
 	ADD(s, rc_expired_estale);
 	ADD(s, rc_restart_reclaim);
 	ADD(s, rc_window_closes_early);
+	ADD(s, rc_done_session_waits);
 	ADD(s, rc_goodbye_frees_uncommitted);
 	ADD(s, rc_grace_parks_ns);
 	ADD(s, rc_grace_no_grant_with_reply);

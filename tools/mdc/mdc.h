@@ -233,6 +233,20 @@ void mdc_session_drop(struct mdc *m, struct mdc_vol *v, struct mdc_session *s,
 /* Is @v's grace window open (reclaims only; others parked)? */
 bool mdc_grace_open(const struct mdc_vol *v);
 
+/*
+ * Must @s's plain requests (TOKEN_GET, LOCK, changes, grants in replies)
+ * wait for @v's grace window? Yes unless it is still reclaiming (came back
+ * and has not said RECLAIM_DONE): a newcomer, or a session that said it
+ * is done, could otherwise take what a session still missing will
+ * reclaim, whose reclaim would then be refused (EBUSY) and its dirty
+ * data lost.
+ */
+static inline bool mdc_grace_waits(const struct mdc_session *s,
+				   const struct mdc_vol *v)
+{
+	return s && !s->reclaim_open && mdc_grace_open(v);
+}
+
 /* ops.c */
 void mdc_queue(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h,
 	       const uint8_t *payload);

@@ -741,8 +741,7 @@ static bool grace_holds(const struct mdc_tokens *t, const struct mdc_conn *c,
 {
 	const struct mdc_gwait *g;
 
-	if (grace_changes(r) && c->session && !c->session->reclaiming &&
-	    mdc_grace_open(c->vol))
+	if (grace_changes(r) && mdc_grace_waits(c->session, c->vol))
 		return true;
 	for (g = t->grace; g; g = g->next)
 		if (g->ns && g->conn == c &&
@@ -1329,7 +1328,7 @@ void mdc_tok_handle(struct mdc *m, struct mdc_conn *c,
 			t->running--;
 			return;
 		}
-		if (!c->session->reclaiming && mdc_grace_open(c->vol)) {
+		if (mdc_grace_waits(c->session, c->vol)) {
 			grace_park(t, c, h, r);
 			return;
 		}
@@ -1633,7 +1632,7 @@ uint32_t mdc_tok_try_grant(struct mdc *m, struct mdc_vol *v,
 	/* A newcomer gets nothing while the window is open: a token it took
 	 * now, a reclaimer would find taken (EBUSY). It holds none either.
 	 */
-	if (!s->reclaiming && mdc_grace_open(v))
+	if (mdc_grace_waits(s, v))
 		return 0;
 	n = node_find(t, fid, true);
 	if (!n)
