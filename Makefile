@@ -9,7 +9,7 @@ KDIR ?= $(shell scripts/kdir.sh)
 DEPS := scripts/deps.sh
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_XSANFS_FS=m W=1
 
-.PHONY: all deps module tools sparse checkpatch unit mdc sim sim-long bench-mdc bench-ns bench-data fuzz kunit qemu check demo clean \
+.PHONY: fuzz-long all deps module tools sparse checkpatch unit mdc sim sim-long bench-mdc bench-ns bench-data fuzz kunit qemu check demo clean \
 	debug-kernel check-debug
 
 all: module tools
@@ -47,6 +47,12 @@ sim:
 
 sim-long:
 	$(MAKE) -C tests/sim long
+
+# The multi-client coherence fuzzer's long run in QEMU (tests/qemu/fuzz.sh
+# is its short run in `make check`): about 100,000 operations with faults,
+# figures in the bed's output.
+fuzz-long: module tools
+	scripts/qemu/bed.py tests/qemu/long/fuzz-long.sh
 
 # Load generator against a live xsanmdc (figures, not a test; not part of
 # `make check`). BENCH_SECONDS, BENCH_CLIENTS, BENCH_WINDOW: see bench.c;

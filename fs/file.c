@@ -9,9 +9,11 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/pagemap.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "fs/xsan.h"
 
@@ -257,7 +259,38 @@ out:
 	kfree(req);
 }
 
+/*
+ * FS_IOC_GETVERSION: the file's generation (the MDC gives a freed inode
+ * number out again with the next one, so inode number and generation
+ * name a file for good: lsattr -v, the fuzzer's checker)
+ */
+static long xsan_file_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	switch (cmd) {
+	case FS_IOC_GETVERSION:
+		return put_user(file_inode(file)->i_generation,
+				(int __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+#ifdef CONFIG_COMPAT
+static long xsan_file_compat_ioctl(struct file *file, unsigned int cmd,
+				   unsigned long arg)
+{
+	if (cmd == FS_IOC32_GETVERSION)
+		cmd = FS_IOC_GETVERSION;
+	return xsan_file_ioctl(file, cmd, (unsigned long)compat_ptr(arg));
+}
+#endif
+
 const struct file_operations xsan_file_fops = {
+	.unlocked_ioctl	= xsan_file_ioctl,
+#ifdef CONFIG_COMPAT
+	.compat_ioctl	= xsan_file_compat_ioctl,
+#endif
 	.llseek		= xsan_data_llseek,
 	.read_iter	= xsan_data_read_iter,
 	.write_iter	= xsan_data_write_iter,

@@ -152,9 +152,10 @@ static void __xsan_copy_attr(struct inode *inode, const struct xsan_attr *a)
 	 * (ATTR_WR already given back, their commit not answered yet).
 	 */
 	if (!S_ISREG(inode->i_mode) ||
-	    (!(XSAN_I(inode)->tok_held & (XSAN_TOK_DATA_WR | XSAN_TOK_ATTR_WR)) &&
-	     !READ_ONCE(XSAN_I(inode)->dio_dirty)) ||
-	    a->size > i_size_read(inode))
+	    (!XSAN_I(inode)->trunc_busy &&
+	     ((!(XSAN_I(inode)->tok_held & (XSAN_TOK_DATA_WR | XSAN_TOK_ATTR_WR)) &&
+	       !READ_ONCE(XSAN_I(inode)->dio_dirty)) ||
+	      a->size > i_size_read(inode))))
 		i_size_write(inode, a->size);
 	inode->i_blocks = a->blocks;
 	xsan_time_to_ts(&a->atime, &inode->i_atime);
@@ -243,6 +244,8 @@ static int xsan_iget_set(struct inode *inode, void *data)
 	xi->fid.ino = k->ino;
 	xi->fid.gen = k->gen;
 	inode->i_ino = k->ino;
+	/* an inode number comes back with a new generation (FS_IOC_GETVERSION) */
+	inode->i_generation = k->gen;
 	return 0;
 }
 
@@ -445,6 +448,18 @@ static void xsan_ts_to_time(const struct timespec64 *ts, struct xsan_time *t)
 int xsan_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
 		 struct iattr *iattr)
 {
+	return __xsan_setattr(mnt_userns, dentry, iattr, true);
+}
+
+/*
+ * __xsan_setattr() - xsan_setattr(); with @get_token false the caller took
+ * ATTR_RD itself, before a lock a give-back needs (a TOKEN_GET under it
+ * could wait for our own give-back: fs/trunc.c), and the attributes are
+ * checked as cached if the token went meanwhile (the MDC checks again).
+ */
+int __xsan_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
+		   struct iattr *iattr, bool get_token)
+{
 	struct inode *inode = d_inode(dentry);
 	struct xsan_sb_info *sbi = XSAN_SB(inode->i_sb);
 	struct xsan_req req = { .op = XSAN_OP_SETATTR };
@@ -455,7 +470,7 @@ int xsan_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
 
 	if (sbi->opts.ro)
 		return -EROFS;
-	if (!xsan_tok_valid(inode, XSAN_TOK_ATTR_RD)) {
+	if (get_token && !xsan_tok_valid(inode, XSAN_TOK_ATTR_RD)) {
 		err = xsan_tok_get(inode, XSAN_TOK_ATTR_RD);
 		if (err)
 			return err;

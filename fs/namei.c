@@ -226,10 +226,15 @@ static int xsan_d_revalidate(struct dentry *dentry, unsigned int flags)
 	struct inode *dir;
 	int ret;
 
+	/*
+	 * LOOKUP_REVAL: the VFS walks again after an ESTALE (an OPEN of a
+	 * file another client removed, a CREATE of a name it made): ask the
+	 * MDC, whatever the cache says.
+	 */
 	if (flags & LOOKUP_RCU) {
 		parent = READ_ONCE(dentry->d_parent);
 		dir = d_inode_rcu(parent);
-		if (!dir)
+		if (!dir || (flags & LOOKUP_REVAL))
 			return -ECHILD;
 		return xsan_dentry_cached(dir, dentry) ? 1 : -ECHILD;
 	}
@@ -237,7 +242,7 @@ static int xsan_d_revalidate(struct dentry *dentry, unsigned int flags)
 		return 1;
 	parent = dget_parent(dentry);
 	dir = d_inode(parent);
-	if (xsan_dentry_cached(dir, dentry))
+	if (!(flags & LOOKUP_REVAL) && xsan_dentry_cached(dir, dentry))
 		ret = 1;
 	else
 		ret = xsan_revalidate_slow(dir, dentry, flags);
@@ -307,10 +312,24 @@ static int xsan_create(struct user_namespace *mnt_userns, struct inode *dir,
 		       struct dentry *dentry, umode_t mode, bool excl)
 {
 	struct xsan_req req;
+	int err;
 
 	xsan_ns_req(&req, XSAN_OP_CREATE, dir, &dentry->d_name);
 	req.mode = S_IFREG | (mode & 07777);
-	return xsan_make(dir, dentry, &req);
+	err = xsan_make(dir, dentry, &req);
+	/*
+	 * Another client made the name between our lookup (negative) and
+	 * the CREATE. Without O_EXCL the open must open that file, with its
+	 * own permission check and O_TRUNC, so not as made here: -ESTALE
+	 * makes the VFS walk the path once more with LOOKUP_REVAL, and that
+	 * lookup asks the MDC and finds it (found by tests/qemu/fuzz.sh:
+	 * open(O_CREAT) failed EEXIST).
+	 */
+	if (err == -EEXIST && !excl) {
+		d_drop(dentry);
+		err = -ESTALE;
+	}
+	return err;
 }
 
 static int xsan_mkdir(struct user_namespace *mnt_userns, struct inode *dir,
@@ -453,6 +472,7 @@ static int xsan_rename(struct user_namespace *mnt_userns,
 	struct xsan_msg_buf *buf;
 	struct xsan_req req;
 	struct xsan_rep rep;
+	bool moved_ours;
 	int err;
 
 	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE))
@@ -476,7 +496,18 @@ static int xsan_rename(struct user_namespace *mnt_userns,
 		err = xsan_refresh_inode(old_dir, &rep.attr[0], buf->seq);
 	if (!err)
 		err = xsan_refresh_inode(new_dir, &rep.attr[1], buf->seq);
-	if (!err)
+	/*
+	 * The names we asked for may have named other inodes by now (another
+	 * client renamed over them between our lookup and the RENAME, which
+	 * goes by name): refresh ours only if they are the ones the MDC
+	 * moved. If not, the MDC moved another file than the dentry says:
+	 * the dentries the VFS moves are then not trusted, and the next
+	 * lookup of either name asks the MDC (found by tests/qemu/fuzz.sh:
+	 * the rename was done and reported as EIO).
+	 */
+	moved_ours = rep.attr[2].ino == XSAN_I(old_inode)->fid.ino &&
+		     rep.attr[2].gen == XSAN_I(old_inode)->fid.gen;
+	if (!err && moved_ours)
 		err = xsan_refresh_inode(old_inode, &rep.attr[2], buf->seq);
 	if (!err && new_inode) {
 		if (rep.nattr > 3 && rep.attr[3].ino == XSAN_I(new_inode)->fid.ino &&
@@ -486,6 +517,10 @@ static int xsan_rename(struct user_namespace *mnt_userns,
 	xsan_msg_buf_free(buf);
 	if (err)
 		return err;
+	if (!moved_ours) {
+		old_gen = xsan_dir_gen_now(old_dir) - 1;
+		new_gen = xsan_dir_gen_now(new_dir) - 1;
+	}
 	/* the VFS moves (or swaps) the dentries after we return */
 	xsan_set_gen(old_dentry, new_gen);
 	xsan_set_gen(new_dentry, (flags & RENAME_EXCHANGE) ? old_gen : new_gen);

@@ -228,6 +228,7 @@ void xsan_tok_init_inode(struct xsan_inode_info *xi)
 	xi->tok_sgen = 0;
 	xi->tok_returning = 0;
 	xi->attr_seq = 0;
+	xi->trunc_busy = false;
 	atomic64_set(&xi->dir_gen, 0);
 	INIT_DELAYED_WORK(&xi->tok_idle_work, xsan_tok_idle_work);
 	INIT_LIST_HEAD(&xi->rv_list);

@@ -37,8 +37,10 @@ int xsan_data_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
 	struct inode *inode = d_inode(dentry);
 	struct xsan_inode_info *xi = XSAN_I(inode);
 	u32 bsize = XSAN_SB(inode->i_sb)->bsize;
-	bool partial;
+	bool partial, shrink;
+	loff_t old_size;
 	int err, tries;
+	u32 want;
 
 	if (!(iattr->ia_valid & ATTR_SIZE) || !S_ISREG(inode->i_mode))
 		return xsan_setattr(mnt_userns, dentry, iattr);
@@ -54,28 +56,32 @@ int xsan_data_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
 	err = filemap_write_and_wait(inode->i_mapping);
 	if (err)
 		return err;
-	partial = iattr->ia_size < i_size_read(inode) && bsize <= PAGE_SIZE &&
-		  (iattr->ia_size & (bsize - 1));
+	old_size = i_size_read(inode);
+	shrink = iattr->ia_size < old_size;
+	partial = shrink && bsize <= PAGE_SIZE && (iattr->ia_size & (bsize - 1));
+	want = XSAN_TOK_ATTR_RD;
+	if (partial)
+		want |= XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR;
 	/*
 	 * The invalidate lock keeps a give-back's writeback and cut of the
-	 * page cache, and page_mkwrite, out of the zeroing, the SETATTR and
-	 * the cut here. data_sem cannot be taken under i_rwsem (a writer
-	 * holds it shared while it waits for i_rwsem). The token is asked
-	 * for before the lock (its give-back takes the lock), and checked
-	 * under it: a give-back that cleared the bits meanwhile would write
-	 * and drop the zeroed page before its PUT, but the zeroing must be
-	 * made under a token the MDC still counts as ours.
+	 * page cache, and page_mkwrite, out of the zeroing and the cut here.
+	 * data_sem cannot be taken under i_rwsem (a writer holds it shared
+	 * while it waits for i_rwsem). No MDC request may wait under it that
+	 * the MDC could park behind a give-back of ours or of a client whose
+	 * give-back waits for us (two clients truncating one file: each
+	 * SETATTR waits for the other's give-back, each give-back for the
+	 * other's lock): the tokens are asked for before it and checked
+	 * under it, and the SETATTR goes after it is let go. A give-back
+	 * that cleared the bits meanwhile would write and drop the zeroed
+	 * page before its PUT, but the zeroing must be made under a token the
+	 * MDC still counts as ours.
 	 */
 	for (tries = 0;; tries++) {
-		if (partial) {
-			err = xsan_tok_get(inode,
-					   XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR);
-			if (err)
-				return err;
-		}
+		err = xsan_tok_get(inode, want);
+		if (err)
+			return err;
 		filemap_invalidate_lock(inode->i_mapping);
-		if (!partial ||
-		    xsan_tok_valid(inode, XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR))
+		if (xsan_tok_valid(inode, want))
 			break;
 		filemap_invalidate_unlock(inode->i_mapping);
 		if (tries >= XSAN_TOK_TRIES)
@@ -87,18 +93,42 @@ int xsan_data_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
 		err = iomap_truncate_page(inode, iattr->ia_size, &did_zero,
 					  &xsan_iomap_ops);
 		if (err)
-			goto out;
+			goto unlock;
 	}
 	err = filemap_write_and_wait(inode->i_mapping);
 	if (err)
-		goto out;
-	err = xsan_setattr(mnt_userns, dentry, iattr);
+		goto unlock;
+	/*
+	 * Shrinking: the new size holds from here, so that no page past it
+	 * is dirtied through a mapping (page_mkwrite) or written back during
+	 * the SETATTR round trip (its commit would raise the size again,
+	 * into blocks the SETATTR frees), and replies do not raise it back
+	 * (trunc_busy). The pages past it are clean: they go now.
+	 */
+	spin_lock(&xi->tok_lock);
+	xi->trunc_busy = true;
+	spin_unlock(&xi->tok_lock);
+	if (shrink) {
+		i_size_write(inode, iattr->ia_size);
+		truncate_pagecache(inode, iattr->ia_size);
+	}
+	filemap_invalidate_unlock(inode->i_mapping);
+
+	err = __xsan_setattr(mnt_userns, dentry, iattr, false);
+
+	filemap_invalidate_lock(inode->i_mapping);
+	spin_lock(&xi->tok_lock);
+	xi->trunc_busy = false;
+	/* failed: the file still has its old size (if nothing changed it) */
+	if (err && shrink && i_size_read(inode) == iattr->ia_size)
+		i_size_write(inode, old_size);
+	spin_unlock(&xi->tok_lock);
 	if (err)
-		goto out;
+		goto unlock;
 	truncate_setsize(inode, iattr->ia_size);
 	xsan_layout_forget(&xi->layout, round_down(iattr->ia_size, bsize),
 			   U64_MAX);
-out:
+unlock:
 	filemap_invalidate_unlock(inode->i_mapping);
 	return err;
 }

@@ -241,7 +241,8 @@ unsigned int xsan_layout_count(struct xsan_layout *l);
  * @fid: the MDC's name for it (ino is also i_ino; gen tells reuse apart);
  *	set before the inode is unlocked and never changed
  * @tok_lock: protects @tok_held, @tok_grant_seq, @tok_revoked_seq,
- *	@tok_used, @tok_sgen, @tok_returning, @rv_list and @attr_seq; with
+ *	@tok_used, @tok_sgen, @tok_returning, @rv_list, @attr_seq and
+ *	@trunc_busy; with
  *	@attr_seq it also orders the updates of the VFS attributes from
  *	replies (xsan_refresh_inode())
  * @tok_held: XSAN_TOK_* the MDC has granted us and we have not given back
@@ -260,6 +261,9 @@ unsigned int xsan_layout_count(struct xsan_layout *l);
  * @tok_used: jiffies of the last use of a cached token (idle release)
  * @attr_seq: receive sequence number of the reply the VFS attributes were
  *	last refreshed from; an older reply does not overwrite them
+ * @trunc_busy: a truncate's SETATTR is on its way (fs/trunc.c): replies do
+ *	not change i_size meanwhile (the truncate set it and sets it again
+ *	from its own reply); under @tok_lock
  * @dir_gen: bumped whenever our DIR token on this directory goes; a
  *	dentry in it is valid without asking only if it was made under the
  *	current value (kept in its d_time) and DIR is still held
@@ -312,7 +316,10 @@ unsigned int xsan_layout_count(struct xsan_layout *l);
  *   (spinlocks, innermost, never held across a sleep).
  * A token is asked for (TOKEN_GET, which may wait for this client's own
  * give-back) before data_sem is taken, never under it; a give-back takes
- * data_sem exclusive before it clears the bits. The mmap fault paths run
+ * data_sem exclusive before it clears the bits. Nor is a token asked for,
+ * or a SETATTR sent, under the invalidate lock (a give-back of data takes
+ * it; two clients truncating one file would each wait for the other's
+ * give-back: fs/trunc.c). The mmap fault paths run
  * under mmap_lock and take fault_sem shared, never data_sem (read(2) into
  * a mapping of the same file faults under data_sem held shared).
  *
@@ -332,6 +339,7 @@ struct xsan_inode_info {
 	u64 tok_revoked_seq[XSAN_TOK_NTYPES];
 	unsigned long tok_used;
 	u64 attr_seq;
+	bool trunc_busy;
 	atomic64_t dir_gen;
 	struct delayed_work tok_idle_work;
 	struct xsan_layout layout;
@@ -378,6 +386,8 @@ int xsan_getattr(struct user_namespace *mnt_userns, const struct path *path,
 		 struct kstat *stat, u32 request_mask, unsigned int flags);
 int xsan_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
 		 struct iattr *iattr);
+int __xsan_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
+		   struct iattr *iattr, bool get_token);
 int xsan_permission(struct user_namespace *mnt_userns, struct inode *inode,
 		    int mask);
 int xsan_init_inodecache(void);

@@ -45,8 +45,10 @@ words are as for hostprep=, plus @LUNS (NAME=PATH,NAME=PATH,... of every
 LUN image, also XSAN_LUNS), @KV (a file of the "KEY VALUE" lines the
 guests and hostprep published, also XSAN_KV), @MDCLOG (xsanmdc's log,
 also XSAN_MDC_LOG) and @STATE (its state directory, for fsck.xsanfs -S,
-also XSAN_MDC_STATE); XSAN_MDC_PORT and XSAN_NS_PORT name the ports the MDC
-served. It must exit 0 within 300 s; its output is RESULTS/TEST/hostpost.log
+also XSAN_MDC_STATE) and @RUNDIR (RESULTS/TEST, where the guests'
+bed_upload files are); XSAN_MDC_PORT and XSAN_NS_PORT name the ports the MDC
+served. Its stdout lines that begin "figure: " are shown in the bed's
+output. It must exit 0 within 300 s; its output is RESULTS/TEST/hostpost.log
 and a non-zero exit fails the run with its last stderr line.
 killable=a,b (guest names) lets a guest's test run `bed_kill G`: the bed
 kills guest G's QEMU by its PID at once (a power cut: no flush, no
@@ -475,7 +477,8 @@ class Bed:
                  "@VOLUME": env.get("XSAN_VOLUME", ""),
                  "@SECRET": env.get("XSAN_SECRET", ""),
                  "@LUNS": luns, "@KV": kvfile, "@MDCLOG": env["XSAN_MDC_LOG"],
-                 "@STATE": env.get("XSAN_MDC_STATE", "")}
+                 "@STATE": env.get("XSAN_MDC_STATE", ""),
+                 "@RUNDIR": self.rundir}
         argv = [subst.get(w, w) for w in words]
         argv[0] = os.path.join(TOP, argv[0])
         rel = os.path.relpath(argv[0], os.path.join(TOP, "tests", "mdc"))
@@ -500,6 +503,10 @@ class Bed:
                     f"{out.stderr}")
         log(f"{self.name}: hostpost {words[0]} exited {out.returncode} "
             f"in {secs:.1f} s")
+        # its figures (lines it starts with "figure: ") in the bed's output
+        for line in out.stdout.splitlines():
+            if line.startswith("figure: "):
+                log(f"{self.name}: {line[8:]}")
         if out.returncode:
             last = (out.stderr.strip().splitlines() or ["(no stderr)"])[-1]
             self.reasons.append(f"hostpost: {words[0]} exited "
@@ -686,6 +693,17 @@ class Bed:
             self.send(g, self.set_link(g, rest))
         elif verb == "mdc":
             self.send(g, self.mdc_verb(g, rest))
+        elif verb == "clock":
+            # the host's clock, for a guest to align its own (xsanfuzz)
+            self.send(g, f"clock {time.monotonic_ns()}")
+        elif verb == "append":
+            name, _, text = rest.partition(" ")
+            if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{0,31}", name):
+                self.reasons.append(f"guest {g.name}: bed_append {name!r}: "
+                                    f"not a file name")
+            else:
+                with open(os.path.join(self.rundir, f"up-{name}"), "a") as f:
+                    f.write(text + "\n")
         elif verb == "mdclog":
             n = -1
             try:

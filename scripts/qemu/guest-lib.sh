@@ -17,6 +17,10 @@
 #                      REGEX (a Python regular expression; with mdc=)
 #   bed_mdclog_wait REGEX SECS  wait until a line of the MDC's log
 #                      matches REGEX, at most SECS seconds (fails after)
+#   bed_upload NAME FILE  the host appends FILE's lines (text) to
+#                      RESULTS/TEST/up-NAME (for a hostpost= checker)
+#   bed_clock          the host's monotonic clock in ns (xsanfuzz sends
+#                      "clock" on BED_FD itself to align its own)
 #   fail MSG           print MSG and exit 1
 
 : "${BED_WAIT:=600}"
@@ -78,6 +82,17 @@ bed_mdc() {
 	bed_send "mdc $1"
 	reply=$(bed_recv) || fail "bed_mdc $1: no answer from the host"
 	[ "$reply" = "mdc $1 ok" ] || fail "bed_mdc $1: $reply"
+}
+
+bed_upload() {
+	sed "s/^/append $1 /" "$2" >&"$BED_FD"
+}
+
+bed_clock() {
+	local reply
+	bed_send clock
+	reply=$(bed_recv) || fail "bed_clock: no answer from the host"
+	printf '%s\n' "${reply#clock }"
 }
 
 bed_mdclog() {

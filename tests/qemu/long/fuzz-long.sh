@@ -1,0 +1,17 @@
+# bed: guests=2 luns=lun0:64M mdc=vol1 deadline=4500 linkcut=b hostpost=scripts/qemu/fuzzcheck.py,@RUNDIR
+# SPDX-License-Identifier: GPL-2.0
+# The coherence fuzzer's long run (make fuzz-long; not part of make
+# check): tests/qemu/fuzz.sh's four phases six times over, 60 s each,
+# about 100,000 operations with 18 faults. The seed is fixed: edit
+# FZ_SEED here to try another. Figures: the bed's output and
+# RESULTS/qemu/fuzz-long/hostpost.log.
+set -euo pipefail
+. /bed/lib.sh
+. /bed/fuzz-lib.sh
+
+FZ_SECS=60
+FZ_SEED=2
+FZ_PHASES="calm mdc-kill mdc-stop link-cut calm mdc-kill mdc-stop link-cut
+calm mdc-kill mdc-stop link-cut calm mdc-kill mdc-stop link-cut
+calm mdc-kill mdc-stop link-cut calm mdc-kill mdc-stop link-cut"
+fuzz_main
