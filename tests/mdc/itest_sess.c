@@ -131,6 +131,54 @@ START_TEST(sess_lease_expiry)
 }
 END_TEST
 
+/*
+ * The MDC itself stops (SIGSTOP, a paused VM) for longer than lease +
+ * grace: its clients could not renew meanwhile, so none is dropped for
+ * it. Both clients heartbeat into the stopped daemon; after SIGCONT both
+ * are answered, no lease expires, and the daemon says it stalled. Before:
+ * every session was dropped at once ("lease expired").
+ */
+START_TEST(sess_mdc_stall)
+{
+	struct xsan_client a, b;
+	struct xsan_req hb = { .op = XSAN_OP_HEARTBEAT };
+	struct xsan_rep rep;
+	uint64_t xa, xb, rx;
+	struct it t;
+	int st;
+
+	it_setup(&t);
+	t.h.lease_s = 1;
+	t.h.grace_s = 1;
+	it_start(&t);
+	it_client(&t, &a, true);
+	it_client(&t, &b, true);
+	ck_assert_int_eq(heartbeat(&a, NULL), 0);
+	ck_assert_int_eq(heartbeat(&b, NULL), 0);
+	ck_assert_int_eq(kill(t.h.pid, SIGSTOP), 0);
+	usleep(4000000);
+	/* queued while it does not run */
+	ck_assert_int_eq(xsan_client_send(&a, &hb, &xa), 0);
+	ck_assert_int_eq(xsan_client_send(&b, &hb, &xb), 0);
+	usleep(200000);
+	ck_assert_int_eq(kill(t.h.pid, SIGCONT), 0);
+	ck_assert_msg(xsan_client_recv(&a, &rx, &st, &rep) == 0, "A: %s", a.err);
+	ck_assert_uint_eq(rx, xa);
+	ck_assert_int_eq(st, 0);
+	ck_assert_msg(xsan_client_recv(&b, &rx, &st, &rep) == 0, "B: %s", b.err);
+	ck_assert_uint_eq(rx, xb);
+	ck_assert_int_eq(st, 0);
+	usleep(600000);
+	ck_assert_int_eq(heartbeat(&a, NULL), 0);
+	ck_assert_int_eq(heartbeat(&b, NULL), 0);
+	ck_assert_msg(it_log_lines(&t.h, "lease expired", NULL) == 0, "%s", h_log(&t.h));
+	ck_assert_int_eq(it_log_lines(&t.h, "did not run for", NULL), 1);
+	xsan_client_close(&a);
+	xsan_client_close(&b);
+	it_end(&t);
+}
+END_TEST
+
 START_TEST(sess_goodbye)
 {
 	struct xsan_req bye = { .op = XSAN_OP_GOODBYE };
@@ -562,6 +610,7 @@ Suite *it_sess_suite(void)
 
 	IT_ADD(s, sess_heartbeat_renews);
 	IT_ADD(s, sess_lease_expiry);
+	IT_ADD(s, sess_mdc_stall);
 	IT_ADD(s, sess_goodbye);
 	IT_ADD(s, sess_kept_after_disconnect);
 	IT_ADD(s, sess_disconnected_expires);

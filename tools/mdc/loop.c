@@ -17,6 +17,7 @@
 #include "util.h"
 
 #define MDC_TICK_MS	200	/* lease checks; leases are seconds long */
+#define MDC_STALL_MS	1000	/* a tick this late: the daemon stalled */
 
 int mdc_io_add(struct mdc *m, struct mdc_io *io, uint32_t events)
 {
@@ -117,7 +118,7 @@ int mdc_listen(struct mdc *m, const char *addr, int port, int *bound,
 int mdc_run(struct mdc *m)
 {
 	struct epoll_event evs[64];
-	long long next_tick = mdc_now_ms() + MDC_TICK_MS;
+	long long next_tick = mdc_now_ms() + MDC_TICK_MS, late;
 	int n, i, timeout;
 
 	while (!m->stop) {
@@ -128,6 +129,16 @@ int mdc_run(struct mdc *m)
 		if (n < 0 && errno != EINTR) {
 			mdc_log(LOG_ERR, "epoll_wait: %s", strerror(errno));
 			return -errno;
+		}
+		/*
+		 * Back much later than the tick was due: we did not run. Before
+		 * the heartbeats and answers queued meanwhile are read, and
+		 * before any lease or revoke deadline is looked at.
+		 */
+		late = mdc_now_ms() - next_tick;
+		if (late >= MDC_STALL_MS) {
+			mdc_stalled(m, late);
+			next_tick = mdc_now_ms();
 		}
 		for (i = 0; i < n; i++) {
 			struct mdc_io *io = evs[i].data.ptr;

@@ -225,6 +225,7 @@ void mdc_conn_kick(struct mdc *m, struct mdc_conn *c);
 void mdc_handle(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h,
 		const uint8_t *payload);
 void mdc_expire(struct mdc *m);
+void mdc_stalled(struct mdc *m, long long gap);
 void mdc_session_detach(struct mdc *m, struct mdc_conn *c);
 void mdc_sessions_free(struct mdc_vol *v);
 /* End @s now (eviction): close its connection, drop its state. */

@@ -477,6 +477,41 @@ void mdc_session_detach(struct mdc *m, struct mdc_conn *c)
 }
 
 /**
+ * mdc_stalled() - the daemon did not run for @gap ms
+ * @m: the daemon
+ * @gap: how much later than due its lease tick came
+ *
+ * SIGSTOP, a paused or migrated VM, a host starved of CPU: while nothing
+ * ran, no client could renew its lease, answer a REVOKE or come back
+ * after a restart, and the queued heartbeats are read only now. Without
+ * this every session would be dropped at once, for the MDC's own stall
+ * (found with tests/qemu/fuzz.sh's mdc-stop-long phase). Each session's
+ * last renewal, each REVOKE's send time, the revoke deadlines and the
+ * grace window move by @gap. Never unsafe: it only postpones an
+ * eviction; nothing was granted while nothing ran.
+ */
+void mdc_stalled(struct mdc *m, long long gap)
+{
+	long long now = mdc_now_ms();
+	struct mdc_session *s;
+	struct mdc_vol *v;
+
+	mdc_log(LOG_WARNING, "xsanmdc did not run for %lld ms (stopped, paused or starved): leases, revoke deadlines and grace windows moved by as much; no session is dropped for it",
+		gap);
+	for (v = m->vols; v; v = v->next) {
+		for (s = v->sessions; s; s = s->next) {
+			s->renewed_ms = s->renewed_ms + gap < now ?
+					s->renewed_ms + gap : now;
+			if (s->revoke_due_ms)
+				s->revoke_due_ms += gap;
+		}
+		mdc_tok_shift(v, gap);
+		if (v->grace_until_ms)
+			v->grace_until_ms += gap;
+	}
+}
+
+/**
  * mdc_expire() - drop the sessions whose lease and grace ran out
  * @m: the daemon
  *

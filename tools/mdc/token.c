@@ -1519,6 +1519,29 @@ bool mdc_tok_overdue(struct mdc *m, struct mdc_vol *v, struct mdc_session *s,
  * renewed once the REVOKE is overdue (mdc_tok_overdue()), and
  * mdc_expire() drops them lease + grace after their last renewal.
  */
+/**
+ * mdc_tok_shift() - the daemon stalled for @gap ms: move the send times
+ * of the REVOKEs still owed in @v by as much
+ * @v: the volume
+ * @gap: how long nothing ran
+ *
+ * No client could answer a REVOKE while we did not read its socket: the
+ * revoke timeout must not count that time.
+ */
+void mdc_tok_shift(struct mdc_vol *v, long long gap)
+{
+	struct mdc_tokens *t = v->tokens;
+	struct mdc_tnode *n;
+	struct mdc_hold *h;
+	unsigned int i;
+
+	for (i = 0; t && i < MDC_TOK_HASH; i++)
+		for (n = t->hash[i]; n; n = n->next)
+			for (h = n->holds; h; h = h->next)
+				if (h->revoke_ms)
+					h->revoke_ms += gap;
+}
+
 void mdc_tok_tick(struct mdc *m)
 {
 	struct mdc_tnode *n, *next;

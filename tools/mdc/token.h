@@ -131,6 +131,8 @@ struct mdc_overdue {
 bool mdc_tok_overdue(struct mdc *m, struct mdc_vol *v, struct mdc_session *s,
 		     long long now, struct mdc_overdue *o);
 void mdc_tok_free(struct mdc_vol *v);
+/* The daemon stalled for @gap ms: the REVOKEs owed count from later. */
+void mdc_tok_shift(struct mdc_vol *v, long long gap);
 /* The grace window closed: run the TOKEN_GETs and LOCKs parked for it. */
 void mdc_tok_grace_end(struct mdc *m, struct mdc_vol *v);
 /* @s was taken back by a new connection: send it the REVOKEs it owes. */

@@ -13,6 +13,8 @@
 #   mdc-kill   xsanmdc killed with SIGKILL, started again 6 s later on
 #              the same state (the clients reclaim)
 #   mdc-stop   xsanmdc stopped with SIGSTOP for 4 s, then SIGCONT
+#   mdc-stop-long  the same for FZ_STOP_LONG s (default 35: longer than
+#              the default lease + grace)
 #   link-cut   guest b's network cut for 3 s (its LUNs stay), then back
 # Then both fsync everything, meet, and read every name whole (buffered
 # and O_DIRECT). Each uploads its log (bed_upload fz-GUEST); the bed's
@@ -42,6 +44,16 @@ fz_conduct() {
 		bed_mdc stop
 		fz_fault mdc-stop
 		sleep 4
+		bed_mdc cont
+		;;
+	mdc-stop-long)
+		# longer than the lease and the grace: the clients' leases run
+		# out while the MDC cannot answer; it must not evict them for
+		# its own stall
+		sleep 5
+		bed_mdc stop
+		fz_fault mdc-stop-long
+		sleep "${FZ_STOP_LONG:-35}"
 		bed_mdc cont
 		;;
 	link-cut)
@@ -97,6 +109,11 @@ fuzz_main() {
 			fail "phase $phase: xsanfuzz still running $((FZ_SECS + 240)) s in"
 		fi
 		wait $pid || fail "phase $phase: xsanfuzz failed"
+		# no fault here may cost a session or a reclaim (an eviction
+		# whose writes happened to be clean would otherwise pass)
+		if dmesg | grep -E 'session lost|not reclaimed'; then
+			fail "phase $phase: the client lost its session or a reclaim"
+		fi
 		echo "fuzz: phase $n ($phase) done, $(wc -l < $FZ_LOG) log lines"
 	done
 	bed_barrier quiet
