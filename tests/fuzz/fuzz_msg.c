@@ -24,8 +24,9 @@
 
 /* The opcodes with payloads, so most inputs exercise a real decoder. */
 static const u16 ops[] = {
-	XSAN_OP_AUTH, XSAN_OP_HELLO, XSAN_OP_HEARTBEAT, XSAN_OP_GOODBYE,
-	XSAN_OP_RECLAIM_DONE,
+	XSAN_OP_AUTH, XSAN_OP_HELLO, XSAN_OP_HEARTBEAT, XSAN_OP_RECONNECT,
+	XSAN_OP_GOODBYE, XSAN_OP_RECLAIM_DONE, XSAN_OP_OPEN, XSAN_OP_CLOSE,
+	XSAN_OP_LAYOUT_GET, XSAN_OP_LAYOUT_COMMIT, XSAN_OP_FALLOCATE,
 	XSAN_OP_LOOKUP, XSAN_OP_GETATTR, XSAN_OP_SETATTR, XSAN_OP_READDIR,
 	XSAN_OP_CREATE, XSAN_OP_MKDIR, XSAN_OP_MKNOD, XSAN_OP_SYMLINK,
 	XSAN_OP_READLINK, XSAN_OP_LINK, XSAN_OP_UNLINK, XSAN_OP_RMDIR,
@@ -77,6 +78,14 @@ static void fuzz_req(u16 op)
 	in_pay(r.name, r.namelen);
 	in_pay(r.name2, r.name2len);
 	in_pay(r.data, r.datalen);
+	if (op == XSAN_OP_LAYOUT_COMMIT) {
+		struct xsan_range rg;
+		u32 i;
+
+		/* every range the decoder admitted lies in the payload */
+		for (i = 0; i < r.layout.nranges; i++)
+			xsan_range_at(r.layout.raw, i, &rg);
+	}
 
 	xsan_put_init(&w, out, paylen);
 	CHECK(xsan_req_encode(&w, &r) == 0);
@@ -165,6 +174,13 @@ static void fuzz_rep(u16 op)
 	CHECK(r.op == op && r.nattr <= XSAN_REP_ATTRS);
 	in_pay(r.data, r.datalen);
 	in_pay(r.host, r.hostlen);
+	if (op == XSAN_OP_LAYOUT_GET) {
+		struct xsan_extent e;
+		u32 i;
+
+		for (i = 0; i < r.layout.count; i++)
+			xsan_extent_at(r.layout.raw, i, &e);
+	}
 	if (op == XSAN_OP_DISK_TABLE && r.disk.nsg) {
 		struct xsan_disk_sg g;
 		u32 i;
