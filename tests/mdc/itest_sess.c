@@ -132,8 +132,8 @@ START_TEST(sess_lease_expiry)
 END_TEST
 
 /*
- * The MDC itself stops (SIGSTOP, a paused VM) for longer than lease +
- * grace: its clients could not renew meanwhile, so none is dropped for
+ * The MDC itself stops (SIGSTOP, a paused VM) for 6 s, longer than lease +
+ * grace (2 + 2 s): its clients could not renew meanwhile, so none is dropped for
  * it. Both clients heartbeat into the stopped daemon; after SIGCONT both
  * are answered, no lease expires, and the daemon says it stalled. Before:
  * every session was dropped at once ("lease expired").
@@ -148,15 +148,15 @@ START_TEST(sess_mdc_stall)
 	int st;
 
 	it_setup(&t);
-	t.h.lease_s = 1;
-	t.h.grace_s = 1;
+	t.h.lease_s = 2;
+	t.h.grace_s = 2;
 	it_start(&t);
 	it_client(&t, &a, true);
 	it_client(&t, &b, true);
 	ck_assert_int_eq(heartbeat(&a, NULL), 0);
 	ck_assert_int_eq(heartbeat(&b, NULL), 0);
 	ck_assert_int_eq(kill(t.h.pid, SIGSTOP), 0);
-	usleep(4000000);
+	usleep(6000000);
 	/* queued while it does not run */
 	ck_assert_int_eq(xsan_client_send(&a, &hb, &xa), 0);
 	ck_assert_int_eq(xsan_client_send(&b, &hb, &xb), 0);
@@ -172,7 +172,7 @@ START_TEST(sess_mdc_stall)
 	ck_assert_int_eq(heartbeat(&a, NULL), 0);
 	ck_assert_int_eq(heartbeat(&b, NULL), 0);
 	ck_assert_msg(it_log_lines(&t.h, "lease expired", NULL) == 0, "%s", h_log(&t.h));
-	ck_assert_int_eq(it_log_lines(&t.h, "did not run for", NULL), 1);
+	ck_assert_int_ge(it_log_lines(&t.h, "did not run for", NULL), 1);
 	xsan_client_close(&a);
 	xsan_client_close(&b);
 	it_end(&t);

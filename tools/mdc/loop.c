@@ -148,6 +148,10 @@ int mdc_run(struct mdc *m)
 		/* Everything this round queued: one transaction per volume. */
 		mdc_commit_all(m);
 		if (mdc_now_ms() >= next_tick) {
+			/* or stopped while it handled what epoll gave it */
+			late = mdc_now_ms() - next_tick;
+			if (late >= MDC_STALL_MS)
+				mdc_stalled(m, late);
 			mdc_expire(m);
 			mdc_tok_tick(m);
 			/* what they let go (the end of a grace window, a
