@@ -7,7 +7,8 @@
 # fid (OPEN with RECLAIM: it has no name any more). Through the same
 # descriptor A then reads back the 16 MiB, writes 8 MiB more, fsyncs and
 # reads everything back; after the close the MDC frees U: the volume's
-# free space comes back to what it was before U was written. Without the
+# free space comes back to what it was before U was written. Then the
+# MDC is killed for good and umount -f must still free the mount. Without the
 # reclaim the MDC freed U at its start: the reads and writes fail
 # (ESTALE or EIO) and its blocks could be given to another file.
 set -euo pipefail
@@ -49,5 +50,20 @@ for i in $(seq 90); do
 done
 echo "mdc-restart-orphan: free blocks before U $free0, after its last close $free1 (${i} s)"
 [ "$free1" -ge "$free0" ] || fail "U's blocks were not freed after its last close ($free1 < $free0)"
-timeout 60 umount $M || fail "umount failed"
+# After the reclaim the MDC goes for good: umount -f still frees the
+# mount and the task waiting on it (hard mount), as without a reclaim
+# (mount-session.sh). xsanmdc is started again only for the bed's end.
+bed_mdc kill
+ls $M > /dev/null 2>&1 &
+ls_pid=$!
+sleep 2
+kill -0 $ls_pid 2> /dev/null || fail "ls on a hard mount without its MDC did not wait"
+timeout 20 umount -f -c $M 2> /dev/null || true
+for _ in $(seq 50); do kill -0 $ls_pid 2> /dev/null || break; sleep 0.1; done
+kill -0 $ls_pid 2> /dev/null && fail "umount -f after a reclaim did not free the task waiting for the MDC"
+if grep -qs " $M " /proc/mounts; then
+	timeout 20 umount -c $M 2> /dev/null || fail "the mount stays after umount -f with the MDC gone"
+fi
+echo "mdc-restart-orphan: umount -f with the MDC gone after a reclaim: done"
+bed_mdc start
 echo "mdc-restart-orphan: ok"
