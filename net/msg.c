@@ -1285,6 +1285,8 @@ static bool xsan_tok_entry_ok(const struct xsan_tok_entry *e)
 	case XSAN_TE_NS:
 		return (xsan_op_is_ns(e->op) || xsan_op_is_layout(e->op)) &&
 		       !e->revoking && !e->revoke_age_ms;
+	case XSAN_TE_GRACE:
+		return xsan_op_known(e->op) && !e->revoking && !e->revoke_age_ms;
 	default:
 		return false;
 	}

@@ -729,6 +729,9 @@ struct xsan_admin_stat {
 #define XSAN_TE_HOLD		1u	/* tokens a session holds */
 #define XSAN_TE_WAIT		2u	/* a TOKEN_GET parked for them */
 #define XSAN_TE_NS		3u	/* a namespace request parked or pending */
+#define XSAN_TE_GRACE		4u	/* a request parked for a restart's grace
+					 * window
+					 */
 /* ADMIN_TOKENS reply flags (struct xsan_rep.flags) */
 #define XSAN_ADMTOK_MORE	0x1u	/* the frame is full: entries left out */
 #define XSAN_TOK_ENTRY_REC	40u	/* bytes of one entry on the wire */

@@ -523,6 +523,26 @@ START_TEST(rc_done_session_waits)
 	xid = h_tget_send(&t.c[0], &g, XSAN_TOK_DATA_WR);
 	ck_assert_msg(!h_readable(&t.c[0], 300),
 		      "A's TOKEN_GET was answered while B had not come back");
+	/* xsanadmin tokens lists it as waiting for the window */
+	login(&t, 2);
+	{
+		struct xsan_req ar = { .op = XSAN_OP_ADMIN_TOKENS };
+		struct xsan_tok_entry e;
+		struct xsan_cur cur;
+		bool seen = false;
+		uint32_t i;
+
+		ck_assert_int_eq(xsan_client_call(&t.c[2], &ar, &rep), 0);
+		xsan_cur_init(&cur, rep.data, rep.datalen);
+		for (i = 0; i < rep.count; i++) {
+			ck_assert_int_eq(xsan_tok_entry_next(&cur, &e), 0);
+			if (e.kind == XSAN_TE_GRACE && e.op == XSAN_OP_TOKEN_GET &&
+			    e.ino == g.ino && e.types == XSAN_TOK_DATA_WR &&
+			    e.session == t.c[0].session)
+				seen = true;
+		}
+		ck_assert_msg(seen, "ADMIN_TOKENS does not list A's TOKEN_GET waiting for the window");
+	}
 	flags = 0;
 	ck_assert_int_eq(reconnect(&t, 1, &flags), 0);
 	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);

@@ -386,12 +386,13 @@ static void who_host(const struct xsan_rep *who, uint64_t id, char *buf,
  */
 static int cmd_tokens(struct admin *a)
 {
-	static const char *const state[] = { "", "held", "waiting", "parked" };
+	static const char *const state[] = { "", "held", "waiting", "parked",
+					     "grace" };
 	struct xsan_rep rep, who;
 	struct xsan_tok_entry e;
 	struct xsan_cur c;
 	char names[64], host[XSAN_HOST_MAX + 1], extra[96];
-	unsigned int nk[4] = { 0 };
+	unsigned int nk[5] = { 0 };
 	uint32_t i;
 
 	/* host names first: the token reply points into the client's buffer */
@@ -426,6 +427,9 @@ static int cmd_tokens(struct admin *a)
 		} else if (e.kind == XSAN_TE_NS) {
 			snprintf(extra, sizeof(extra), "  (%s takes them back)",
 				 xsan_op_name((uint16_t)e.op));
+		} else if (e.kind == XSAN_TE_GRACE) {
+			snprintf(extra, sizeof(extra), "  (%s waits for the grace window)",
+				 xsan_op_name((uint16_t)e.op));
 		}
 		printf(" %-12llu %-10u %016llx %-20s %-8s %s%s\n",
 		       (unsigned long long)e.ino, e.gen,
@@ -433,9 +437,9 @@ static int cmd_tokens(struct admin *a)
 		       extra);
 		nk[e.kind]++;
 	}
-	printf("%u held, %u waiting TOKEN_GET%s, %u parked namespace request%s%s\n",
+	printf("%u held, %u waiting TOKEN_GET%s, %u parked namespace request%s, %u waiting for the grace window%s\n",
 	       nk[XSAN_TE_HOLD], nk[XSAN_TE_WAIT], nk[XSAN_TE_WAIT] == 1 ? "" : "s",
-	       nk[XSAN_TE_NS], nk[XSAN_TE_NS] == 1 ? "" : "s",
+	       nk[XSAN_TE_NS], nk[XSAN_TE_NS] == 1 ? "" : "s", nk[XSAN_TE_GRACE],
 	       rep.flags & XSAN_ADMTOK_MORE ? " (more not shown: the list filled a frame)" : "");
 	return 0;
 }

@@ -1758,6 +1758,7 @@ void mdc_tok_admin(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h)
 	const struct mdc_tnode *n;
 	const struct mdc_hold *hd;
 	const struct mdc_twait *tw;
+	const struct mdc_gwait *g;
 	unsigned int i, k;
 
 	xsan_put_init(&w, m->scratch2, XSAN_PAYLOAD_MAX);
@@ -1799,6 +1800,20 @@ void mdc_tok_admin(struct mdc *m, struct mdc_conn *c, const struct xsan_hdr *h)
 
 			admin_put(&w, &rep, &e);
 		}
+	}
+	/* what waits for the end of a restart's grace window */
+	for (g = t ? t->grace : NULL; g; g = g->next) {
+		struct xsan_tok_entry e = {
+			.kind = XSAN_TE_GRACE, .op = g->hdr.opcode,
+			.ino = g->req.fid.ino, .gen = g->req.fid.gen,
+		};
+
+		if (g->hdr.opcode == XSAN_OP_TOKEN_GET)
+			e.types = g->req.tok.types & XSAN_TOK_ALL;
+		if (!g->conn->session || !e.ino)
+			continue;
+		e.session = g->conn->session->id;
+		admin_put(&w, &rep, &e);
 	}
 	rep.data = m->scratch2;
 	rep.datalen = w.len;
