@@ -505,9 +505,9 @@ static int xsan_rename(struct user_namespace *mnt_userns,
 	 * lookup of either name asks the MDC (found by tests/qemu/fuzz.sh:
 	 * the rename was done and reported as EIO).
 	 */
-	moved_ours = rep.attr[2].ino == XSAN_I(old_inode)->fid.ino &&
+	moved_ours = !err && rep.attr[2].ino == XSAN_I(old_inode)->fid.ino &&
 		     rep.attr[2].gen == XSAN_I(old_inode)->fid.gen;
-	if (!err && moved_ours)
+	if (moved_ours)
 		err = xsan_refresh_inode(old_inode, &rep.attr[2], buf->seq);
 	if (!err && new_inode) {
 		if (rep.nattr > 3 && rep.attr[3].ino == XSAN_I(new_inode)->fid.ino &&
