@@ -183,11 +183,11 @@ echo "relay cut; waiting for the MDC to drop the session (lease + grace)"
 sleep 33
 relay 7010 nowait
 for _ in $(seq 300); do
-	dmesg | grep -q 'session lost, dirty data not written' && break
+	dmesg | grep 'session lost, dirty data not written' > /dev/null && break
 	sleep 0.1
 done
 dmesg | grep 'vol1: \(reconnected\|session lost\)' | tail -3
-dmesg | grep -q 'session lost, dirty data not written' ||
+dmesg | grep 'session lost, dirty data not written' > /dev/null ||
 	fail "no drop of the dirty pages after the session was lost"
 r=$(fsync_rc $Y/s1)
 echo "fsync after the lost session: $r"

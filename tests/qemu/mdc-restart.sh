@@ -51,7 +51,7 @@ if [ "$BED_GUEST" = a ]; then
 	bed_put restarted 1
 	# a figure, not a check: from the start to the end of our reclaim
 	for _ in $(seq 600); do
-		dmesg | grep -q "the metadata controller restarted:" && break
+		dmesg | grep "the metadata controller restarted:" > /dev/null && break
 		sleep 0.1
 	done
 	echo "mdc-restart: figure: reclaim done $((($(date +%s%N) - t1) / 1000000)) ms after xsanmdc started (0.1 s polling)"

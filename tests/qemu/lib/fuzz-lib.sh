@@ -78,7 +78,7 @@ fuzz_main() {
 	# dump every blocked task once (the run fails on the traces)
 	(
 		while sleep 2; do
-			if dmesg | grep -q 'did not renew the lease'; then
+			if dmesg | grep 'did not renew the lease' > /dev/null; then
 				echo w > /proc/sysrq-trigger
 				break
 			fi
