@@ -4,8 +4,8 @@
 make check: made-up logs of two guests, each a case the checker must pass
 or must report (stale bytes, zeros after a completed write, bytes of
 another file or offset, bytes from the future, garbage, guests that
-disagree at the end, a failed operation). Prints one line per case and
-exits 1 if the checker got one wrong."""
+disagree at the end, a failed operation). Prints a PASS:/FAIL: line per
+case (make check counts them) and exits 1 if the checker got one wrong."""
 import os
 import sys
 import tempfile
@@ -90,7 +90,7 @@ def run(name, a, b, bad, allowed=frozenset()):
         c.check_final()
         got = bool(c.violations)
         ok = got == bad
-        print(f"{'ok' if ok else 'WRONG'}: {name}: "
+        print(f"{'PASS' if ok else 'FAIL'}: fuzzcheck.{name.replace(' ', '_')}: "
               f"{len(c.violations)} violation(s)"
               + (f" ({c.violations[0]})" if c.violations else ""))
         return ok
