@@ -560,6 +560,68 @@ START_TEST(rc_done_session_waits)
 END_TEST
 
 /*
+ * A session still reclaiming (it came back, has not said RECLAIM_DONE)
+ * sends a plain TOKEN_GET: a request it had in flight when the MDC died,
+ * sent again on the new connection. It waits for the window too, or it
+ * takes what a session still missing is about to reclaim (found by make
+ * fuzz-long: B's reclaim of its dirty file refused EBUSY). A held DATA_WR
+ * on f, B on g; A comes back and asks DATA_RD on g without RECLAIM: not
+ * answered while B is missing; B's reclaim of g succeeds; once both said
+ * done, A's request takes g from B by a REVOKE.
+ */
+START_TEST(rc_reclaiming_plain_waits)
+{
+	struct xsan_fid g;
+	struct xsan_rep rep;
+	struct xsan_cb cb;
+	struct rc t;
+	uint32_t flags = 0;
+	uint64_t xid;
+
+	rc_begin(&t, 2, 20, 10);
+	ck_assert_int_eq(create(&t.c[1], "g", &g), 0);
+	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
+	ck_assert_int_eq(h_tget(&t.c[1], &g, XSAN_TOK_DATA_WR, 0), 0);
+	h_stop(&t.h, SIGKILL);
+	ck_assert_int_eq(h_start(&t.h), 0);
+	ck_assert_int_eq(reconnect(&t, 0, &flags), 0);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	xid = h_tget_send(&t.c[0], &g, XSAN_TOK_DATA_RD);
+	ck_assert_msg(!h_readable(&t.c[0], 300),
+		      "a reclaiming session's plain TOKEN_GET was answered while B had not come back");
+	flags = 0;
+	ck_assert_int_eq(reconnect(&t, 1, &flags), 0);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	ck_assert_int_eq(h_tget(&t.c[1], &g, XSAN_TOK_DATA_WR, XSAN_TOKF_RECLAIM), 0);
+	done(&t, 1);
+	ck_assert_msg(!h_readable(&t.c[0], 200),
+		      "A's TOKEN_GET was answered before A said it was done");
+	{
+		struct xsan_req r = { .op = XSAN_OP_RECLAIM_DONE };
+		uint64_t dx;
+
+		ck_assert_int_eq(xsan_client_send(&t.c[0], &r, &dx), 0);
+		cb = want_revoke(&t.c[1], 5000);
+		ck_assert_uint_eq(cb.r.fid.ino, g.ino);
+		ck_assert_int_eq(h_tput(&t.c[1], &g, cb.r.tok.types, cb.r.tok.revoke), 0);
+		/* A: RECLAIM_DONE's reply, then the TOKEN_GET's, in either order */
+		for (int k = 0; k < 2; k++) {
+			uint64_t rx;
+			int st;
+
+			ck_assert_int_eq(xsan_client_recv(&t.c[0], &rx, &st, &rep), 0);
+			ck_assert_int_eq(st, 0);
+			ck_assert(rx == dx || rx == xid);
+			if (rx == xid)
+				ck_assert_uint_eq(rep.tok.granted & XSAN_TOK_DATA_RD,
+						  XSAN_TOK_DATA_RD);
+		}
+	}
+	rc_end(&t);
+}
+END_TEST
+
+/*
  * During the grace window a new session's namespace changes wait: C's
  * truncate of f, rename of g and unlink of f are not answered while B
  * has not come back, nor is C's GETATTR behind them (its connection's
@@ -919,6 +981,7 @@ int main(int argc, char *argv[])
 	ADD(s, rc_restart_reclaim);
 	ADD(s, rc_window_closes_early);
 	ADD(s, rc_done_session_waits);
+	ADD(s, rc_reclaiming_plain_waits);
 	ADD(s, rc_goodbye_frees_uncommitted);
 	ADD(s, rc_grace_parks_ns);
 	ADD(s, rc_grace_no_grant_with_reply);

@@ -1328,7 +1328,11 @@ void mdc_tok_handle(struct mdc *m, struct mdc_conn *c,
 			t->running--;
 			return;
 		}
-		if (mdc_grace_waits(c->session, c->vol)) {
+		/* every session's: a reclaiming one's too (a TOKEN_GET it
+		 * sent before the restart comes again with no RECLAIM, and
+		 * could take what a session still missing reclaims)
+		 */
+		if (mdc_grace_open(c->vol)) {
 			grace_park(t, c, h, r);
 			return;
 		}
@@ -1655,7 +1659,7 @@ uint32_t mdc_tok_try_grant(struct mdc *m, struct mdc_vol *v,
 	/* A newcomer gets nothing while the window is open: a token it took
 	 * now, a reclaimer would find taken (EBUSY). It holds none either.
 	 */
-	if (mdc_grace_waits(s, v))
+	if (mdc_grace_open(v))
 		return 0;
 	n = node_find(t, fid, true);
 	if (!n)
