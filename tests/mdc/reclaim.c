@@ -492,6 +492,24 @@ START_TEST(rc_window_closes_early)
 END_TEST
 
 /*
+ * A holds DATA_WR on f, B on a new file g; the MDC is killed and started
+ * again, and A comes back (RECLAIM); B is still missing.
+ */
+static void two_holders_restart(struct rc *t, struct xsan_fid *g)
+{
+	uint32_t flags = 0;
+
+	rc_begin(t, 2, 20, 10);
+	ck_assert_int_eq(create(&t->c[1], "g", g), 0);
+	ck_assert_int_eq(h_tget(&t->c[0], &t->f, XSAN_TOK_DATA_WR, 0), 0);
+	ck_assert_int_eq(h_tget(&t->c[1], g, XSAN_TOK_DATA_WR, 0), 0);
+	h_stop(&t->h, SIGKILL);
+	ck_assert_int_eq(h_start(&t->h), 0);
+	ck_assert_int_eq(reconnect(t, 0, &flags), 0);
+	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+}
+
+/*
  * A session that came back and said RECLAIM_DONE is one more client to
  * the sessions still missing: its plain TOKEN_GET waits for the window
  * like a newcomer's. A held DATA_WR on f and B on g before the restart;
@@ -510,14 +528,7 @@ START_TEST(rc_done_session_waits)
 	uint32_t flags = 0;
 	uint64_t xid;
 
-	rc_begin(&t, 2, 20, 10);
-	ck_assert_int_eq(create(&t.c[1], "g", &g), 0);
-	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
-	ck_assert_int_eq(h_tget(&t.c[1], &g, XSAN_TOK_DATA_WR, 0), 0);
-	h_stop(&t.h, SIGKILL);
-	ck_assert_int_eq(h_start(&t.h), 0);
-	ck_assert_int_eq(reconnect(&t, 0, &flags), 0);
-	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	two_holders_restart(&t, &g);
 	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, XSAN_TOKF_RECLAIM), 0);
 	done(&t, 0);
 	xid = h_tget_send(&t.c[0], &g, XSAN_TOK_DATA_WR);
@@ -578,14 +589,7 @@ START_TEST(rc_reclaiming_plain_waits)
 	uint32_t flags = 0;
 	uint64_t xid;
 
-	rc_begin(&t, 2, 20, 10);
-	ck_assert_int_eq(create(&t.c[1], "g", &g), 0);
-	ck_assert_int_eq(h_tget(&t.c[0], &t.f, XSAN_TOK_DATA_WR, 0), 0);
-	ck_assert_int_eq(h_tget(&t.c[1], &g, XSAN_TOK_DATA_WR, 0), 0);
-	h_stop(&t.h, SIGKILL);
-	ck_assert_int_eq(h_start(&t.h), 0);
-	ck_assert_int_eq(reconnect(&t, 0, &flags), 0);
-	ck_assert_uint_eq(flags, XSAN_RECON_RECLAIM);
+	two_holders_restart(&t, &g);
 	xid = h_tget_send(&t.c[0], &g, XSAN_TOK_DATA_RD);
 	ck_assert_msg(!h_readable(&t.c[0], 300),
 		      "a reclaiming session's plain TOKEN_GET was answered while B had not come back");
