@@ -25,8 +25,9 @@
  *   commit are both durable. O_DIRECT defers its commits under ATTR_WR
  *   (see "Deferred O_DIRECT commits").
  * - Tokens (Documentation/tokens.rst): DATA_RD before the page cache is
- *   read, DATA_RD|DATA_WR before it is dirtied, DIO for O_DIRECT (with
- *   ATTR_WR for a write). A REVOKE (or an idle give-back) of one reaches
+ *   read, DATA_RD|DATA_WR before it is dirtied (with ATTR_WR for a
+ *   write(2): its size and mtime are ours until written back), DIO for
+ *   O_DIRECT (with ATTR_WR for a write). A REVOKE (or an idle give-back) of one reaches
  *   xsan_data_drop_tokens() before the TOKEN_PUT: it writes back and
  *   commits the dirty pages, waits for direct I/O and commits it, empties
  *   the page cache and the layout cache.

@@ -220,4 +220,6 @@ const struct file_operations xsan_dir_fops = {
 	.open		= xsan_dir_open,
 	.release	= xsan_dir_release,
 	.fsync		= noop_fsync,
+	.lock		= xsan_lock,
+	.flock		= xsan_flock,
 };

@@ -68,8 +68,19 @@ static int xsan_file_open(struct inode *inode, struct file *file)
 		break;
 	default:		/* O_RDONLY, and 3 (ioctl-only) */
 		req.layout.flags = XSAN_OPEN_RDONLY;
+		/* execve(): execute permission suffices, as locally */
+		if (file->f_mode & FMODE_EXEC)
+			req.layout.flags |= XSAN_OPEN_EXEC;
 		break;
 	}
+	/*
+	 * The open of the creat(2) that made the file gets the access it
+	 * asked for whatever the new mode says (open(O_CREAT | O_RDWR, 0)),
+	 * as the VFS grants it locally (no may_open() for FMODE_CREATED):
+	 * vouch for it.
+	 */
+	if (file->f_mode & FMODE_CREATED)
+		req.cred.caps |= XSAN_CAP_DAC_OVERRIDE;
 	if (!xsan_tok_valid(inode, XSAN_TOK_ATTR_RD))
 		req.tok.types = XSAN_TOK_ATTR_RD;
 	resets = atomic_read(&sbi->tok_resets);
@@ -302,6 +313,8 @@ const struct file_operations xsan_file_fops = {
 	.splice_read	= generic_file_splice_read,
 	.splice_write	= iter_file_splice_write,
 	.fallocate	= xsan_data_fallocate,
+	.lock		= xsan_lock,
+	.flock		= xsan_flock,
 };
 
 const struct inode_operations xsan_file_iops = {

@@ -68,7 +68,8 @@ int xsan_data_lock(struct inode *inode, u32 types)
 	u32 sgen;
 
 	/* all but an O_DIRECT write see its deferred commits done (errseq) */
-	if (!(types & XSAN_TOK_ATTR_WR))
+	if ((types & (XSAN_TOK_DIO | XSAN_TOK_ATTR_WR)) !=
+	    (XSAN_TOK_DIO | XSAN_TOK_ATTR_WR))
 		xsan_dio_commit(inode);
 	for (tries = 0; tries < XSAN_TOK_TRIES; tries++) {
 		err = xsan_tok_get(inode, types);
@@ -181,6 +182,18 @@ void xsan_data_giveback_end(struct inode *inode, u32 types, bool locked)
 		err = xsan_dio_commit(inode);
 		if (err)
 			pr_warn_ratelimited("volume %s: inode %llu: O_DIRECT commit before giving back a token failed (error %d)\n",
+					    XSAN_SB(inode->i_sb)->volume,
+					    xi->fid.ino, err);
+	}
+	if ((types & XSAN_TOK_ATTR_WR) && !(types & XSAN_TOK_DATA_WR)) {
+		/*
+		 * Buffered writes under ATTR_WR moved the size and mtime
+		 * here only: written and committed now, so the next
+		 * holder's stat sees them (the pages stay, DATA_WR does).
+		 */
+		err = filemap_write_and_wait(inode->i_mapping);
+		if (err)
+			pr_warn_ratelimited("volume %s: inode %llu: writeback before giving back ATTR_WR failed (error %d)\n",
 					    XSAN_SB(inode->i_sb)->volume,
 					    xi->fid.ino, err);
 	}

@@ -531,6 +531,19 @@ int __xsan_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
 	    (sa->mode & ~(u32)(S_ISUID | S_ISGID)) ==
 	    (inode->i_mode & 07777 & ~(u32)(S_ISUID | S_ISGID)))
 		req.cred.caps |= XSAN_CAP_FOWNER;
+	/*
+	 * ftruncate(2) of a descriptor open for writing: POSIX checks the
+	 * open, not the mode now (a file created with mode 0, or chmod'ed
+	 * since), as the VFS does for a local file system. Vouch for the
+	 * write permission of that change only (the MDC checks owner-only
+	 * changes as usual).
+	 */
+	if ((iattr->ia_valid & ATTR_FILE) && iattr->ia_file &&
+	    (iattr->ia_file->f_mode & FMODE_WRITE) &&
+	    (sa->valid & XSAN_SA_SIZE) &&
+	    !(sa->valid & ~(XSAN_SA_SIZE | XSAN_SA_MTIME_NOW |
+			    XSAN_SA_ATIME_NOW)))
+		req.cred.caps |= XSAN_CAP_DAC_OVERRIDE;
 	req.fid = XSAN_I(inode)->fid;
 	err = xsan_msgr_call(sbi->msgr, &req, &rep, &buf);
 	if (err)

@@ -32,6 +32,9 @@ ssize_t xsan_data_read_iter(struct kiocb *iocb, struct iov_iter *to)
 
 	if (!iov_iter_count(to))
 		return 0;
+	ret = xsan_lock_check(iocb->ki_filp);
+	if (ret)
+		return ret;
 	if (iocb->ki_flags & IOCB_DIRECT)
 		return xsan_dio_read(iocb, to);
 	for (;;) {
@@ -141,10 +144,13 @@ ssize_t xsan_data_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		return -EROFS;
 	if (iocb->ki_flags & IOCB_NOWAIT)
 		return -EAGAIN;	/* tokens and layouts may need the MDC */
+	ret = xsan_lock_check(iocb->ki_filp);
+	if (ret)
+		return ret;
 	ret = xsan_data_lock(inode, dio ? XSAN_TOK_DIO | XSAN_TOK_ATTR_RD |
 				 XSAN_TOK_ATTR_WR :
 				 XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR |
-				 XSAN_TOK_ATTR_RD);
+				 XSAN_TOK_ATTR_RD | XSAN_TOK_ATTR_WR);
 	if (ret)
 		return ret;
 	inode_lock(inode);
@@ -208,6 +214,9 @@ int xsan_data_fsync(struct file *file, loff_t start, loff_t end, int datasync)
 	 */
 	dio_err = xsan_dio_commit(inode);
 	err = file_write_and_wait_range(file, start, end);
+	/* after the writeback: what was written is the caller's to know */
+	if (!err)
+		err = xsan_lock_check(file);
 	/* overwrites of written extents commit no range: flush them here */
 	if (!err && !dio_err)
 		err = xsan_flush_luns(XSAN_SB(inode->i_sb));

@@ -43,6 +43,7 @@ enum xsan_param {
 	XSAN_OPT_LUN,
 	XSAN_OPT_LUNPROBE,
 	XSAN_OPT_IODEADLINE,
+	XSAN_OPT_LOCAL_LOCKS,
 };
 
 /* ro and rw are VFS flags (fc->sb_flags): the VFS parses them itself. */
@@ -64,6 +65,7 @@ static const struct fs_parameter_spec xsan_param_specs[] = {
 	fsparam_string("lun", XSAN_OPT_LUN),
 	fsparam_string("lunprobe", XSAN_OPT_LUNPROBE),
 	fsparam_enum("iodeadline", XSAN_OPT_IODEADLINE, xsan_iodeadline_modes),
+	fsparam_flag("local_locks", XSAN_OPT_LOCAL_LOCKS),
 	{}
 };
 
@@ -232,6 +234,9 @@ static int xsan_parse_param(struct fs_context *fc, struct fs_parameter *param)
 		return xsan_add_lun_path(fc, param, opt == XSAN_OPT_LUNPROBE);
 	case XSAN_OPT_IODEADLINE:
 		ctx->iodeadline_strict = result.uint_32;
+		break;
+	case XSAN_OPT_LOCAL_LOCKS:
+		ctx->local_locks = true;
 		break;
 	}
 	return 0;
@@ -429,6 +434,7 @@ static int xsan_fill_super(struct super_block *sb, struct fs_context *fc)
 	sbi->sb = sb;
 	spin_lock_init(&sbi->rv_lock);
 	spin_lock_init(&sbi->cb_lock);
+	xsan_lock_init(sbi);
 	INIT_LIST_HEAD(&sbi->cb_parked);
 	strscpy(sbi->volume, fc->source, sizeof(sbi->volume));
 	sbi->opts.timeout = ctx->timeout;
@@ -438,6 +444,7 @@ static int xsan_fill_super(struct super_block *sb, struct fs_context *fc)
 	sbi->opts.dircachesize = ctx->dircachesize;
 	sbi->opts.cvnode_max = ctx->cvnode_max;
 	sbi->opts.iodeadline_strict = ctx->iodeadline_strict;
+	sbi->opts.local_locks = ctx->local_locks;
 	sb->s_fs_info = sbi;
 	sb->s_op = &xsan_super_ops;
 	sb->s_magic = XSAN_SUPER_MAGIC;
@@ -617,6 +624,8 @@ int xsan_show_options(struct seq_file *m, struct dentry *root)
 		seq_printf(m, ",cvnode_max=%u", o->cvnode_max);
 	if (o->iodeadline_strict)
 		seq_puts(m, ",iodeadline=strict");
+	if (o->local_locks)
+		seq_puts(m, ",local_locks");
 	/* the LUNs as opened: one lun= per open partition */
 	for (i = 0; sbi->luns && i < sbi->luns->nlun; i++)
 		if (sbi->luns->lun[i].bdev)

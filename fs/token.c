@@ -810,7 +810,7 @@ static void xsan_tok_callback(void *priv, const struct xsan_req *cb,
 		xsan_tok_revoke(sbi, cb, buf);
 		break;
 	case XSAN_OP_LOCK_WAKE:
-		/* no cluster locks in the kernel client yet: nobody waits */
+		xsan_lock_wake(sbi, cb->fid.ino, cb->tok.owner);
 		break;
 	default:
 		pr_warn_ratelimited("volume %s: MDC sent unexpected callback %u\n",
@@ -914,9 +914,13 @@ static void xsan_tok_reset(void *priv)
 	 * inode whose bits are already the new session's keeps them.
 	 */
 	spin_lock(&sb->s_inode_list_lock);
-	list_for_each_entry(inode, &sb->s_inodes, i_sb_list)
+	list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
 		xsan_tok_reset_inode(inode, sgen, stopped);
+		xsan_lock_lost(inode);
+	}
 	spin_unlock(&sb->s_inode_list_lock);
+	/* their waiters at the MDC went with the session: ask again */
+	xsan_lock_wake_all(sbi);
 }
 
 /* ---- reclaim after an MDC restart ----------------------------------- */
@@ -1028,6 +1032,7 @@ static void xsan_tok_reclaim(void *priv, u32 old_sgen)
 	struct super_block *sb = sbi->sb;
 	u32 sgen = xsan_msgr_sgen(sbi->msgr);
 	unsigned int n = 0, k = 0, i, kept = 0, lost = 0;
+	unsigned int locks = 0, locks_lost = 0;
 	struct inode *inode, **todo = NULL;
 	bool stopped;
 	int err;
@@ -1055,6 +1060,7 @@ static void xsan_tok_reclaim(void *priv, u32 old_sgen)
 			continue;
 		}
 		xsan_tok_reset_inode(inode, sgen, stopped);
+		xsan_lock_lost(inode);
 	}
 	spin_unlock(&sb->s_inode_list_lock);
 	for (i = 0; i < k; i++) {
@@ -1065,10 +1071,13 @@ static void xsan_tok_reclaim(void *priv, u32 old_sgen)
 			pr_warn("volume %s: inode %llu: tokens not reclaimed after the metadata controller restarted (error %d): its unwritten data is lost (EIO)\n",
 				sbi->volume, XSAN_I(inode)->fid.ino, err);
 			xsan_tok_reset_inode(inode, sgen, stopped);
+			locks += xsan_lock_reclaim(inode, &locks_lost);
 			continue;
 		}
 		kept++;
 		xsan_file_reopen_all(inode);
+		/* after the open handles: as the MDC had them */
+		locks += xsan_lock_reclaim(inode, &locks_lost);
 	}
 	/*
 	 * Tell the MDC: once every session of before its restart did, its
@@ -1083,10 +1092,12 @@ static void xsan_tok_reclaim(void *priv, u32 old_sgen)
 		if (!xsan_msgr_call(sbi->msgr, &done, &rep, &buf))
 			xsan_msg_buf_free(buf);
 	}
-	pr_info("volume %s: the metadata controller restarted: %u file(s) reclaimed, %u lost, %u other inode(s) to be fetched again\n",
-		sbi->volume, kept, lost, n - k);
+	pr_info("volume %s: the metadata controller restarted: %u file(s) reclaimed, %u lost, %u lock(s) reclaimed, %u lost, %u other inode(s) to be fetched again\n",
+		sbi->volume, kept, lost, locks, locks_lost, n - k);
 	/* before the iputs: an eviction waits for what waits for this */
 	xsan_msgr_reclaim_done(sbi->msgr);
+	/* waiters registered before the restart are gone: ask again */
+	xsan_lock_wake_all(sbi);
 	for (i = 0; i < k; i++)
 		iput(todo[i]);
 	kvfree(todo);

@@ -133,6 +133,20 @@ unlock:
 	return err;
 }
 
+/*
+ * Zero [@from, @to) in the page cache, the part below EOF only: past it
+ * nothing is cached, the blocks read as zeros (the MDC's), and
+ * iomap_zero_range() would move i_size to @to (iomap_write_end()), which
+ * KEEP_SIZE forbids and which, without it, is the MDC's reply's to set.
+ */
+static int xsan_zero_below_eof(struct inode *inode, loff_t from, loff_t to)
+{
+	to = min_t(loff_t, to, i_size_read(inode));
+	if (from >= to)
+		return 0;
+	return iomap_zero_range(inode, from, to - from, NULL, &xsan_iomap_ops);
+}
+
 /**
  * xsan_data_fallocate() - fallocate(2) through FALLOCATE
  * @file: the file
@@ -182,6 +196,12 @@ long xsan_data_fallocate(struct file *file, int mode, loff_t offset,
 	if (err)
 		return err;
 	inode_lock(inode);
+	/* past RLIMIT_FSIZE: EFBIG (and SIGXFSZ), as write(2) and ext4 */
+	if (!(mode & FALLOC_FL_KEEP_SIZE) && end > i_size_read(inode)) {
+		err = inode_newsize_ok(inode, end);
+		if (err)
+			goto out;
+	}
 	inode_dio_wait(inode);
 	/* iomap_zero_range() skips UNWRITTEN blocks, dirty pages or not */
 	err = filemap_write_and_wait(inode->i_mapping);
@@ -193,16 +213,12 @@ long xsan_data_fallocate(struct file *file, int mode, loff_t offset,
 	if (cut) {
 		/* the partial blocks at the edges, in the page cache */
 		if (lo > hi) {
-			err = iomap_zero_range(inode, offset, len, NULL,
-					       &xsan_iomap_ops);
+			err = xsan_zero_below_eof(inode, offset, end);
 		} else {
 			if (offset < lo)
-				err = iomap_zero_range(inode, offset,
-						       lo - offset, NULL,
-						       &xsan_iomap_ops);
+				err = xsan_zero_below_eof(inode, offset, lo);
 			if (!err && hi < end)
-				err = iomap_zero_range(inode, hi, end - hi,
-						       NULL, &xsan_iomap_ops);
+				err = xsan_zero_below_eof(inode, hi, end);
 		}
 		if (err)
 			goto out;

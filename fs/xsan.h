@@ -11,6 +11,7 @@
 #include <linux/kref.h>
 #include <linux/rbtree.h>
 #include <linux/rwsem.h>
+#include <linux/siphash.h>
 #include <linux/socket.h>
 #include <linux/types.h>
 #include <linux/fs.h>
@@ -60,6 +61,7 @@ struct xsan_fs_context {
 	unsigned int dircachesize;
 	unsigned int cvnode_max;
 	bool iodeadline_strict;
+	bool local_locks;
 	struct xsan_lun_arg *lun_arg;
 	unsigned int nlun_arg;
 };
@@ -100,12 +102,15 @@ void xsan_umount_begin(struct super_block *sb);
  * @cvnode_max: cvnode_max=: most inodes kept cached (0: no limit)
  * @iodeadline_strict: iodeadline=strict: refuse the mount when a LUN's
  *	command timeout exceeds the I/O deadline the MDC allows (fs/lundev.c)
+ * @local_locks: local_locks: fcntl and flock locks exclude only processes
+ *	of this host (the VFS keeps them; fs/lock.c sends nothing)
  */
 struct xsan_mount_opts {
 	unsigned int timeout;
 	bool soft;
 	bool ro;
 	bool iodeadline_strict;
+	bool local_locks;
 	unsigned int tok_idle_secs;
 	unsigned int dircachesize;
 	unsigned int cvnode_max;
@@ -175,6 +180,11 @@ struct xsan_sb_info {
 	struct xsan_recent_revoke rv[XSAN_RECENT_REVOKES];
 	unsigned int rv_next;
 	u64 rv_lost_seq;
+	/* protects lock_waiters and their woken flags (fs/lock.c) */
+	spinlock_t lock_wait_lock;
+	struct list_head lock_waiters;
+	wait_queue_head_t lock_wq;
+	siphash_key_t lock_key;	/* hashes lock owners for the MDC; set once */
 };
 
 static inline struct xsan_sb_info *XSAN_SB(struct super_block *sb)
@@ -364,6 +374,12 @@ struct xsan_inode_info {
 
 /* @data_flags: @lost_work is queued (and holds an inode reference) */
 #define XSAN_DATA_LOST		0
+/*
+ * @data_flags: fcntl/flock locks held here were lost at the MDC (session
+ * lost, reclaim refused); cleared once no lock is held on the inode here
+ * (fs/lock.c, xsan_lock_check())
+ */
+#define XSAN_LOCKS_LOST		1
 
 static inline struct xsan_inode_info *XSAN_I(struct inode *inode)
 {
@@ -437,6 +453,16 @@ long xsan_data_fallocate(struct file *file, int mode, loff_t offset,
 /* fs/xattr.c */
 extern const struct xattr_handler *xsan_xattr_handlers[];
 ssize_t xsan_listxattr(struct dentry *dentry, char *list, size_t size);
+
+/* ---- cluster-wide fcntl and flock locks: fs/lock.c ------------------- */
+void xsan_lock_init(struct xsan_sb_info *sbi);
+int xsan_lock(struct file *file, int cmd, struct file_lock *fl);
+int xsan_flock(struct file *file, int cmd, struct file_lock *fl);
+void xsan_lock_wake(struct xsan_sb_info *sbi, u64 ino, u64 owner);
+void xsan_lock_wake_all(struct xsan_sb_info *sbi);
+unsigned int xsan_lock_reclaim(struct inode *inode, unsigned int *lost);
+void xsan_lock_lost(struct inode *inode);
+int xsan_lock_check(struct file *file);
 
 /*
  * fs/token.c. xsan_tok_msgr_ops expects the xsan_msgr_open() priv to be

@@ -75,10 +75,12 @@ static bool xsan_largs_ok(u16 op, const struct xsan_layout_args *a)
 	switch (op) {
 	case XSAN_OP_OPEN:
 		return !(a->flags & ~(XSAN_OPEN_ACCMODE | XSAN_OPEN_TRUNC |
-				      XSAN_OPEN_RECLAIM)) &&
+				      XSAN_OPEN_RECLAIM | XSAN_OPEN_EXEC)) &&
 		       (a->flags & XSAN_OPEN_ACCMODE) != XSAN_OPEN_ACCMODE &&
 		       (a->flags & (XSAN_OPEN_TRUNC | XSAN_OPEN_RECLAIM)) !=
-		       (XSAN_OPEN_TRUNC | XSAN_OPEN_RECLAIM);
+		       (XSAN_OPEN_TRUNC | XSAN_OPEN_RECLAIM) &&
+		       (!(a->flags & XSAN_OPEN_EXEC) ||
+			!(a->flags & (XSAN_OPEN_ACCMODE | XSAN_OPEN_TRUNC)));
 	case XSAN_OP_CLOSE:
 		return a->handle;
 	case XSAN_OP_LAYOUT_GET:

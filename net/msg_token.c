@@ -93,7 +93,7 @@ static bool xsan_lock_ok(const struct xsan_token_args *t)
 
 static bool xsan_unlock_ok(const struct xsan_token_args *t)
 {
-	if (t->flags & ~XSAN_LOCKF_FLOCK)
+	if (t->flags & ~(XSAN_LOCKF_FLOCK | XSAN_LOCKF_CANCEL))
 		return false;
 	if ((t->flags & XSAN_LOCKF_FLOCK) && (t->start || t->length))
 		return false;

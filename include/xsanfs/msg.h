@@ -247,6 +247,10 @@ struct xsan_dirent {
 /* LOCK only: a lock held before the MDC restarted (grace window only) */
 #define XSAN_LOCKF_RECLAIM	0x08u
 #define XSAN_LOCKF_ALL		0x0fu
+/* UNLOCK only: forget the owner's waiters in the range, keep its locks
+ * (an F_SETLKW that a signal interrupted)
+ */
+#define XSAN_LOCKF_CANCEL	0x10u
 
 /**
  * struct xsan_token_args - the token and lock fields of a request or of an
@@ -308,6 +312,8 @@ struct xsan_token_rep {
 #define XSAN_OPEN_RDWR		0x2u
 #define XSAN_OPEN_ACCMODE	0x3u
 #define XSAN_OPEN_RECLAIM	0x4u
+/* ours too: the open of execve(): execute permission, not read; RDONLY only */
+#define XSAN_OPEN_EXEC		0x8u
 #define XSAN_OPEN_TRUNC		0x200u
 
 /* LAYOUT_GET flags */

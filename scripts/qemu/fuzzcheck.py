@@ -58,6 +58,8 @@ class Checker:
         self.errors = 0
         self.stale_opens = 0
         self.final = collections.defaultdict(dict)  # (ino, off, kind) -> guest -> (rc, runs)
+        self.counter = {}       # value read under the lock -> where
+        self.increments = 0
 
     def bad(self, msg):
         self.violations.append(msg)
@@ -147,6 +149,19 @@ class Checker:
             self.ops[guest] += 1
             self.failed(int(w[3]), where, f"namespace op {w[2]}",
                         ok=(errno.ENOENT, errno.EEXIST))
+        elif kind == "L":
+            self.ops[guest] += 1
+            value, rc = int(w[2]), int(w[3])
+            if self.failed(rc, where, "increment under an fcntl lock"):
+                return
+            self.increments += 1
+            if value in self.counter:
+                self.bad(f"{where}: guest {guest} read counter value {value} "
+                         f"under its fcntl lock, as {self.counter[value]} "
+                         f"did: two owners held the lock at once (or a read "
+                         f"under it was stale), an increment is lost")
+            else:
+                self.counter[value] = f"guest {guest} ({where})"
 
     def write(self, guest, seq, k, ino, o, ln, rc, start, end, where):
         ok = (errno.EFAULT,) if k == "m" else ()
@@ -303,6 +318,8 @@ def main():
     print(f"figure: fuzz: {ops} operations ({per}), {len(c.writes)} writes, "
           f"{len(c.reads)} reads of {units * UNIT / 1e6:.1f} MB checked unit "
           f"by unit, {finals} final reads compared")
+    print(f"figure: fuzz: {c.increments} increments under cluster-wide "
+          f"fcntl locks, {len(c.counter)} distinct values read")
     print(f"figure: fuzz: {faults} faults ({fl or 'none'}), {c.errors} errors, "
           f"{c.stale_opens} opens ESTALE after the VFS's retry, "
           f"{len(c.violations)} violations")

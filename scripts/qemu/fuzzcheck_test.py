@@ -73,6 +73,12 @@ CASES = [
      "W 1 w 0 0 0 -17 0 0\n", "", True),
     ("namespace ENOENT and EEXIST are part of the game",
      "N 1 u -2 100 200 n1 n1\nN 2 l -17 300 400 n0 n1\n", "", False),
+    ("increments under the lock read distinct values",
+     "L 1 0 0 100 200\nL 2 2 0 500 600\n", "L 1 1 0 300 400\n", False),
+    ("two increments read one value: the lock was held twice",
+     "L 1 0 0 100 200\nL 2 1 0 500 600\n", "L 1 1 0 300 400\n", True),
+    ("an increment that failed is a violation",
+     "L 1 0 -5 100 200\n", "", True),
 ]
 
 

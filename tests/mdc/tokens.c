@@ -769,6 +769,40 @@ START_TEST(lock_wait_wake_unlock)
 }
 END_TEST
 
+/*
+ * An F_SETLKW interrupted by a signal: UNLOCK with CANCEL forgets the
+ * waiter and keeps the owner's locks. B holds a read lock on 0..99 and
+ * waits to upgrade it; after the cancel A's unlock wakes nobody, B's read
+ * lock still keeps A's write lock out, and the waiter is no longer part
+ * of a deadlock chain (B waits for nothing now: A's F_SETLKW on B's range
+ * waits instead of EDEADLK).
+ */
+START_TEST(lock_cancel_keeps_locks)
+{
+	struct xsan_rep rep;
+	struct tk t;
+
+	tk_begin(&t, 2, 20, 10);
+	ck_assert_int_eq(lck(&t.c[0], &t.f, 1, 0, 100, XSAN_LOCK_RD, 0, NULL), 0);
+	ck_assert_int_eq(lck(&t.c[1], &t.f, 7, 0, 100, XSAN_LOCK_RD, 0, NULL), 0);
+	ck_assert_int_eq(lck(&t.c[1], &t.f, 7, 0, 100, XSAN_LOCK_WR,
+			     XSAN_LOCKF_WAIT, NULL), -EAGAIN);
+	ck_assert_int_eq(unlck(&t.c[1], &t.f, 7, 0, 100, XSAN_LOCKF_CANCEL), 0);
+	ck_assert_int_eq(unlck(&t.c[0], &t.f, 1, 0, 100, 0), 0);
+	no_cb(&t.c[1], 300);
+	ck_assert_int_eq(lck(&t.c[0], &t.f, 1, 0, 100, XSAN_LOCK_WR,
+			     XSAN_LOCKF_GETLK, &rep), 0);
+	ck_assert_uint_eq(rep.tok.type, XSAN_LOCK_RD);
+	ck_assert_uint_eq(rep.tok.owner, 7);
+	ck_assert_uint_eq(rep.tok.session, t.c[1].session);
+	ck_assert_int_eq(lck(&t.c[0], &t.f, 1, 0, 100, XSAN_LOCK_WR,
+			     XSAN_LOCKF_WAIT, NULL), -EAGAIN);
+	ck_assert_int_eq(unlck(&t.c[1], &t.f, 7, 0, 0, 0), 0);
+	ck_assert_uint_eq(want_cb(&t.c[0], XSAN_OP_LOCK_WAKE, 5000).r.tok.owner, 1);
+	tk_end(&t);
+}
+END_TEST
+
 START_TEST(lock_wake_session_end)
 {
 	struct xsan_req bye = { .op = XSAN_OP_GOODBYE };
@@ -886,6 +920,7 @@ int main(int argc, char *argv[])
 	ADD(s, tok_ns_commit_not_behind);
 	ADD(s, lock_conflict_getlk);
 	ADD(s, lock_wait_wake_unlock);
+	ADD(s, lock_cancel_keeps_locks);
 	ADD(s, lock_wake_session_end);
 	ADD(s, lock_flock_vs_posix);
 	ADD(s, lock_split_merge);

@@ -207,6 +207,24 @@ START_TEST(lock_waiters)
 	ck_assert_uint_eq(ls.nwaiters, 1);
 	mdc_lock_drop_session(&ls, S2);
 	ck_assert_uint_eq(ls.nwaiters, 0);
+	/*
+	 * CANCEL (an interrupted F_SETLKW) forgets the waiter and keeps what
+	 * the owner held: S2's read lock on 0..10 survives a cancelled
+	 * upgrade.
+	 */
+	w1 = lk(S2, 2, 0, 10, XSAN_LOCK_RD);
+	ck_assert_int_eq(mdc_lock_set(&ls, &w1), -EAGAIN);	/* h: 0..99 WR */
+	h = lk(S1, 1, 0, 99, XSAN_LOCK_RD);
+	ck_assert_int_eq(mdc_lock_set(&ls, &h), 0);	/* downgrade */
+	ck_assert_int_eq(mdc_lock_set(&ls, &w1), 0);
+	w2 = lk(S2, 2, 0, 10, XSAN_LOCK_WR);
+	ck_assert_int_eq(mdc_lock_set(&ls, &w2), -EAGAIN);
+	ck_assert_int_eq(mdc_lock_wait(&ls, &w2), 0);
+	ck_assert_uint_eq(ls.nwaiters, 1);
+	mdc_lock_cancel(&ls, &w2);
+	ck_assert_uint_eq(ls.nwaiters, 0);
+	ck_assert(has(&ls, S2, 2, 0, 10, XSAN_LOCK_RD));
+	ck_assert(has(&ls, S1, 1, 0, 99, XSAN_LOCK_RD));
 	mdc_lock_free(&ls);
 }
 END_TEST

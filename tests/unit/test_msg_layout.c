@@ -254,8 +254,18 @@ START_TEST(msg_layout_rejects)
 	base_req(&r, XSAN_OP_OPEN);
 	r.layout.flags = 3;
 	ck_bad_req(&r);
-	r.layout.flags = 0x8;
+	r.layout.flags = 0x10;
 	ck_bad_req(&r);
+	/* EXEC: only the read-only open of execve(), never with O_TRUNC */
+	r.layout.flags = XSAN_OPEN_EXEC | XSAN_OPEN_WRONLY;
+	ck_bad_req(&r);
+	r.layout.flags = XSAN_OPEN_EXEC | XSAN_OPEN_RDWR;
+	ck_bad_req(&r);
+	r.layout.flags = XSAN_OPEN_EXEC | XSAN_OPEN_TRUNC;
+	ck_bad_req(&r);
+	r.layout.flags = XSAN_OPEN_EXEC | XSAN_OPEN_RECLAIM;
+	ck_assert_int_eq(dec_req(XSAN_OP_OPEN, buf, enc_req(&r), &d), 0);
+	ck_assert_uint_eq(d.layout.flags, XSAN_OPEN_EXEC | XSAN_OPEN_RECLAIM);
 	/* a reclaim opens again what was open: it never truncates */
 	r.layout.flags = XSAN_OPEN_RECLAIM | XSAN_OPEN_TRUNC | XSAN_OPEN_RDWR;
 	ck_bad_req(&r);

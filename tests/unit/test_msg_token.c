@@ -431,6 +431,19 @@ START_TEST(msgtok_unlock)
 	ck_assert_int_eq(dec_req(XSAN_OP_UNLOCK, bad, sizeof(bad), &d), -EBADMSG);
 	bad[36] = XSAN_LOCKF_RECLAIM;
 	ck_assert_int_eq(dec_req(XSAN_OP_UNLOCK, bad, sizeof(bad), &d), -EBADMSG);
+	bad[36] = XSAN_LOCKF_CANCEL | XSAN_LOCKF_FLOCK;	/* cancel a flock wait */
+	ck_assert_int_eq(dec_req(XSAN_OP_UNLOCK, bad, sizeof(bad), &d), 0);
+	ck_assert_uint_eq(d.tok.flags, XSAN_LOCKF_CANCEL | XSAN_LOCKF_FLOCK);
+	bad[36] = 0x20;	/* past CANCEL */
+	ck_assert_int_eq(dec_req(XSAN_OP_UNLOCK, bad, sizeof(bad), &d), -EBADMSG);
+	r.tok.flags = XSAN_LOCKF_CANCEL;
+	ck_assert_int_eq(enc_req(&r, &len), 0);
+	r.tok.flags = XSAN_LOCKF_CANCEL;	/* LOCK knows no CANCEL */
+	r.op = XSAN_OP_LOCK;
+	r.tok.type = XSAN_LOCK_WR;
+	ck_assert_int_eq(enc_req(&r, &len), -EINVAL);
+	r.op = XSAN_OP_UNLOCK;
+	r.tok.type = 0;
 	r.tok.flags = XSAN_LOCKF_GETLK;
 	ck_assert_int_eq(enc_req(&r, &len), -EINVAL);
 	ck_assert_int_eq(enc_rep(&p, &len), 0);

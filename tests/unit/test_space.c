@@ -332,6 +332,22 @@ START_TEST(sp_truncate_punch_zero)
 	ck_assert_uint_eq(bfree(), 1000 - 16);
 	ck_assert_uint_eq(a.blocks, 16 * 8);
 	check_clean();
+	/*
+	 * Preallocated past EOF (KEEP_SIZE), then a truncate to the same
+	 * size: the blocks past EOF go (ext4, XFS); a truncate up keeps
+	 * what it covers.
+	 */
+	ck_assert_int_eq(xsan_fallocate(t, &rootcr, &f, C1, XSAN_FALLOC_KEEP_SIZE,
+					0, 40 * BS, tick(), &a), 0);
+	ck_assert_uint_eq(bfree(), 1000 - 40);
+	ck_assert_uint_eq(a.size, 15 * BS + 1);
+	sa.size = 20 * BS;
+	ck_assert_int_eq(xsan_ns_setattr(t, &rootcr, &f, &sa, tick(), &a), 0);
+	ck_assert_uint_eq(bfree(), 1000 - 40);
+	ck_assert_int_eq(xsan_ns_setattr(t, &rootcr, &f, &sa, tick(), &a), 0);
+	ck_assert_uint_eq(bfree(), 1000 - 20);
+	ck_assert_uint_eq(a.blocks, 20 * 8);
+	check_clean();
 	/* O_TRUNC frees everything */
 	{
 		uint64_t h;
@@ -342,6 +358,35 @@ START_TEST(sp_truncate_punch_zero)
 	ck_assert_uint_eq(a.size, 0);
 	ck_assert_uint_eq(bfree(), 1000);
 	check_clean();
+	down();
+}
+END_TEST
+
+/*
+ * execve() opens with EXEC: execute permission suffices (a program its
+ * user may run but not read); a plain read-only open needs read.
+ */
+START_TEST(sp_open_exec_only)
+{
+	static const struct xsan_cred u = { .uid = 1000, .gid = 1000 };
+	struct xsan_sattr sa = { .valid = XSAN_SA_MODE, .mode = 0711 };
+	struct xsan_fid f, g;
+	struct xsan_attr a;
+	uint64_t h;
+
+	up_small(100);
+	f = mkfile(&rootfid, "prog");
+	ck_assert_int_eq(xsan_ns_setattr(t, &rootcr, &f, &sa, tick(), &a), 0);
+	ck_assert_int_eq(xsan_open(t, &u, &f, XSAN_OPEN_RDONLY, C1, tick(),
+				   &h, &a), -EACCES);
+	ck_assert_int_eq(xsan_open(t, &u, &f, XSAN_OPEN_RDONLY | XSAN_OPEN_EXEC,
+				   C1, tick(), &h, &a), 0);
+	/* no execute bit for the caller: refused, whatever read allows */
+	g = mkfile(&rootfid, "data");
+	ck_assert_int_eq(xsan_open(t, &u, &g, XSAN_OPEN_RDONLY, C1, tick(),
+				   &h, &a), 0);
+	ck_assert_int_eq(xsan_open(t, &u, &g, XSAN_OPEN_RDONLY | XSAN_OPEN_EXEC,
+				   C1, tick(), &h, &a), -EACCES);
 	down();
 }
 END_TEST
@@ -631,6 +676,7 @@ Suite *space_suite(void)
 	UNIT_ADD(s, sp_alloc_commit);
 	UNIT_ADD(s, sp_enospc_reuse);
 	UNIT_ADD(s, sp_truncate_punch_zero);
+	UNIT_ADD(s, sp_open_exec_only);
 	UNIT_ADD(s, sp_streaming);
 	UNIT_ADD(s, sp_groups_affinity);
 	UNIT_ADD(s, sp_groups_multi_affinity);

@@ -1276,7 +1276,9 @@ int xsan_open(struct xsan_txn *t, const struct xsan_cred *cr,
 	MDB_txn *txn;
 	int mask, rc;
 
-	mask = acc == XSAN_OPEN_RDONLY ? XSAN_MAY_READ :
+	/* execve() opens for execute permission, not read (exec-only files) */
+	mask = (flags & XSAN_OPEN_EXEC) ? XSAN_MAY_EXEC :
+	       acc == XSAN_OPEN_RDONLY ? XSAN_MAY_READ :
 	       acc == XSAN_OPEN_WRONLY ? XSAN_MAY_WRITE :
 	       XSAN_MAY_READ | XSAN_MAY_WRITE;
 	if (flags & XSAN_OPEN_TRUNC)

@@ -141,7 +141,7 @@ int mdc_lock_set(struct mdc_lockset *ls, const struct mdc_lockreq *rq)
 
 int mdc_lock_clear(struct mdc_lockset *ls, const struct mdc_lockreq *rq)
 {
-	struct mdc_lock *spare = calloc(1, sizeof(*spare)), **pp, *w;
+	struct mdc_lock *spare = calloc(1, sizeof(*spare));
 	struct mdc_lockreq r = *rq;
 
 	if (!spare)
@@ -153,6 +153,19 @@ int mdc_lock_clear(struct mdc_lockset *ls, const struct mdc_lockreq *rq)
 	cut(ls, &r, &spare);
 	free(spare);
 	/* An owner that unlocks gave up waiting there (a signal, a close). */
+	mdc_lock_cancel(ls, rq);
+	return 0;
+}
+
+void mdc_lock_cancel(struct mdc_lockset *ls, const struct mdc_lockreq *rq)
+{
+	struct mdc_lockreq r = *rq;
+	struct mdc_lock **pp, *w;
+
+	if (r.flock) {
+		r.start = 0;
+		r.end = MDC_LOCK_EOF;
+	}
 	for (pp = &ls->waiters; (w = *pp);) {
 		if (same_owner(&w->l, &r) && overlap(&w->l, &r)) {
 			*pp = w->next;
@@ -162,7 +175,6 @@ int mdc_lock_clear(struct mdc_lockset *ls, const struct mdc_lockreq *rq)
 		}
 		pp = &w->next;
 	}
-	return 0;
 }
 
 int mdc_lock_wait(struct mdc_lockset *ls, const struct mdc_lockreq *rq)

@@ -244,8 +244,13 @@ int xsan_ns_setattr(struct xsan_txn *t, const struct xsan_cred *cr,
 	if (sa->valid & XSAN_SA_SIZE) {
 		uint64_t bs = t->st->geom.bsize;
 
-		/* truncate(2) always sets mtime and ctime. */
-		if (S_ISREG(in->mode) && sa->size < in->size) {
+		/*
+		 * truncate(2) always sets mtime and ctime. A truncate that
+		 * does not grow the file frees the blocks past its new end,
+		 * those preallocated past EOF (fallocate KEEP_SIZE) too, as
+		 * ext4 and XFS do; growing keeps them.
+		 */
+		if (S_ISREG(in->mode) && sa->size <= in->size) {
 			/* blocks past the new end go back to the free map */
 			xsan_asess_release(t->st, in->ino);
 			rc = xsan_ext_free_from(t->st, txn, in,

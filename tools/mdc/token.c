@@ -1126,8 +1126,11 @@ static void do_unlock(struct mdc_tokens *t, struct mdc_conn *c,
 
 	if (n) {
 		lock_req(c->session, r, &rq);
-		if (mdc_lock_clear(&n->locks, &rq)) {
+		if (r->tok.flags & XSAN_LOCKF_CANCEL) {
+			mdc_lock_cancel(&n->locks, &rq);
+		} else if (mdc_lock_clear(&n->locks, &rq)) {
 			reply_err(t->m, c, h, ENOLCK);
+			node_put(t, n);
 			return;
 		}
 	}

@@ -69,6 +69,10 @@ int mdc_lock_set(struct mdc_lockset *ls, const struct mdc_lockreq *rq);
  * Also forgets the owner's waiters that overlap the range.
  */
 int mdc_lock_clear(struct mdc_lockset *ls, const struct mdc_lockreq *rq);
+/* Forget the owner's waiters that overlap @rq's range (UNLOCK with
+ * CANCEL: an F_SETLKW interrupted by a signal); its locks stay.
+ */
+void mdc_lock_cancel(struct mdc_lockset *ls, const struct mdc_lockreq *rq);
 /* Register @rq as a waiter (once); 0, -ENOLCK when there are too many. */
 int mdc_lock_wait(struct mdc_lockset *ls, const struct mdc_lockreq *rq);
 /* Remove the waiters that could now succeed, calling @fn for each. */

@@ -182,6 +182,7 @@ void xmount_usage(FILE *f)
 	      "                instead of fsnameservers; repeatable), nsport=PORT,\n"
 	      "                timeout=SECONDS, hard, soft, nrtiotokentimeout=SECONDS,\n"
 	      "                dircachesize=N, cvnode_max=N, iodeadline=warn|strict,\n"
+	      "                local_locks (fcntl/flock locks of this host only),\n"
 	      "                threads=N (ignored), and\n"
 	      "                the generic ro, rw, nosuid, nodev, noexec, noatime, ...\n"
 	      "  -f            fake: check and resolve everything, but do not mount\n"

@@ -47,6 +47,7 @@ static const struct xmount_known xmount_known_opts[] = {
 	{ "lun",		XMOUNT_K_VALUE,	"lun=/dev/PARTITION", NULL },
 	{ "lunprobe",		XMOUNT_K_VALUE,	"lunprobe=/dev/PARTITION", NULL },
 	{ "iodeadline",		XMOUNT_K_VALUE,	"iodeadline=warn|strict", NULL },
+	{ "local_locks",	XMOUNT_K_FLAG,	NULL, NULL },
 	/* superblock flags the VFS takes from fsconfig() itself */
 	{ "sync",		XMOUNT_K_FLAG,	NULL, NULL },
 	{ "async",		XMOUNT_K_FLAG,	NULL, NULL },

@@ -37,6 +37,9 @@
  *   S SEQ KIND INO RC T0 T1             fsync (f), fdatasync (y), close (c)
  *   N SEQ KIND RC T0 T1 ARGS            namespace: rename (r), link (l),
  *	unlink (u), readdir (e); for readdir, ARGS lists what was wrong
+ *   L SEQ VALUE RC T0 T1                DIR/lk's counter incremented under an
+ *	fcntl write lock (F_SETLKW): VALUE is what it read, RC 0 or -errno;
+ *	no two increments may read the same VALUE
  *   X TEXT                              a violation seen in the guest
  */
 #include <dirent.h>
@@ -567,6 +570,52 @@ static void op_unlink_open(void)
 	log_close(fd, ino);
 }
 
+/*
+ * DIR/lk holds a little-endian u64: read and increment it under an fcntl
+ * write lock on its 8 bytes (the locks are cluster-wide: fs/lock.c).
+ * Two increments that read the same value mean two owners held the lock
+ * at once, or a read under it was stale.
+ */
+static void op_lock(void)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+			    .l_start = 0, .l_len = 8 };
+	uint64_t v = 0, v1, t0 = now();
+	char path[4096];
+	int fd, rc = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/lk", dir);
+	fd = open(path, O_RDWR | O_CREAT, 0644);
+	if (fd < 0) {
+		rc = -errno;
+		goto log;
+	}
+	if (fcntl(fd, F_SETLKW, &fl)) {
+		rc = -errno;
+		goto out;
+	}
+	n = pread(fd, &v, sizeof(v), 0);
+	if (n < 0)
+		rc = -errno;
+	else if (n != 0 && n != (ssize_t)sizeof(v))
+		rc = -EIO;
+	if (!rc) {
+		v1 = v + 1;
+		n = pwrite(fd, &v1, sizeof(v1), 0);
+		if (n != (ssize_t)sizeof(v1))
+			rc = n < 0 ? -errno : -EIO;
+	}
+	fl.l_type = F_UNLCK;
+	if (fcntl(fd, F_SETLK, &fl) && !rc)
+		rc = -errno;
+out:
+	close(fd);
+log:
+	fprintf(logf, "L %" PRIu32 " %" PRIu64 " %d %" PRIu64 " %" PRIu64 "\n",
+		seq++, v, rc, t0, now());
+}
+
 static void op_readdir(void)
 {
 	uint64_t t0 = now();
@@ -582,7 +631,8 @@ static void op_readdir(void)
 		while ((de = readdir(d))) {
 			unsigned int i;
 
-			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+			    !strcmp(de->d_name, "lk"))
 				continue;
 			if (sscanf(de->d_name, "n%u", &i) == 1 && i < NNAMES &&
 			    !seen[i]) {
@@ -639,8 +689,10 @@ static void one_op(void)
 		op_ns('u');
 	else if (w < 91)
 		op_unlink_open();
-	else
+	else if (w < 95)
 		op_readdir();
+	else
+		op_lock();
 }
 
 static void usage(void)

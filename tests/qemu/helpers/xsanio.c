@@ -79,6 +79,13 @@
  *	the same relay, but every reply of opcode OPCODE (0: any) past the
  *	handshake is held MS ms, unchanged, before it goes on (and the
  *	relay with it); prints how many at the end
+ *   xsanio mode0 FILE
+ *	create FILE with mode 0 (open O_CREAT | O_EXCL | O_RDWR, mode 0,
+ *	umask 0) and, through that descriptor, write 4 KiB, ftruncate to
+ *	100 and to 8192, fallocate 16 KiB, futimens to now and fchmod to 0:
+ *	each must succeed whatever the mode says now (the open checked the
+ *	access), as on a local file system; prints "mode0: ok" or the
+ *	first call that failed (exit 1)
  *
  * Exit 0 on success, 1 with a message on failure, 2 on bad usage.
  */
@@ -106,6 +113,42 @@ static int die(const char *what)
 {
 	fprintf(stderr, "xsanio: %s: %s\n", what, strerror(errno));
 	return 1;
+}
+
+static int do_mode0(const char *path)
+{
+	static char buf[4096];
+	struct stat st;
+	int fd;
+
+	umask(0);
+	fd = open(path, O_CREAT | O_EXCL | O_RDWR, 0);
+	if (fd < 0)
+		return die("mode0: open");
+	memset(buf, 'z', sizeof(buf));
+	if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+		return die("mode0: write");
+	if (ftruncate(fd, 100))
+		return die("mode0: ftruncate to 100");
+	if (ftruncate(fd, 8192))
+		return die("mode0: ftruncate to 8192");
+	if (fallocate(fd, 0, 0, 16384))
+		return die("mode0: fallocate");
+	if (futimens(fd, NULL))
+		return die("mode0: futimens");
+	if (fchmod(fd, 0))
+		return die("mode0: fchmod");
+	if (fstat(fd, &st))
+		return die("mode0: fstat");
+	if (st.st_size != 16384 || (st.st_mode & 07777)) {
+		fprintf(stderr, "xsanio: mode0: size %lld mode %o, want 16384 and 0\n",
+			(long long)st.st_size, (unsigned int)(st.st_mode & 07777));
+		return 1;
+	}
+	if (close(fd))
+		return die("mode0: close");
+	printf("mode0: ok\n");
+	return 0;
 }
 
 static int wait_for(const char *path)
@@ -833,6 +876,8 @@ int main(int argc, char **argv)
 	if (argc == 7 && !strcmp(argv[1], "delay"))
 		return relay(argv[2], argv[3], argv[4], argv[5], "0",
 			     atol(argv[6]) > 0 ? atol(argv[6]) : 1);
+	if (argc == 3 && !strcmp(argv[1], "mode0"))
+		return do_mode0(argv[2]);
 	if (argc == 7 && !strcmp(argv[1], "tamper"))
 		return relay(argv[2], argv[3], argv[4], argv[5], argv[6], 0);
 	fprintf(stderr, "usage: xsanio dio FILE CHUNK_MIB MARK | srange FILE MARK | closeerr FILE MARK | cfr SRC DST | sendfile SRC DST\n"
