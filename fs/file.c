@@ -44,6 +44,7 @@ struct xsan_file {
  */
 static int xsan_file_open(struct inode *inode, struct file *file)
 {
+	struct xsan_inode_info *xi = XSAN_I(inode);
 	struct xsan_sb_info *sbi = XSAN_SB(inode->i_sb);
 	struct xsan_req req = { .op = XSAN_OP_OPEN };
 	struct xsan_msg_buf *buf = NULL;
@@ -57,6 +58,19 @@ static int xsan_file_open(struct inode *inode, struct file *file)
 	xf = kzalloc(sizeof(*xf), GFP_KERNEL);
 	if (!xf)
 		return -ENOMEM;
+	/* open(O_TMPFILE): TMPFILE opened it already (fs/namei.c) */
+	spin_lock(&xi->open_lock);
+	xf->handle = xi->tmp_handle;
+	xi->tmp_handle = 0;
+	if (xf->handle) {
+		xf->oflags = (file->f_flags & O_ACCMODE) == O_RDWR ?
+			     XSAN_OPEN_RDWR : XSAN_OPEN_WRONLY;
+		list_add_tail(&xf->list, &xi->open_files);
+		file->private_data = xf;
+	}
+	spin_unlock(&xi->open_lock);
+	if (file->private_data)
+		return 0;
 	xsan_fill_cred(&req.cred);
 	req.fid = XSAN_I(inode)->fid;
 	switch (file->f_flags & O_ACCMODE) {
@@ -92,8 +106,6 @@ static int xsan_file_open(struct inode *inode, struct file *file)
 	    atomic_read(&sbi->tok_resets) == resets)
 		xsan_tok_grant(inode, rep.tok.granted, buf);
 	if (!err) {
-		struct xsan_inode_info *xi = XSAN_I(inode);
-
 		xf->handle = rep.layout.handle;
 		xf->oflags = req.layout.flags;
 		spin_lock(&xi->open_lock);

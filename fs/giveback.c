@@ -185,15 +185,20 @@ void xsan_data_giveback_end(struct inode *inode, u32 types, bool locked)
 					    XSAN_SB(inode->i_sb)->volume,
 					    xi->fid.ino, err);
 	}
-	if ((types & XSAN_TOK_ATTR_WR) && !(types & XSAN_TOK_DATA_WR)) {
+	if ((types & XSAN_TOK_ATTR_WR) && !(types & XSAN_TOK_DATA_WR) &&
+	    (mapping_tagged(inode->i_mapping, PAGECACHE_TAG_DIRTY) ||
+	     mapping_tagged(inode->i_mapping, PAGECACHE_TAG_WRITEBACK))) {
 		/*
 		 * Buffered writes under ATTR_WR moved the size and mtime
-		 * here only: written and committed now, so the next
-		 * holder's stat sees them (the pages stay, DATA_WR does).
+		 * here only: committed now, without waiting for their
+		 * writeback, so that the next holder's stat sees them. The
+		 * blocks past what is written stay UNWRITTEN (zeros) until
+		 * the writeback commits them; reading them takes DATA_WR,
+		 * which writes them back first.
 		 */
-		err = filemap_write_and_wait(inode->i_mapping);
+		err = xsan_commit(inode, NULL, 0, i_size_read(inode));
 		if (err)
-			pr_warn_ratelimited("volume %s: inode %llu: writeback before giving back ATTR_WR failed (error %d)\n",
+			pr_warn_ratelimited("volume %s: inode %llu: size commit before giving back ATTR_WR failed (error %d)\n",
 					    XSAN_SB(inode->i_sb)->volume,
 					    xi->fid.ino, err);
 	}

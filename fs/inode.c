@@ -36,6 +36,7 @@ static struct inode *xsan_alloc_inode(struct super_block *sb)
 	xsan_data_init_inode(xi);
 	spin_lock_init(&xi->open_lock);
 	INIT_LIST_HEAD(&xi->open_files);
+	xi->tmp_handle = 0;
 	/* a new inode has nothing cached: it starts in the session in force */
 	if (XSAN_SB(sb) && XSAN_SB(sb)->msgr) {
 		xi->tok_sgen = xsan_msgr_sgen(XSAN_SB(sb)->msgr);

@@ -527,9 +527,72 @@ static int xsan_rename(struct user_namespace *mnt_userns,
 	return 0;
 }
 
+/*
+ * open(O_TMPFILE): TMPFILE makes the file and opens it in one request (no
+ * name ever shows, nothing to free but at the last close); ->open (fs/
+ * file.c) adopts the handle it answered. linkat() gives it a name later
+ * (LINK of a file with no link: the VFS allows it for I_LINKABLE only).
+ */
+static int xsan_tmpfile(struct user_namespace *mnt_userns, struct inode *dir,
+			struct file *file, umode_t mode)
+{
+	struct xsan_sb_info *sbi = XSAN_SB(dir->i_sb);
+	struct xsan_req req = { .op = XSAN_OP_TMPFILE };
+	struct xsan_msg_buf *buf = NULL;
+	struct xsan_inode_info *xi;
+	struct inode *inode;
+	struct xsan_rep rep;
+	int err;
+
+	if (sbi->opts.ro)
+		return -EROFS;
+	xsan_fill_cred(&req.cred);
+	req.fid = XSAN_I(dir)->fid;
+	req.mode = S_IFREG | (mode & 07777);
+	req.layout.flags = (file->f_flags & O_ACCMODE) == O_RDWR ?
+			   XSAN_OPEN_RDWR : XSAN_OPEN_WRONLY;
+	err = xsan_msgr_call(sbi->msgr, &req, &rep, &buf);
+	if (err)
+		return err;
+	inode = xsan_iget(dir->i_sb, &rep.attr[0], buf->seq);
+	xsan_msg_buf_free(buf);
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	xi = XSAN_I(inode);
+	if (!S_ISREG(inode->i_mode) || inode->i_nlink ||
+	    !hlist_empty(&inode->i_dentry)) {
+		pr_err_ratelimited("volume %s: MDC made inode %llu of mode %o with %u links for a TMPFILE\n",
+				   sbi->volume, xi->fid.ino, inode->i_mode,
+				   inode->i_nlink);
+		iput(inode);
+		return -EIO;
+	}
+	spin_lock(&xi->open_lock);
+	xi->tmp_handle = rep.layout.handle;
+	spin_unlock(&xi->open_lock);
+	/* d_tmpfile() takes the one link a new inode has away */
+	set_nlink(inode, 1);
+	d_tmpfile(file, inode);
+	err = finish_open_simple(file, 0);
+	if (err) {
+		/* ->open never adopted it: let the MDC free the file */
+		struct xsan_req close = { .op = XSAN_OP_CLOSE };
+
+		spin_lock(&xi->open_lock);
+		close.layout.handle = xi->tmp_handle;
+		xi->tmp_handle = 0;
+		spin_unlock(&xi->open_lock);
+		close.fid = xi->fid;
+		if (close.layout.handle)
+			xsan_msgr_send(sbi->msgr, &close);
+	}
+	return err;
+}
+
 const struct inode_operations xsan_dir_iops = {
 	.lookup		= xsan_lookup,
 	.create		= xsan_create,
+	.tmpfile	= xsan_tmpfile,
 	.link		= xsan_link,
 	.unlink		= xsan_unlink,
 	.symlink	= xsan_symlink,

@@ -313,6 +313,8 @@ unsigned int xsan_layout_count(struct xsan_layout *l);
  * @open_lock: protects @open_files and the handles of the files on it
  * @open_files: the open files of this inode (struct xsan_file, fs/file.c),
  *	so that a reclaim after an MDC restart can open them again
+ * @tmp_handle: open(O_TMPFILE): the handle TMPFILE answered, for ->open to
+ *	adopt (fs/namei.c, xsan_tmpfile()); 0 otherwise
  * @data_sgen: the session generation the page cache, the layout cache and
  *	the O_DIRECT commits owed belong to; written under @data_sem held
  *	exclusive (fs/data.c, xsan_data_lost()), read with READ_ONCE. Data of
@@ -368,8 +370,9 @@ struct xsan_inode_info {
 	bool dio_dirty;
 	atomic_t nosec_gen;
 	u32 data_sgen;
-	spinlock_t open_lock;	/* protects open_files, their handles */
+	spinlock_t open_lock;	/* protects open_files, their handles, tmp_handle */
 	struct list_head open_files;
+	u64 tmp_handle;
 };
 
 /* @data_flags: @lost_work is queued (and holds an inode reference) */

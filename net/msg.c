@@ -328,6 +328,7 @@ static const char *const xsan_op_names[] = {
 	[XSAN_OP_REMOVEXATTR] = "REMOVEXATTR",
 	[XSAN_OP_OPEN] = "OPEN",
 	[XSAN_OP_CLOSE] = "CLOSE",
+	[XSAN_OP_TMPFILE] = "TMPFILE",
 	[XSAN_OP_TOKEN_GET] = "TOKEN_GET",
 	[XSAN_OP_TOKEN_PUT] = "TOKEN_PUT",
 	[XSAN_OP_LAYOUT_GET] = "LAYOUT_GET",

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Payloads of OPEN, CLOSE, LAYOUT_GET, LAYOUT_COMMIT and FALLOCATE, kept
- * apart from net/msg.c so the data-path messages grow on their own. Same
- * rules as msg.c: the decoder checks every field against the bytes it has
- * and every rule of Documentation/protocol.rst ("Layouts"); the encoder
- * applies the same predicates and fails with -EINVAL.
+ * Payloads of OPEN, CLOSE, LAYOUT_GET, LAYOUT_COMMIT, FALLOCATE and
+ * TMPFILE, kept apart from net/msg.c so the data-path messages grow on
+ * their own. Same rules as msg.c: the decoder checks every field against
+ * the bytes it has and every rule of Documentation/protocol.rst
+ * ("Layouts"); the encoder applies the same predicates and fails with
+ * -EINVAL.
  *
  * Extent and range lists are fixed-size records, so a decoded list stays
  * in the payload (no allocation in the kernel's receive path) and entry i
@@ -39,11 +40,13 @@ static void xsan_lput_err(struct xsan_put *w, int err)
  * @op: the opcode
  *
  * Context: any context.
- * Return: true for OPEN, CLOSE, LAYOUT_GET, LAYOUT_COMMIT, FALLOCATE.
+ * Return: true for OPEN, CLOSE, LAYOUT_GET, LAYOUT_COMMIT, FALLOCATE,
+ * TMPFILE.
  */
 bool xsan_op_is_layout(u16 op)
 {
 	return op == XSAN_OP_OPEN || op == XSAN_OP_CLOSE ||
+	       op == XSAN_OP_TMPFILE ||
 	       op == XSAN_OP_LAYOUT_GET || op == XSAN_OP_LAYOUT_COMMIT ||
 	       op == XSAN_OP_FALLOCATE;
 }
@@ -69,10 +72,20 @@ static bool xsan_falloc_ok(u32 mode)
 	}
 }
 
+/* TMPFILE's mode: a regular file (S_IFREG) and permission bits only. */
+static bool xsan_tmpfile_mode_ok(u32 mode)
+{
+	return (mode & ~07777u) == 0100000u;
+}
+
 /* The fixed fields of a request; lists are checked as they are walked. */
 static bool xsan_largs_ok(u16 op, const struct xsan_layout_args *a)
 {
 	switch (op) {
+	case XSAN_OP_TMPFILE:
+		/* O_TMPFILE needs O_WRONLY or O_RDWR; nothing else */
+		return a->flags == XSAN_OPEN_WRONLY ||
+		       a->flags == XSAN_OPEN_RDWR;
 	case XSAN_OP_OPEN:
 		return !(a->flags & ~(XSAN_OPEN_ACCMODE | XSAN_OPEN_TRUNC |
 				      XSAN_OPEN_RECLAIM | XSAN_OPEN_EXEC)) &&
@@ -131,6 +144,7 @@ int xsan_layout_req_encode(struct xsan_put *w, const struct xsan_req *r)
 	u32 i;
 
 	if (!xsan_op_is_layout(r->op) || !xsan_largs_ok(r->op, a) ||
+	    (r->op == XSAN_OP_TMPFILE && !xsan_tmpfile_mode_ok(r->mode)) ||
 	    (a->nranges && !a->ranges && !a->raw)) {
 		xsan_lput_err(w, -EINVAL);
 		return w->err;
@@ -141,6 +155,10 @@ int xsan_layout_req_encode(struct xsan_put *w, const struct xsan_req *r)
 	case XSAN_OP_OPEN:
 		xsan_put_u32(w, a->flags);
 		xsan_put_tokbits(w, r->tok.types);
+		break;
+	case XSAN_OP_TMPFILE:
+		xsan_put_u32(w, r->mode);
+		xsan_put_u32(w, a->flags);
 		break;
 	case XSAN_OP_CLOSE:
 		xsan_put_u64(w, a->handle);
@@ -201,6 +219,12 @@ void xsan_layout_req_decode(struct xsan_cur *c, struct xsan_req *r)
 		a->flags = xsan_get_u32(c);
 		r->tok.types = xsan_get_tokbits(c);
 		break;
+	case XSAN_OP_TMPFILE:
+		r->mode = xsan_get_u32(c);
+		a->flags = xsan_get_u32(c);
+		if (!c->err && !xsan_tmpfile_mode_ok(r->mode))
+			xsan_lbad(c);
+		break;
 	case XSAN_OP_CLOSE:
 		a->handle = xsan_get_u64(c);
 		break;
@@ -253,7 +277,8 @@ int xsan_layout_rep_encode(struct xsan_put *w, const struct xsan_rep *r)
 	u32 i;
 
 	if (!xsan_op_is_layout(r->op) || r->nattr != 1 ||
-	    (r->op == XSAN_OP_OPEN && !l->handle) ||
+	    ((r->op == XSAN_OP_OPEN || r->op == XSAN_OP_TMPFILE) &&
+	     !l->handle) ||
 	    (r->op == XSAN_OP_LAYOUT_GET &&
 	     (l->count > XSAN_LAYOUT_EXT_MAX ||
 	      (l->count && !l->ext && !l->raw)))) {
@@ -265,6 +290,8 @@ int xsan_layout_rep_encode(struct xsan_put *w, const struct xsan_rep *r)
 	if (r->op == XSAN_OP_OPEN) {
 		xsan_put_u64(w, l->handle);
 		xsan_put_tokbits(w, r->tok.granted);
+	} else if (r->op == XSAN_OP_TMPFILE) {
+		xsan_put_u64(w, l->handle);
 	} else if (r->op == XSAN_OP_LAYOUT_GET) {
 		xsan_put_u32(w, l->count);
 		for (i = 0; i < l->count; i++) {
@@ -319,11 +346,12 @@ void xsan_layout_rep_decode(struct xsan_cur *c, struct xsan_rep *r)
 		return;
 	}
 	xsan_get_attr(c, &r->attr[0]);
-	if (r->op == XSAN_OP_OPEN) {
+	if (r->op == XSAN_OP_OPEN || r->op == XSAN_OP_TMPFILE) {
 		l->handle = xsan_get_u64(c);
 		if (!c->err && !l->handle)
 			xsan_lbad(c);
-		r->tok.granted = xsan_get_tokbits(c);
+		if (r->op == XSAN_OP_OPEN)
+			r->tok.granted = xsan_get_tokbits(c);
 	} else if (r->op == XSAN_OP_LAYOUT_GET) {
 		l->count = xsan_get_u32(c);
 		if (c->err || l->count > XSAN_LAYOUT_EXT_MAX ||

@@ -90,6 +90,8 @@ enum xsan_op {
 	XSAN_OP_REMOVEXATTR	= 33,
 	XSAN_OP_OPEN		= 34,
 	XSAN_OP_CLOSE		= 35,
+	/* open(O_TMPFILE): a new file with no name, opened */
+	XSAN_OP_TMPFILE		= 36,
 	/* tokens, layouts, locks */
 	XSAN_OP_TOKEN_GET	= 48,
 	XSAN_OP_TOKEN_PUT	= 49,

@@ -71,7 +71,10 @@ link down or up (QMP set_link on its netdev n0, so both the NIC and the
 user-mode backend drop frames). Its TCP to the MDC stalls while its LUNs
 stay attached and working: a network partition between one client and
 the MDC only. bed_link waits for the bed's answer; naming a guest not
-listed fails the run.
+listed fails the run. `bed_slow G on|off` (a guest listed in linkcut=
+too) throttles guest G's LUNs to 40 I/Os and 4 MB per second each (QMP
+block_set_io_throttle), or lifts it: a slow array on one host, its network
+untouched.
 lease=SECS:GRACE (with mdc=) runs xsanmdc with -l SECS -g GRACE (a short
 lease, so that a silent client is evicted in seconds: the MDC logs
 "lease expired ... session dropped"). A test learns what the MDC logged
@@ -691,6 +694,8 @@ class Bed:
                 self.reap(victim, f"bed_kill from guest {g.name}")
         elif verb == "link":
             self.send(g, self.set_link(g, rest))
+        elif verb == "slow":
+            self.send(g, self.set_slow(g, rest))
         elif verb == "mdc":
             self.send(g, self.mdc_verb(g, rest))
         elif verb == "clock":
@@ -727,16 +732,9 @@ class Bed:
                     self.send(h, f"val {k} {self.kv[k]}")
         self.settle_barriers()
 
-    def set_link(self, g, rest):
-        """linkcut=: 'G off|on' -> QMP set_link on guest G's netdev n0."""
-        name, _, state = rest.partition(" ")
-        victim = next((h for h in self.guests if h.name == name), None)
-        if victim is None or not victim.qmp_path or state not in ("off", "on"):
-            self.reasons.append(f"guest {g.name}: bed_link {rest!r}: not a "
-                                f"guest listed in linkcut=, or not off|on")
-            return f"link {name} refused"
-        if victim.ended:
-            return f"link {name} gone"
+    @staticmethod
+    def qmp_calls(victim, calls):
+        """Run QMP commands [(cmd, args), ...] on a guest; the last reply."""
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
                 s.settimeout(10)
@@ -751,17 +749,58 @@ class Bed:
                         if "return" in reply or "error" in reply or not reply:
                             return reply
                 json.loads(f.readline() or "{}")   # the greeting
-                qmp("qmp_capabilities")
-                reply = qmp("set_link", name="n0", up=state == "on")
+                reply = qmp("qmp_capabilities")
+                for cmd, args in calls:
+                    reply = qmp(cmd, **args)
+                    if "return" not in reply:
+                        break
+                return reply
         except (OSError, ValueError) as e:
-            reply = {"error": str(e)}
+            return {"error": str(e)}
+
+    def qmp_verb(self, g, verb, rest, calls_for):
+        """linkcut= guests: 'G off|on' -> the QMP calls calls_for(state)."""
+        name, _, state = rest.partition(" ")
+        victim = next((h for h in self.guests if h.name == name), None)
+        if victim is None or not victim.qmp_path or state not in ("off", "on"):
+            self.reasons.append(f"guest {g.name}: bed_{verb} {rest!r}: not a "
+                                f"guest listed in linkcut=, or not off|on")
+            return f"{verb} {name} refused"
+        if victim.ended:
+            return f"{verb} {name} gone"
+        reply = self.qmp_calls(victim, calls_for(state))
         if "return" not in reply:
-            self.reasons.append(f"guest {g.name}: bed_link {rest}: QMP "
+            self.reasons.append(f"guest {g.name}: bed_{verb} {rest}: QMP "
                                 f"said {reply}")
-            return f"link {name} error"
-        log(f"{self.name}: guest {name}'s network link is {state} "
-            f"(asked by guest {g.name})")
-        return f"link {name} {state} ok"
+            return f"{verb} {name} error"
+        return f"{verb} {name} {state} ok"
+
+    def set_link(self, g, rest):
+        """linkcut=: 'G off|on' -> QMP set_link on guest G's netdev n0."""
+        out = self.qmp_verb(g, "link", rest, lambda state: [
+            ("set_link", {"name": "n0", "up": state == "on"})])
+        if out.endswith(" ok"):
+            name, _, state = rest.partition(" ")
+            log(f"{self.name}: guest {name}'s network link is {state} "
+                f"(asked by guest {g.name})")
+        return out
+
+    def set_slow(self, g, rest):
+        """linkcut=: 'G on|off' -> throttle guest G's LUNs (or lift it)."""
+        def calls(state):
+            on = state == "on"
+            return [("block_set_io_throttle",
+                     {"device": f"lun{i}", "bps": 4000000 if on else 0,
+                      "bps_rd": 0, "bps_wr": 0, "iops": 40 if on else 0,
+                      "iops_rd": 0, "iops_wr": 0})
+                    for i, _, _ in self.luns]
+        out = self.qmp_verb(g, "slow", rest, calls)
+        if out.endswith(" ok"):
+            name, _, state = rest.partition(" ")
+            log(f"{self.name}: guest {name}'s LUNs are "
+                f"{'throttled' if state == 'on' else 'at full speed'} "
+                f"(asked by guest {g.name})")
+        return out
 
     def reap(self, g, why=None):
         """Stop one guest's QEMU by its PID and wait for it."""

@@ -74,6 +74,14 @@ bed_link() {
 	[ "$reply" = "link $1 $2 ok" ] || fail "bed_link $1 $2: $reply"
 }
 
+# bed_slow G on|off: throttle guest G's LUNs (a guest listed in linkcut=)
+bed_slow() {
+	local reply
+	bed_send "slow $1 $2"
+	reply=$(bed_recv) || fail "bed_slow $1 $2: no answer from the host"
+	[ "$reply" = "slow $1 $2 ok" ] || fail "bed_slow $1 $2: $reply"
+}
+
 # bed_mdc kill|start|stop|cont: SIGKILL the bed's xsanmdc, start it again
 # on the same state and ports (its sessions come back as ghosts: a
 # restart), or SIGSTOP/SIGCONT it.

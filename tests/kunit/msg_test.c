@@ -444,7 +444,7 @@ static const struct xsan_bad_case xsan_bad_cases[] = {
 	{ "SETXATTR both flags", XSAN_OP_SETXATTR, false,
 	  XSAN_CRED0 XSAN_FID1 "03000000 0100 78 00000000", -EBADMSG },
 	{ "OPEN without payload", XSAN_OP_OPEN, false, "", -EBADMSG },
-	{ "opcode 36 (unassigned)", 36, false, "", -EOPNOTSUPP },
+	{ "opcode 37 (unassigned)", 37, false, "", -EOPNOTSUPP },
 	{ "READDIR eof 2", XSAN_OP_READDIR, true,
 	  "00000000 02 00000000", -EBADMSG },
 	{ "READDIR eof, no entries", XSAN_OP_READDIR, true,
@@ -540,9 +540,9 @@ static void xsan_encode_refuses_test(struct kunit *test)
 	r->cred.ngroups = 0;
 	xsan_put_init(&w, buf, 16 + 12 + 2 + 2);
 	KUNIT_EXPECT_EQ_MSG(test, xsan_req_encode(&w, r), -EMSGSIZE, "one byte short");
-	r->op = 36;	/* no message has this opcode */
+	r->op = 37;	/* no message has this opcode */
 	xsan_put_init(&w, buf, sizeof(buf));
-	KUNIT_EXPECT_EQ_MSG(test, xsan_req_encode(&w, r), -EINVAL, "opcode 36 encoded");
+	KUNIT_EXPECT_EQ_MSG(test, xsan_req_encode(&w, r), -EINVAL, "opcode 37 encoded");
 }
 
 static struct kunit_case xsan_msg_test_cases[] = {

@@ -210,7 +210,7 @@ END_TEST
 
 START_TEST(wire_unknown_opcode)
 {
-	static const uint16_t ops[] = { 77, 36, 47,
+	static const uint16_t ops[] = { 77, 37, 47,
 					XSAN_OP_REVOKE, 4000 };
 	struct it t;
 	size_t i, n;

@@ -1,4 +1,4 @@
-# bed: guests=2 luns=lun0:28M mdc=vol1 deadline=300 linkcut=a lease=4:2
+# bed: guests=2 luns=lun0:28M mdc=vol1 deadline=300 linkcut=a lease=4:2 killable=a
 # SPDX-License-Identifier: GPL-2.0
 # Issue 14: a lock lost with the session is never silently kept. A holds
 # an fcntl write lock on [0, 100) of F (xsanlock lost) and has written
@@ -10,6 +10,9 @@
 # overwriting what B may have written under the lock it now holds; once
 # A unlocks, its writes work again. Without the check (fs/lock.c,
 # xsan_lock_check) A's write succeeded: two hosts wrote under one lock.
+# Then A takes a lock on K and the bed kills A's QEMU outright (a power
+# cut, killable=a): B's F_SETLKW on K is granted once A's lease and grace
+# ran out (the MDC ends A's session and its locks with it).
 set -euo pipefail
 . /bed/lib.sh
 . /bed/data-lib.sh
@@ -49,6 +52,15 @@ a)
 	grep -q "^write after the unlock: ok$" /tmp/lk.out ||
 		fail "A's write after its unlock failed: $(tr '\n' ' ' < /tmp/lk.out)"
 	bed_put adone 1
+	# part 2: a guest that dies holding a lock
+	xsanlock hold $M/K wr 0 0 /tmp/kh 300 > /tmp/kh.out 2>&1 &
+	wait_file /tmp/kh.1
+	bed_put kheld 1
+	bed_get kchecked > /dev/null
+	echo "lock-lost: killing A while it holds a lock on K"
+	bed_kill a
+	sleep 600
+	fail "A is still alive after bed_kill"
 	;;
 b)
 	bed_get locked > /dev/null
@@ -66,8 +78,19 @@ b)
 	bed_get adone > /dev/null
 	touch /tmp/bh.go
 	wait $pid || fail "xsanlock hold on B failed: $(cat /tmp/bh.out)"
+	# part 2: A dies holding a lock on K
+	bed_get kheld > /dev/null
+	r=$(xsanlock try $M/K wr 0 0)
+	[ "$r" = EAGAIN ] || fail "A's lock on K: B's F_SETLK says '$r'"
+	bed_put kchecked 1
+	t0=$(date +%s)
+	xsanlock hold $M/K wr 0 0 /tmp/bk 120 > /tmp/bk.out 2>&1 &
+	pid=$!
+	wait_file /tmp/bk.1
+	echo "lock-lost: B got the lock of the killed A $(( $(date +%s) - t0 )) s after the kill (lease 4 s + grace 2 s)"
+	touch /tmp/bk.go
+	wait $pid || fail "xsanlock hold of K on B failed: $(cat /tmp/bk.out)"
+	timeout 60 umount $M || fail "umount failed"
+	echo "lock-lost: ok"
 	;;
 esac
-bed_barrier done
-umount $M
-echo "lock-lost: ok"

@@ -5,7 +5,8 @@
 # "Locks"). Each xsanlock run (tests/qemu/helpers/xsanlock.c) is one
 # process, so one lock owner. The cases:
 #   a. A holds a write lock on [0, 100): B's F_SETLK of an overlapping
-#      range is refused (write and read), a range next to it is granted,
+#      range is refused (write and read; an OFD lock too), a range next to
+#      it is granted,
 #      F_GETLK reports A's lock; B's F_SETLKW waits and is woken when A
 #      unlocks, and A then sees B's lock
 #   b. read locks are shared: B gets a read lock where A holds one, not a
@@ -144,6 +145,9 @@ bed_barrier a-held
 if [ $is_b = 1 ]; then
 	check "a: overlap" EAGAIN try $F wr 0 100
 	check "a: next range" ok try $F wr 100 100
+	# an OFD lock (owned by the open file) conflicts with A's POSIX lock
+	check "a: OFD overlap" EAGAIN ofdtry $F wr 50 10
+	check "a: OFD next range" ok ofdtry $F wr 100 100
 	check "a: read inside" EAGAIN try $F rd 50 10
 	check "a: getlk" "wr 0 100 pid=*" getlk $F wr 0 0
 	start a-bhold hold $F wr 0 100 "$L/b" 90

@@ -306,6 +306,9 @@ static size_t req_samples(struct xsan_req *s)
 	r->cred = cred2; r->fid = fid_a; r->layout.flags = XSAN_OPEN_RDWR;
 	NEXT(XSAN_OP_CLOSE);
 	r->cred = cred2; r->fid = fid_a; r->layout.handle = 7;
+	NEXT(XSAN_OP_TMPFILE);
+	r->cred = cred2; r->fid = fid_a; r->mode = 0100640;
+	r->layout.flags = XSAN_OPEN_RDWR;
 	NEXT(XSAN_OP_LAYOUT_GET);
 	r->cred = cred2; r->fid = fid_a; r->layout.offset = 4096;
 	r->layout.length = 1 << 20; r->layout.flags = XSAN_LG_WRITE;
@@ -486,6 +489,8 @@ static size_t rep_samples(struct xsan_rep *s)
 	r->nattr = 1; r->attr[0] = attr_file; r->layout.handle = 9;
 	NEXT(XSAN_OP_CLOSE);
 	r->nattr = 1; r->attr[0] = attr_file;
+	NEXT(XSAN_OP_TMPFILE);
+	r->nattr = 1; r->attr[0] = attr_file; r->layout.handle = 11;
 	NEXT(XSAN_OP_LAYOUT_GET);
 	r->nattr = 1; r->attr[0] = attr_file;
 	NEXT(XSAN_OP_LAYOUT_COMMIT);
@@ -669,7 +674,7 @@ END_TEST
 START_TEST(msg_unknown_opcodes)
 {
 	static const u16 unknown[] = {
-		XSAN_OP_NONE, 7, 15, 36, 47,
+		XSAN_OP_NONE, 7, 15, 37, 47,
 		XSAN_OP_REVOKE, XSAN_OP_LOCK_WAKE, 99, 111, 116, 0xffff,
 	};
 	struct xsan_req q;
@@ -1820,7 +1825,8 @@ START_TEST(msg_tokens_only_three_ops)
 
 	for (i = 0; i < nq; i++) {
 		if (q[i].op != XSAN_OP_SETATTR && q[i].op != XSAN_OP_READLINK &&
-		    q[i].op != XSAN_OP_UNLINK && q[i].op != XSAN_OP_CLOSE)
+		    q[i].op != XSAN_OP_UNLINK && q[i].op != XSAN_OP_CLOSE &&
+		    q[i].op != XSAN_OP_TMPFILE)
 			continue;
 		len0 = req_enc(&q[i]);
 		q[i].tok.types = XSAN_TOK_ATTR_RD;
@@ -1830,7 +1836,8 @@ START_TEST(msg_tokens_only_three_ops)
 		ck_assert_int_eq(req_dec(q[i].op, wire, len + 4, &d), -EBADMSG);
 	}
 	for (i = 0; i < np; i++) {
-		if (p[i].op != XSAN_OP_SETATTR && p[i].op != XSAN_OP_CLOSE)
+		if (p[i].op != XSAN_OP_SETATTR && p[i].op != XSAN_OP_CLOSE &&
+		    p[i].op != XSAN_OP_TMPFILE)
 			continue;
 		len0 = rep_enc(&p[i]);
 		p[i].tok.granted = XSAN_TOK_ATTR_RD;

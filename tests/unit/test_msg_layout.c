@@ -256,6 +256,26 @@ START_TEST(msg_layout_rejects)
 	ck_bad_req(&r);
 	r.layout.flags = 0x10;
 	ck_bad_req(&r);
+	/* TMPFILE: a regular file's mode, O_WRONLY or O_RDWR only */
+	base_req(&r, XSAN_OP_TMPFILE);
+	r.mode = 0100600;
+	r.layout.flags = XSAN_OPEN_RDONLY;
+	ck_bad_req(&r);
+	r.layout.flags = XSAN_OPEN_RDWR | XSAN_OPEN_TRUNC;
+	ck_bad_req(&r);
+	r.layout.flags = XSAN_OPEN_WRONLY;
+	r.mode = 0040700;
+	ck_bad_req(&r);
+	r.mode = 0600;
+	ck_bad_req(&r);
+	r.mode = 0100600;
+	len = enc_req(&r);
+	ck_assert_int_eq(dec_req(XSAN_OP_TMPFILE, buf, len, &d), 0);
+	ck_assert_uint_eq(d.mode, 0100600);
+	ck_assert_uint_eq(d.layout.flags, XSAN_OPEN_WRONLY);
+	patch32(AFTER_FID, 0040600);	/* a directory's mode on the wire */
+	ck_assert_int_eq(dec_req(XSAN_OP_TMPFILE, buf, len, &d), -EBADMSG);
+	base_req(&r, XSAN_OP_OPEN);
 	/* EXEC: only the read-only open of execve(), never with O_TRUNC */
 	r.layout.flags = XSAN_OPEN_EXEC | XSAN_OPEN_WRONLY;
 	ck_bad_req(&r);

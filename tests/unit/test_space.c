@@ -391,6 +391,64 @@ START_TEST(sp_open_exec_only)
 }
 END_TEST
 
+/*
+ * TMPFILE: a file with no name, opened; written and committed like any;
+ * LINK gives it a name (it then outlives its close); one closed without
+ * a name is freed with its blocks at that close.
+ */
+START_TEST(sp_tmpfile)
+{
+	static const struct xsan_cred u = { .uid = 1000, .gid = 1000 };
+	struct xsan_sattr sa = { .valid = XSAN_SA_MODE, .mode = 0755 };
+	struct xsan_attr a, da;
+	struct xsan_fid f, g;
+	uint64_t h, h2;
+	uint32_t n;
+
+	up_small(100);
+	ck_assert_int_eq(xsan_tmpfile(t, &rootcr, &rootfid, 0640,
+				      XSAN_OPEN_RDWR, C1, tick(), &h, &a), 0);
+	ck_assert(h != 0);
+	ck_assert_uint_eq(a.nlink, 0);
+	ck_assert_uint_eq(a.mode, S_IFREG | 0640);
+	f = (struct xsan_fid){ a.ino, a.gen };
+	ck_assert_int_eq(lget(&f, C1, 0, 4 * BS, XSAN_LG_WRITE, &n), 0);
+	ck_assert_int_eq(commit(&f, C1, 0, 4 * BS, 4 * BS), 0);
+	ck_assert_uint_eq(bfree(), 96);
+	ck_assert_int_eq(xsan_ns_link(t, &rootcr, &f, &rootfid, "kept", 4,
+				      tick(), &a, &da), 0);
+	ck_assert_uint_eq(a.nlink, 1);
+	ck_assert_int_eq(xsan_close(t, &f, C1, h, &a), 0);
+	ck_assert_uint_eq(bfree(), 96);
+	/* a second one, closed with no name: freed with its blocks */
+	ck_assert_int_eq(xsan_tmpfile(t, &rootcr, &rootfid, 0600,
+				      XSAN_OPEN_WRONLY, C1, tick(), &h2, &a), 0);
+	g = (struct xsan_fid){ a.ino, a.gen };
+	ck_assert_int_eq(lget(&g, C1, 0, 2 * BS, XSAN_LG_WRITE, &n), 0);
+	ck_assert_int_eq(commit(&g, C1, 0, 2 * BS, 2 * BS), 0);
+	ck_assert_uint_eq(bfree(), 94);
+	ck_assert_int_eq(xsan_close(t, &g, C1, h2, &a), 0);
+	ck_assert_uint_eq(bfree(), 96);
+	ck_assert_int_eq(xsan_open(t, &rootcr, &g, XSAN_OPEN_RDONLY, C1, tick(),
+				   &h2, &a), -ESTALE);
+	/* the directory's write and search permission, not the new mode */
+	ck_assert_int_eq(xsan_tmpfile(t, &u, &rootfid, 0600, XSAN_OPEN_RDWR,
+				      C1, tick(), &h2, &a), -EACCES);
+	f = mkfile(&rootfid, "notdir");
+	ck_assert_int_eq(xsan_tmpfile(t, &rootcr, &f, 0600, XSAN_OPEN_RDWR,
+				      C1, tick(), &h2, &a), -ENOTDIR);
+	ck_assert_int_eq(xsan_ns_setattr(t, &rootcr, &rootfid, &sa, tick(), &a), 0);
+	sa.mode = 0777;
+	ck_assert_int_eq(xsan_ns_setattr(t, &rootcr, &rootfid, &sa, tick(), &a), 0);
+	ck_assert_int_eq(xsan_tmpfile(t, &u, &rootfid, 0, XSAN_OPEN_RDWR,
+				      C1, tick(), &h2, &a), 0);
+	ck_assert_uint_eq(a.uid, 1000);
+	ck_assert_uint_eq(a.mode, S_IFREG);
+	check_clean();
+	down();
+}
+END_TEST
+
 /* 4 GiB written in 64 MiB requests, each committed, on an empty volume. */
 START_TEST(sp_streaming)
 {
@@ -677,6 +735,7 @@ Suite *space_suite(void)
 	UNIT_ADD(s, sp_enospc_reuse);
 	UNIT_ADD(s, sp_truncate_punch_zero);
 	UNIT_ADD(s, sp_open_exec_only);
+	UNIT_ADD(s, sp_tmpfile);
 	UNIT_ADD(s, sp_streaming);
 	UNIT_ADD(s, sp_groups_affinity);
 	UNIT_ADD(s, sp_groups_multi_affinity);

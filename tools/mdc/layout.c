@@ -1263,6 +1263,35 @@ static int truncate_blocks(struct xsan_store *st, MDB_txn *txn,
 	return xsan_ext_free_from(st, txn, in, size / bs + (size % bs != 0));
 }
 
+/*
+ * The end of an OPEN or TMPFILE of @in (@rc 0 so far): its attributes go
+ * to @out and a new handle of @client is recorded once the operation's
+ * transaction ends well (read-only too: an open file outlives its last
+ * name). Frees @in, and @o unless recorded.
+ */
+static int open_end(struct xsan_store *st, MDB_txn *txn, int rc,
+		    struct xsan_open *o, struct xsan_inode *in, uint64_t client,
+		    bool write, uint64_t *handle, struct xsan_attr *out)
+{
+	if (!rc) {
+		xsan_inode_attr(in, out);
+		o->handle = ++st->next_handle;
+		o->client = client;
+		o->ino = in->ino;
+		o->write = write;
+		*handle = o->handle;
+	}
+	rc = xsan_op_end(txn, rc);
+	if (!rc) {
+		o->next = st->opens;
+		st->opens = o;
+		o = NULL;
+	}
+	free(o);
+	free(in);
+	return rc;
+}
+
 /** xsan_open() - OPEN: permission by access mode; O_TRUNC truncates. */
 int xsan_open(struct xsan_txn *t, const struct xsan_cred *cr,
 	      const struct xsan_fid *fid, uint32_t flags, uint64_t client,
@@ -1315,25 +1344,37 @@ int xsan_open(struct xsan_txn *t, const struct xsan_cred *cr,
 		if (!rc)
 			rc = xsan_inode_put(st, txn, in);
 	}
-	if (rc)
-		goto out;
-	xsan_inode_attr(in, out);
-	o->handle = ++st->next_handle;
-	o->client = client;
-	o->ino = in->ino;
-	o->write = mask & XSAN_MAY_WRITE;
-	*handle = o->handle;
 out:
-	rc = xsan_op_end(txn, rc);
-	if (!rc) {
-		/* read-only too: an open file outlives its last name */
-		o->next = st->opens;
-		st->opens = o;
-		o = NULL;
+	return open_end(st, txn, rc, o, in, client, mask & XSAN_MAY_WRITE,
+			handle, out);
+}
+
+/** xsan_tmpfile() - see store.h. */
+int xsan_tmpfile(struct xsan_txn *t, const struct xsan_cred *cr,
+		 const struct xsan_fid *dir, uint32_t mode, uint32_t flags,
+		 uint64_t client, const struct xsan_time *now,
+		 uint64_t *handle, struct xsan_attr *out)
+{
+	struct xsan_store *st = t->st;
+	struct xsan_inode *in;
+	struct xsan_open *o;
+	MDB_txn *txn;
+	int rc;
+
+	rc = xsan_op_begin(t, &txn);
+	if (rc)
+		return rc;
+	in = malloc(sizeof(*in));
+	o = calloc(1, sizeof(*o));
+	if (!in || !o) {
+		rc = -ENOMEM;
+		goto out;
 	}
-	free(o);
-	free(in);
-	return rc;
+	rc = xsan_ns_tmpfile(st, txn, cr, dir, mode, now, in);
+out:
+	return open_end(st, txn, rc, o, in, client,
+			(flags & XSAN_OPEN_ACCMODE) != XSAN_OPEN_RDONLY, handle,
+			out);
 }
 
 /**

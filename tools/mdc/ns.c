@@ -346,6 +346,71 @@ int xsan_ns_readdir(struct xsan_txn *t, const struct xsan_cred *cr,
 }
 
 /* Create @name in @dirfid: the common part of MKNOD and SYMLINK. */
+/*
+ * A new inode of @mode made by @cr in @dir (inode_init_owner()): number,
+ * owner, group (@dir's with its setgid bit), mode, times. Not linked.
+ */
+static int init_inode(struct xsan_store *st, MDB_txn *txn,
+		      const struct xsan_cred *cr, const struct xsan_inode *dir,
+		      uint32_t mode, const struct xsan_time *now,
+		      struct xsan_inode *in)
+{
+	uint32_t type = mode & S_IFMT;
+	int rc = xsan_ino_alloc(st, txn, &in->ino, &in->gen);
+
+	if (rc)
+		return rc;
+	/* vfs_mkdir() drops SUID and SGID from the requested mode. */
+	mode &= type == S_IFDIR ? 01777u : 07777u;
+	in->uid = cr->uid;
+	if (dir->mode & S_ISGID) {
+		/* inode_init_owner() */
+		in->gid = dir->gid;
+		if (type == S_IFDIR)
+			mode |= S_ISGID;
+		else if ((mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) &&
+			 !xsan_in_group(cr, in->gid) &&
+			 !xsan_has_cap(cr, XSAN_CAP_FSETID))
+			mode &= ~(uint32_t)S_ISGID;
+	} else {
+		in->gid = cr->gid;
+	}
+	in->mode = type | mode;
+	in->atime = in->mtime = in->ctime = *now;
+	in->change = 1;
+	in->seq = 1;
+	return 0;
+}
+
+/** xsan_ns_tmpfile() - see store.h. */
+int xsan_ns_tmpfile(struct xsan_store *st, MDB_txn *txn,
+		    const struct xsan_cred *cr, const struct xsan_fid *dirfid,
+		    uint32_t mode, const struct xsan_time *now,
+		    struct xsan_inode *in)
+{
+	struct xsan_inode *dir = calloc(1, sizeof(*dir));
+	int rc;
+
+	if (!dir)
+		return -ENOMEM;
+	memset(in, 0, sizeof(*in));
+	rc = dir_get(st, txn, cr, dirfid, dir);
+	if (!rc)
+		rc = xsan_may_create(cr, dir);
+	if (!rc && dir->nlink == 0)
+		rc = -ENOENT;	/* a removed directory takes nothing new */
+	if (!rc)
+		rc = init_inode(st, txn, cr, dir, S_IFREG | (mode & 07777), now,
+				in);
+	/* no link: it lives while open (xsan_ino_kept()), or until LINK */
+	if (!rc)
+		rc = xsan_affinity_inherit(st, txn, dir->ino, in->ino);
+	if (!rc)
+		rc = xsan_inode_put(st, txn, in);
+	free(dir);
+	return rc;
+}
+
 static int do_create(struct xsan_txn *t, const struct xsan_cred *cr,
 		     const struct xsan_fid *dirfid, const char *name,
 		     uint32_t len, uint32_t mode, uint32_t major, uint32_t minor,
@@ -381,33 +446,14 @@ static int do_create(struct xsan_txn *t, const struct xsan_cred *cr,
 		rc = -EMLINK;
 		goto out;
 	}
-	rc = xsan_ino_alloc(st, txn, &in->ino, &in->gen);
+	rc = init_inode(st, txn, cr, dir, mode, now, in);
 	if (rc)
 		goto out;
-	/* vfs_mkdir() drops SUID and SGID from the requested mode. */
-	mode &= type == S_IFDIR ? 01777u : 07777u;
-	in->uid = cr->uid;
-	if (dir->mode & S_ISGID) {
-		/* inode_init_owner() */
-		in->gid = dir->gid;
-		if (type == S_IFDIR)
-			mode |= S_ISGID;
-		else if ((mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) &&
-			 !xsan_in_group(cr, in->gid) &&
-			 !xsan_has_cap(cr, XSAN_CAP_FSETID))
-			mode &= ~(uint32_t)S_ISGID;
-	} else {
-		in->gid = cr->gid;
-	}
-	in->mode = type | mode;
 	in->nlink = type == S_IFDIR ? 2 : 1;
 	if (type == S_IFCHR || type == S_IFBLK) {
 		in->rdev_major = major;
 		in->rdev_minor = minor;
 	}
-	in->atime = in->mtime = in->ctime = *now;
-	in->change = 1;
-	in->seq = 1;
 	if (type == S_IFDIR)
 		in->parent = dir->ino;
 	if (target) {

@@ -70,7 +70,7 @@ static int readdir_emit(void *arg, const struct xsan_dirent *d)
 }
 
 /*
- * OPEN .. FALLOCATE, for the session v->cur_client. Extents of a
+ * OPEN .. FALLOCATE and TMPFILE, for the session v->cur_client. Extents of a
  * LAYOUT_GET reply and the decoded ranges of a LAYOUT_COMMIT go to
  * scratch2 (32 KiB at most, far below its XSAN_PAYLOAD_MAX).
  */
@@ -87,6 +87,14 @@ static int mdc_exec_layout(struct mdc *m, struct mdc_vol *v,
 		uint64_t h = 0;
 		int err = xsan_open(t, &r->cred, &r->fid, a->flags, client, now,
 				    &h, &rep->attr[0]);
+
+		rep->layout.handle = h;
+		return err;
+	}
+	case XSAN_OP_TMPFILE: {
+		uint64_t h = 0;
+		int err = xsan_tmpfile(t, &r->cred, &r->fid, r->mode, a->flags,
+				       client, now, &h, &rep->attr[0]);
 
 		rep->layout.handle = h;
 		return err;
@@ -242,6 +250,7 @@ int mdc_exec(struct mdc *m, struct mdc_vol *v, struct xsan_txn *t,
 		return xsan_ns_removexattr(t, cr, &r->fid, r->name, r->namelen,
 					   &now, &rep->attr[0]);
 	case XSAN_OP_OPEN:
+	case XSAN_OP_TMPFILE:
 	case XSAN_OP_CLOSE:
 	case XSAN_OP_LAYOUT_GET:
 	case XSAN_OP_LAYOUT_COMMIT:

@@ -241,6 +241,17 @@ int xsan_open(struct xsan_txn *t, const struct xsan_cred *cr,
 	      struct xsan_attr *out);
 int xsan_close(struct xsan_txn *t, const struct xsan_fid *fid,
 	       uint64_t client, uint64_t handle, struct xsan_attr *out);
+/*
+ * TMPFILE: a new regular file of @mode made by @cr in directory @dir
+ * (write and search on it, its setgid group), with no link, opened for
+ * @client with the access mode of @flags (O_WRONLY or O_RDWR: no check
+ * against the new mode, as the creator's open): it lives while open or
+ * until LINK gives it a name, as a file unlinked while open.
+ */
+int xsan_tmpfile(struct xsan_txn *t, const struct xsan_cred *cr,
+		 const struct xsan_fid *dir, uint32_t mode, uint32_t flags,
+		 uint64_t client, const struct xsan_time *now,
+		 uint64_t *handle, struct xsan_attr *out);
 /* Fills up to @max extents of [@off, @off + @len) into @ext. */
 int xsan_layout_get(struct xsan_txn *t, const struct xsan_cred *cr,
 		    const struct xsan_fid *fid, uint64_t client, uint64_t off,

@@ -179,6 +179,11 @@ int xsan_meta_get_u64(struct xsan_store *st, MDB_txn *txn, const char *key,
 		      uint64_t *v);
 int xsan_meta_put_u64(struct xsan_store *st, MDB_txn *txn, const char *key,
 		      uint64_t v);
+/* TMPFILE's inode (ns.c), written in @txn; for xsan_tmpfile() */
+int xsan_ns_tmpfile(struct xsan_store *st, MDB_txn *txn,
+		    const struct xsan_cred *cr, const struct xsan_fid *dirfid,
+		    uint32_t mode, const struct xsan_time *now,
+		    struct xsan_inode *in);
 int xsan_ino_alloc(struct xsan_store *st, MDB_txn *txn, uint64_t *ino,
 		   uint32_t *gen);
 int xsan_ino_free(struct xsan_store *st, MDB_txn *txn,

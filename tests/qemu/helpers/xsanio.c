@@ -86,6 +86,13 @@
  *	each must succeed whatever the mode says now (the open checked the
  *	access), as on a local file system; prints "mode0: ok" or the
  *	first call that failed (exit 1)
+ *   xsanio tmpfile DIR NAME [excl]
+ *	open(DIR, O_TMPFILE | O_RDWR [| O_EXCL], 0640), write standard input
+ *	to it, check fstat says 0 links, fsync, then give it the name NAME
+ *	with linkat() through /proc/self/fd (AT_SYMLINK_FOLLOW) and check 1
+ *	link; prints "tmpfile: linked" or, with excl (which forbids the
+ *	link), "tmpfile: link refused: <error>"; then closes. Without a
+ *	NAME ("-") the file is closed with no name: it must vanish
  *
  * Exit 0 on success, 1 with a message on failure, 2 on bad usage.
  */
@@ -113,6 +120,59 @@ static int die(const char *what)
 {
 	fprintf(stderr, "xsanio: %s: %s\n", what, strerror(errno));
 	return 1;
+}
+
+static int do_tmpfile(const char *dir, const char *name, int excl)
+{
+	static char data[1 << 16];
+	char proc[64];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	fd = open(dir, O_TMPFILE | O_RDWR | (excl ? O_EXCL : 0), 0640);
+	if (fd < 0)
+		return die("tmpfile: open(O_TMPFILE)");
+	while ((n = read(0, data, sizeof(data))) > 0)
+		if (write(fd, data, n) != n)
+			return die("tmpfile: write");
+	if (n < 0)
+		return die("tmpfile: read of standard input");
+	if (fstat(fd, &st))
+		return die("tmpfile: fstat");
+	if (st.st_nlink != 0) {
+		fprintf(stderr, "xsanio: tmpfile: %lu links before linkat, want 0\n",
+			(unsigned long)st.st_nlink);
+		return 1;
+	}
+	if (fsync(fd))
+		return die("tmpfile: fsync");
+	if (strcmp(name, "-")) {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW)) {
+			if (!excl)
+				return die("tmpfile: linkat");
+			printf("tmpfile: link refused: %s\n", strerror(errno));
+		} else {
+			if (excl) {
+				fprintf(stderr, "xsanio: tmpfile: O_EXCL file linked\n");
+				return 1;
+			}
+			if (fstat(fd, &st))
+				return die("tmpfile: fstat");
+			if (st.st_nlink != 1) {
+				fprintf(stderr, "xsanio: tmpfile: %lu links after linkat, want 1\n",
+					(unsigned long)st.st_nlink);
+				return 1;
+			}
+			printf("tmpfile: linked\n");
+		}
+	} else {
+		printf("tmpfile: closed with no name\n");
+	}
+	if (close(fd))
+		return die("tmpfile: close");
+	return 0;
 }
 
 static int do_mode0(const char *path)
@@ -876,6 +936,9 @@ int main(int argc, char **argv)
 	if (argc == 7 && !strcmp(argv[1], "delay"))
 		return relay(argv[2], argv[3], argv[4], argv[5], "0",
 			     atol(argv[6]) > 0 ? atol(argv[6]) : 1);
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "tmpfile"))
+		return do_tmpfile(argv[2], argv[3],
+				  argc == 5 && !strcmp(argv[4], "excl"));
 	if (argc == 3 && !strcmp(argv[1], "mode0"))
 		return do_mode0(argv[2]);
 	if (argc == 7 && !strcmp(argv[1], "tamper"))

@@ -14,6 +14,8 @@
  *	F_SETLK; print "ok" or "EAGAIN" (both exit 0; any other error,
  *	EACCES too, prints "error: <message>" and exits 1), then close
  *	(which releases the lock)
+ *   xsanlock ofdtry FILE TYPE START LEN
+ *	the same with an open file description lock (F_OFD_SETLK)
  *   xsanlock getlk FILE TYPE START LEN
  *	F_GETLK; print "unlck" or "<rd|wr> L_START L_LEN pid=L_PID" of the
  *	conflicting lock reported
@@ -56,7 +58,7 @@
  *	side should see EDEADLK and the other one then get "ok".
  *   xsanlock lost FILE MARK
  *	F_SETLK a write lock on [0, 100) (exit 1 if refused), pwrite 8
- *	bytes at 0, create MARK.1, wait for MARK.go (at most 300 s); then
+ *	bytes at 0 and fsync, create MARK.1, wait for MARK.go (at most 300 s); then
  *	pwrite again and print "write under the lock: ok" or "...: <error>",
  *	unlock, pwrite once more and print "write after the unlock: ok" or
  *	"...: <error>", close. With the lock lost at the MDC meanwhile (the
@@ -233,7 +235,7 @@ static int parse_secs(int argc, char **argv, int idx, int *secs)
 	return 0;
 }
 
-static int cmd_try(char **argv)
+static int cmd_try(char **argv, int cmd)
 {
 	short type;
 	off_t start, len;
@@ -244,7 +246,7 @@ static int cmd_try(char **argv)
 	fd = open_file(argv[0]);
 	if (fd < 0)
 		return 1;
-	if (!setlk(fd, F_SETLK, type, start, len)) {
+	if (!setlk(fd, cmd, type, start, len)) {
 		printf("ok\n");
 	} else if (errno == EAGAIN) {
 		printf("EAGAIN\n");
@@ -564,6 +566,9 @@ static int cmd_lost(char **argv)
 		return die("F_SETLK", argv[0]);
 	if (pwrite(fd, data, sizeof(data), 0) != (ssize_t)sizeof(data))
 		return die("pwrite", argv[0]);
+	/* durable before the fault: only the lock is lost, not this write */
+	if (fsync(fd))
+		return die("fsync", argv[0]);
 	if (touch(argv[1], "1") || wait_mark(argv[1], "go", 300))
 		return 1;
 	if (pwrite(fd, data, sizeof(data), 0) == (ssize_t)sizeof(data))
@@ -586,7 +591,9 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 6 && !strcmp(argv[1], "try"))
-		return cmd_try(argv + 2);
+		return cmd_try(argv + 2, F_SETLK);
+	if (argc == 6 && !strcmp(argv[1], "ofdtry"))
+		return cmd_try(argv + 2, F_OFD_SETLK);
 	if (argc == 6 && !strcmp(argv[1], "getlk"))
 		return cmd_getlk(argv + 2);
 	if ((argc == 7 || argc == 8) && !strcmp(argv[1], "hold"))
@@ -603,7 +610,7 @@ int main(int argc, char **argv)
 		return cmd_deadlock(argv + 2);
 	if (argc == 4 && !strcmp(argv[1], "lost"))
 		return cmd_lost(argv + 2);
-	fprintf(stderr, "usage: xsanlock try FILE TYPE START LEN | getlk FILE TYPE START LEN\n"
+	fprintf(stderr, "usage: xsanlock try|ofdtry FILE TYPE START LEN | getlk FILE TYPE START LEN\n"
 		"       | hold FILE TYPE START LEN MARK [SECS] | flock FILE sh|ex MARK [SECS]\n"
 		"       | flocktry FILE sh|ex | counter FILE N | intr FILE MARK\n"
 		"       | deadlock FILE1 FILE2 MARK a|b | lost FILE MARK\n"

@@ -16,6 +16,8 @@
 #   mdc-stop-long  the same for FZ_STOP_LONG s (default 35: longer than
 #              the default lease + grace)
 #   link-cut   guest b's network cut for 3 s (its LUNs stay), then back
+#   slow-lun   guest b's LUNs throttled to 40 I/Os and 4 MB per second
+#              for FZ_SLOW_SECS s (default 20), its network untouched
 # Then both fsync everything, meet, and read every name whole (buffered
 # and O_DIRECT). Each uploads its log (bed_upload fz-GUEST); the bed's
 # hostpost runs scripts/qemu/fuzzcheck.py on them, which checks every unit
@@ -62,6 +64,16 @@ fz_conduct() {
 		fz_fault link-cut
 		sleep 3
 		bed_link b on
+		;;
+	slow-lun)
+		# a slow array on one host: its writeback, O_DIRECT and
+		# give-backs crawl while the other host keeps asking for its
+		# tokens (REVOKEs answered late, never wrongly)
+		sleep 5
+		bed_slow b on
+		fz_fault slow-lun
+		sleep "${FZ_SLOW_SECS:-20}"
+		bed_slow b off
 		;;
 	*) fail "no fuzz phase $1" ;;
 	esac
