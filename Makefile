@@ -9,7 +9,7 @@ KDIR ?= $(shell scripts/kdir.sh)
 DEPS := scripts/deps.sh
 KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_XSANFS_FS=m W=1
 
-.PHONY: fuzz-long bench-restart all deps module tools sparse checkpatch unit mdc sim sim-long bench-mdc bench-ns bench-data fuzz kunit qemu check demo clean \
+.PHONY: fuzz-long restart-long bench-restart all deps module tools sparse checkpatch unit mdc sim sim-long bench-mdc bench-ns bench-data fuzz kunit qemu check demo clean \
 	debug-kernel check-debug
 
 all: module tools
@@ -53,6 +53,10 @@ sim-long:
 # figures in the bed's output.
 fuzz-long: module tools
 	scripts/qemu/bed.py tests/qemu/long/fuzz-long.sh
+
+# Three rounds of 504 MiB copies by two guests, each across an MDC kill.
+restart-long: module tools
+	scripts/qemu/bed.py tests/qemu/long/mdc-restart-big.sh
 
 # Load generator against a live xsanmdc (figures, not a test; not part of
 # `make check`). BENCH_SECONDS, BENCH_CLIENTS, BENCH_WINDOW: see bench.c;
