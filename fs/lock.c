@@ -85,13 +85,18 @@ static u64 xsan_lock_owner(struct xsan_sb_info *sbi, const void *p)
 	return siphash_1u64((u64)(unsigned long)p, &sbi->lock_key);
 }
 
+/* The VFS's owner of @fl: its open file for flock, else fl_owner. */
+static const void *xsan_lock_vfs_owner(const struct file_lock *fl, u32 flags)
+{
+	return (flags & XSAN_LOCKF_FLOCK) ? (const void *)fl->fl_file :
+					   (const void *)fl->fl_owner;
+}
+
 /* The MDC's name for the owner of @fl (XSAN_LOCKF_FLOCK in @flags). */
 static u64 xsan_lock_fl_owner(struct xsan_sb_info *sbi,
 			      const struct file_lock *fl, u32 flags)
 {
-	return xsan_lock_owner(sbi, (flags & XSAN_LOCKF_FLOCK) ?
-			       (const void *)fl->fl_file :
-			       (const void *)fl->fl_owner);
+	return xsan_lock_owner(sbi, xsan_lock_vfs_owner(fl, flags));
 }
 
 static u64 xsan_lock_len(const struct file_lock *fl)
@@ -298,10 +303,8 @@ static int xsan_lock_unlock(struct file *file, struct file_lock *fl, u32 flags)
 {
 	struct inode *inode = file_inode(file);
 	struct xsan_sb_info *sbi = XSAN_SB(inode->i_sb);
-	const void *vfs_owner = (flags & XSAN_LOCKF_FLOCK) ?
-				(const void *)fl->fl_file :
-				(const void *)fl->fl_owner;
-	bool held = xsan_lock_held(inode, vfs_owner, flags);
+	bool held = xsan_lock_held(inode, xsan_lock_vfs_owner(fl, flags),
+				   flags);
 	int err, lerr;
 
 	lerr = xsan_lock_local(file, fl, flags);

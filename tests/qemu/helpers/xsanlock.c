@@ -235,6 +235,26 @@ static int parse_secs(int argc, char **argv, int idx, int *secs)
 	return 0;
 }
 
+/*
+ * A non-blocking attempt's result (@rc of the call, errno if -1): "ok",
+ * @busy for EAGAIN (== EWOULDBLOCK), or "error: ..." (exit 1); then
+ * close @fd, which releases what it took.
+ */
+static int try_report(int fd, const char *file, int rc, const char *busy)
+{
+	if (!rc) {
+		printf("ok\n");
+	} else if (errno == EAGAIN) {
+		printf("%s\n", busy);
+	} else {
+		printf("error: %s\n", strerror(errno));
+		return 1;
+	}
+	if (close(fd))
+		return die("close", file);
+	return 0;
+}
+
 static int cmd_try(char **argv, int cmd)
 {
 	short type;
@@ -246,17 +266,8 @@ static int cmd_try(char **argv, int cmd)
 	fd = open_file(argv[0]);
 	if (fd < 0)
 		return 1;
-	if (!setlk(fd, cmd, type, start, len)) {
-		printf("ok\n");
-	} else if (errno == EAGAIN) {
-		printf("EAGAIN\n");
-	} else {
-		printf("error: %s\n", strerror(errno));
-		return 1;
-	}
-	if (close(fd))
-		return die("close", argv[0]);
-	return 0;
+	return try_report(fd, argv[0], setlk(fd, cmd, type, start, len),
+			  "EAGAIN");
 }
 
 static int cmd_getlk(char **argv)
@@ -384,17 +395,7 @@ static int cmd_flocktry(char **argv)
 	fd = open_file(argv[0]);
 	if (fd < 0)
 		return 1;
-	if (!flock(fd, op | LOCK_NB)) {
-		printf("ok\n");
-	} else if (errno == EWOULDBLOCK) {
-		printf("EWOULDBLOCK\n");
-	} else {
-		printf("error: %s\n", strerror(errno));
-		return 1;
-	}
-	if (close(fd))
-		return die("close", argv[0]);
-	return 0;
+	return try_report(fd, argv[0], flock(fd, op | LOCK_NB), "EWOULDBLOCK");
 }
 
 static int cmd_counter(char **argv)
