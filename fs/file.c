@@ -334,5 +334,7 @@ const struct inode_operations xsan_file_iops = {
 	.setattr	= xsan_data_setattr,
 	.fiemap		= xsan_data_fiemap,
 	.permission	= xsan_permission,
+	.get_acl	= xsan_get_acl,
+	.set_acl	= xsan_set_acl,
 	.listxattr	= xsan_listxattr,
 };

@@ -14,6 +14,7 @@
 #include <linux/fs.h>
 #include <linux/namei.h>
 #include <linux/pagemap.h>
+#include <linux/posix_acl.h>
 #include <linux/slab.h>
 #include <linux/uidgid.h>
 #include <linux/xattr.h>
@@ -143,6 +144,11 @@ static void __xsan_copy_attr(struct inode *inode, const struct xsan_attr *a)
 	lockdep_assert_held(&XSAN_I(inode)->tok_lock);
 
 	inode->i_mode = a->mode;
+	/* ACLs cached under other flags may be gone or new (fs/acl.c) */
+	if (a->flags != XSAN_I(inode)->acl_flags) {
+		XSAN_I(inode)->acl_flags = a->flags;
+		forget_all_cached_acls(inode);
+	}
 	set_nlink(inode, a->nlink);
 	inode->i_uid = make_kuid(&init_user_ns, a->uid);
 	inode->i_gid = make_kgid(&init_user_ns, a->gid);
@@ -555,6 +561,9 @@ int __xsan_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
 		return err;
 	if (iattr->ia_valid & ATTR_SIZE)
 		truncate_pagecache(inode, i_size_read(inode));
+	/* the MDC changed the access ACL's mask with the mode */
+	if (iattr->ia_valid & ATTR_MODE)
+		forget_cached_acl(inode, ACL_TYPE_ACCESS);
 	return 0;
 }
 

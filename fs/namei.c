@@ -16,6 +16,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
+#include <linux/fs_struct.h>
 #include <linux/namei.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -308,6 +309,15 @@ out:
 	return err;
 }
 
+/*
+ * With SB_POSIXACL the VFS leaves the umask to the filesystem: the MDC
+ * applies it, or the directory's default ACL instead (tools/mdc/acl.c).
+ */
+static u32 xsan_umask_word(void)
+{
+	return XSAN_UMASK_SET | (current_umask() & XSAN_UMASK_BITS);
+}
+
 static int xsan_create(struct user_namespace *mnt_userns, struct inode *dir,
 		       struct dentry *dentry, umode_t mode, bool excl)
 {
@@ -316,6 +326,7 @@ static int xsan_create(struct user_namespace *mnt_userns, struct inode *dir,
 
 	xsan_ns_req(&req, XSAN_OP_CREATE, dir, &dentry->d_name);
 	req.mode = S_IFREG | (mode & 07777);
+	req.umask = xsan_umask_word();
 	err = xsan_make(dir, dentry, &req);
 	/*
 	 * Another client made the name between our lookup (negative) and
@@ -339,6 +350,7 @@ static int xsan_mkdir(struct user_namespace *mnt_userns, struct inode *dir,
 
 	xsan_ns_req(&req, XSAN_OP_MKDIR, dir, &dentry->d_name);
 	req.mode = S_IFDIR | (mode & 07777);
+	req.umask = xsan_umask_word();
 	return xsan_make(dir, dentry, &req);
 }
 
@@ -359,6 +371,7 @@ static int xsan_mknod(struct user_namespace *mnt_userns, struct inode *dir,
 	}
 	xsan_ns_req(&req, XSAN_OP_MKNOD, dir, &dentry->d_name);
 	req.mode = mode & (S_IFMT | 07777);
+	req.umask = xsan_umask_word();
 	if (S_ISCHR(mode) || S_ISBLK(mode)) {
 		req.rdev_major = MAJOR(rdev);
 		req.rdev_minor = MINOR(rdev);
@@ -549,6 +562,7 @@ static int xsan_tmpfile(struct user_namespace *mnt_userns, struct inode *dir,
 	xsan_fill_cred(&req.cred);
 	req.fid = XSAN_I(dir)->fid;
 	req.mode = S_IFREG | (mode & 07777);
+	req.umask = xsan_umask_word();
 	req.layout.flags = (file->f_flags & O_ACCMODE) == O_RDWR ?
 			   XSAN_OPEN_RDWR : XSAN_OPEN_WRONLY;
 	err = xsan_msgr_call(sbi->msgr, &req, &rep, &buf);
@@ -601,6 +615,8 @@ const struct inode_operations xsan_dir_iops = {
 	.mknod		= xsan_mknod,
 	.rename		= xsan_rename,
 	.permission	= xsan_permission,
+	.get_acl	= xsan_get_acl,
+	.set_acl	= xsan_set_acl,
 	.getattr	= xsan_getattr,
 	.setattr	= xsan_setattr,
 	.listxattr	= xsan_listxattr,
@@ -653,5 +669,7 @@ const struct inode_operations xsan_special_iops = {
 	.getattr	= xsan_getattr,
 	.setattr	= xsan_setattr,
 	.permission	= xsan_permission,
+	.get_acl	= xsan_get_acl,
+	.set_acl	= xsan_set_acl,
 	.listxattr	= xsan_listxattr,
 };

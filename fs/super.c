@@ -452,6 +452,8 @@ static int xsan_fill_super(struct super_block *sb, struct fs_context *fc)
 	sb->s_time_gran = 1;
 	/* S_NOSEC is kept per inode under ATTR_RD only (fs/token.c) */
 	sb->s_flags |= SB_NOSEC;
+	/* POSIX ACLs: the MDC applies the umask or a default ACL (fs/acl.c) */
+	sb->s_flags |= SB_POSIXACL;
 
 	/* a bdi of our own: the anon one cannot write back dirty pages */
 	err = super_setup_bdi(sb);

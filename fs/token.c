@@ -38,6 +38,7 @@
 #include <linux/jiffies.h>
 #include <linux/lockdep.h>
 #include <linux/moduleparam.h>
+#include <linux/posix_acl.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -101,8 +102,8 @@ u32 __xsan_tok_apply_grant(struct xsan_inode_info *xi, u32 types, u64 seq,
  * @types: XSAN_TOK_* to drop
  *
  * Losing DIR bumps dir_gen, so every dentry made under the old value is
- * looked up again. Losing ATTR_RD needs nothing more: the attributes are
- * trusted only while the bit is set.
+ * looked up again. Losing ATTR_RD forgets the cached ACLs; the attributes
+ * themselves are trusted only while the bit is set.
  *
  * Context: caller holds @xi->tok_lock.
  * Return: the types that were held.
@@ -115,6 +116,9 @@ u32 __xsan_tok_drop(struct xsan_inode_info *xi, u32 types)
 	xi->tok_held &= ~dropped;
 	if (dropped & XSAN_TOK_DIR)
 		atomic64_inc(&xi->dir_gen);
+	/* ACLs are cached only under ATTR_RD (fs/acl.c) */
+	if (dropped & XSAN_TOK_ATTR_RD)
+		forget_all_cached_acls(&xi->vfs_inode);
 	return dropped;
 }
 
@@ -228,6 +232,7 @@ void xsan_tok_init_inode(struct xsan_inode_info *xi)
 	xi->tok_sgen = 0;
 	xi->tok_returning = 0;
 	xi->attr_seq = 0;
+	xi->acl_flags = 0;
 	xi->trunc_busy = false;
 	atomic64_set(&xi->dir_gen, 0);
 	INIT_DELAYED_WORK(&xi->tok_idle_work, xsan_tok_idle_work);

@@ -4,12 +4,14 @@
  * each call one MDC request (GETXATTR, SETXATTR, LISTXATTR, REMOVEXATTR).
  * Nothing is cached: no token covers xattrs, and the MDC decides who may
  * see or change what (it hides trusted. from callers without
- * CAP_SYS_ADMIN in LISTXATTR).
+ * CAP_SYS_ADMIN in LISTXATTR). The system.posix_acl_* xattrs go through
+ * the VFS's ACL handlers and its cache instead (fs/acl.c).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
+#include <linux/posix_acl_xattr.h>
 #include <linux/string.h>
 #include <linux/xattr.h>
 
@@ -159,6 +161,9 @@ static const struct xattr_handler xsan_security_xattr_handler = {
 };
 
 const struct xattr_handler *xsan_xattr_handlers[] = {
+	/* the VFS's own: they call ->get_acl/->set_acl (fs/acl.c) */
+	&posix_acl_access_xattr_handler,
+	&posix_acl_default_xattr_handler,
 	&xsan_user_xattr_handler,
 	&xsan_trusted_xattr_handler,
 	&xsan_security_xattr_handler,

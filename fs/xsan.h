@@ -251,8 +251,8 @@ unsigned int xsan_layout_count(struct xsan_layout *l);
  * @fid: the MDC's name for it (ino is also i_ino; gen tells reuse apart);
  *	set before the inode is unlocked and never changed
  * @tok_lock: protects @tok_held, @tok_grant_seq, @tok_revoked_seq,
- *	@tok_used, @tok_sgen, @tok_returning, @rv_list, @attr_seq and
- *	@trunc_busy; with
+ *	@tok_used, @tok_sgen, @tok_returning, @rv_list, @attr_seq,
+ *	@acl_flags and @trunc_busy; with
  *	@attr_seq it also orders the updates of the VFS attributes from
  *	replies (xsan_refresh_inode())
  * @tok_held: XSAN_TOK_* the MDC has granted us and we have not given back
@@ -271,6 +271,8 @@ unsigned int xsan_layout_count(struct xsan_layout *l);
  * @tok_used: jiffies of the last use of a cached token (idle release)
  * @attr_seq: receive sequence number of the reply the VFS attributes were
  *	last refreshed from; an older reply does not overwrite them
+ * @acl_flags: XSAN_AF_* of those attributes: which ACLs the inode has
+ *	(fs/acl.c); a change forgets the ACLs the VFS cached
  * @trunc_busy: a truncate's SETATTR is on its way (fs/trunc.c): replies do
  *	not change i_size meanwhile (the truncate set it and sets it again
  *	from its own reply); under @tok_lock
@@ -341,7 +343,7 @@ unsigned int xsan_layout_count(struct xsan_layout *l);
 struct xsan_inode_info {
 	struct inode vfs_inode;
 	struct xsan_fid fid;
-	spinlock_t tok_lock;	/* protects the token state, attr_seq */
+	spinlock_t tok_lock;	/* protects the token state, attr_seq, acl_flags */
 	u32 tok_held;
 	u32 tok_sgen;
 	u32 tok_returning;
@@ -351,6 +353,7 @@ struct xsan_inode_info {
 	u64 tok_revoked_seq[XSAN_TOK_NTYPES];
 	unsigned long tok_used;
 	u64 attr_seq;
+	u32 acl_flags;
 	bool trunc_busy;
 	atomic64_t dir_gen;
 	struct delayed_work tok_idle_work;
@@ -391,6 +394,11 @@ static inline struct xsan_inode_info *XSAN_I(struct inode *inode)
 
 /* fs/file.c */
 void xsan_file_reopen_all(struct inode *inode);
+
+/* fs/acl.c */
+struct posix_acl *xsan_get_acl(struct inode *inode, int type, bool rcu);
+int xsan_set_acl(struct user_namespace *mnt_userns, struct inode *inode,
+		 struct posix_acl *acl, int type);
 
 /* fs/inode.c */
 struct inode *xsan_iget(struct super_block *sb, const struct xsan_attr *a,

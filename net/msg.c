@@ -157,7 +157,52 @@ static bool xsan_ftype_ok(u32 type)
 static bool xsan_attr_ok(const struct xsan_attr *a)
 {
 	return a->ino && !(a->mode & ~(XSAN_S_IFMT | 07777u)) &&
+	       !(a->flags & ~XSAN_AF_ALL) &&
 	       xsan_ftype_ok(a->mode & XSAN_S_IFMT);
+}
+
+/**
+ * xsan_put_umask() - append the optional trailing umask word
+ * @w: the cursor
+ * @umask: 0 (absent) or XSAN_UMASK_SET | the caller's umask
+ *
+ * CREATE, MKDIR, MKNOD and TMPFILE requests may end with it; absent, the
+ * message is byte for byte what it was before ACLs.
+ *
+ * Context: any context.
+ */
+void xsan_put_umask(struct xsan_put *w, u32 umask)
+{
+	if (umask & ~(XSAN_UMASK_SET | XSAN_UMASK_BITS) ||
+	    (umask && !(umask & XSAN_UMASK_SET))) {
+		xsan_put_err(w, -EINVAL);
+		return;
+	}
+	if (umask)
+		xsan_put_u32(w, umask);
+}
+
+/**
+ * xsan_get_umask() - decode the optional trailing umask word
+ * @c: a cursor at the end of the message's other fields
+ *
+ * Context: any context.
+ * Return: the word, 0 if absent; a word without XSAN_UMASK_SET or with
+ * other bits makes the message malformed.
+ */
+u32 xsan_get_umask(struct xsan_cur *c)
+{
+	u32 umask;
+
+	if (c->err || !c->left)
+		return 0;
+	umask = xsan_get_u32(c);
+	if (!c->err && (!(umask & XSAN_UMASK_SET) ||
+			(umask & ~(XSAN_UMASK_SET | XSAN_UMASK_BITS)))) {
+		xsan_bad(c);
+		return 0;
+	}
+	return umask;
 }
 
 void xsan_put_attr(struct xsan_put *w, const struct xsan_attr *a)
@@ -168,7 +213,7 @@ void xsan_put_attr(struct xsan_put *w, const struct xsan_attr *a)
 	}
 	xsan_put_u64(w, a->ino);
 	xsan_put_u32(w, a->gen);
-	xsan_put_u32(w, a->mode);
+	xsan_put_u32(w, a->mode | a->flags << XSAN_AF_SHIFT);
 	xsan_put_u32(w, a->nlink);
 	xsan_put_u32(w, a->uid);
 	xsan_put_u32(w, a->gid);
@@ -187,6 +232,8 @@ void xsan_get_attr(struct xsan_cur *c, struct xsan_attr *a)
 	a->ino = xsan_get_u64(c);
 	a->gen = xsan_get_u32(c);
 	a->mode = xsan_get_u32(c);
+	a->flags = a->mode >> XSAN_AF_SHIFT;
+	a->mode &= (1u << XSAN_AF_SHIFT) - 1;
 	a->nlink = xsan_get_u32(c);
 	a->uid = xsan_get_u32(c);
 	a->gid = xsan_get_u32(c);
@@ -554,6 +601,7 @@ int xsan_req_encode(struct xsan_put *w, const struct xsan_req *r)
 		xsan_put_u32(w, r->rdev_major);
 		xsan_put_u32(w, r->rdev_minor);
 		xsan_put_name(w, r->name, r->namelen);
+		xsan_put_umask(w, r->umask);
 		break;
 	case XSAN_OP_SYMLINK:
 		xsan_put_fid(w, &r->fid);
@@ -716,6 +764,7 @@ int xsan_req_decode(u16 op, const void *buf, u32 len, struct xsan_req *r)
 		r->rdev_major = xsan_get_u32(&c);
 		r->rdev_minor = xsan_get_u32(&c);
 		r->name = xsan_get_name(&c, &r->namelen);
+		r->umask = xsan_get_umask(&c);
 		if (!c.err && !xsan_mode_ok(op, r->mode))
 			xsan_bad(&c);
 		break;

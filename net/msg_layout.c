@@ -159,6 +159,7 @@ int xsan_layout_req_encode(struct xsan_put *w, const struct xsan_req *r)
 	case XSAN_OP_TMPFILE:
 		xsan_put_u32(w, r->mode);
 		xsan_put_u32(w, a->flags);
+		xsan_put_umask(w, r->umask);
 		break;
 	case XSAN_OP_CLOSE:
 		xsan_put_u64(w, a->handle);
@@ -222,6 +223,7 @@ void xsan_layout_req_decode(struct xsan_cur *c, struct xsan_req *r)
 	case XSAN_OP_TMPFILE:
 		r->mode = xsan_get_u32(c);
 		a->flags = xsan_get_u32(c);
+		r->umask = xsan_get_umask(c);
 		if (!c->err && !xsan_tmpfile_mode_ok(r->mode))
 			xsan_lbad(c);
 		break;

@@ -22,7 +22,7 @@ PKGS=(
 	# QEMU test bed: emulator, relay for guestfwd, initramfs assembly, guest tools
 	qemu-system-x86 qemu-utils socat cpio busybox-static kmod
 	fio attr util-linux coreutils bash e2fsprogs iproute2 procps strace xxd
-	bsdextrautils grep sed mawk findutils diffutils sqlite3
+	bsdextrautils grep sed mawk findutils diffutils sqlite3 acl
 	# checks
 	valgrind check libclang-rt-14-dev
 )

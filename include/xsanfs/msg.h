@@ -65,6 +65,24 @@ typedef __s64 s64;
 #define XSAN_XATTR_CREATE	0x1u
 #define XSAN_XATTR_REPLACE	0x2u
 
+/*
+ * struct xsan_attr.flags: what the inode has besides its mode. On the wire
+ * they are bits 16 and up of the attribute's mode word.
+ */
+#define XSAN_AF_ACL		0x1u	/* a system.posix_acl_access ACL */
+#define XSAN_AF_DEFACL		0x2u	/* a system.posix_acl_default ACL */
+#define XSAN_AF_ALL		0x3u
+#define XSAN_AF_SHIFT		16
+
+/*
+ * CREATE, MKDIR, MKNOD and TMPFILE may end with a umask word: SET and the
+ * caller's umask (0777 bits). With it the MDC applies POSIX ACL creation
+ * rules itself: the directory's default ACL if it has one, else the
+ * umask. Without it the mode is final (only a default ACL masks it).
+ */
+#define XSAN_UMASK_SET		0x1000u
+#define XSAN_UMASK_BITS		0777u
+
 /* Directory entry types: the DT_* values. */
 #define XSAN_DT_FIFO		1
 #define XSAN_DT_CHR		2
@@ -123,6 +141,7 @@ struct xsan_time {
  * @mtime: last data change
  * @ctime: last attribute change
  * @change: incremented by every change of the inode
+ * @flags: XSAN_AF_*
  */
 struct xsan_attr {
 	u64 ino;
@@ -139,6 +158,7 @@ struct xsan_attr {
 	struct xsan_time mtime;
 	struct xsan_time ctime;
 	u64 change;
+	u32 flags;
 };
 
 /**
@@ -422,6 +442,9 @@ int xsan_cb_decode(u16 op, const void *buf, u32 len, struct xsan_req *r);
 /* LOOKUP, GETATTR, OPEN: the optional trailing token word (msg.c). */
 void xsan_put_tokbits(struct xsan_put *w, u32 types);
 u32 xsan_get_tokbits(struct xsan_cur *c);
+/* CREATE, MKDIR, MKNOD, TMPFILE: the optional trailing umask word. */
+void xsan_put_umask(struct xsan_put *w, u32 umask);
+u32 xsan_get_umask(struct xsan_cur *c);
 /* A byte range's last byte; false if @start + @length overflows. */
 bool xsan_lock_range_ok(u64 start, u64 length);
 /* ---- end of tokens and locks ---- */
@@ -535,7 +558,8 @@ int xsan_disk_next(struct xsan_cur *c, struct xsan_disk *d);
  * @name2len: its length
  * @data: SYMLINK target; SETXATTR value
  * @datalen: its length
- * @mode: CREATE, MKDIR, MKNOD: type and permission bits
+ * @mode: CREATE, MKDIR, MKNOD, TMPFILE: type and permission bits
+ * @umask: CREATE, MKDIR, MKNOD, TMPFILE: XSAN_UMASK_SET | umask, or 0
  * @rdev_major: MKNOD: device number
  * @rdev_minor: ditto
  * @flags: RENAME: XSAN_RENAME_*; SETXATTR: XSAN_XATTR_*; HELLO: 0
@@ -565,6 +589,7 @@ struct xsan_req {
 	const void *data;
 	u32 datalen;
 	u32 mode;
+	u32 umask;
 	u32 rdev_major;
 	u32 rdev_minor;
 	u32 flags;

@@ -33,7 +33,7 @@ fi
 # Host packages whose programs go into the guest.
 PKGS="bash coreutils util-linux mount kmod e2fsprogs iproute2 attr fio grep sed
       mawk findutils diffutils procps xxd bsdextrautils strace busybox-static
-      sqlite3"
+      sqlite3 acl"
 # Libraries the project's own tools (mount.xsanfs) link, not only pulled in
 # by a package above by chance.
 PKGS="$PKGS libxml2 libblkid1 libssl3"

@@ -396,6 +396,60 @@ START_TEST(ck_damaged_inode)
 }
 END_TEST
 
+/* Pass 9: ACL flags and ACL xattrs that disagree, and damaged values. */
+START_TEST(ck_acl)
+{
+	static const uint8_t acl[] = {
+		2, 0, 0, 0,
+		1, 0, 6, 0, 0xff, 0xff, 0xff, 0xff,
+		2, 0, 6, 0, 0xe9, 0x03, 0, 0,
+		4, 0, 4, 0, 0xff, 0xff, 0xff, 0xff,
+		0x10, 0, 6, 0, 0xff, 0xff, 0xff, 0xff,
+		0x20, 0, 0, 0, 0xff, 0xff, 0xff, 0xff,
+	};
+	const char *an = "system.posix_acl_access", *dn = "system.posix_acl_default";
+	struct xsan_fid f, g, d;
+	struct xsan_attr a;
+	uint8_t kb[8 + 32];
+	MDB_val k, v;
+
+	up();
+	f = mk(&rootfid, "f", S_IFREG | 0644);
+	g = mk(&rootfid, "g", S_IFREG | 0644);
+	d = mk(&rootfid, "d", S_IFDIR | 0755);
+	now.sec++;
+	ck_assert_int_eq(xsan_ns_setxattr(t, &rootcr, &f, an, strlen(an), acl,
+					  sizeof(acl), 0, &now, &a), 0);
+	ck_assert_uint_eq(a.flags, XSAN_AF_ACL);
+	ck_assert_uint_eq(check(false), 0);
+	/* f: the flag without its xattr; the store refuses the inode */
+	xsan_put_be64(kb, f.ino);
+	memcpy(kb + 8, an, strlen(an));
+	k = (MDB_val){ 8 + strlen(an), kb };
+	ck_assert_int_eq(mdb_del(t->txn, st->xattrs, &k, NULL), 0);
+	ck_assert_int_eq(xsan_ns_getattr(t, &f, &a), -EIO);
+	/* g: a valid ACL its record does not flag */
+	xsan_put_be64(kb, g.ino);
+	v = (MDB_val){ sizeof(acl), (void *)acl };
+	ck_assert_int_eq(mdb_put(t->txn, st->xattrs, &k, &v, 0), 0);
+	/* d: a damaged default ACL */
+	xsan_put_be64(kb, d.ino);
+	memcpy(kb + 8, dn, strlen(dn));
+	k = (MDB_val){ 8 + strlen(dn), kb };
+	v = (MDB_val){ 5, "bad!!" };
+	ck_assert_int_eq(mdb_put(t->txn, st->xattrs, &k, &v, 0), 0);
+	found_fixed_clean("flagged with a system.posix_acl_access it does not have");
+	ck_assert_msg(strstr(report, "record does not flag"), "%s", report);
+	ck_assert_msg(strstr(report, "damaged system.posix_acl_default"), "%s", report);
+	ck_assert_int_eq(xsan_ns_getattr(t, &f, &a), 0);
+	ck_assert_uint_eq(a.flags, 0);
+	ck_assert_int_eq(xsan_ns_getattr(t, &g, &a), 0);
+	ck_assert_uint_eq(a.flags, XSAN_AF_ACL);
+	ck_assert_int_eq(mdb_get(t->txn, st->xattrs, &k, &v), MDB_NOTFOUND);
+	down();
+}
+END_TEST
+
 START_TEST(ck_readonly_open)
 {
 	struct xsan_check_stats s;
@@ -446,6 +500,7 @@ Suite *check_suite(void)
 	UNIT_ADD(s, ck_free_list);
 	UNIT_ADD(s, ck_next_ino);
 	UNIT_ADD(s, ck_damaged_inode);
+	UNIT_ADD(s, ck_acl);
 	UNIT_ADD(s, ck_readonly_open);
 	return s;
 }

@@ -136,7 +136,8 @@ static void ck_attr(const struct xsan_attr *a, const struct xsan_attr *b, const 
 		      a->nlink == b->nlink && a->uid == b->uid && a->gid == b->gid &&
 		      a->rdev_major == b->rdev_major && a->rdev_minor == b->rdev_minor &&
 		      a->size == b->size && a->blocks == b->blocks &&
-		      a->change == b->change, "%s: attr differs", op);
+		      a->change == b->change && a->flags == b->flags,
+		      "%s: attr differs", op);
 	ck_time(&a->atime, &b->atime, op);
 	ck_time(&a->mtime, &b->mtime, op);
 	ck_time(&a->ctime, &b->ctime, op);
@@ -158,7 +159,8 @@ static void ck_req(const struct xsan_req *a, const struct xsan_req *b)
 	ck_blob(a->name, a->namelen, b->name, b->namelen, op, "name");
 	ck_blob(a->name2, a->name2len, b->name2, b->name2len, op, "name2");
 	ck_blob(a->data, a->datalen, b->data, b->datalen, op, "data");
-	ck_assert_msg(a->mode == b->mode && a->rdev_major == b->rdev_major &&
+	ck_assert_msg(a->mode == b->mode && a->umask == b->umask &&
+		      a->rdev_major == b->rdev_major &&
 		      a->rdev_minor == b->rdev_minor && a->flags == b->flags &&
 		      a->size == b->size && a->cookie == b->cookie,
 		      "%s: a scalar field differs", op);
@@ -1335,8 +1337,10 @@ START_TEST(msg_rule_attr)
 	rep_patched(&r, 16, b, 4, "attr without a type");
 	u32le(b, 0170644);
 	rep_patched(&r, 16, b, 4, "attr type 017");
-	u32le(b, 0200000 | 0100644);
-	rep_patched(&r, 16, b, 4, "attr mode above 0177777");
+	u32le(b, 01000000 | 0100644);
+	rep_patched(&r, 16, b, 4, "attr flag bit 18 (unknown)");
+	u32le(b, 0x80000000u | 0100644);
+	rep_patched(&r, 16, b, 4, "attr flag bit 31 (unknown)");
 	u32le(b, 1000000000);
 	rep_patched(&r, 4 + 60, b, 4, "attr atime nsec 1e9");
 	rep_patched(&r, 4 + 84, b, 4, "attr ctime nsec 1e9");
@@ -1357,6 +1361,81 @@ START_TEST(msg_rule_attr)
 	ck_assert_int_eq(w.err, -EINVAL);
 	r.attr[0].mode = 0170644;
 	ck_assert_int_eq(rep_enc_err(&r), -EINVAL);
+	r.attr[0] = attr_file;
+	r.attr[0].flags = 0x4;
+	ck_assert_int_eq(rep_enc_err(&r), -EINVAL);
+}
+END_TEST
+
+/*
+ * The ACL flags ride in bits 16 and 17 of an attribute's mode word and
+ * come back in struct xsan_attr.flags, never in its mode.
+ */
+START_TEST(msg_attr_acl_flags)
+{
+	struct xsan_rep r = { .op = XSAN_OP_GETATTR, .nattr = 1 }, d;
+	u32 len;
+
+	r.attr[0] = attr_file;
+	r.attr[0].flags = XSAN_AF_ACL | XSAN_AF_DEFACL;
+	len = rep_enc(&r);
+	/* nattr at 0, the attribute at 4, its mode word at 16 */
+	ck_assert_uint_eq(wire[16 + 2], 0x3);
+	ck_assert_int_eq(rep_dec(r.op, wire, len, &d), 0);
+	ck_assert_uint_eq(d.attr[0].flags, XSAN_AF_ACL | XSAN_AF_DEFACL);
+	ck_assert_uint_eq(d.attr[0].mode, attr_file.mode);
+	wire[16 + 2] = 0x1;
+	ck_assert_int_eq(rep_dec(r.op, wire, len, &d), 0);
+	ck_assert_uint_eq(d.attr[0].flags, XSAN_AF_ACL);
+	wire[16 + 2] = 0x0;
+	ck_assert_int_eq(rep_dec(r.op, wire, len, &d), 0);
+	ck_assert_uint_eq(d.attr[0].flags, 0);
+}
+END_TEST
+
+/*
+ * CREATE, MKDIR, MKNOD (and TMPFILE, test_msg_layout.c): the optional
+ * trailing umask word. Absent when 0; present it carries SET and 0777
+ * bits only; a cut inside it or anything after it is malformed.
+ */
+START_TEST(msg_create_umask)
+{
+	static const u16 ops[] = { XSAN_OP_CREATE, XSAN_OP_MKDIR, XSAN_OP_MKNOD };
+
+	for (size_t i = 0; i < 3; i++) {
+		struct xsan_req r = { .op = ops[i], .cred = cred0, .fid = fid_a,
+				      .mode = 0100644, .name = "n", .namelen = 1 }, d;
+		u32 len0, len, k;
+
+		if (ops[i] == XSAN_OP_MKDIR)
+			r.mode = 0040755;
+		len0 = req_enc(&r);
+		r.umask = XSAN_UMASK_SET | 022;
+		len = req_enc(&r);
+		ck_assert_uint_eq(len, len0 + 4);
+		ck_bytes(wire + len0, (const u8 *)"\x12\x10\x00\x00", 4, "umask");
+		ck_assert_int_eq(req_dec(r.op, wire, len, &d), 0);
+		ck_assert_int_eq(xsan_req_decode(r.op, wire, len, &d), 0);
+		ck_req(&d, &r);
+		for (k = len0 + 1; k < len; k++)
+			ck_assert_int_eq(req_dec(r.op, wire, k, &d), -EBADMSG);
+		ck_assert_int_eq(req_dec(r.op, wire, len0, &d), 0);
+		ck_assert_uint_eq(d.umask, 0);
+		wire[len] = 0;
+		ck_assert_int_eq(req_dec(r.op, wire, len + 1, &d), -EBADMSG);
+		/* SET missing, a bit beyond 0777 */
+		memcpy(wire + len0, "\x12\x00\x00\x00", 4);
+		ck_assert_int_eq(req_dec(r.op, wire, len, &d), -EBADMSG);
+		memcpy(wire + len0, "\x00\x12\x00\x00", 4);
+		ck_assert_int_eq(req_dec(r.op, wire, len, &d), -EBADMSG);
+		memcpy(wire + len0, "\x00\x10\x00\x00", 4);
+		ck_assert_int_eq(req_dec(r.op, wire, len, &d), 0);
+		ck_assert_uint_eq(d.umask, XSAN_UMASK_SET);
+		r.umask = 022;
+		ck_assert_int_eq(req_enc_err(&r), -EINVAL);
+		r.umask = XSAN_UMASK_SET | 01000;
+		ck_assert_int_eq(req_enc_err(&r), -EINVAL);
+	}
 }
 END_TEST
 
@@ -1900,6 +1979,8 @@ Suite *msg_suite(void)
 	UNIT_ADD(s, msg_rule_xattr);
 	UNIT_ADD(s, msg_rule_hello);
 	UNIT_ADD(s, msg_rule_attr);
+	UNIT_ADD(s, msg_attr_acl_flags);
+	UNIT_ADD(s, msg_create_umask);
 	UNIT_ADD(s, msg_rule_nattr);
 	UNIT_ADD(s, msg_rule_readdir);
 	UNIT_ADD(s, msg_rule_statfs);

@@ -275,6 +275,18 @@ START_TEST(msg_layout_rejects)
 	ck_assert_uint_eq(d.layout.flags, XSAN_OPEN_WRONLY);
 	patch32(AFTER_FID, 0040600);	/* a directory's mode on the wire */
 	ck_assert_int_eq(dec_req(XSAN_OP_TMPFILE, buf, len, &d), -EBADMSG);
+	/* the optional umask word after the flags */
+	ck_assert_uint_eq(d.umask, 0);
+	r.umask = XSAN_UMASK_SET | 027;
+	ck_assert_uint_eq(enc_req(&r), len + 4);
+	ck_assert_int_eq(dec_req(XSAN_OP_TMPFILE, buf, len + 4, &d), 0);
+	ck_assert_uint_eq(d.umask, XSAN_UMASK_SET | 027);
+	ck_assert_int_eq(dec_req(XSAN_OP_TMPFILE, buf, len + 2, &d), -EBADMSG);
+	patch32(len, 027);	/* without SET */
+	ck_assert_int_eq(dec_req(XSAN_OP_TMPFILE, buf, len + 4, &d), -EBADMSG);
+	r.umask = 027;
+	ck_bad_req(&r);
+	r.umask = 0;
 	base_req(&r, XSAN_OP_OPEN);
 	/* EXEC: only the read-only open of execve(), never with O_TRUNC */
 	r.layout.flags = XSAN_OPEN_EXEC | XSAN_OPEN_WRONLY;

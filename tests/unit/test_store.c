@@ -1417,6 +1417,262 @@ START_TEST(st_luns_old_format)
 }
 END_TEST
 
+/* --- POSIX ACLs (acl.c) --- */
+
+/* An ACL xattr value of @n entries {tag, perm, id} into @buf; its size. */
+static uint32_t aclv(uint8_t *buf, const uint32_t (*e)[3], uint32_t n)
+{
+	xsan_put_le32(buf, 2);
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t *p = buf + 4 + 8 * i;
+
+		p[0] = (uint8_t)e[i][0];
+		p[1] = 0;
+		p[2] = (uint8_t)e[i][1];
+		p[3] = 0;
+		xsan_put_le32(p + 4, e[i][2]);
+	}
+	return 4 + 8 * n;
+}
+
+#define NOID 0xffffffffu
+#define ACLV(buf, ...) aclv((buf), (const uint32_t[][3]){ __VA_ARGS__ }, \
+	sizeof((const uint32_t[][3]){ __VA_ARGS__ }) / sizeof(uint32_t[3]))
+
+static int sacl(const struct xsan_cred *cr, const struct xsan_fid *f,
+		bool dflt, const uint8_t *v, uint32_t len, struct xsan_attr *a)
+{
+	const char *n = dflt ? "system.posix_acl_default" :
+			       "system.posix_acl_access";
+
+	return xsan_ns_setxattr(t, cr, f, n, strlen(n), v, len, 0, tick(), a);
+}
+
+START_TEST(st_acl_decode)
+{
+	struct xsan_acl *acl = malloc(sizeof(*acl));
+	uint8_t v[4 + 8 * 200];
+	uint32_t n, mode;
+
+	ck_assert_ptr_nonnull(acl);
+	n = ACLV(v, { 1, 6, 0 }, { 2, 6, 1000 }, { 2, 4, 1001 }, { 4, 4, 0 },
+		 { 8, 7, 500 }, { 0x10, 6, 0 }, { 0x20, 0, 0 });
+	ck_assert_int_eq(xsan_acl_decode(v, n, acl), 0);
+	ck_assert_uint_eq(acl->n, 7);
+	/* ids of the object entries are stored as Linux stores them */
+	ck_assert_uint_eq(acl->e[0].id, NOID);
+	ck_assert_uint_eq(acl->e[1].id, 1000);
+	mode = 0100777;
+	ck_assert_int_eq(xsan_acl_equiv_mode(acl, &mode), 1);
+	ck_assert_uint_eq(mode, 0100660);	/* the mask is the group class */
+	/* a header alone: no ACL */
+	ck_assert_int_eq(xsan_acl_decode(v, 4, acl), 0);
+	ck_assert_uint_eq(acl->n, 0);
+	/* minimal: equivalent to a mode */
+	n = ACLV(v, { 1, 7, 0 }, { 4, 5, 0 }, { 0x20, 4, 0 });
+	ck_assert_int_eq(xsan_acl_decode(v, n, acl), 0);
+	mode = 0;
+	ck_assert_int_eq(xsan_acl_equiv_mode(acl, &mode), 0);
+	ck_assert_uint_eq(mode, 0754);
+	/* refused as posix_acl_from_xattr() and posix_acl_valid() refuse */
+	ck_assert_int_eq(xsan_acl_decode(v, 3, acl), -EINVAL);
+	ck_assert_int_eq(xsan_acl_decode(v, n - 1, acl), -EINVAL);
+	xsan_put_le32(v, 1);
+	ck_assert_int_eq(xsan_acl_decode(v, n, acl), -EINVAL);	/* version */
+	n = ACLV(v, { 1, 8, 0 }, { 4, 5, 0 }, { 0x20, 4, 0 });
+	ck_assert_int_eq(xsan_acl_decode(v, n, acl), -EINVAL);	/* perm bit */
+	n = ACLV(v, { 4, 5, 0 }, { 1, 7, 0 }, { 0x20, 4, 0 });
+	ck_assert_int_eq(xsan_acl_decode(v, n, acl), -EINVAL);	/* order */
+	n = ACLV(v, { 1, 7, 0 }, { 2, 7, 5 }, { 4, 5, 0 }, { 0x20, 4, 0 });
+	ck_assert_int_eq(xsan_acl_decode(v, n, acl), -EINVAL);	/* no mask */
+	n = ACLV(v, { 1, 7, 0 }, { 2, 7, 5 }, { 2, 7, 5 }, { 4, 5, 0 },
+		 { 0x10, 7, 0 }, { 0x20, 4, 0 });
+	ck_assert_int_eq(xsan_acl_decode(v, n, acl), -EINVAL);	/* duplicate */
+	n = ACLV(v, { 1, 7, 0 }, { 2, 7, 6 }, { 2, 7, 5 }, { 4, 5, 0 },
+		 { 0x10, 7, 0 }, { 0x20, 4, 0 });
+	ck_assert_int_eq(xsan_acl_decode(v, n, acl), -EINVAL);	/* id order */
+	n = ACLV(v, { 1, 7, 0 }, { 4, 5, 0 });
+	ck_assert_int_eq(xsan_acl_decode(v, n, acl), -EINVAL);	/* no other */
+	n = ACLV(v, { 1, 7, 0 }, { 4, 5, 0 }, { 0x40, 4, 0 });
+	ck_assert_int_eq(xsan_acl_decode(v, n, acl), -EINVAL);	/* tag */
+	n = ACLV(v, { 1, 7, 0 }, { 2, 7, NOID }, { 4, 5, 0 }, { 0x10, 7, 0 },
+		 { 0x20, 4, 0 });
+	ck_assert_int_eq(xsan_acl_decode(v, n, acl), -EINVAL);	/* no id */
+	/* more entries than XSAN_ACL_MAX */
+	xsan_put_le32(v, 2);
+	memset(v + 4, 0, 8 * 200);
+	ck_assert_int_eq(xsan_acl_decode(v, 4 + 8 * (XSAN_ACL_MAX + 1), acl),
+			 -ENOSPC);
+	free(acl);
+}
+END_TEST
+
+START_TEST(st_acl_perm)
+{
+	struct xsan_cred u = user(1000, 1000), o = user(2000, 2000),
+			 g = user(3000, 3000);
+	struct xsan_fid d;
+	struct xsan_attr a;
+	struct xsan_acl acl;
+	char buf[128];
+	uint8_t v[128];
+	uint32_t n, full = 0;
+
+	g.ngroups = 0;
+	store_up();
+	d = mk(&rootfid, "proj", S_IFDIR | 0755);
+	ck_assert_int_eq(mkc(&u, &d, "x", S_IFREG | 0644, &a), -EACCES);
+	/* a named user and a named group (the supplementary group 500) */
+	n = ACLV(v, { 1, 7, 0 }, { 2, 7, 1000 }, { 4, 5, 0 }, { 8, 7, 500 },
+		 { 0x10, 7, 0 }, { 0x20, 5, 0 });
+	ck_assert_int_eq(sacl(&u, &d, false, v, n, &a), -EPERM);	/* owner only */
+	ck_assert_int_eq(sacl(&rootcr, &d, false, v, n, &a), 0);
+	ck_assert_uint_eq(a.mode, S_IFDIR | 0775);	/* group class: the mask */
+	ck_assert_uint_eq(a.flags, XSAN_AF_ACL);
+	ck_assert_int_eq(mkc(&u, &d, "x", S_IFREG | 0644, &a), 0);
+	ck_assert_int_eq(mkc(&o, &d, "y", S_IFREG | 0644, &a), 0);	/* group 500 */
+	ck_assert_int_eq(mkc(&g, &d, "z", S_IFREG | 0644, &a), -EACCES);
+	/* chmod sets the mask: named entries lose write */
+	ck_assert_int_eq(sa(&rootcr, &d, XSAN_SA_MODE, 0755, 0, 0), 0);
+	ck_assert_int_eq(mkc(&u, &d, "x2", S_IFREG | 0644, &a), -EACCES);
+	ck_assert_int_eq(lk(&u, &d, "x", &a), 0);
+	ck_assert_int_eq(gx(&g, &d, "system.posix_acl_access", buf,
+			    sizeof(buf), &full), 0);
+	ck_assert_int_eq(xsan_acl_decode(buf, full, &acl), 0);
+	ck_assert_uint_eq(acl.n, 6);
+	ck_assert_uint_eq(acl.e[1].perm, 7);	/* named: unchanged */
+	ck_assert_uint_eq(acl.e[4].tag, XSAN_ACL_MASK);
+	ck_assert_uint_eq(acl.e[4].perm, 5);
+	/* mask 0 (group bits 0): the ACL is not asked, the other class is */
+	ck_assert_int_eq(sa(&rootcr, &d, XSAN_SA_MODE, 0707, 0, 0), 0);
+	ck_assert_int_eq(mkc(&u, &d, "x3", S_IFREG | 0644, &a), 0);
+	/* the ACL survives a commit and a reread */
+	recommit();
+	ck_assert_int_eq(sa(&rootcr, &d, XSAN_SA_MODE, 0775, 0, 0), 0);
+	ck_assert_int_eq(mkc(&g, &d, "z", S_IFREG | 0644, &a), -EACCES);
+	ck_assert_int_eq(mkc(&o, &d, "z", S_IFREG | 0644, &a), 0);
+	store_down();
+}
+END_TEST
+
+START_TEST(st_acl_set_rules)
+{
+	struct xsan_cred u = user(1000, 1000);
+	struct xsan_fid f, l, d;
+	struct xsan_attr a, da;
+	char buf[128];
+	uint8_t v[128];
+	uint32_t n, full;
+
+	store_up();
+	d = mk(&rootfid, "d", S_IFDIR | 0777);
+	ck_assert_int_eq(mkc(&u, &d, "f", S_IFREG | 02670, &a), 0);
+	f = fid_of(&a);
+	ck_assert_int_eq(xsan_ns_symlink(t, &rootcr, &d, "l", 1, "f", 1, tick(),
+					 &a, &da), 0);
+	l = fid_of(&a);
+	/* an ACL equivalent to a mode sets the mode and is not kept; the
+	 * owner outside the file's group loses setgid
+	 */
+	ck_assert_int_eq(sa(&rootcr, &f, XSAN_SA_GID, 0, 0, 77), 0);
+	n = ACLV(v, { 1, 6, 0 }, { 4, 4, 0 }, { 0x20, 0, 0 });
+	ck_assert_int_eq(sacl(&u, &f, false, v, n, &a), 0);
+	ck_assert_uint_eq(a.mode, S_IFREG | 0640);
+	ck_assert_uint_eq(a.flags, 0);
+	ck_assert_int_eq(gx(&u, &f, "system.posix_acl_access", buf,
+			    sizeof(buf), &full), -ENODATA);
+	/* default ACLs: directories only; removing one elsewhere is a no-op */
+	n = ACLV(v, { 1, 7, 0 }, { 4, 5, 0 }, { 0x20, 5, 0 });
+	ck_assert_int_eq(sacl(&u, &f, true, v, n, &a), -EACCES);
+	ck_assert_int_eq(xsan_ns_removexattr(t, &u, &f, "system.posix_acl_default",
+					     24, tick(), &a), 0);
+	/* none on symlinks */
+	ck_assert_int_eq(sacl(&rootcr, &l, false, v, n, &a), -EOPNOTSUPP);
+	/* bad values */
+	ck_assert_int_eq(sacl(&u, &f, false, v, n - 2, &a), -EINVAL);
+	/* set, read back, list, remove (the mode stays) */
+	n = ACLV(v, { 1, 6, 0 }, { 2, 6, 2000 }, { 4, 4, 0 }, { 0x10, 4, 0 },
+		 { 0x20, 0, 0 });
+	ck_assert_int_eq(sacl(&u, &f, false, v, n, &a), 0);
+	ck_assert_uint_eq(a.flags, XSAN_AF_ACL);
+	ck_assert_int_eq(gx(&u, &f, "system.posix_acl_access", buf,
+			    sizeof(buf), &full), 0);
+	ck_assert_uint_eq(full, n);
+	ck_assert_int_eq(memcmp(buf, v, 4), 0);
+	ck_assert_int_eq(xsan_ns_listxattr(t, &u, &f, buf, sizeof(buf), &full), 0);
+	ck_assert_str_eq(buf, "system.posix_acl_access");
+	ck_assert_int_eq(xsan_ns_removexattr(t, &u, &f, "system.posix_acl_access",
+					     23, tick(), &a), 0);
+	ck_assert_uint_eq(a.flags, 0);
+	ck_assert_uint_eq(a.mode, S_IFREG | 0640);
+	ck_assert_int_eq(xsan_ns_removexattr(t, &u, &f, "system.posix_acl_access",
+					     23, tick(), &a), 0);
+	/* a header alone removes */
+	ck_assert_int_eq(sacl(&u, &f, false, v, n, &a), 0);
+	ck_assert_int_eq(sacl(&u, &f, false, v, 4, &a), 0);
+	ck_assert_uint_eq(a.flags, 0);
+	store_down();
+}
+END_TEST
+
+START_TEST(st_acl_inherit)
+{
+	struct xsan_cred u = user(1000, 1000);
+	struct xsan_fid d, sub;
+	struct xsan_attr a, da;
+	struct xsan_acl acl;
+	char buf[128];
+	uint8_t v[128];
+	uint32_t n, full;
+
+	store_up();
+	d = mk(&rootfid, "d", S_IFDIR | 0777);
+	/* no default ACL: the umask word applies, its absence keeps the mode */
+	ck_assert_int_eq(mkc(&u, &d, "plain", S_IFREG | 0666 |
+			     XSAN_NS_UMASK(XSAN_UMASK_SET | 022), &a), 0);
+	ck_assert_uint_eq(a.mode, S_IFREG | 0644);
+	ck_assert_int_eq(mkc(&u, &d, "plain2", S_IFREG | 0666, &a), 0);
+	ck_assert_uint_eq(a.mode, S_IFREG | 0666);
+	n = ACLV(v, { 1, 7, 0 }, { 2, 7, 2000 }, { 4, 5, 0 }, { 0x10, 7, 0 },
+		 { 0x20, 5, 0 });
+	ck_assert_int_eq(sacl(&rootcr, &d, true, v, n, &a), 0);
+	ck_assert_uint_eq(a.flags, XSAN_AF_DEFACL);
+	ck_assert_uint_eq(a.mode, S_IFDIR | 0777);
+	/* a file: the default ACL masked by the mode, the umask ignored */
+	ck_assert_int_eq(mkc(&u, &d, "f", S_IFREG | 0666 |
+			     XSAN_NS_UMASK(XSAN_UMASK_SET | 077), &a), 0);
+	ck_assert_uint_eq(a.mode, S_IFREG | 0664);
+	ck_assert_uint_eq(a.flags, XSAN_AF_ACL);
+	sub = fid_of(&a);
+	ck_assert_int_eq(gx(&u, &sub, "system.posix_acl_access", buf,
+			    sizeof(buf), &full), 0);
+	ck_assert_int_eq(xsan_acl_decode(buf, full, &acl), 0);
+	ck_assert_uint_eq(acl.e[1].perm, 7);	/* named entry as inherited */
+	ck_assert_uint_eq(acl.e[3].perm, 6);	/* mask & mode */
+	ck_assert_uint_eq(acl.e[4].perm, 4);	/* other & mode */
+	/* a directory inherits the default ACL as its own default too */
+	ck_assert_int_eq(mkc(&u, &d, "sub", S_IFDIR | 0777, &a), 0);
+	ck_assert_uint_eq(a.flags, XSAN_AF_ACL | XSAN_AF_DEFACL);
+	ck_assert_uint_eq(a.mode, S_IFDIR | 0775);
+	sub = fid_of(&a);
+	ck_assert_int_eq(mkc(&u, &sub, "g", S_IFREG | 0600, &a), 0);
+	ck_assert_uint_eq(a.mode, S_IFREG | 0600);
+	ck_assert_uint_eq(a.flags, XSAN_AF_ACL);
+	/* symlinks take nothing */
+	ck_assert_int_eq(xsan_ns_symlink(t, &u, &d, "l", 1, "f", 1, tick(), &a,
+					 &da), 0);
+	ck_assert_uint_eq(a.flags, 0);
+	ck_assert_uint_eq(a.mode, S_IFLNK | 0777);
+	/* an inherited ACL that says no more than the mode is not kept */
+	n = ACLV(v, { 1, 7, 0 }, { 4, 5, 0 }, { 0x20, 5, 0 });
+	ck_assert_int_eq(sacl(&rootcr, &d, true, v, n, &a), 0);
+	ck_assert_int_eq(mkc(&u, &d, "h", S_IFREG | 0640, &a), 0);
+	ck_assert_uint_eq(a.flags, 0);
+	ck_assert_uint_eq(a.mode, S_IFREG | 0640);
+	store_down();
+}
+END_TEST
+
 Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -1447,6 +1703,10 @@ Suite *store_suite(void)
 	UNIT_ADD(s, st_xattr_basic);
 	UNIT_ADD(s, st_xattr_ns);
 	UNIT_ADD(s, st_xattr_space);
+	UNIT_ADD(s, st_acl_decode);
+	UNIT_ADD(s, st_acl_perm);
+	UNIT_ADD(s, st_acl_set_rules);
+	UNIT_ADD(s, st_acl_inherit);
 	UNIT_ADD(s, st_luns_persist);
 	UNIT_ADD(s, st_luns_empty);
 	UNIT_ADD(s, st_luns_refused);

@@ -13,7 +13,8 @@
  * unlinked while open and is left for xsanmdc to free after its next
  * start, once the clients of before cannot reclaim it), 7 link
  * counts, 8 space: every block of a user data stripe group is free or in
- * exactly one file's extent.
+ * exactly one file's extent, 9 ACLs: an inode's ACL flags and its ACL
+ * xattrs agree, and those xattrs are valid.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -31,6 +32,7 @@ struct ck_ino {
 	uint64_t links;		/* good entries naming it */
 	uint64_t subdirs;	/* directories: good entries of subdirectories */
 	uint32_t gen, mode, nlink;
+	uint32_t flags;		/* XSAN_AF_*: the ACLs its record says it has */
 	uint32_t walk;		/* pass 6: id of the last walk that visited it */
 	uint64_t blocks;	/* 512-byte units the inode records */
 	uint64_t ublocks;	/* pass 8: 512-byte units its extents hold */
@@ -128,7 +130,7 @@ static int add(struct ck *c, const struct xsan_inode *in)
 	c->v[i] = (struct ck_ino){
 		.ino = in->ino, .parent = in->parent, .seq = in->seq,
 		.gen = in->gen, .mode = in->mode, .nlink = in->nlink,
-		.blocks = in->blocks,
+		.blocks = in->blocks, .flags = in->flags,
 	};
 	return 0;
 }
@@ -1029,6 +1031,89 @@ static int pass_space(struct ck *c)
  * xsan_check() - check (and with @repair fix) a store
  * See check.h.
  */
+/* Set or clear @flag in inode @ino's record. */
+static int fix_acl_flag(struct ck *c, uint64_t ino, uint32_t flag, bool on)
+{
+	uint8_t kb[8];
+	MDB_val k = { 8, kb }, v;
+	uint8_t *rec;
+	int rc;
+
+	xsan_put_be64(kb, ino);
+	rc = mdb_get(c->txn, c->st->inodes, &k, &v);
+	if (rc)
+		return xsan_mdb_err(rc);
+	rec = malloc(v.mv_size);
+	if (!rec)
+		return -ENOMEM;
+	memcpy(rec, v.mv_data, v.mv_size);
+	xsan_put_le32(rec + 120, on ? (xsan_get_le32(rec + 120) | flag) :
+				       (xsan_get_le32(rec + 120) & ~flag));
+	v.mv_data = rec;
+	rc = xsan_mdb_err(mdb_put(c->txn, c->st->inodes, &k, &v, 0));
+	free(rec);
+	return rc;
+}
+
+/*
+ * Pass 9: the ACL flags of each inode record and its ACL xattrs agree.
+ * A flag without a valid xattr is cleared (a damaged value is deleted);
+ * a valid xattr without its flag gets the flag (the ACL is what was set).
+ */
+static int pass_acl(struct ck *c)
+{
+	struct xsan_acl *acl = malloc(sizeof(*acl));
+	int rc = 0;
+
+	if (!acl)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->n && !rc; i++) {
+		struct ck_ino *in = &c->v[i];
+
+		for (int type = XSAN_ACL_ACCESS; type <= XSAN_ACL_DEFAULT && !rc;
+		     type++) {
+			uint32_t flag = type == XSAN_ACL_ACCESS ? XSAN_AF_ACL :
+							       XSAN_AF_DEFACL;
+			const char *name = xsan_acl_name(type);
+			uint8_t kb[8 + 32];
+			MDB_val k = { 8 + strlen(name), kb }, v;
+			bool has;
+
+			xsan_put_be64(kb, in->ino);
+			memcpy(kb + 8, name, strlen(name));
+			rc = mdb_get(c->txn, c->st->xattrs, &k, &v);
+			if (rc && rc != MDB_NOTFOUND) {
+				rc = xsan_mdb_err(rc);
+				break;
+			}
+			has = !rc;
+			rc = 0;
+			if (has && (v.mv_size > XSAN_XATTR_SIZE_MAX ||
+				    xsan_acl_decode(v.mv_data, (uint32_t)v.mv_size,
+						    acl) || !acl->n ||
+				    (type == XSAN_ACL_DEFAULT && !S_ISDIR(in->mode)) ||
+				    S_ISLNK(in->mode))) {
+				problem(c, "Inode %llu has a damaged %s; deleting it",
+					(unsigned long long)in->ino, name);
+				if (c->repair)
+					rc = xsan_mdb_err(mdb_del(c->txn, c->st->xattrs,
+								  &k, NULL));
+				has = false;
+			}
+			if (!rc && has != !!(in->flags & flag)) {
+				problem(c, has ? "Inode %llu has a %s its record does not flag; flagging it" :
+						 "Inode %llu is flagged with a %s it does not have; clearing the flag",
+					(unsigned long long)in->ino,
+					name);
+				if (c->repair)
+					rc = fix_acl_flag(c, in->ino, flag, has);
+			}
+		}
+	}
+	free(acl);
+	return rc;
+}
+
 int xsan_check(struct xsan_store *st, bool repair, FILE *out,
 	       struct xsan_check_stats *stats)
 {
@@ -1065,6 +1150,8 @@ int xsan_check(struct xsan_store *st, bool repair, FILE *out,
 		rc = pass_nlink(&c);
 	if (!rc)
 		rc = pass_space(&c);
+	if (!rc)
+		rc = pass_acl(&c);
 	if (!rc) {
 		stats->inodes = c.n;
 		for (size_t i = 0; i < c.n; i++)

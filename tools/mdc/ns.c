@@ -237,6 +237,13 @@ int xsan_ns_setattr(struct xsan_txn *t, const struct xsan_cred *cr,
 	if (rc || !sa->valid)
 		goto out;
 	in->mode = (in->mode & S_IFMT) | mode;
+	/* posix_acl_chmod(): the owner, mask and other entries follow */
+	if ((sa->valid & XSAN_SA_MODE) && (in->flags & XSAN_AF_ACL)) {
+		xsan_acl_chmod(&in->acl, in->mode);
+		rc = xsan_acl_put(t->st, txn, in, XSAN_ACL_ACCESS, &in->acl);
+		if (rc)
+			goto out;
+	}
 	if (sa->valid & XSAN_SA_UID)
 		in->uid = sa->uid;
 	if (sa->valid & XSAN_SA_GID)
@@ -348,18 +355,20 @@ int xsan_ns_readdir(struct xsan_txn *t, const struct xsan_cred *cr,
 /* Create @name in @dirfid: the common part of MKNOD and SYMLINK. */
 /*
  * A new inode of @mode made by @cr in @dir (inode_init_owner()): number,
- * owner, group (@dir's with its setgid bit), mode, times. Not linked.
+ * owner, group (@dir's with its setgid bit), mode, times, and its ACLs
+ * (@mode may carry a request's umask word, XSAN_NS_UMASK()). Not linked.
  */
 static int init_inode(struct xsan_store *st, MDB_txn *txn,
 		      const struct xsan_cred *cr, const struct xsan_inode *dir,
 		      uint32_t mode, const struct xsan_time *now,
 		      struct xsan_inode *in)
 {
-	uint32_t type = mode & S_IFMT;
+	uint32_t type = mode & S_IFMT, umask = mode >> XSAN_NS_UMASK_SHIFT;
 	int rc = xsan_ino_alloc(st, txn, &in->ino, &in->gen);
 
 	if (rc)
 		return rc;
+	mode &= S_IFMT | 07777u;
 	/* vfs_mkdir() drops SUID and SGID from the requested mode. */
 	mode &= type == S_IFDIR ? 01777u : 07777u;
 	in->uid = cr->uid;
@@ -379,7 +388,8 @@ static int init_inode(struct xsan_store *st, MDB_txn *txn,
 	in->atime = in->mtime = in->ctime = *now;
 	in->change = 1;
 	in->seq = 1;
-	return 0;
+	/* the directory's default ACL, or the umask (posix_acl_create()) */
+	return xsan_acl_inherit(st, txn, dir, in, umask);
 }
 
 /** xsan_ns_tmpfile() - see store.h. */
@@ -400,8 +410,8 @@ int xsan_ns_tmpfile(struct xsan_store *st, MDB_txn *txn,
 	if (!rc && dir->nlink == 0)
 		rc = -ENOENT;	/* a removed directory takes nothing new */
 	if (!rc)
-		rc = init_inode(st, txn, cr, dir, S_IFREG | (mode & 07777), now,
-				in);
+		rc = init_inode(st, txn, cr, dir, S_IFREG |
+				(mode & (07777 | ~0xffffu)), now, in);
 	/* no link: it lives while open (xsan_ino_kept()), or until LINK */
 	if (!rc)
 		rc = xsan_affinity_inherit(st, txn, dir->ino, in->ino);

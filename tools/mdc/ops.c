@@ -93,8 +93,10 @@ static int mdc_exec_layout(struct mdc *m, struct mdc_vol *v,
 	}
 	case XSAN_OP_TMPFILE: {
 		uint64_t h = 0;
-		int err = xsan_tmpfile(t, &r->cred, &r->fid, r->mode, a->flags,
-				       client, now, &h, &rep->attr[0]);
+		int err = xsan_tmpfile(t, &r->cred, &r->fid,
+				       r->mode | XSAN_NS_UMASK(r->umask),
+				       a->flags, client, now, &h,
+				       &rep->attr[0]);
 
 		rep->layout.handle = h;
 		return err;
@@ -188,7 +190,8 @@ int mdc_exec(struct mdc *m, struct mdc_vol *v, struct xsan_txn *t,
 	case XSAN_OP_MKNOD:
 		rep->nattr = 2;
 		return xsan_ns_mknod(t, cr, &r->fid, r->name, r->namelen,
-				     r->mode, r->rdev_major, r->rdev_minor,
+				     r->mode | XSAN_NS_UMASK(r->umask),
+				     r->rdev_major, r->rdev_minor,
 				     &now, &rep->attr[0], &rep->attr[1]);
 	case XSAN_OP_SYMLINK:
 		rep->nattr = 2;

@@ -6,6 +6,7 @@
  * with the capabilities of struct xsan_cred standing in for capable().
  */
 #include <errno.h>
+#include <stdio.h>
 #include <sys/stat.h>
 
 #include "store_int.h"
@@ -40,8 +41,9 @@ bool xsan_owner_or_capable(const struct xsan_cred *cr,
  * xsan_permission() - generic_permission() for XSAN_MAY_* @mask
  *
  * The mode class (owner, group, other) is chosen first and only its bits
- * count, as in Linux; then DAC_OVERRIDE and DAC_READ_SEARCH may grant
- * what the bits did not.
+ * count, as in Linux, except that for anyone but the owner an access ACL
+ * (with group bits, its mask, not 0) decides instead; then DAC_OVERRIDE
+ * and DAC_READ_SEARCH may grant what the bits or the ACL did not.
  *
  * Return: 0 or -EACCES.
  */
@@ -50,12 +52,22 @@ int xsan_permission(const struct xsan_cred *cr, const struct xsan_inode *in,
 {
 	uint32_t mode = in->mode, bits;
 
-	if (cr->uid == in->uid)
+	if (cr->uid == in->uid) {
 		bits = mode >> 6;
-	else if (xsan_in_group(cr, in->gid))
+	} else if ((in->flags & XSAN_AF_ACL) && (mode & 070)) {
+		/* acl_permission_check(): the ACL decides for all but the owner */
+		if (!in->acl.n) {
+			/* read without xsan_inode_get(): refuse, never guess */
+			fprintf(stderr, "xsan store: inode %llu: permission check without its ACL\n",
+				(unsigned long long)in->ino);
+			return -EACCES;
+		}
+		bits = xsan_acl_permission(cr, in, &in->acl, mask) ? 0 : 7;
+	} else if (xsan_in_group(cr, in->gid)) {
 		bits = mode >> 3;
-	else
+	} else {
 		bits = mode;
+	}
 	if (((int)bits & mask & 7) == (mask & 7))
 		return 0;
 	if (S_ISDIR(mode)) {

@@ -152,6 +152,7 @@ size_t xsan_inode_encode(const struct xsan_inode *in, uint8_t *buf)
 	xsan_put_le64(buf + 96, in->change);
 	xsan_put_le64(buf + 104, in->parent);
 	xsan_put_le64(buf + 112, in->seq);
+	xsan_put_le32(buf + 120, in->flags);
 	memcpy(buf + XSAN_INODE_REC, in->target, in->tlen);
 	return XSAN_INODE_REC + in->tlen;
 }
@@ -191,9 +192,14 @@ int xsan_inode_decode(uint64_t ino, const MDB_val *v, struct xsan_inode *in)
 	in->change = xsan_get_le64(p + 96);
 	in->parent = xsan_get_le64(p + 104);
 	in->seq = xsan_get_le64(p + 112);
+	in->flags = xsan_get_le32(p + 120);
+	in->acl.n = 0;
 	memcpy(in->target, p + XSAN_INODE_REC, tlen);
 	in->target[tlen] = '\0';
-	if (!xsan_dt_of(in->mode) || !in->gen || (tlen && !S_ISLNK(in->mode)))
+	if (!xsan_dt_of(in->mode) || !in->gen || (tlen && !S_ISLNK(in->mode)) ||
+	    (in->flags & ~XSAN_AF_ALL) ||
+	    ((in->flags & XSAN_AF_DEFACL) && !S_ISDIR(in->mode)) ||
+	    (in->flags && S_ISLNK(in->mode)))
 		goto bad;
 	return 0;
 bad:
@@ -252,6 +258,7 @@ void xsan_inode_attr(const struct xsan_inode *in, struct xsan_attr *a)
 	a->mtime = in->mtime;
 	a->ctime = in->ctime;
 	a->change = in->change;
+	a->flags = in->flags;
 }
 
 /* --- tables --- */
@@ -268,7 +275,17 @@ int xsan_inode_get(struct xsan_store *st, MDB_txn *txn, uint64_t ino,
 	rc = mdb_get(txn, st->inodes, &k, &v);
 	if (rc)
 		return xsan_mdb_err(rc);
-	return xsan_inode_decode(ino, &v, in);
+	rc = xsan_inode_decode(ino, &v, in);
+	/* permission checks need the access ACL: read it with the inode */
+	if (!rc && (in->flags & XSAN_AF_ACL)) {
+		rc = xsan_acl_get(st, txn, ino, XSAN_ACL_ACCESS, &in->acl);
+		if (rc == -ENODATA) {
+			fprintf(stderr, "xsan store: inode %llu: ACL flag without its xattr (run fsck.xsanfs)\n",
+				(unsigned long long)ino);
+			rc = -EIO;
+		}
+	}
+	return rc;
 }
 
 /** xsan_inode_put() - write an inode record. */

@@ -152,7 +152,13 @@ int xsan_ns_readdir(struct xsan_txn *t, const struct xsan_cred *cr,
 		    const struct xsan_fid *dir, uint64_t cookie,
 		    xsan_emit_fn emit, void *ctx, bool *eof);
 
-/* CREATE, MKDIR, MKNOD: @mode carries the type (S_IFREG, S_IFDIR, ...). */
+/*
+ * CREATE, MKDIR, MKNOD: @mode carries the type (S_IFREG, S_IFDIR, ...)
+ * and, above it, the request's umask word if it had one (XSAN_NS_UMASK()):
+ * then the umask applies when the directory has no default ACL.
+ */
+#define XSAN_NS_UMASK_SHIFT	16
+#define XSAN_NS_UMASK(w)	((uint32_t)(w) << XSAN_NS_UMASK_SHIFT)
 int xsan_ns_mknod(struct xsan_txn *t, const struct xsan_cred *cr,
 		  const struct xsan_fid *dir, const char *name, uint32_t len,
 		  uint32_t mode, uint32_t major, uint32_t minor,
@@ -246,7 +252,8 @@ int xsan_close(struct xsan_txn *t, const struct xsan_fid *fid,
  * (write and search on it, its setgid group), with no link, opened for
  * @client with the access mode of @flags (O_WRONLY or O_RDWR: no check
  * against the new mode, as the creator's open): it lives while open or
- * until LINK gives it a name, as a file unlinked while open.
+ * until LINK gives it a name, as a file unlinked while open. @mode may
+ * carry a umask word as xsan_ns_mknod()'s.
  */
 int xsan_tmpfile(struct xsan_txn *t, const struct xsan_cred *cr,
 		 const struct xsan_fid *dir, uint32_t mode, uint32_t flags,

@@ -113,6 +113,30 @@ struct xsan_txn {
 	bool write;
 };
 
+/* POSIX ACL entry tags and the two ACL xattrs (acl.c). */
+#define XSAN_ACL_USER_OBJ	0x01
+#define XSAN_ACL_USER		0x02
+#define XSAN_ACL_GROUP_OBJ	0x04
+#define XSAN_ACL_GROUP		0x08
+#define XSAN_ACL_MASK		0x10
+#define XSAN_ACL_OTHER		0x20
+#define XSAN_ACL_ACCESS		0	/* system.posix_acl_access */
+#define XSAN_ACL_DEFAULT	1	/* system.posix_acl_default */
+/* Entries an ACL may have (ext4 fits about 500 in its xattr block). */
+#define XSAN_ACL_MAX		128u
+
+/* struct xsan_ace - one ACL entry: XSAN_ACL_* tag, rwx perm, uid/gid. */
+struct xsan_ace {
+	uint16_t tag, perm;
+	uint32_t id;
+};
+
+/* struct xsan_acl - a decoded, valid ACL; @n 0 is no ACL. */
+struct xsan_acl {
+	uint32_t n;
+	struct xsan_ace e[XSAN_ACL_MAX];
+};
+
 /**
  * struct xsan_inode - a decoded inode record
  * @ino: inode number (the key)
@@ -120,6 +144,9 @@ struct xsan_txn {
  * @seq: directories: the sequence number the next entry gets
  * @tlen: symlinks: length of @target
  * @target: symlinks: the target, NUL-terminated for convenience
+ * @flags: XSAN_AF_*: the ACL xattrs it has (in the record)
+ * @acl: its access ACL when @flags has XSAN_AF_ACL (xsan_inode_get()
+ *	reads it; not part of the record)
  * Other fields as struct xsan_attr.
  */
 struct xsan_inode {
@@ -130,6 +157,8 @@ struct xsan_inode {
 	uint64_t change, parent, seq;
 	uint32_t tlen;
 	char target[XSAN_SYMLINK_MAX + 1];
+	uint32_t flags;
+	struct xsan_acl acl;
 };
 
 /**
@@ -242,5 +271,24 @@ int xsan_may_delete(const struct xsan_cred *cr, const struct xsan_inode *dir,
 int xsan_setattr_prepare(const struct xsan_cred *cr,
 			 const struct xsan_inode *in,
 			 const struct xsan_sattr *sa, uint32_t *mode);
+
+/* acl.c */
+int xsan_acl_decode(const void *val, uint32_t len, struct xsan_acl *acl);
+uint32_t xsan_acl_size(const struct xsan_acl *acl);
+void xsan_acl_encode(const struct xsan_acl *acl, uint8_t *buf);
+int xsan_acl_equiv_mode(const struct xsan_acl *acl, uint32_t *mode);
+int xsan_acl_permission(const struct xsan_cred *cr, const struct xsan_inode *in,
+			const struct xsan_acl *acl, int mask);
+int xsan_acl_create_masq(struct xsan_acl *acl, uint32_t *mode);
+void xsan_acl_chmod(struct xsan_acl *acl, uint32_t mode);
+int xsan_acl_type(const char *name, uint32_t len);
+const char *xsan_acl_name(int type);
+int xsan_acl_get(struct xsan_store *st, MDB_txn *txn, uint64_t ino, int type,
+		 struct xsan_acl *acl);
+int xsan_acl_put(struct xsan_store *st, MDB_txn *txn, struct xsan_inode *in,
+		 int type, const struct xsan_acl *acl);
+int xsan_acl_inherit(struct xsan_store *st, MDB_txn *txn,
+		     const struct xsan_inode *dir, struct xsan_inode *in,
+		     uint32_t umask);
 
 #endif /* XSAN_MDC_STORE_INT_H */

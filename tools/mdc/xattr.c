@@ -12,7 +12,8 @@
 
 #include "store_int.h"
 
-enum xns { XNS_USER, XNS_TRUSTED, XNS_SECURITY };
+/* XNS_ACL: system.posix_acl_access and system.posix_acl_default (acl.c) */
+enum xns { XNS_USER, XNS_TRUSTED, XNS_SECURITY, XNS_ACL };
 
 static const struct {
 	const char *prefix;
@@ -29,6 +30,8 @@ static const struct {
  */
 static int xattr_ns(const char *name, uint32_t len)
 {
+	if (xsan_acl_type(name, len) >= 0)
+		return XNS_ACL;
 	for (int i = 0; i < 3; i++) {
 		if (len < xns_prefix[i].len ||
 		    memcmp(name, xns_prefix[i].prefix, xns_prefix[i].len))
@@ -56,7 +59,8 @@ static int xattr_name_ok(const char *name, uint32_t len)
 static uint32_t xattr_cost(const char *name, uint32_t len, uint32_t vlen)
 {
 	int ns = xattr_ns(name, len);
-	uint32_t suffix = ns >= 0 ? len - xns_prefix[ns].len : len;
+	uint32_t suffix = ns >= 0 && ns < XNS_ACL ? len - xns_prefix[ns].len :
+			  ns == XNS_ACL ? 0 : len;
 
 	return ((XSAN_XATTR_ENTRY + suffix + 3) & ~3u) + ((vlen + 3) & ~3u);
 }
@@ -85,6 +89,15 @@ static int xattr_perm(const struct xsan_cred *cr, const struct xsan_inode *in,
 	bool write = mask & XSAN_MAY_WRITE;
 
 	switch (ns) {
+	case XNS_ACL:
+		/* posix_acl_xattr_get()/set_posix_acl(): none on symlinks;
+		 * anyone reads, the owner (or FOWNER) sets
+		 */
+		if (S_ISLNK(in->mode))
+			return -EOPNOTSUPP;
+		if (write && !xsan_owner_or_capable(cr, in))
+			return -EPERM;
+		return 0;
 	case XNS_SECURITY:
 		if (write && !xsan_has_cap(cr, XSAN_CAP_SYS_ADMIN))
 			return -EPERM;
@@ -209,6 +222,52 @@ static int xattr_write_check(struct xsan_store *st, MDB_txn *txn,
 	return xattr_perm(cr, in, ns, XSAN_MAY_WRITE);
 }
 
+/*
+ * Set (@val) or remove (@val NULL, or a header without entries) ACL @type
+ * of @in, as set_posix_acl() and ext4_set_acl() do: a default ACL only on
+ * a directory (removing one elsewhere is a no-op), the access ACL sets
+ * the mode's 0777 bits and is kept only if it says more than they do,
+ * and a caller outside the group without FSETID loses the setgid bit
+ * (posix_acl_update_mode()). XATTR_CREATE/REPLACE do not apply, as in
+ * Linux. The caller checked ownership and writes @in.
+ */
+static int acl_set(struct xsan_store *st, MDB_txn *txn,
+		   const struct xsan_cred *cr, struct xsan_inode *in, int type,
+		   const void *val, uint32_t vlen)
+{
+	struct xsan_acl *acl;
+	uint32_t mode = in->mode, used;
+	int rc = 0;
+
+	if (type == XSAN_ACL_DEFAULT && !S_ISDIR(in->mode))
+		return val ? -EACCES : 0;
+	acl = calloc(1, sizeof(*acl));
+	if (!acl)
+		return -ENOMEM;
+	if (val)
+		rc = xsan_acl_decode(val, vlen, acl);
+	if (!rc && type == XSAN_ACL_ACCESS && acl->n) {
+		if (!xsan_acl_equiv_mode(acl, &mode))
+			acl->n = 0;
+		if (!xsan_in_group(cr, in->gid) &&
+		    !xsan_has_cap(cr, XSAN_CAP_FSETID))
+			mode &= ~(uint32_t)S_ISGID;
+		in->mode = mode;
+	}
+	if (!rc && acl->n) {
+		rc = xattr_used(st, txn, in->ino, xsan_acl_name(type),
+				(uint32_t)strlen(xsan_acl_name(type)), &used);
+		if (!rc && used + xattr_cost(xsan_acl_name(type),
+					     (uint32_t)strlen(xsan_acl_name(type)),
+					     xsan_acl_size(acl)) > XSAN_XATTR_SPACE)
+			rc = -ENOSPC;
+	}
+	if (!rc)
+		rc = xsan_acl_put(st, txn, in, type, acl);
+	free(acl);
+	return rc;
+}
+
 /** xsan_ns_setxattr() - SETXATTR with XSAN_XATTR_CREATE/REPLACE. */
 int xsan_ns_setxattr(struct xsan_txn *t, const struct xsan_cred *cr,
 		     const struct xsan_fid *fid, const char *name, uint32_t len,
@@ -239,6 +298,11 @@ int xsan_ns_setxattr(struct xsan_txn *t, const struct xsan_cred *cr,
 	rc = xattr_write_check(t->st, txn, cr, fid, name, len, in);
 	if (rc)
 		goto out;
+	if (xattr_ns(name, len) == XNS_ACL) {
+		rc = acl_set(t->st, txn, cr, in, xsan_acl_type(name, len), val,
+			     vlen);
+		goto done;
+	}
 	xattr_key(kb, in->ino, name, len, &k);
 	rc = mdb_get(txn, t->st->xattrs, &k, &v);
 	if (rc && rc != MDB_NOTFOUND) {
@@ -263,6 +327,7 @@ int xsan_ns_setxattr(struct xsan_txn *t, const struct xsan_cred *cr,
 	v.mv_size = vlen;
 	v.mv_data = (void *)(vlen ? val : "");
 	rc = xsan_mdb_err(mdb_put(txn, t->st->xattrs, &k, &v, 0));
+done:
 	if (rc)
 		goto out;
 	xsan_touch(in, now, false);
@@ -349,11 +414,19 @@ int xsan_ns_removexattr(struct xsan_txn *t, const struct xsan_cred *cr,
 	rc = xattr_write_check(t->st, txn, cr, fid, name, len, in);
 	if (rc)
 		goto out;
-	xattr_key(kb, in->ino, name, len, &k);
-	rc = mdb_del(txn, t->st->xattrs, &k, NULL);
-	if (rc) {
-		rc = rc == MDB_NOTFOUND ? -ENODATA : xsan_mdb_err(rc);
-		goto out;
+	if (xattr_ns(name, len) == XNS_ACL) {
+		/* set_posix_acl(NULL): no error when there is none */
+		rc = acl_set(t->st, txn, cr, in, xsan_acl_type(name, len),
+			     NULL, 0);
+		if (rc)
+			goto out;
+	} else {
+		xattr_key(kb, in->ino, name, len, &k);
+		rc = mdb_del(txn, t->st->xattrs, &k, NULL);
+		if (rc) {
+			rc = rc == MDB_NOTFOUND ? -ENODATA : xsan_mdb_err(rc);
+			goto out;
+		}
 	}
 	xsan_touch(in, now, false);
 	rc = xsan_inode_put(t->st, txn, in);
