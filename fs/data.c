@@ -231,6 +231,7 @@ static int xsan_layout_fetch(struct inode *inode, u64 pos, u64 len,
 		xsan_msg_buf_free(buf);
 		err = -EIO;
 	} else if (!err) {
+		xsan_refresh_blocks(inode, &rep, buf->seq);
 		err = xsan_layout_stage(&rep.layout, pos, len, sbi->bsize,
 					alloc ? XSAN_LX_GRANTED : 0, GFP_NOFS,
 					&stage);
@@ -473,6 +474,7 @@ int xsan_commit(struct inode *inode, const struct xsan_range *r, u32 n,
 			err = -EIO;
 		return err;
 	}
+	xsan_refresh_blocks(inode, &rep, buf->seq);
 	xsan_msg_buf_free(buf);
 	for (i = 0; i < n; i++)
 		xsan_layout_forget(&xi->layout, r[i].offset, r[i].length);

@@ -26,10 +26,17 @@
 #define XSAN_LG_WB_MAX		((u64)SZ_1M)
 /* Ranges per LAYOUT_COMMIT from the writeback completion work. */
 #define XSAN_COMMIT_BATCH	32
-/* Tries at taking a data token that a REVOKE keeps taking back. */
+/*
+ * Tries at taking a data token that a REVOKE keeps taking back before
+ * xsan_tok_backoff() starts sleeping between them (it never gives up:
+ * contention or a lease renewed late is a wait, not an error).
+ */
 #define XSAN_TOK_TRIES		8
 
 #define XSAN_TOK_DATA	(XSAN_TOK_DATA_RD | XSAN_TOK_DATA_WR | XSAN_TOK_DIO)
+
+/* fs/token.c */
+int xsan_tok_backoff(struct inode *inode, int tries);
 
 /* fs/data.c */
 extern const struct iomap_ops xsan_iomap_ops;

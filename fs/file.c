@@ -148,11 +148,24 @@ static int xsan_file_flush(struct file *file, fl_owner_t id)
  * order on this connection, so a request we send after it sees the file
  * closed. A handle the send could not deliver goes with the session.
  */
+/* Is one of @xi's open files open for writing? Caller holds open_lock. */
+static bool xsan_open_writers(struct xsan_inode_info *xi)
+{
+	struct xsan_file *f;
+
+	lockdep_assert_held(&xi->open_lock);
+	list_for_each_entry(f, &xi->open_files, list)
+		if ((f->oflags & XSAN_OPEN_ACCMODE) != XSAN_OPEN_RDONLY)
+			return true;
+	return false;
+}
+
 static int xsan_file_release(struct inode *inode, struct file *file)
 {
 	struct xsan_sb_info *sbi = XSAN_SB(inode->i_sb);
 	struct xsan_req req = { .op = XSAN_OP_CLOSE };
 	struct xsan_file *xf = file->private_data;
+	bool last_writer;
 	int err;
 
 	if (!xf)
@@ -171,8 +184,13 @@ static int xsan_file_release(struct inode *inode, struct file *file)
 	spin_lock(&XSAN_I(inode)->open_lock);
 	list_del(&xf->list);
 	req.layout.handle = xf->handle;
+	last_writer = (file->f_mode & FMODE_WRITE) &&
+		      !xsan_open_writers(XSAN_I(inode));
 	spin_unlock(&XSAN_I(inode)->open_lock);
 	err = xsan_msgr_send(sbi->msgr, &req);
+	/* the MDC frees what it allocated ahead for us: st_blocks changes */
+	if (last_writer)
+		set_bit(XSAN_BLOCKS_STALE, &XSAN_I(inode)->data_flags);
 	if (err)
 		pr_warn_ratelimited("volume %s: could not close inode %llu (error %d)\n",
 				    sbi->volume, req.fid.ino, err);
@@ -336,5 +354,7 @@ const struct inode_operations xsan_file_iops = {
 	.permission	= xsan_permission,
 	.get_acl	= xsan_get_acl,
 	.set_acl	= xsan_set_acl,
+	.fileattr_get	= xsan_fileattr_get,
+	.fileattr_set	= xsan_fileattr_set,
 	.listxattr	= xsan_listxattr,
 };

@@ -71,7 +71,10 @@ int xsan_data_lock(struct inode *inode, u32 types)
 	if ((types & (XSAN_TOK_DIO | XSAN_TOK_ATTR_WR)) !=
 	    (XSAN_TOK_DIO | XSAN_TOK_ATTR_WR))
 		xsan_dio_commit(inode);
-	for (tries = 0; tries < XSAN_TOK_TRIES; tries++) {
+	for (tries = 0;; tries++) {
+		err = xsan_tok_backoff(inode, tries);
+		if (err)
+			return err;
 		err = xsan_tok_get(inode, types);
 		if (err)
 			return err;
@@ -85,7 +88,6 @@ int xsan_data_lock(struct inode *inode, u32 types)
 		}
 		up_read(&xi->data_sem);
 	}
-	return -EAGAIN;
 }
 
 void xsan_data_unlock(struct inode *inode)

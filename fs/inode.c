@@ -12,6 +12,7 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/fileattr.h>
 #include <linux/namei.h>
 #include <linux/pagemap.h>
 #include <linux/posix_acl.h>
@@ -144,6 +145,11 @@ static void __xsan_copy_attr(struct inode *inode, const struct xsan_attr *a)
 	lockdep_assert_held(&XSAN_I(inode)->tok_lock);
 
 	inode->i_mode = a->mode;
+	/* chattr +i / +a: the VFS enforces them here (the MDC for all) */
+	inode_set_flags(inode,
+			((a->flags & XSAN_AF_IMMUTABLE) ? S_IMMUTABLE : 0) |
+			((a->flags & XSAN_AF_APPEND) ? S_APPEND : 0),
+			S_IMMUTABLE | S_APPEND);
 	/* ACLs cached under other flags may be gone or new (fs/acl.c) */
 	if (a->flags != XSAN_I(inode)->acl_flags) {
 		XSAN_I(inode)->acl_flags = a->flags;
@@ -200,11 +206,47 @@ int xsan_refresh_inode(struct inode *inode, const struct xsan_attr *a, u64 seq)
 	}
 	spin_lock(&xi->tok_lock);
 	if (seq >= xi->attr_seq) {
+		blkcnt_t blocks = inode->i_blocks;
+
 		xi->attr_seq = seq;
 		__xsan_copy_attr(inode, a);
+		/* a later layout reply brought newer blocks: keep them */
+		if (seq < xi->blocks_seq)
+			inode->i_blocks = blocks;
+		else
+			xi->blocks_seq = seq;
 	}
 	spin_unlock(&xi->tok_lock);
 	return 0;
+}
+
+/**
+ * xsan_refresh_blocks() - st_blocks from a LAYOUT_GET or LAYOUT_COMMIT reply
+ * @inode: the inode of the request
+ * @rep: its reply (attribute 0 is the inode's after the request)
+ * @seq: the reply's receive sequence number
+ *
+ * A writer holding ATTR_WR keeps its own size and mtime, but the blocks
+ * the MDC allocated for it (ahead of a streaming writer too) are the
+ * MDC's to count: with them, st_blocks here is what every other host's
+ * GETATTR answers. Nothing else of the attribute is taken.
+ *
+ * Context: any context that may take a spinlock.
+ */
+void xsan_refresh_blocks(struct inode *inode, const struct xsan_rep *rep,
+			 u64 seq)
+{
+	struct xsan_inode_info *xi = XSAN_I(inode);
+	const struct xsan_attr *a = &rep->attr[0];
+
+	if (!rep->nattr || a->ino != xi->fid.ino || a->gen != xi->fid.gen)
+		return;
+	spin_lock(&xi->tok_lock);
+	if (seq >= xi->blocks_seq) {
+		xi->blocks_seq = seq;
+		inode->i_blocks = a->blocks;
+	}
+	spin_unlock(&xi->tok_lock);
 }
 
 /**
@@ -364,6 +406,7 @@ void xsan_fill_cred(struct xsan_cred *cr)
 		{ CAP_FSETID, XSAN_CAP_FSETID },
 		{ CAP_SYS_ADMIN, XSAN_CAP_SYS_ADMIN },
 		{ CAP_MKNOD, XSAN_CAP_MKNOD },
+		{ CAP_LINUX_IMMUTABLE, XSAN_CAP_LINUX_IMMUTABLE },
 	};
 	const struct cred *cred = current_cred();
 	const struct group_info *gi = cred->group_info;
@@ -398,6 +441,95 @@ static void xsan_inode_gone(struct inode *inode)
 }
 
 /**
+ * xsan_fileattr_get() - FS_IOC_GETFLAGS, FS_IOC_FSGETXATTR (lsattr)
+ * @dentry: the inode's dentry
+ * @fa: filled in: the immutable and append-only flags, the only ones
+ *
+ * Context: process context, may sleep (fetches ATTR_RD if not held).
+ * Return: 0 or -errno.
+ */
+int xsan_fileattr_get(struct dentry *dentry, struct fileattr *fa)
+{
+	struct inode *inode = d_inode(dentry);
+	u32 flags = 0;
+	int err;
+
+	if (!xsan_tok_valid(inode, XSAN_TOK_ATTR_RD)) {
+		err = xsan_tok_get(inode, XSAN_TOK_ATTR_RD);
+		if (err)
+			return err;
+	}
+	if (IS_IMMUTABLE(inode))
+		flags |= FS_IMMUTABLE_FL;
+	if (IS_APPEND(inode))
+		flags |= FS_APPEND_FL;
+	fileattr_fill_flags(fa, flags);
+	return 0;
+}
+
+/**
+ * xsan_fileattr_set() - FS_IOC_SETFLAGS, FS_IOC_FSSETXATTR (chattr)
+ * @mnt_userns: the mount's idmapping
+ * @dentry: the inode's dentry
+ * @fa: the flags wanted (the VFS checked ownership and
+ *      CAP_LINUX_IMMUTABLE; the MDC checks again)
+ *
+ * Only immutable (+i) and append-only (+a) exist; the MDC keeps them and
+ * enforces them for every client (SETATTR with XSAN_SA_IFLAGS, which
+ * takes every other client's tokens back first).
+ *
+ * Context: process context, caller holds i_rwsem of the inode.
+ * Return: 0, -EOPNOTSUPP for any other flag, or -errno.
+ */
+int xsan_fileattr_set(struct user_namespace *mnt_userns, struct dentry *dentry,
+		      struct fileattr *fa)
+{
+	struct inode *inode = d_inode(dentry);
+	struct xsan_sb_info *sbi = XSAN_SB(inode->i_sb);
+	struct xsan_req req = { .op = XSAN_OP_SETATTR };
+	struct xsan_msg_buf *buf;
+	struct xsan_rep rep;
+	int err;
+
+	if (fileattr_has_fsx(fa) ||
+	    (fa->flags & ~(FS_IMMUTABLE_FL | FS_APPEND_FL)))
+		return -EOPNOTSUPP;
+	if (sbi->opts.ro)
+		return -EROFS;
+	xsan_fill_cred(&req.cred);
+	req.fid = XSAN_I(inode)->fid;
+	req.sattr.valid = XSAN_SA_IFLAGS;
+	if (fa->flags & FS_IMMUTABLE_FL)
+		req.sattr.iflags |= XSAN_AF_IMMUTABLE;
+	if (fa->flags & FS_APPEND_FL)
+		req.sattr.iflags |= XSAN_AF_APPEND;
+	err = xsan_msgr_call(sbi->msgr, &req, &rep, &buf);
+	if (err)
+		return err;
+	err = xsan_refresh_from_rep(inode, &rep, 0, buf->seq);
+	xsan_msg_buf_free(buf);
+	return err;
+}
+
+/* GETATTR, for st_blocks only (the rest stays as the tokens keep it) */
+static int xsan_getattr_blocks(struct inode *inode)
+{
+	struct xsan_req req = { .op = XSAN_OP_GETATTR };
+	struct xsan_msg_buf *buf;
+	struct xsan_rep rep;
+	int err;
+
+	xsan_fill_cred(&req.cred);
+	req.fid = XSAN_I(inode)->fid;
+	err = xsan_msgr_call(XSAN_SB(inode->i_sb)->msgr, &req, &rep, &buf);
+	if (err)
+		return err;
+	xsan_refresh_blocks(inode, &rep, buf->seq);
+	xsan_msg_buf_free(buf);
+	return 0;
+}
+
+/**
  * xsan_getattr() - stat(2): from the cache while ATTR_RD is held
  * @mnt_userns: the mount's idmapping
  * @path: what to stat
@@ -427,6 +559,15 @@ int xsan_getattr(struct user_namespace *mnt_userns, const struct path *path,
 			xsan_inode_gone(inode);
 		else if (err)
 			return err;
+	}
+	/* our last writer closed: the blocks allocated ahead went (fs/file.c) */
+	if ((flags & AT_STATX_SYNC_TYPE) != AT_STATX_DONT_SYNC &&
+	    test_and_clear_bit(XSAN_BLOCKS_STALE, &XSAN_I(inode)->data_flags)) {
+		err = xsan_getattr_blocks(inode);
+		if (err) {
+			set_bit(XSAN_BLOCKS_STALE, &XSAN_I(inode)->data_flags);
+			return err;
+		}
 	}
 	generic_fillattr(mnt_userns, inode, stat);
 	stat->blksize = XSAN_SB(inode->i_sb)->bsize ?: PAGE_SIZE;

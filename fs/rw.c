@@ -93,9 +93,13 @@ bool xsan_fault_in_more(struct kiocb *iocb, struct iov_iter *i,
 static ssize_t xsan_write_checks(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct inode *inode = file_inode(iocb->ki_filp);
-	ssize_t ret = generic_write_checks(iocb, from);
+	ssize_t ret;
 	int gen;
 
+	/* made immutable (here or elsewhere) while open: as ext4 */
+	if (IS_IMMUTABLE(inode))
+		return -EPERM;
+	ret = generic_write_checks(iocb, from);
 	if (ret <= 0)
 		return ret;
 	/*

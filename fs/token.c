@@ -39,11 +39,13 @@
 #include <linux/lockdep.h>
 #include <linux/moduleparam.h>
 #include <linux/posix_acl.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
 #include "fs/xsan.h"
+#include "fs/data.h"
 
 /* ---- pure state transitions (KUnit: tests/kunit/token_test.c) ------ */
 
@@ -232,6 +234,7 @@ void xsan_tok_init_inode(struct xsan_inode_info *xi)
 	xi->tok_sgen = 0;
 	xi->tok_returning = 0;
 	xi->attr_seq = 0;
+	xi->blocks_seq = 0;
 	xi->acl_flags = 0;
 	xi->trunc_busy = false;
 	atomic64_set(&xi->dir_gen, 0);
@@ -467,6 +470,35 @@ int xsan_tok_get(struct inode *inode, u32 types)
 out:
 	xsan_msg_buf_free(buf);
 	return err;
+}
+
+/**
+ * xsan_tok_backoff() - pause before try @tries at taking a token
+ * @inode: the inode
+ * @tries: tries made so far
+ *
+ * A grant can be taken back before its taker uses it (another client's
+ * REVOKE right after it, or a lease that lapsed while the network was
+ * cut and came back). The first XSAN_TOK_TRIES tries go at once; then
+ * each waits a little longer, up to 100 ms: never an error the
+ * application would see (EAGAIN was, found by tests/qemu/fuzz.sh's
+ * link-cut phase), and the MDC's queue order lets the waiter through.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -EINTR for a fatal signal.
+ */
+int xsan_tok_backoff(struct inode *inode, int tries)
+{
+	if (tries < XSAN_TOK_TRIES)
+		return 0;
+	if (tries == 100)
+		pr_warn_ratelimited("volume %s: inode %llu: its token was taken back 100 times before it could be used; still trying\n",
+				    XSAN_SB(inode->i_sb)->volume,
+				    XSAN_I(inode)->fid.ino);
+	if (msleep_interruptible(min(tries - XSAN_TOK_TRIES + 1, 10) * 10) &&
+	    fatal_signal_pending(current))
+		return -EINTR;
+	return 0;
 }
 
 /*

@@ -77,6 +77,9 @@ int xsan_data_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
 	 * MDC still counts as ours.
 	 */
 	for (tries = 0;; tries++) {
+		err = xsan_tok_backoff(inode, tries);
+		if (err)
+			return err;
 		err = xsan_tok_get(inode, want);
 		if (err)
 			return err;
@@ -84,8 +87,6 @@ int xsan_data_setattr(struct user_namespace *mnt_userns, struct dentry *dentry,
 		if (xsan_tok_valid(inode, want))
 			break;
 		filemap_invalidate_unlock(inode->i_mapping);
-		if (tries >= XSAN_TOK_TRIES)
-			return -EAGAIN;
 	}
 	if (partial) {
 		bool did_zero = false;

@@ -252,7 +252,7 @@ unsigned int xsan_layout_count(struct xsan_layout *l);
  *	set before the inode is unlocked and never changed
  * @tok_lock: protects @tok_held, @tok_grant_seq, @tok_revoked_seq,
  *	@tok_used, @tok_sgen, @tok_returning, @rv_list, @attr_seq,
- *	@acl_flags and @trunc_busy; with
+ *	@blocks_seq, @acl_flags and @trunc_busy; with
  *	@attr_seq it also orders the updates of the VFS attributes from
  *	replies (xsan_refresh_inode())
  * @tok_held: XSAN_TOK_* the MDC has granted us and we have not given back
@@ -271,6 +271,8 @@ unsigned int xsan_layout_count(struct xsan_layout *l);
  * @tok_used: jiffies of the last use of a cached token (idle release)
  * @attr_seq: receive sequence number of the reply the VFS attributes were
  *	last refreshed from; an older reply does not overwrite them
+ * @blocks_seq: the same for i_blocks, which LAYOUT_GET and LAYOUT_COMMIT
+ *	replies also refresh (xsan_refresh_blocks())
  * @acl_flags: XSAN_AF_* of those attributes: which ACLs the inode has
  *	(fs/acl.c); a change forgets the ACLs the VFS cached
  * @trunc_busy: a truncate's SETATTR is on its way (fs/trunc.c): replies do
@@ -353,6 +355,7 @@ struct xsan_inode_info {
 	u64 tok_revoked_seq[XSAN_TOK_NTYPES];
 	unsigned long tok_used;
 	u64 attr_seq;
+	u64 blocks_seq;
 	u32 acl_flags;
 	bool trunc_busy;
 	atomic64_t dir_gen;
@@ -386,6 +389,12 @@ struct xsan_inode_info {
  * (fs/lock.c, xsan_lock_check())
  */
 #define XSAN_LOCKS_LOST		1
+/*
+ * @data_flags: this client's last writer closed the file: the MDC freed
+ * the blocks it had allocated ahead and not written, so i_blocks is
+ * stale; the next stat asks (fs/file.c, fs/inode.c)
+ */
+#define XSAN_BLOCKS_STALE	2
 
 static inline struct xsan_inode_info *XSAN_I(struct inode *inode)
 {
@@ -407,6 +416,12 @@ int xsan_refresh_inode(struct inode *inode, const struct xsan_attr *a,
 		       u64 seq);
 int xsan_refresh_from_rep(struct inode *inode, const struct xsan_rep *rep,
 			  u32 i, u64 seq);
+void xsan_refresh_blocks(struct inode *inode, const struct xsan_rep *rep,
+			 u64 seq);
+struct fileattr;
+int xsan_fileattr_get(struct dentry *dentry, struct fileattr *fa);
+int xsan_fileattr_set(struct user_namespace *mnt_userns, struct dentry *dentry,
+		      struct fileattr *fa);
 bool xsan_mode_ok(u32 mode);
 void xsan_fill_cred(struct xsan_cred *cr);
 int xsan_getattr(struct user_namespace *mnt_userns, const struct path *path,

@@ -488,7 +488,9 @@ static bool xsan_hello_ok(const struct xsan_req *r)
 /* SETATTR: known bits only; the type of an inode never changes. */
 static bool xsan_sattr_ok(const struct xsan_sattr *sa)
 {
-	return !(sa->valid & ~XSAN_SA_ALL) && !(sa->mode & ~07777u);
+	return !(sa->valid & ~XSAN_SA_ALL) && !(sa->mode & ~07777u) &&
+	       !(sa->iflags & ~XSAN_AF_IFLAGS) &&
+	       ((sa->valid & XSAN_SA_IFLAGS) || !sa->iflags);
 }
 
 /* A symlink target: 1 to 4095 bytes without NUL, as the VFS hands it over. */
@@ -583,6 +585,9 @@ int xsan_req_encode(struct xsan_put *w, const struct xsan_req *r)
 		xsan_put_u64(w, r->sattr.size);
 		xsan_put_time(w, &r->sattr.atime);
 		xsan_put_time(w, &r->sattr.mtime);
+		/* only with XSAN_SA_IFLAGS: the inode flags */
+		if (r->sattr.valid & XSAN_SA_IFLAGS)
+			xsan_put_u32(w, r->sattr.iflags);
 		break;
 	case XSAN_OP_READDIR:
 		xsan_put_fid(w, &r->fid);
@@ -748,6 +753,8 @@ int xsan_req_decode(u16 op, const void *buf, u32 len, struct xsan_req *r)
 		r->sattr.size = xsan_get_u64(&c);
 		xsan_get_time(&c, &r->sattr.atime);
 		xsan_get_time(&c, &r->sattr.mtime);
+		if (!c.err && (r->sattr.valid & XSAN_SA_IFLAGS))
+			r->sattr.iflags = xsan_get_u32(&c);
 		if (!c.err && !xsan_sattr_ok(&r->sattr))
 			xsan_bad(&c);
 		break;

@@ -44,7 +44,8 @@ typedef __s64 s64;
 #define XSAN_CAP_FSETID		0x10u
 #define XSAN_CAP_SYS_ADMIN	0x20u
 #define XSAN_CAP_MKNOD		0x40u
-#define XSAN_CAP_ALL		0x7fu
+#define XSAN_CAP_LINUX_IMMUTABLE 0x80u
+#define XSAN_CAP_ALL		0xffu
 
 /* struct xsan_sattr.valid */
 #define XSAN_SA_MODE		0x01u
@@ -55,7 +56,8 @@ typedef __s64 s64;
 #define XSAN_SA_MTIME		0x20u
 #define XSAN_SA_ATIME_NOW	0x40u	/* set atime to the MDC's clock */
 #define XSAN_SA_MTIME_NOW	0x80u
-#define XSAN_SA_ALL		0xffu
+#define XSAN_SA_IFLAGS		0x100u	/* set the inode flags to iflags */
+#define XSAN_SA_ALL		0x1ffu
 
 /* RENAME flags: the values of RENAME_NOREPLACE and RENAME_EXCHANGE. */
 #define XSAN_RENAME_NOREPLACE	0x1u
@@ -71,7 +73,11 @@ typedef __s64 s64;
  */
 #define XSAN_AF_ACL		0x1u	/* a system.posix_acl_access ACL */
 #define XSAN_AF_DEFACL		0x2u	/* a system.posix_acl_default ACL */
-#define XSAN_AF_ALL		0x3u
+#define XSAN_AF_IMMUTABLE	0x4u	/* chattr +i: FS_IMMUTABLE_FL */
+#define XSAN_AF_APPEND		0x8u	/* chattr +a: FS_APPEND_FL */
+#define XSAN_AF_ALL		0xfu
+/* the flags SETATTR sets (XSAN_SA_IFLAGS); the ACL ones follow the ACLs */
+#define XSAN_AF_IFLAGS		(XSAN_AF_IMMUTABLE | XSAN_AF_APPEND)
 #define XSAN_AF_SHIFT		16
 
 /*
@@ -186,6 +192,7 @@ struct xsan_cred {
  * @size: new size
  * @atime: new atime (XSAN_SA_ATIME)
  * @mtime: new mtime (XSAN_SA_MTIME)
+ * @iflags: new XSAN_AF_IFLAGS (XSAN_SA_IFLAGS)
  */
 struct xsan_sattr {
 	u32 valid;
@@ -195,6 +202,7 @@ struct xsan_sattr {
 	u64 size;
 	struct xsan_time atime;
 	struct xsan_time mtime;
+	u32 iflags;
 };
 
 /**

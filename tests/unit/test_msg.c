@@ -266,7 +266,8 @@ static size_t req_samples(struct xsan_req *s)
 	NEXT(XSAN_OP_SETATTR);
 	r->fid = fid_a;
 	r->sattr = (struct xsan_sattr){ XSAN_SA_ALL, 07777, 5, 6, 1ull << 40,
-					{ -5, 999999999 }, { 1, 0 } };
+					{ -5, 999999999 }, { 1, 0 },
+					XSAN_AF_IMMUTABLE | XSAN_AF_APPEND };
 	NEXT(XSAN_OP_READDIR);
 	r->fid = fid_a; r->cookie = 0xfedcba9876543210ull; r->size = 65536;
 	NEXT(XSAN_OP_CREATE);
@@ -1080,11 +1081,11 @@ START_TEST(msg_rule_cred)
 	u8 b[4];
 	u32 len, i;
 
-	u32le(b, 0x80);
-	req_patched(&r, 8, b, 4, "caps bit 7");
+	u32le(b, 0x100);
+	req_patched(&r, 8, b, 4, "caps bit 8");
 	u32le(b, 0x80000000u);
 	req_patched(&r, 8, b, 4, "caps bit 31");
-	r.cred.caps = 0x80;
+	r.cred.caps = 0x100;
 	ck_assert_int_eq(req_enc_err(&r), -EINVAL);
 	r.cred.caps = XSAN_CAP_ALL;
 	req_enc(&r);
@@ -1117,18 +1118,42 @@ START_TEST(msg_rule_setattr)
 			      .sattr = { .valid = XSAN_SA_MODE, .mode = 0644 } };
 	u8 b[4];
 
+	struct xsan_req d;
+	u32 len;
+
 	/* valid at 28, mode at 32 */
-	u32le(b, 0x100);
-	req_patched(&r, 28, b, 4, "sattr valid bit 8");
+	u32le(b, 0x200);
+	req_patched(&r, 28, b, 4, "sattr valid bit 9");
 	u32le(b, 0100644);
 	req_patched(&r, 32, b, 4, "SETATTR mode with type bits");
 	u32le(b, 010000);
 	req_patched(&r, 32, b, 4, "SETATTR mode bit 12");
-	r.sattr.valid = 0x100;
+	/* IFLAGS without its word: the message is short */
+	u32le(b, XSAN_SA_MODE | XSAN_SA_IFLAGS);
+	req_patched(&r, 28, b, 4, "sattr IFLAGS without iflags");
+	r.sattr.valid = 0x200;
 	ck_assert_int_eq(req_enc_err(&r), -EINVAL);
 	r.sattr.valid = XSAN_SA_MODE;
 	r.sattr.mode = 0100644;
 	ck_assert_int_eq(req_enc_err(&r), -EINVAL);
+	/* iflags without IFLAGS, or with an ACL flag, is refused */
+	r.sattr.mode = 0644;
+	r.sattr.iflags = XSAN_AF_IMMUTABLE;
+	ck_assert_int_eq(req_enc_err(&r), -EINVAL);
+	r.sattr.valid = XSAN_SA_IFLAGS;
+	r.sattr.iflags = XSAN_AF_ACL;
+	ck_assert_int_eq(req_enc_err(&r), -EINVAL);
+	/* the word follows mtime (at 36 + 8 + 16 + 16 = 76), only with IFLAGS */
+	r.sattr.iflags = XSAN_AF_APPEND;
+	len = req_enc(&r);
+	ck_assert_uint_eq(len, 80);
+	ck_assert_int_eq(xsan_req_decode(r.op, wire, len, &d), 0);
+	ck_assert_uint_eq(d.sattr.iflags, XSAN_AF_APPEND);
+	u32le(b, 0x10);
+	req_patched(&r, 76, b, 4, "iflags bit 4");
+	u32le(b, XSAN_AF_ACL);
+	req_patched(&r, 76, b, 4, "iflags with an ACL flag");
+	ck_assert_int_eq(req_dec(r.op, wire, len - 1, &d), -EBADMSG);
 }
 END_TEST
 
@@ -1337,8 +1362,8 @@ START_TEST(msg_rule_attr)
 	rep_patched(&r, 16, b, 4, "attr without a type");
 	u32le(b, 0170644);
 	rep_patched(&r, 16, b, 4, "attr type 017");
-	u32le(b, 01000000 | 0100644);
-	rep_patched(&r, 16, b, 4, "attr flag bit 18 (unknown)");
+	u32le(b, 04000000 | 0100644);
+	rep_patched(&r, 16, b, 4, "attr flag bit 20 (unknown)");
 	u32le(b, 0x80000000u | 0100644);
 	rep_patched(&r, 16, b, 4, "attr flag bit 31 (unknown)");
 	u32le(b, 1000000000);
@@ -1362,7 +1387,7 @@ START_TEST(msg_rule_attr)
 	r.attr[0].mode = 0170644;
 	ck_assert_int_eq(rep_enc_err(&r), -EINVAL);
 	r.attr[0] = attr_file;
-	r.attr[0].flags = 0x4;
+	r.attr[0].flags = 0x10;
 	ck_assert_int_eq(rep_enc_err(&r), -EINVAL);
 }
 END_TEST

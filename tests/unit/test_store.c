@@ -863,7 +863,7 @@ START_TEST(st_setattr)
 					 &a, &da), 0);
 	l = fid_of(&a);
 	ck_assert_int_eq(xsan_ns_setattr(t, &rootcr, &l, &s, tick(), &da), -EINVAL);
-	s.valid = 0x100;
+	s.valid = 0x200;
 	ck_assert_int_eq(xsan_ns_setattr(t, &rootcr, &f, &s, tick(), &da), -EINVAL);
 	store_down();
 }
@@ -1673,6 +1673,81 @@ START_TEST(st_acl_inherit)
 }
 END_TEST
 
+/* chattr +i / +a: set with SETATTR IFLAGS, enforced as Linux does */
+static int sflags(const struct xsan_cred *cr, const struct xsan_fid *f,
+		  uint32_t iflags, struct xsan_attr *a)
+{
+	struct xsan_sattr s = { .valid = XSAN_SA_IFLAGS, .iflags = iflags };
+
+	return xsan_ns_setattr(t, cr, f, &s, tick(), a);
+}
+
+START_TEST(st_iflags)
+{
+	struct xsan_cred u = user(1000, 1000);
+	struct xsan_fid d, f, g, ad;
+	struct xsan_attr a, da;
+	uint64_t h = 0;
+
+	store_up();
+	d = mk(&rootfid, "d", S_IFDIR | 0777);
+	ck_assert_int_eq(mkc(&u, &d, "f", S_IFREG | 0644, &a), 0);
+	f = fid_of(&a);
+	/* the owner without LINUX_IMMUTABLE may not; unknown flags are bad */
+	ck_assert_int_eq(sflags(&u, &f, XSAN_AF_IMMUTABLE, &a), -EPERM);
+	ck_assert_int_eq(sflags(&rootcr, &f, XSAN_AF_ACL, &a), -EINVAL);
+	u.caps = XSAN_CAP_LINUX_IMMUTABLE;
+	ck_assert_int_eq(sflags(&u, &f, XSAN_AF_IMMUTABLE, &a), 0);
+	ck_assert_uint_eq(a.flags, XSAN_AF_IMMUTABLE);
+	u.caps = 0;
+	/* immutable: no write open, no change, no name change, no xattr */
+	ck_assert_int_eq(xsan_open(t, &rootcr, &f, XSAN_OPEN_WRONLY, 1, tick(),
+				   &h, &a), -EPERM);
+	ck_assert_int_eq(xsan_open(t, &u, &f, XSAN_OPEN_RDONLY, 1, tick(), &h,
+				   &a), 0);
+	ck_assert_int_eq(sa(&rootcr, &f, XSAN_SA_MODE, 0600, 0, 0), -EPERM);
+	ck_assert_int_eq(ul(&rootcr, &d, "f"), -EPERM);
+	ck_assert_int_eq(rn(&rootcr, &d, "f", &d, "f2", 0), -EPERM);
+	ck_assert_int_eq(xsan_ns_link(t, &rootcr, &f, &d, "l", 1, tick(), &a,
+				      &da), -EPERM);
+	ck_assert_int_eq(sx(&rootcr, &f, "user.x", "1", 1, 0), -EPERM);
+	ck_assert_int_eq(xsan_fallocate(t, &rootcr, &f, 1, 0, 0, 4096, tick(),
+					&a), -EPERM);
+	/* cleared again: all works */
+	ck_assert_int_eq(sflags(&rootcr, &f, 0, &a), 0);
+	ck_assert_uint_eq(a.flags, 0);
+	ck_assert_int_eq(sa(&rootcr, &f, XSAN_SA_MODE, 0600, 0, 0), 0);
+	/* append-only: no truncate, mode, unlink; KEEP_SIZE allocation only */
+	ck_assert_int_eq(sflags(&rootcr, &f, XSAN_AF_APPEND, &a), 0);
+	ck_assert_int_eq(xsan_open(t, &rootcr, &f, XSAN_OPEN_WRONLY |
+				   XSAN_OPEN_TRUNC, 1, tick(), &h, &a), -EPERM);
+	ck_assert_int_eq(xsan_open(t, &rootcr, &f, XSAN_OPEN_WRONLY, 1, tick(),
+				   &h, &a), 0);
+	ck_assert_int_eq(sa(&rootcr, &f, XSAN_SA_MODE, 0644, 0, 0), -EPERM);
+	ck_assert_int_eq(sa(&rootcr, &f, XSAN_SA_ATIME_NOW | XSAN_SA_MTIME_NOW,
+			    0, 0, 0), 0);
+	ck_assert_int_eq(ul(&rootcr, &d, "f"), -EPERM);
+	ck_assert_int_eq(xsan_fallocate(t, &rootcr, &f, 1, XSAN_FALLOC_KEEP_SIZE,
+					0, 4096, tick(), &a), 0);
+	ck_assert_int_eq(xsan_fallocate(t, &rootcr, &f, 1, XSAN_FALLOC_KEEP_SIZE |
+					XSAN_FALLOC_PUNCH_HOLE, 0, 4096, tick(),
+					&a), -EPERM);
+	/* the flags survive a commit (inode record) */
+	recommit();
+	ck_assert_uint_eq(ga(&f).flags, XSAN_AF_APPEND);
+	/* an append-only directory takes new entries and keeps them */
+	ad = mk(&rootfid, "ad", S_IFDIR | 0777);
+	ck_assert_int_eq(sflags(&rootcr, &ad, XSAN_AF_APPEND, &a), 0);
+	ck_assert_int_eq(mkc(&u, &ad, "new", S_IFREG | 0644, &a), 0);
+	ck_assert_int_eq(ul(&u, &ad, "new"), -EPERM);
+	/* an immutable directory takes nothing */
+	g = mk(&rootfid, "id", S_IFDIR | 0777);
+	ck_assert_int_eq(sflags(&rootcr, &g, XSAN_AF_IMMUTABLE, &a), 0);
+	ck_assert_int_eq(mkc(&rootcr, &g, "x", S_IFREG | 0644, &a), -EPERM);
+	store_down();
+}
+END_TEST
+
 Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -1707,6 +1782,7 @@ Suite *store_suite(void)
 	UNIT_ADD(s, st_acl_perm);
 	UNIT_ADD(s, st_acl_set_rules);
 	UNIT_ADD(s, st_acl_inherit);
+	UNIT_ADD(s, st_iflags);
 	UNIT_ADD(s, st_luns_persist);
 	UNIT_ADD(s, st_luns_empty);
 	UNIT_ADD(s, st_luns_refused);

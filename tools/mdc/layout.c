@@ -1336,6 +1336,9 @@ int xsan_open(struct xsan_txn *t, const struct xsan_cred *cr,
 		rc = -EISDIR;
 	if (!rc)
 		rc = xsan_permission(cr, in, mask);
+	/* may_open(): an append-only file is not truncated at open */
+	if (!rc && (flags & XSAN_OPEN_TRUNC) && (in->flags & XSAN_AF_APPEND))
+		rc = -EPERM;
 	if (!rc && (flags & XSAN_OPEN_TRUNC) && S_ISREG(in->mode) &&
 	    in->size) {
 		rc = truncate_blocks(st, txn, in, 0);
@@ -1509,6 +1512,9 @@ int xsan_layout_get(struct xsan_txn *t, const struct xsan_cred *cr,
 	if (!in)
 		return xsan_op_end(txn, -ENOMEM);
 	rc = file_get(st, txn, fid, in);
+	/* an open for writing predates the flag: no new blocks either */
+	if (!rc && write && (in->flags & XSAN_AF_IMMUTABLE))
+		rc = -EPERM;
 	if (!rc && write && !open_for_write(st, client, in->ino))
 		rc = xsan_permission(cr, in, XSAN_MAY_WRITE);
 	if (!rc && !write && !open_for_write(st, client, in->ino))
@@ -1577,6 +1583,9 @@ int xsan_layout_commit(struct xsan_txn *t, const struct xsan_fid *fid,
 	if (!in)
 		return xsan_op_end(txn, -ENOMEM);
 	rc = file_get(st, txn, fid, in);
+	/* made immutable after the writer gave its data tokens back */
+	if (!rc && n && (in->flags & XSAN_AF_IMMUTABLE))
+		rc = -EPERM;
 	if (rc)
 		goto out;
 	as = asess_find(st, client, in->ino, false);
@@ -1681,6 +1690,13 @@ int xsan_fallocate(struct xsan_txn *t, const struct xsan_cred *cr,
 	if (!in)
 		return xsan_op_end(txn, -ENOMEM);
 	rc = file_get(st, txn, fid, in);
+	/* vfs_fallocate(): none on an immutable file; on an append-only
+	 * one only allocation that keeps or extends the data
+	 */
+	if (!rc && ((in->flags & XSAN_AF_IMMUTABLE) ||
+		    ((in->flags & XSAN_AF_APPEND) &&
+		     (mode & ~XSAN_FALLOC_KEEP_SIZE))))
+		rc = -EPERM;
 	if (!rc && !open_for_write(st, client, in->ino))
 		rc = xsan_permission(cr, in, XSAN_MAY_WRITE);
 	if (rc)

@@ -237,6 +237,8 @@ int xsan_ns_setattr(struct xsan_txn *t, const struct xsan_cred *cr,
 	if (rc || !sa->valid)
 		goto out;
 	in->mode = (in->mode & S_IFMT) | mode;
+	if (sa->valid & XSAN_SA_IFLAGS)
+		in->flags = (in->flags & ~XSAN_AF_IFLAGS) | sa->iflags;
 	/* posix_acl_chmod(): the owner, mask and other entries follow */
 	if ((sa->valid & XSAN_SA_MODE) && (in->flags & XSAN_AF_ACL)) {
 		xsan_acl_chmod(&in->acl, in->mode);
@@ -576,7 +578,9 @@ int xsan_ns_link(struct xsan_txn *t, const struct xsan_cred *cr,
 	rc = new_entry_ok(st, txn, cr, dir, name, len);
 	if (rc)
 		goto out;
-	if (S_ISDIR(in->mode)) {
+	/* vfs_link(): not of an append-only or immutable inode */
+	if (S_ISDIR(in->mode) ||
+	    (in->flags & (XSAN_AF_IMMUTABLE | XSAN_AF_APPEND))) {
 		rc = -EPERM;
 		goto out;
 	}

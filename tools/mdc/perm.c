@@ -45,13 +45,16 @@ bool xsan_owner_or_capable(const struct xsan_cred *cr,
  * (with group bits, its mask, not 0) decides instead; then DAC_OVERRIDE
  * and DAC_READ_SEARCH may grant what the bits or the ACL did not.
  *
- * Return: 0 or -EACCES.
+ * Return: 0, -EACCES, or -EPERM for a write of an immutable inode.
  */
 int xsan_permission(const struct xsan_cred *cr, const struct xsan_inode *in,
 		    int mask)
 {
 	uint32_t mode = in->mode, bits;
 
+	/* inode_permission(): nobody writes an immutable inode */
+	if ((mask & XSAN_MAY_WRITE) && (in->flags & XSAN_AF_IMMUTABLE))
+		return -EPERM;
 	if (cr->uid == in->uid) {
 		bits = mode >> 6;
 	} else if ((in->flags & XSAN_AF_ACL) && (mode & 070)) {
@@ -107,8 +110,13 @@ int xsan_may_delete(const struct xsan_cred *cr, const struct xsan_inode *dir,
 
 	if (rc)
 		return rc;
+	/* may_delete(): append-only directories keep their entries */
+	if (dir->flags & XSAN_AF_APPEND)
+		return -EPERM;
 	if ((dir->mode & S_ISVTX) && cr->uid != victim->uid &&
 	    cr->uid != dir->uid && !xsan_has_cap(cr, XSAN_CAP_FOWNER))
+		return -EPERM;
+	if (victim->flags & (XSAN_AF_IMMUTABLE | XSAN_AF_APPEND))
 		return -EPERM;
 	if (isdir && !S_ISDIR(victim->mode))
 		return -ENOTDIR;
@@ -140,6 +148,29 @@ int xsan_setattr_prepare(const struct xsan_cred *cr,
 	*mode = in->mode & 07777;
 	if (v & ~XSAN_SA_ALL)
 		return -EINVAL;
+	if ((v & XSAN_SA_IFLAGS) && (sa->iflags & ~XSAN_AF_IFLAGS))
+		return -EINVAL;
+	/*
+	 * notify_change() and vfs_truncate(): nothing changes an immutable
+	 * inode but its flags; an append-only one keeps its mode, owner,
+	 * explicit times and size (utimes(NULL) still works)
+	 */
+	if ((in->flags & XSAN_AF_IMMUTABLE) && (v & ~XSAN_SA_IFLAGS))
+		return -EPERM;
+	if ((in->flags & XSAN_AF_APPEND) &&
+	    (v & (XSAN_SA_MODE | XSAN_SA_UID | XSAN_SA_GID | XSAN_SA_ATIME |
+		  XSAN_SA_MTIME | XSAN_SA_SIZE)))
+		return -EPERM;
+	/* vfs_fileattr_set(): owner or FOWNER; the two flags need
+	 * LINUX_IMMUTABLE to change
+	 */
+	if (v & XSAN_SA_IFLAGS) {
+		if (!owner)
+			return -EPERM;
+		if (((sa->iflags ^ in->flags) & XSAN_AF_IFLAGS) &&
+		    !xsan_has_cap(cr, XSAN_CAP_LINUX_IMMUTABLE))
+			return -EPERM;
+	}
 	if ((v & XSAN_SA_MODE) && (sa->mode & ~07777u))
 		return -EINVAL;
 	if ((v & XSAN_SA_ATIME && sa->atime.nsec > 999999999) ||

@@ -507,8 +507,10 @@ static unsigned int ns_needs(struct mdc_vol *v, uint64_t client,
 
 	switch (r->op) {
 	case XSAN_OP_SETATTR:
+		/* immutable or append-only: the writers flush and commit first */
 		need_add(need, &n, &r->fid, NS_ATTR |
-			 ((r->sattr.valid & XSAN_SA_SIZE) ? NS_DATA : 0));
+			 ((r->sattr.valid & (XSAN_SA_SIZE | XSAN_SA_IFLAGS)) ?
+			  NS_DATA : 0));
 		break;
 	case XSAN_OP_SETXATTR:
 	case XSAN_OP_REMOVEXATTR:

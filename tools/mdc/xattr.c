@@ -88,6 +88,9 @@ static int xattr_perm(const struct xsan_cred *cr, const struct xsan_inode *in,
 {
 	bool write = mask & XSAN_MAY_WRITE;
 
+	/* xattr_permission(): no change to an immutable or append-only inode */
+	if (write && (in->flags & (XSAN_AF_IMMUTABLE | XSAN_AF_APPEND)))
+		return -EPERM;
 	switch (ns) {
 	case XNS_ACL:
 		/* posix_acl_xattr_get()/set_posix_acl(): none on symlinks;
