@@ -69,6 +69,7 @@ step checkpatch scripts/checkpatch.sh
 step docs scripts/doccheck.py
 step unit make -s -C tests/unit run
 step fuzzcheck scripts/qemu/fuzzcheck_test.py
+step bedcheck scripts/qemu/bed_kernel_test.py
 step mdc make -s -C tests/mdc run
 step fuzz make -s -C tests/fuzz run
 step kunit scripts/kunit.sh

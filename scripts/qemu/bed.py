@@ -215,12 +215,68 @@ def qemu_child_setup():
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
+def guest_kernel():
+    """The bzImage the guests boot: XSAN_GUEST_KERNEL, else the cached
+    Debian kernel of XSAN_GUEST_KVER or of the module's build directory."""
+    kernel = os.environ.get("XSAN_GUEST_KERNEL")
+    if kernel:
+        return kernel
+    kver = os.environ.get("XSAN_GUEST_KVER") or subprocess.run(
+        [os.path.join(TOP, "scripts", "kver.sh")], check=True,
+        stdout=subprocess.PIPE, text=True).stdout.strip()
+    return f"{CACHE}/guest-kernel/{kver}/root/boot/vmlinuz-{kver}"
+
+
+def module_path():
+    return os.environ.get("XSAN_MODULE") or os.path.join(TOP, "xsanfs.ko")
+
+
+def bzimage_release(path):
+    """The release a bzImage names in its setup header (the first word of
+    its kernel_version string), or None if it has none."""
+    with open(path, "rb") as f:
+        data = f.read(1 << 16)
+    if len(data) < 0x210 or data[0x202:0x206] != b"HdrS":
+        return None
+    off = int.from_bytes(data[0x20e:0x210], "little") + 0x200
+    end = data.find(b"\0", off)
+    if off >= len(data) or end <= off:
+        return None
+    words = data[off:end].decode(errors="replace").split()
+    return words[0] if words else None
+
+
+def module_release(path):
+    """The kernel release a module was built for (its vermagic's first
+    word), or None if it names none."""
+    with open(path, "rb") as f:
+        data = f.read()
+    i = data.find(b"vermagic=")
+    if i < 0:
+        return None
+    end = data.find(b"\0", i)
+    words = data[i + 9:end if end >= 0 else len(data)].decode(
+        errors="replace").split()
+    return words[0] if words else None
+
+
+def kernel_mismatch(ko, kernel):
+    """One sentence if @ko was built for another kernel than @kernel, the
+    bzImage the guests boot, else None (also when either says nothing)."""
+    m, k = module_release(ko), bzimage_release(kernel)
+    if m and k and m != k:
+        return (f"{ko} was built for kernel {m} but the guests boot {k} "
+                f"({kernel}): build the module against {k}'s headers, or "
+                f"boot the kernel it was built for (XSAN_GUEST_KVER={m})")
+    return None
+
+
 def make_run_cpio(stage, out, test, extra=()):
     """The per-run archive: module, tools, test script, @extra (src, dst)."""
     os.makedirs(f"{stage}/opt/xsanfs", exist_ok=True)
     os.makedirs(f"{stage}/usr/sbin", exist_ok=True)
     os.makedirs(f"{stage}/bed", exist_ok=True)
-    ko = os.environ.get("XSAN_MODULE") or os.path.join(TOP, "xsanfs.ko")
+    ko = module_path()
     if not os.path.exists(ko):
         raise FileNotFoundError(f"{ko} is not built (run make)")
     shutil.copy(ko, f"{stage}/opt/xsanfs/xsanfs.ko")
@@ -562,12 +618,7 @@ class Bed:
             for part in (base, runcpio):
                 with open(part, "rb") as f:
                     shutil.copyfileobj(f, out, 1 << 20)
-        self.kernel = os.environ.get("XSAN_GUEST_KERNEL")
-        if not self.kernel:
-            kver = os.environ.get("XSAN_GUEST_KVER") or subprocess.run(
-                [os.path.join(TOP, "scripts", "kver.sh")], check=True,
-                stdout=subprocess.PIPE, text=True).stdout.strip()
-            self.kernel = f"{CACHE}/guest-kernel/{kver}/root/boot/vmlinuz-{kver}"
+        self.kernel = guest_kernel()
 
     def qemu_argv(self, g):
         fwd = ",".join(
@@ -947,6 +998,17 @@ def main():
     except (OSError, ValueError) as e:
         print(f"FAIL: qemu.{name} [bad test: {e}]", flush=True)
         return 1
+    # a module the guest kernel would refuse ("Invalid module format"):
+    # one sentence, before anything starts
+    try:
+        ko, kernel = module_path(), guest_kernel()
+    except (OSError, subprocess.CalledProcessError):
+        ko = kernel = None      # prepare() says what is missing
+    if ko and kernel and os.path.exists(ko) and os.path.exists(kernel):
+        why = kernel_mismatch(ko, kernel)
+        if why:
+            print(f"FAIL: qemu.{name} [{why}]", flush=True)
+            return 1
     if args.deadline:
         cfg["deadline"] = args.deadline
     scale = float(os.environ.get("XSAN_BED_DEADLINE_SCALE") or 1)

@@ -50,6 +50,18 @@ follow() {
 [ "$BED_GUEST" = a ] && : > $M/clip-a
 bed_barrier created-a
 follow a $M/clip-a
+# once A's writeback is done, st_blocks agrees too (blocks are allocated
+# at writeback: compared after it, not during the ingest)
+if [ "$BED_GUEST" = a ]; then
+	sync
+	bed_put blocks-a "$(stat -c '%s %b' $M/clip-a)"
+fi
+bed_barrier synced-a
+if [ "$BED_GUEST" = b ]; then
+	want=$(bed_get blocks-a)
+	got=$(stat -c '%s %b' $M/clip-a)
+	[ "$got" = "$want" ] || fail "after A's sync: b sees size/blocks '$got', a has '$want'"
+fi
 [ "$BED_GUEST" = b ] && : > $M/clip-b
 bed_barrier created-b
 follow b $M/clip-b
