@@ -933,6 +933,99 @@ START_TEST(rc_reclaim_uncommitted_layout)
 }
 END_TEST
 
+/* Drop client @i's connection and take its session back (its xids go on) */
+static uint32_t redial(struct rc *t, int i)
+{
+	uint64_t sid = t->c[i].session, nx = t->c[i].next_xid;
+	uint8_t uuid[XSAN_UUID_SIZE];
+	uint32_t flags = 99;
+
+	memcpy(uuid, t->c[i].uuid, sizeof(uuid));
+	xsan_client_close(&t->c[i]);
+	ck_assert_int_eq(xsan_client_init(&t->c[i], h_ms(10000)), 0);
+	memcpy(t->c[i].uuid, uuid, sizeof(uuid));
+	t->c[i].session = sid;
+	ck_assert_msg(reconnect(t, i, &flags) == 0, "reconnect: %s", t->c[i].err);
+	ck_assert_uint_eq(t->c[i].session, sid);
+	if (t->c[i].next_xid < nx)
+		t->c[i].next_xid = nx;
+	return flags;
+}
+
+/* Send @r as xid @xid (a request sent again) and return its status. */
+static int resend(struct xsan_client *c, const struct xsan_req *r,
+		  uint64_t xid, struct xsan_rep *rep)
+{
+	uint64_t keep = c->next_xid, x;
+
+	c->next_xid = xid;
+	ck_assert_int_eq(xsan_client_send(c, r, &x), 0);
+	c->next_xid = keep;
+	ck_assert_uint_eq(x, xid);
+	return reply_of(c, xid, rep);
+}
+
+/*
+ * A change whose reply the client never got (the connection dropped, or
+ * the MDC was killed after its commit) is sent again with its xid: the
+ * MDC answers as the first time instead of running it twice (CREATE
+ * would say EEXIST, UNLINK ENOENT). A new request for the same name still
+ * fails; another request that reuses the xid runs.
+ */
+START_TEST(rc_resend_same_answer)
+{
+	struct xsan_req cr = { .op = XSAN_OP_CREATE, .cred = h_root(),
+			       .fid = { XSAN_ROOT_INO, 1 }, .mode = 0100644,
+			       .name = "x", .namelen = 1 };
+	struct xsan_req ul = { .op = XSAN_OP_UNLINK, .cred = h_root(),
+			       .fid = { XSAN_ROOT_INO, 1 }, .name = "x",
+			       .namelen = 1 };
+	struct xsan_req cz = cr;
+	struct xsan_fid g;
+	struct xsan_rep rep;
+	struct xsan_attr a;
+	uint64_t xid, uxid, zxid;
+	struct rc t;
+
+	rc_begin(&t, 1, 20, 10);
+	ck_assert_int_eq(xsan_client_send(&t.c[0], &cr, &xid), 0);
+	ck_assert_int_eq(reply_of(&t.c[0], xid, &rep), 0);
+	a = rep.attr[0];
+	/* after a reconnect, the CREATE again with its xid: the same answer */
+	ck_assert_uint_eq(redial(&t, 0), 0);
+	ck_assert_int_eq(resend(&t.c[0], &cr, xid, &rep), 0);
+	ck_assert_uint_eq(rep.attr[0].ino, a.ino);
+	ck_assert_uint_eq(rep.attr[0].gen, a.gen);
+	ck_assert_msg(h_log_wait(&t.h, "sent CREATE xid", h_ms(2000)),
+		      "no log line for the request sent again");
+	/* a new CREATE of the name (a new xid) is refused as ever */
+	ck_assert_int_eq(create(&t.c[0], "x", &g), -EEXIST);
+	/* the xid of another request (another payload) runs */
+	cz.name = "y";
+	ck_assert_int_eq(resend(&t.c[0], &cz, xid, &rep), 0);
+	ck_assert_uint_ne(rep.attr[0].ino, a.ino);
+	/* UNLINK sent twice */
+	ck_assert_int_eq(xsan_client_send(&t.c[0], &ul, &uxid), 0);
+	ck_assert_int_eq(reply_of(&t.c[0], uxid, &rep), 0);
+	ck_assert_uint_eq(redial(&t, 0), 0);
+	ck_assert_int_eq(resend(&t.c[0], &ul, uxid, &rep), 0);
+	ck_assert_int_eq(unlink_name(&t.c[0], "x"), -ENOENT);
+	/* across kill -9 and a restart: the reply was saved with the change */
+	cz.name = "z";
+	ck_assert_int_eq(xsan_client_send(&t.c[0], &cz, &zxid), 0);
+	ck_assert_int_eq(reply_of(&t.c[0], zxid, &rep), 0);
+	a = rep.attr[0];
+	h_stop(&t.h, SIGKILL);
+	ck_assert_int_eq(h_start(&t.h), 0);
+	ck_assert_uint_eq(redial(&t, 0), XSAN_RECON_RECLAIM);
+	done(&t, 0);
+	ck_assert_int_eq(resend(&t.c[0], &cz, zxid, &rep), 0);
+	ck_assert_uint_eq(rep.attr[0].ino, a.ino);
+	ck_assert_uint_eq(rep.attr[0].gen, a.gen);
+	rc_end(&t);
+}
+END_TEST
+
 /* Without a restart: a session that ends leaves no uncommitted blocks. */
 START_TEST(rc_goodbye_frees_uncommitted)
 {
@@ -992,5 +1085,6 @@ int main(int argc, char *argv[])
 	ADD(s, rc_orphan_reclaimed);
 	ADD(s, rc_orphan_two_holders);
 	ADD(s, rc_reclaim_uncommitted_layout);
+	ADD(s, rc_resend_same_answer);
 	return h_run_suite(s, prefix);
 }

@@ -292,9 +292,73 @@ static void mdc_ungrant(struct mdc_vol *v, struct mdc_out *o)
 }
 
 /* Run one request of the batch; its encoded reply goes to @o. */
+/*
+ * Changes a second run would answer differently (EEXIST, ENOENT, ENODATA)
+ * or make twice: their replies are saved for a request sent again after
+ * a reconnect (store.h, xsan_reply_get()).
+ */
+static bool mdc_op_saves_reply(uint16_t op)
+{
+	switch (op) {
+	case XSAN_OP_CREATE:
+	case XSAN_OP_MKDIR:
+	case XSAN_OP_MKNOD:
+	case XSAN_OP_SYMLINK:
+	case XSAN_OP_LINK:
+	case XSAN_OP_UNLINK:
+	case XSAN_OP_RMDIR:
+	case XSAN_OP_RENAME:
+	case XSAN_OP_SETXATTR:
+	case XSAN_OP_REMOVEXATTR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* FNV-1a, 64 bits: tells a request sent again from another of its xid */
+static uint64_t mdc_payload_hash(const uint8_t *p, uint32_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (uint32_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/*
+ * The saved reply of @q if it was run before (sent again after a
+ * reconnect or an MDC restart): true and @o filled in.
+ */
+static bool mdc_saved_reply(struct mdc *m, struct mdc_vol *v,
+			    struct xsan_txn *t, struct mdc_req *q,
+			    uint64_t hash, struct mdc_out *o)
+{
+	uint32_t len = 0;
+
+	if (xsan_reply_get(t, q->conn->session->id, q->hdr.xid,
+			   q->hdr.opcode, hash, m->scratch, XSAN_PAYLOAD_MAX,
+			   &len))
+		return false;
+	o->payload = len ? malloc(len) : NULL;
+	if (len && !o->payload) {
+		o->status = ENOMEM;
+		return true;
+	}
+	if (len)
+		memcpy(o->payload, m->scratch, len);
+	o->len = len;
+	mdc_log(LOG_INFO, "%s: volume %s: host '%s' sent %s xid %llu again: answered as the first time",
+		q->conn->addr, v->name, q->conn->host,
+		xsan_op_name(q->hdr.opcode), (unsigned long long)q->hdr.xid);
+	return true;
+}
+
 static void mdc_run_one(struct mdc *m, struct mdc_vol *v, struct xsan_txn *t,
 			struct mdc_req *q, struct mdc_out *o)
 {
+	bool save = q->conn->session && mdc_op_saves_reply(q->hdr.opcode);
+	uint64_t hash = save ? mdc_payload_hash(q->payload, q->hdr.len) : 0;
 	struct xsan_req r;
 	struct xsan_rep rep;
 	struct xsan_put w;
@@ -313,6 +377,8 @@ static void mdc_run_one(struct mdc *m, struct mdc_vol *v, struct xsan_txn *t,
 		o->status = ECONNABORTED;
 		return;
 	}
+	if (save && mdc_saved_reply(m, v, t, q, hash, o))
+		return;
 	err = xsan_req_decode(q->hdr.opcode, q->payload, q->hdr.len, &r);
 	/* layouts and opens belong to the client's session */
 	v->cur_client = q->conn->session ? q->conn->session->id : 0;
@@ -347,6 +413,14 @@ static void mdc_run_one(struct mdc *m, struct mdc_vol *v, struct xsan_txn *t,
 	}
 	memcpy(o->payload, m->scratch, w.len);
 	o->len = w.len;
+	if (save) {
+		err = xsan_reply_put(t, q->conn->session->id, q->hdr.xid,
+				     q->hdr.opcode, hash, o->payload, o->len);
+		if (err)
+			mdc_log(LOG_ERR, "volume %s: cannot save the reply of %s xid %llu: %s (a resend would run it again)",
+				v->name, xsan_op_name(r.op),
+				(unsigned long long)q->hdr.xid, strerror(-err));
+	}
 }
 
 static void mdc_commit_vol(struct mdc *m, struct mdc_vol *v)

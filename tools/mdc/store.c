@@ -576,9 +576,12 @@ static int recovery_dbis(struct xsan_store *st, MDB_txn *txn, bool readonly)
 	rc = mdb_dbi_open(txn, "sessions", fl, &st->sessions);
 	if (!rc)
 		rc = mdb_dbi_open(txn, "pending", fl, &st->pending);
+	if (!rc)
+		rc = mdb_dbi_open(txn, "replies", fl, &st->replies);
 	if (rc == MDB_NOTFOUND && readonly) {
 		st->sessions = 0;
 		st->pending = 0;
+		st->replies = 0;
 		rc = 0;
 	}
 	return rc;
@@ -1092,6 +1095,104 @@ int xsan_sess_put(struct xsan_txn *t, const struct xsan_store_sess *s)
 	return xsan_mdb_err(mdb_put(t->txn, t->st->sessions, &k, &v, 0));
 }
 
+/* ---- replies of changes, for requests sent again (store.h) ---- */
+
+#define REPLY_KEY	16u
+#define REPLY_HDR	10u	/* u16 opcode, u64 payload hash */
+
+static void reply_key(uint8_t *kb, uint64_t session, uint64_t xid)
+{
+	xsan_put_be64(kb, session);
+	xsan_put_be64(kb + 8, xid);
+}
+
+/* Delete @session's saved replies of xids below @below. */
+static int replies_trim(struct xsan_txn *t, uint64_t session, uint64_t below)
+{
+	uint8_t kb[REPLY_KEY];
+	MDB_val k, v;
+	MDB_cursor *cur;
+	int rc;
+
+	if (!t->st->replies)
+		return 0;
+	rc = mdb_cursor_open(t->txn, t->st->replies, &cur);
+	if (rc)
+		return xsan_mdb_err(rc);
+	reply_key(kb, session, 0);
+	k = (MDB_val){ REPLY_KEY, kb };
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); !rc;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != REPLY_KEY ||
+		    xsan_get_be64(k.mv_data) != session ||
+		    xsan_get_be64((const uint8_t *)k.mv_data + 8) >= below)
+			break;
+		rc = mdb_cursor_del(cur, 0);
+		if (rc)
+			break;
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND || !rc ? 0 : xsan_mdb_err(rc);
+}
+
+/** xsan_reply_get() - see store.h. */
+int xsan_reply_get(struct xsan_txn *t, uint64_t session, uint64_t xid,
+		   uint16_t op, uint64_t hash, void *buf, uint32_t size,
+		   uint32_t *len)
+{
+	uint8_t kb[REPLY_KEY];
+	MDB_val k = { REPLY_KEY, kb }, v;
+	const uint8_t *p;
+	int rc;
+
+	if (!t->st->replies)
+		return -ENOENT;
+	reply_key(kb, session, xid);
+	rc = mdb_get(t->txn, t->st->replies, &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return -ENOENT;
+	if (rc)
+		return xsan_mdb_err(rc);
+	p = v.mv_data;
+	if (v.mv_size < REPLY_HDR || v.mv_size - REPLY_HDR > size)
+		return -EIO;
+	/* the same xid for another request: not a request sent again */
+	if ((uint16_t)(p[0] | p[1] << 8) != op || xsan_get_le64(p + 2) != hash)
+		return -ENOENT;
+	*len = (uint32_t)(v.mv_size - REPLY_HDR);
+	memcpy(buf, p + REPLY_HDR, *len);
+	return 0;
+}
+
+/** xsan_reply_put() - see store.h. */
+int xsan_reply_put(struct xsan_txn *t, uint64_t session, uint64_t xid,
+		   uint16_t op, uint64_t hash, const void *payload,
+		   uint32_t len)
+{
+	uint8_t kb[REPLY_KEY], *vb;
+	MDB_val k = { REPLY_KEY, kb }, v;
+	int rc;
+
+	if (!t->write || !t->st->replies)
+		return -EROFS;
+	vb = malloc(REPLY_HDR + len);
+	if (!vb)
+		return -ENOMEM;
+	vb[0] = (uint8_t)op;
+	vb[1] = (uint8_t)(op >> 8);
+	xsan_put_le64(vb + 2, hash);
+	if (len)
+		memcpy(vb + REPLY_HDR, payload, len);
+	reply_key(kb, session, xid);
+	v = (MDB_val){ REPLY_HDR + len, vb };
+	rc = xsan_mdb_err(mdb_put(t->txn, t->st->replies, &k, &v, 0));
+	free(vb);
+	/* a client has far fewer requests outstanding than the window */
+	if (!rc && xid > XSAN_REPLY_WINDOW)
+		rc = replies_trim(t, session, xid - XSAN_REPLY_WINDOW);
+	return rc;
+}
+
 /** xsan_sess_del() - see store.h. */
 int xsan_sess_del(struct xsan_txn *t, uint64_t id)
 {
@@ -1103,7 +1204,10 @@ int xsan_sess_del(struct xsan_txn *t, uint64_t id)
 		return -EROFS;
 	xsan_put_be64(kb, id);
 	rc = mdb_del(t->txn, t->st->sessions, &k, NULL);
-	return rc == MDB_NOTFOUND ? 0 : xsan_mdb_err(rc);
+	if (rc && rc != MDB_NOTFOUND)
+		return xsan_mdb_err(rc);
+	/* its saved replies go with it */
+	return replies_trim(t, id, UINT64_MAX);
 }
 
 /** xsan_sess_list() - see store.h. */

@@ -323,7 +323,25 @@ struct xsan_store_sess {
 };
 
 int xsan_sess_put(struct xsan_txn *t, const struct xsan_store_sess *s);
+/* also deletes the session's saved replies */
 int xsan_sess_del(struct xsan_txn *t, uint64_t id);
+
+/*
+ * Replies of a session's changes (CREATE, UNLINK, RENAME, ...), saved in
+ * the transaction that made the change, so that the same request sent
+ * again after a reconnect or an MDC restart (same session, same xid, same
+ * opcode and payload) gets the same answer instead of running twice
+ * (EEXIST, ENOENT). Only the last XSAN_REPLY_WINDOW xids of a session are
+ * kept; the session's end deletes them. @hash: of the request payload.
+ * get: 0 and the payload in @buf (at most @size bytes), or -ENOENT.
+ */
+#define XSAN_REPLY_WINDOW	4096u
+int xsan_reply_get(struct xsan_txn *t, uint64_t session, uint64_t xid,
+		   uint16_t op, uint64_t hash, void *buf, uint32_t size,
+		   uint32_t *len);
+int xsan_reply_put(struct xsan_txn *t, uint64_t session, uint64_t xid,
+		   uint16_t op, uint64_t hash, const void *payload,
+		   uint32_t len);
 /* Every recorded session; *@out is malloc'd (free() it, NULL if none). */
 int xsan_sess_list(struct xsan_txn *t, struct xsan_store_sess **out,
 		   uint32_t *n);

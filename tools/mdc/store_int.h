@@ -51,6 +51,9 @@
  * @pending: session (BE) + ino (BE) + file block (BE) -> gen + length:
  *	blocks LAYOUT_GET allocated for a session, freed at its end if still
  *	unwritten (0 when a read-only open lacks the table)
+ * @replies: session (BE) + xid (BE) -> opcode + payload hash + reply
+ *	payload: the answers of a session's changes the client may send
+ *	again after a reconnect (0 when a read-only open lacks the table)
  * @geom: the geometry read at open
  * @readonly: opened with MDB_RDONLY
  * @asess: in memory: per (client, inode) allocation sessions and grants
@@ -64,7 +67,7 @@ struct xsan_store {
 	MDB_env *env;
 	MDB_dbi meta, inodes, dirents, dirseq, xattrs, freeino;
 	MDB_dbi free, freelen, extents, sgfree;
-	MDB_dbi sessions, pending;
+	MDB_dbi sessions, pending, replies;
 	struct xsan_store_geom geom;
 	uint32_t format;	/* XSAN_STORE_FORMAT, or 2 (no LUN table) */
 	bool readonly;
