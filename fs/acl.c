@@ -97,12 +97,12 @@ struct posix_acl *xsan_get_acl(struct inode *inode, int type, bool rcu)
 	} else {
 		acl = posix_acl_from_xattr(&init_user_ns, rep.data,
 					   rep.datalen);
-		if (IS_ERR(acl))
+		if (IS_ERR(acl)) {
 			pr_err_ratelimited("volume %s: MDC sent a malformed ACL (inode %llu, error %ld)\n",
 					   XSAN_SB(inode->i_sb)->volume,
 					   xi->fid.ino, PTR_ERR(acl));
-		if (IS_ERR(acl))
 			acl = ERR_PTR(-EIO);
+		}
 	}
 	xsan_msg_buf_free(buf);
 	/*
